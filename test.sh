@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The one test command: installs what the tests need, builds, runs unit and lab tests on this machine and the
+# kernel (ip_vs) tests on a real ip_vs kernel: directly when this machine's kernel has ip_vs, otherwise inside a
+# qemu VM booted from Debian's kernel (tests/lab/vm). Ends with the line "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")"
+root=$PWD
+results=$root/artifacts/test-results
+rm -rf "$results"; mkdir -p "$results"
+
+tests/lab/install-deps.sh || { echo "installing test dependencies failed"; echo "0 passed, 1 failed"; exit 1; }
+
+if ! dotnet build LvsHa.sln -c Release -nologo -v quiet; then
+    echo "build failed"; echo "0 passed, 1 failed"; exit 1
+fi
+
+# Host run: everything but the tests that need an ip_vs kernel.
+dotnet test LvsHa.sln -c Release --no-build -nologo -v quiet --filter "Category!=Kernel" \
+    --logger "trx" --results-directory "$results/host" -- RunConfiguration.TestSessionTimeout=2400000
+
+# Kernel run.
+tests/lab/run-kernel-tests.sh "$results/kernel"
+
+python3 tests/lab/sum-trx.py "$results"

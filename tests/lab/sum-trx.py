@@ -1,0 +1,26 @@
+#!/usr/bin/env python3
+"""Adds up the outcome counters of every .trx file under the given folders and prints 'N passed, N failed'.
+
+Exit status 1 when anything failed or when a test run that was expected produced no result file."""
+import sys, glob, os
+import xml.etree.ElementTree as ET
+
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+passed = failed = skipped = 0
+files = []
+for folder in sys.argv[1:]:
+    files += glob.glob(os.path.join(folder, "**", "*.trx"), recursive=True)
+for f in sorted(files):
+    root = ET.parse(f).getroot()
+    c = root.find("t:ResultSummary/t:Counters", ns)
+    if c is None:
+        continue
+    p = int(c.get("passed", 0)); fl = int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0)) + int(c.get("aborted", 0))
+    s = int(c.get("notExecuted", 0))
+    passed += p; failed += fl; skipped += s
+    for r in root.iterfind("t:Results/t:UnitTestResult", ns):
+        if r.get("outcome") not in ("Passed",):
+            msg = r.find("t:Output/t:ErrorInfo/t:Message", ns)
+            print(f"  {r.get('outcome')}: {r.get('testName')}: {(msg.text or '').strip()[:500] if msg is not None else ''}")
+print(f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""))
+sys.exit(1 if failed else 0)
