@@ -17,6 +17,13 @@ fi
 # Host run: everything but the tests that need an ip_vs kernel.
 dotnet test LvsHa.sln -c Release --no-build -nologo -v quiet --filter "Category!=Kernel" \
     --logger "trx" --results-directory "$results/host" -- RunConfiguration.TestSessionTimeout=2400000
+host_rc=$?
+trx_count=$(find "$results/host" -name '*.trx' | wc -l)
+test_projects=$(ls -d tests/*.Tests | wc -l)
+if [ "$host_rc" -ne 0 ] && [ "$trx_count" -lt "$test_projects" ]; then
+    echo "host test run exited $host_rc with $trx_count of $test_projects result files (a test process crashed?)" \
+        > "$results/host.infra-failure"
+fi
 
 # Kernel run.
 tests/lab/run-kernel-tests.sh "$results/kernel"

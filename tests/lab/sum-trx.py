@@ -22,5 +22,13 @@ for f in sorted(files):
         if r.get("outcome") not in ("Passed",):
             msg = r.find("t:Output/t:ErrorInfo/t:Message", ns)
             print(f"  {r.get('outcome')}: {r.get('testName')}: {(msg.text or '').strip()[:500] if msg is not None else ''}")
+# Failures of the harness itself (a test process that crashed, a VM that did not boot) are written one per line
+# to *.infra-failure files by test.sh and run-kernel-tests.sh, so they count instead of vanishing.
+for folder in sys.argv[1:]:
+    for f in sorted(glob.glob(os.path.join(folder, "**", "*.infra-failure"), recursive=True)):
+        for line in open(f):
+            if line.strip():
+                failed += 1
+                print(f"  Failed (harness): {line.strip()}")
 print(f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""))
 sys.exit(1 if failed else 0)
