@@ -1,0 +1,23 @@
+namespace LvsHa.Config;
+
+/// <summary>The LvsHa `cluster { }` block: how directors find each other.</summary>
+public sealed record ClusterSettings
+{
+    /// <summary>`node_name`: this director's name.</summary>
+    public required string NodeName { get; init; }
+
+    /// <summary>`listen ADDR PORT`: where this node's cluster transport listens.</summary>
+    public required NetworkEndpoint Listen { get; init; }
+
+    /// <summary>`seed ADDR PORT` entries (repeatable).</summary>
+    public required IReadOnlyList<NetworkEndpoint> Seeds { get; init; }
+
+    /// <summary>`split_brain_guard majority|off` (default majority).</summary>
+    public required SplitBrainGuard SplitBrainGuard { get; init; }
+
+    /// <summary>`secret_file PATH`: shared secret of the cluster, or null.</summary>
+    public string? SecretFile { get; init; }
+
+    /// <summary>Where the block starts.</summary>
+    public required SourceLocation Location { get; init; }
+}

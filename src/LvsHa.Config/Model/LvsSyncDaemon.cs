@@ -1,0 +1,15 @@
+using System.Net;
+
+namespace LvsHa.Config;
+
+/// <summary>`lvs_sync_daemon INTERFACE INSTANCE [id N] [maxlen N] [port N] [ttl N] [group ADDR]` in global_defs.</summary>
+/// <param name="Interface">Interface the sync daemon uses.</param>
+/// <param name="VrrpInstance">vrrp_instance whose state drives master/backup.</param>
+/// <param name="SyncId">`id` (0..255, default 0).</param>
+/// <param name="MaxLength">`maxlen` (0 = kernel default).</param>
+/// <param name="Port">`port` (0 = kernel default 8848).</param>
+/// <param name="Ttl">`ttl` (0 = kernel default).</param>
+/// <param name="Group">`group` multicast address, or null.</param>
+/// <param name="Location">Where it was written.</param>
+public sealed record LvsSyncDaemon(string Interface, string VrrpInstance, int SyncId, int MaxLength, int Port, int Ttl,
+    IPAddress? Group, SourceLocation Location);
