@@ -324,28 +324,21 @@ public sealed class VrrpStateMachine
         actions.Add(new RunNotify(VrrpState.Backup, EffectivePriority));
     }
 
-    private void EnterFault(List<VrrpAction> actions, string reason)
-    {
-        var from = State;
-        if (from == VrrpState.Master)
-            LeaveMaster(actions, announceStop: true);
-        CancelTimer(actions, VrrpTimer.MasterDown);
-        State = VrrpState.Fault;
-        MasterAddress = null;
-        actions.Add(new StateChanged(from, VrrpState.Fault, reason));
-        actions.Add(new RunNotify(VrrpState.Fault, EffectivePriority));
-    }
+    private void EnterFault(List<VrrpAction> actions, string reason) => Idle(actions, VrrpState.Fault, reason);
 
-    private void Stop(List<VrrpAction> actions)
+    private void Stop(List<VrrpAction> actions) => Idle(actions, VrrpState.Stopped, "stopped");
+
+    // FAULT and STOP both hand over at once (priority 0) and stop watching for a master.
+    private void Idle(List<VrrpAction> actions, VrrpState to, string reason)
     {
         var from = State;
         if (from == VrrpState.Master)
             LeaveMaster(actions, announceStop: true);
         CancelTimer(actions, VrrpTimer.MasterDown);
-        State = VrrpState.Stopped;
+        State = to;
         MasterAddress = null;
-        actions.Add(new StateChanged(from, VrrpState.Stopped, "stopped"));
-        actions.Add(new RunNotify(VrrpState.Stopped, EffectivePriority));
+        actions.Add(new StateChanged(from, to, reason));
+        actions.Add(new RunNotify(to, EffectivePriority));
     }
 
     private void LeaveMaster(List<VrrpAction> actions, bool announceStop)

@@ -17,11 +17,8 @@ public static class GratuitousArp
     /// </summary>
     public static byte[] Build(PhysicalAddress mac, IPAddress vip)
     {
-        ArgumentNullException.ThrowIfNull(mac);
         ArgumentNullException.ThrowIfNull(vip);
-        var hardware = mac.GetAddressBytes();
-        if (hardware.Length != 6)
-            throw new ArgumentException("an Ethernet MAC has 6 bytes", nameof(mac));
+        var hardware = Ethernet.MacBytes(mac);
         if (vip.AddressFamily != AddressFamily.InterNetwork)
             throw new ArgumentException("gratuitous ARP is for IPv4 VIPs", nameof(vip));
         var frame = new byte[FrameLength];

@@ -22,11 +22,8 @@ public static class UnsolicitedNeighborAdvertisement
     /// </summary>
     public static byte[] Build(PhysicalAddress mac, IPAddress vip, bool router)
     {
-        ArgumentNullException.ThrowIfNull(mac);
         ArgumentNullException.ThrowIfNull(vip);
-        var hardware = mac.GetAddressBytes();
-        if (hardware.Length != 6)
-            throw new ArgumentException("an Ethernet MAC has 6 bytes", nameof(mac));
+        var hardware = Ethernet.MacBytes(mac);
         if (vip.AddressFamily != AddressFamily.InterNetworkV6)
             throw new ArgumentException("neighbour advertisements are for IPv6 VIPs", nameof(vip));
         var frame = new byte[FrameLength];

@@ -26,11 +26,19 @@ public class FailoverSimulationTests
         return network;
     }
 
+    // a (150) and b (100) after 10 s: a is master.
+    private static VrrpNetwork SteadyPair(VrrpInstanceSettings? a = null)
+    {
+        var network = Network(a ?? Director("a", 150, 1), Director("b", 100, 2));
+        network.RunFor(TimeSpan.FromSeconds(10));
+        Assert.Equal(["a"], network.VipHolders());
+        return network;
+    }
+
     [Fact]
     public void Startup_TwoDirectors_HigherPriorityBecomesTheOnlyMaster()
     {
-        var network = Network(Director("a", 150, 1), Director("b", 100, 2));
-        network.RunFor(TimeSpan.FromSeconds(10));
+        var network = SteadyPair();
         Assert.Equal(["a"], network.VipHolders());
         Assert.Equal(VrrpState.Backup, network.State("b"));
         Assert.Equal(VrrpTiming.MasterDownInterval(150, Second), network.BecameMaster("a"));
@@ -40,8 +48,7 @@ public class FailoverSimulationTests
     [Fact]
     public void MasterDies_BackupBecomesMasterExactlyMasterDownIntervalAfterTheLastAdvert()
     {
-        var network = Network(Director("a", 150, 1), Director("b", 100, 2));
-        network.RunFor(TimeSpan.FromSeconds(10));
+        var network = SteadyPair();
         network.Kill("a");
         network.RunFor(TimeSpan.FromSeconds(10));
 
@@ -54,8 +61,7 @@ public class FailoverSimulationTests
     [Fact]
     public void OldMasterReturnsWithHigherPriority_PreemptsWithinOneAdvertInterval()
     {
-        var network = Network(Director("a", 150, 1), Director("b", 100, 2));
-        network.RunFor(TimeSpan.FromSeconds(10));
+        var network = SteadyPair();
         network.Kill("a");
         network.RunFor(TimeSpan.FromSeconds(10));
         network.Restart("a");
@@ -70,8 +76,7 @@ public class FailoverSimulationTests
     [Fact]
     public void OldMasterReturnsWithNopreempt_BackupKeepsTheVips()
     {
-        var network = Network(Director("a", 150, 1) with { Preempt = false }, Director("b", 100, 2));
-        network.RunFor(TimeSpan.FromSeconds(10));
+        var network = SteadyPair(Director("a", 150, 1) with { Preempt = false });
         network.Kill("a");
         network.RunFor(TimeSpan.FromSeconds(10));
         network.Restart("a");
@@ -85,8 +90,7 @@ public class FailoverSimulationTests
     [Fact]
     public void OldMasterReturnsWithPreemptDelay_TakesOverOnlyAfterTheDelay()
     {
-        var network = Network(Director("a", 150, 1) with { PreemptDelay = TimeSpan.FromSeconds(15) }, Director("b", 100, 2));
-        network.RunFor(TimeSpan.FromSeconds(10));
+        var network = SteadyPair(Director("a", 150, 1) with { PreemptDelay = TimeSpan.FromSeconds(15) });
         network.Kill("a");
         network.RunFor(TimeSpan.FromSeconds(10));
         network.Restart("a");
@@ -100,8 +104,7 @@ public class FailoverSimulationTests
     [Fact]
     public void GracefulStop_BackupTakesOverAfterSkewTimeOnly()
     {
-        var network = Network(Director("a", 150, 1), Director("b", 100, 2));
-        network.RunFor(TimeSpan.FromSeconds(10));
+        var network = SteadyPair();
         network.Input("a", new Shutdown());
         network.RunFor(TimeSpan.FromSeconds(5));
 
@@ -136,8 +139,7 @@ public class FailoverSimulationTests
     [Fact]
     public void TrackerLowersMasterPriority_BackupTakesOverWithinMasterDownInterval()
     {
-        var network = Network(Director("a", 150, 1), Director("b", 100, 2));
-        network.RunFor(TimeSpan.FromSeconds(10));
+        var network = SteadyPair();
         network.Input("a", new TrackerChanged(-60, Fault: false));
         network.RunFor(TimeSpan.FromSeconds(10));
 
@@ -149,8 +151,7 @@ public class FailoverSimulationTests
     [Fact]
     public void TrackerFault_MasterHandsOverAfterSkewTime()
     {
-        var network = Network(Director("a", 150, 1), Director("b", 100, 2));
-        network.RunFor(TimeSpan.FromSeconds(10));
+        var network = SteadyPair();
         network.Input("a", new TrackerChanged(0, Fault: true));
         network.RunFor(TimeSpan.FromSeconds(5));
         Assert.Equal(["b"], network.VipHolders());
@@ -161,8 +162,7 @@ public class FailoverSimulationTests
     [Fact]
     public void ForceFailover_BackupTakesOverAndTheOldMasterDoesNotPreemptBack()
     {
-        var network = Network(Director("a", 150, 1), Director("b", 100, 2));
-        network.RunFor(TimeSpan.FromSeconds(10));
+        var network = SteadyPair();
         network.Input("a", new ForceFailover());
         network.RunFor(TimeSpan.FromSeconds(30));
         Assert.Equal(["b"], network.VipHolders());
