@@ -118,7 +118,7 @@ public sealed class VrrpStateMachine
     private void Startup(List<VrrpAction> actions, string reason)
     {
         if (trackerFault || groupFault)
-            EnterFault(actions, reason + ", but a tracker is failing");
+            EnterFault(actions, reason + (trackerFault ? ", but a tracker is failing" : ", but the sync group is in fault"));
         else if (EffectivePriority == 255 && MayBeMaster)
             EnterMaster(actions, reason + " as address owner (priority 255)");
         else
