@@ -28,7 +28,8 @@ public class KeepalivedInteropTests
         Assert.All(garps, g => Assert.Equal(expectedGarp, g[..GratuitousArp.FrameLength]));
 
         var expectedNa = UnsolicitedNeighborAdvertisement.Build(MacA, IPAddress.Parse(KeepalivedLab.Vip6), lab.ForwardsIpv6);
-        var nas = frames.Where(f => EtherType(f) == 0x86DD && f.Length > 54 && f[20] == 58 && f[54] == 136).ToList();
+        var nas = frames.Where(f => EtherType(f) == 0x86DD && f.Length >= 78 && f[20] == 58 && f[54] == 136
+            && new IPAddress(f.AsSpan(62, 16)).Equals(IPAddress.Parse(KeepalivedLab.Vip6))).ToList();
         Assert.True(nas.Count >= 10, $"expected 2 bursts of 5 neighbour advertisements, saw {nas.Count}");
         Assert.All(nas, n => Assert.Equal(expectedNa, n));
 
@@ -42,6 +43,16 @@ public class KeepalivedInteropTests
         });
         Assert.Equal(150, adverts[0].Priority);
         Assert.Equal(0, adverts[^1].Priority); // the graceful stop
+
+        // The IPv6 instance: link-local source to ff02::12, checksum over the IPv6 pseudo-header.
+        var adverts6 = frames.Where(f => EtherType(f) == 0x86DD && f.Length > 54 && f[20] == VrrpV3Codec.IpProtocol).Select(DecodeVrrp6).ToList();
+        Assert.True(adverts6.Count >= 15, $"expected IPv6 adverts every 0.1 s, saw {adverts6.Count}");
+        Assert.All(adverts6, a =>
+        {
+            Assert.Equal(52, a.VirtualRouterId);
+            Assert.Equal([IPAddress.Parse(KeepalivedLab.Vip6Instance)], a.Addresses);
+        });
+        Assert.Equal(120, adverts6[0].Priority);
     }
 
     [Fact]
@@ -64,6 +75,14 @@ public class KeepalivedInteropTests
         // Our adverts stopped: keepalived's Master_Down_Interval (3 x 0.1 s + skew) later it is master again.
         Assert.True(KeepalivedLab.WaitFor(lab.AHoldsVip, TimeSpan.FromSeconds(2)), File.ReadAllText(lab.KeepalivedLog));
         Assert.Contains("Entering BACKUP STATE", File.ReadAllText(lab.KeepalivedLog), StringComparison.Ordinal);
+    }
+
+    private static VrrpV3Packet DecodeVrrp6(byte[] frame)
+    {
+        var ip = frame.AsSpan(14);
+        Assert.Equal(255, ip[7]); // hop limit 255
+        var payloadLength = BinaryPrimitives.ReadUInt16BigEndian(ip[4..]);
+        return VrrpV3Codec.Decode(ip.Slice(40, payloadLength), new IPAddress(ip.Slice(8, 16)), new IPAddress(ip.Slice(24, 16)));
     }
 
     private static int EtherType(byte[] frame) => frame.Length >= 14 ? BinaryPrimitives.ReadUInt16BigEndian(frame.AsSpan(12)) : 0;

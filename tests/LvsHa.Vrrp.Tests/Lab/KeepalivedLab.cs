@@ -13,6 +13,7 @@ internal sealed class KeepalivedLab : IDisposable
     public const string AddressB = "192.168.77.2";
     public const string Vip4 = "192.168.77.100";
     public const string Vip6 = "2001:db8:77::100";
+    public const string Vip6Instance = "2001:db8:77::200";
 
     private const string CaptureScript = """
         import socket, sys, time, select
@@ -67,6 +68,8 @@ internal sealed class KeepalivedLab : IDisposable
             Run("ip", "-n", NamespaceA, "link", "set", InterfaceA, "address", MacA);
             Run("ip", "-n", NamespaceA, "addr", "add", AddressA + "/24", "dev", InterfaceA);
             Run("ip", "-n", NamespaceB, "addr", "add", AddressB + "/24", "dev", InterfaceB);
+            // Without DAD the link-local source of the IPv6 instance is usable at once.
+            Run("ip", "netns", "exec", NamespaceA, "sysctl", "-qw", $"net.ipv6.conf.{InterfaceA}.accept_dad=0");
             Run("ip", "-n", NamespaceA, "link", "set", InterfaceA, "up");
             Run("ip", "-n", NamespaceB, "link", "set", InterfaceB, "up");
             File.WriteAllText(Path.Combine(directory, "capture.py"), CaptureScript);
@@ -87,6 +90,16 @@ internal sealed class KeepalivedLab : IDisposable
                     }
                     virtual_ipaddress_excluded {
                         {{Vip6}}/64
+                    }
+                }
+                vrrp_instance VI_6 {
+                    state BACKUP
+                    interface {{InterfaceA}}
+                    virtual_router_id 52
+                    priority 120
+                    advert_int 0.1
+                    virtual_ipaddress {
+                        {{Vip6Instance}}/64
                     }
                 }
                 """);
