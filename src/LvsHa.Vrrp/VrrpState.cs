@@ -1,0 +1,20 @@
+namespace LvsHa.Vrrp;
+
+/// <summary>The state of one VRRP instance (RFC 5798 plus keepalived's FAULT and a final STOP).</summary>
+public enum VrrpState
+{
+    /// <summary>Configured but not started (RFC 5798 Initialize).</summary>
+    Initialize,
+
+    /// <summary>Watching the master's adverts; holds no VIPs.</summary>
+    Backup,
+
+    /// <summary>Holds the VIPs and sends adverts.</summary>
+    Master,
+
+    /// <summary>A tracked interface or script with weight 0 failed (keepalived FAULT): no VIPs, no adverts, no takeover.</summary>
+    Fault,
+
+    /// <summary>Stopped gracefully (keepalived notify_stop); only Start leaves it.</summary>
+    Stopped,
+}

@@ -1,0 +1,36 @@
+namespace LvsHa.Vrrp.Tests;
+
+public class TrackerSetTests
+{
+    private static readonly TrackedObject[] Trackers =
+    [
+        new("eth0", 0),
+        new("chk_haproxy", -30),
+        new("chk_bonus", 20),
+    ];
+
+    [Fact]
+    public void Evaluate_AllUp_AddsPositiveWeightsOnly() =>
+        Assert.Equal(new TrackerChanged(20, Fault: false), TrackerSet.Evaluate(Trackers, Up("eth0", "chk_haproxy", "chk_bonus")));
+
+    [Fact]
+    public void Evaluate_NegativeWeightTrackerDown_SubtractsItsWeight() =>
+        Assert.Equal(new TrackerChanged(-10, Fault: false), TrackerSet.Evaluate(Trackers, Up("eth0", "chk_bonus")));
+
+    [Fact]
+    public void Evaluate_WeightZeroTrackerDown_IsFault() =>
+        Assert.Equal(new TrackerChanged(20, Fault: true), TrackerSet.Evaluate(Trackers, Up("chk_haproxy", "chk_bonus")));
+
+    [Fact]
+    public void Evaluate_UnknownState_CountsAsDown() =>
+        Assert.Equal(new TrackerChanged(-30, Fault: true), TrackerSet.Evaluate(Trackers, Up()));
+
+    [Fact]
+    public void Evaluate_ExplicitlyDown_CountsAsDown()
+    {
+        var states = new Dictionary<string, bool> { ["eth0"] = true, ["chk_haproxy"] = false, ["chk_bonus"] = false };
+        Assert.Equal(new TrackerChanged(-30, Fault: false), TrackerSet.Evaluate(Trackers, states));
+    }
+
+    private static Dictionary<string, bool> Up(params string[] names) => names.ToDictionary(n => n, _ => true);
+}
