@@ -54,7 +54,7 @@ public static class TcpCheckBenchmark
         ArgumentNullException.ThrowIfNull(targets);
         var members = targets.Select(endpoint => new RealServerHealthSettings(endpoint)
         {
-            Checkers = [new TcpCheckSpec { DelayLoop = interval, Warmup = interval, ConnectTimeout = TimeSpan.FromSeconds(3) }],
+            Checkers = [new TcpCheckSpec { Timing = new() { DelayLoop = interval, Warmup = interval, ConnectTimeout = TimeSpan.FromSeconds(3) } }],
         }).ToArray();
         var recorder = new LatencyRecorder();
         var vs = new VirtualServiceHealthSettings("benchmark") { RealServers = members };

@@ -19,23 +19,8 @@ public abstract record CheckerSpec
     /// <summary>Source port of the check connection (bind_port).</summary>
     public int? BindPort { get; init; }
 
-    /// <summary>connect_timeout; keepalived's default is 5 s.</summary>
-    public TimeSpan? ConnectTimeout { get; init; }
-
-    /// <summary>retry: extra attempts after a failure of an up checker before it is declared down.</summary>
-    public int? Retry { get; init; }
-
-    /// <summary>delay_before_retry between those attempts.</summary>
-    public TimeSpan? DelayBeforeRetry { get; init; }
-
-    /// <summary>warmup: the first check starts after a random delay in [0, warmup].</summary>
-    public TimeSpan? Warmup { get; init; }
-
-    /// <summary>delay_loop between checks.</summary>
-    public TimeSpan? DelayLoop { get; init; }
-
-    /// <summary>alpha: the checker starts failed until its first success.</summary>
-    public bool? Alpha { get; init; }
+    /// <summary>The checker's own timing keys.</summary>
+    public TimingKeys Timing { get; init; } = TimingKeys.None;
 
     /// <summary>keepalived's block name, for logs and status.</summary>
     public abstract string Kind { get; }

@@ -22,29 +22,30 @@ public sealed record CheckerTiming(
     public TimeSpan AttemptTimeout { get; init; }
 
     /// <summary>Resolves a checker's timing from the three levels of configuration.</summary>
-    public static CheckerTiming Resolve(CheckerSpec checker, CheckerDefaults realServer, CheckerDefaults virtualService)
+    public static CheckerTiming Resolve(CheckerSpec checker, TimingKeys realServer, TimingKeys virtualService)
     {
         ArgumentNullException.ThrowIfNull(checker);
         ArgumentNullException.ThrowIfNull(realServer);
         ArgumentNullException.ThrowIfNull(virtualService);
-        var delayLoop = checker.DelayLoop ?? realServer.DelayLoop ?? virtualService.DelayLoop ?? DefaultDelayLoop;
-        var retry = checker.Retry ?? realServer.Retry ?? virtualService.Retry ?? checker switch
+        var own = checker.Timing;
+        var delayLoop = own.DelayLoop ?? realServer.DelayLoop ?? virtualService.DelayLoop ?? DefaultDelayLoop;
+        var retry = own.Retry ?? realServer.Retry ?? virtualService.Retry ?? checker switch
         {
             DnsCheckSpec => 3,
             MiscCheckSpec => 0,
             _ => 1,
         };
-        var delayBeforeRetry = checker.DelayBeforeRetry ?? realServer.DelayBeforeRetry ?? virtualService.DelayBeforeRetry
+        var delayBeforeRetry = own.DelayBeforeRetry ?? realServer.DelayBeforeRetry ?? virtualService.DelayBeforeRetry
             ?? checker switch
             {
                 DnsCheckSpec => delayLoop,
                 HttpCheckSpec => TimeSpan.FromSeconds(3),
                 _ => TimeSpan.FromSeconds(1),
             };
-        var connectTimeout = checker.ConnectTimeout ?? realServer.ConnectTimeout ?? virtualService.ConnectTimeout
+        var connectTimeout = own.ConnectTimeout ?? realServer.ConnectTimeout ?? virtualService.ConnectTimeout
             ?? DefaultConnectTimeout;
-        var warmup = checker.Warmup ?? realServer.Warmup ?? virtualService.Warmup ?? delayLoop;
-        var alpha = checker.Alpha ?? realServer.Alpha ?? virtualService.Alpha ?? false;
+        var warmup = own.Warmup ?? realServer.Warmup ?? virtualService.Warmup ?? delayLoop;
+        var alpha = own.Alpha ?? realServer.Alpha ?? virtualService.Alpha ?? false;
         var attemptTimeout = checker is MiscCheckSpec misc ? misc.Timeout ?? delayLoop : connectTimeout;
         return new CheckerTiming(delayLoop, connectTimeout, Math.Max(0, retry), delayBeforeRetry, warmup, alpha)
         {

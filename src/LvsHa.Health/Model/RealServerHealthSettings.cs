@@ -20,7 +20,7 @@ public sealed record RealServerHealthSettings(IPEndPoint Endpoint, int Weight = 
     public ScriptCommand? NotifyDown { get; init; }
 
     /// <summary>Timing defaults set in the real_server block.</summary>
-    public CheckerDefaults Defaults { get; init; } = CheckerDefaults.None;
+    public TimingKeys Timing { get; init; } = TimingKeys.None;
 
     /// <summary>virtualhost of the real server block, the fallback for HTTP/SSL checkers.</summary>
     public string? VirtualHost { get; init; }

@@ -37,5 +37,5 @@ public sealed record VirtualServiceHealthSettings(string Name)
     public string? VirtualHost { get; init; }
 
     /// <summary>Timing defaults of the virtual_server block (delay_loop, alpha, retry, ...).</summary>
-    public CheckerDefaults Defaults { get; init; } = CheckerDefaults.None;
+    public TimingKeys Timing { get; init; } = TimingKeys.None;
 }

@@ -53,7 +53,7 @@ public sealed class HealthCheckScheduler : IAsyncDisposable
                 for (var c = 0; c < rs.Checkers.Count; c++)
                 {
                     var spec = rs.Checkers[c];
-                    var timing = CheckerTiming.Resolve(spec, rs.Defaults, service.Settings.Defaults);
+                    var timing = CheckerTiming.Resolve(spec, rs.Timing, service.Settings.Timing);
                     var runner = new CheckRunner(options.CheckFactory(spec, rs, service.Settings, timing), timing, timeProvider, concurrency);
                     loops.Add(RunCheckerAsync(service, r, c, timing, runner, stopping.Token));
                 }

@@ -202,7 +202,7 @@ public sealed class VirtualServiceHealth
             Settings = rs;
             Checkers = rs.Checkers
                 .Select(c => new CheckerState(
-                    CheckerTiming.Resolve(c, rs.Defaults, vs.Defaults).Alpha,
+                    CheckerTiming.Resolve(c, rs.Timing, vs.Timing).Alpha,
                     c is MiscCheckSpec { Dynamic: true }))
                 .ToArray();
             FailedCheckers = Checkers.Count(c => !c.IsUp);

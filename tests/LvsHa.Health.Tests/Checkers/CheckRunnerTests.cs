@@ -8,9 +8,9 @@ public class CheckRunnerTests
 {
     private static CheckerTiming Timing(int retry, double delayBeforeRetry, double timeout = 5) =>
         CheckerTiming.Resolve(
-            new TcpCheckSpec { Retry = retry, DelayBeforeRetry = TimeSpan.FromSeconds(delayBeforeRetry), ConnectTimeout = TimeSpan.FromSeconds(timeout) },
-            CheckerDefaults.None,
-            CheckerDefaults.None);
+            new TcpCheckSpec { Timing = new() { Retry = retry, DelayBeforeRetry = TimeSpan.FromSeconds(delayBeforeRetry), ConnectTimeout = TimeSpan.FromSeconds(timeout) } },
+            TimingKeys.None,
+            TimingKeys.None);
 
     private static async Task<T> Drive<T>(ManualTimeProvider clock, Task<T> task, TimeSpan step, int maxSteps = 1000)
     {

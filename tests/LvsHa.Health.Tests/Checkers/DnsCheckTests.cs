@@ -19,7 +19,7 @@ public class DnsCheckTests
 
     private static Task<CheckResult> Run(DnsCheckSpec spec, System.Net.IPEndPoint target, double timeoutSeconds = 2)
     {
-        var timing = CheckerTiming.Resolve(spec with { ConnectTimeout = TimeSpan.FromSeconds(timeoutSeconds), Retry = 0 }, CheckerDefaults.None, CheckerDefaults.None);
+        var timing = CheckerTiming.Resolve(spec with { Timing = new() { ConnectTimeout = TimeSpan.FromSeconds(timeoutSeconds), Retry = 0 } }, TimingKeys.None, TimingKeys.None);
         return new CheckRunner(new DnsCheck(spec, new CheckTarget(target)), timing, TimeProvider.System).AttemptAsync(null, CancellationToken.None);
     }
 

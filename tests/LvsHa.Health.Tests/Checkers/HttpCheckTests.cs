@@ -17,7 +17,7 @@ public class HttpCheckTests
 
     private static async Task<CheckResult> Run(HttpCheckSpec spec, HttpTestServer server, TimeSpan? timeout = null)
     {
-        var timing = CheckerTiming.Resolve(spec with { ConnectTimeout = timeout ?? TimeSpan.FromSeconds(5), Retry = 0 }, CheckerDefaults.None, CheckerDefaults.None);
+        var timing = CheckerTiming.Resolve(spec with { Timing = new() { ConnectTimeout = timeout ?? TimeSpan.FromSeconds(5), Retry = 0 } }, TimingKeys.None, TimingKeys.None);
         return await new CheckRunner(new HttpCheck(spec, new CheckTarget(server.Endpoint)), timing, TimeProvider.System)
             .AttemptAsync(null, CancellationToken.None);
     }

@@ -22,7 +22,7 @@ public sealed class MiscCheckTests : IDisposable
 
     private static Task<CheckResult> Run(MiscCheckSpec spec, TimeSpan? timeout = null)
     {
-        var timing = CheckerTiming.Resolve(spec with { Timeout = timeout ?? TimeSpan.FromSeconds(10) }, CheckerDefaults.None, CheckerDefaults.None);
+        var timing = CheckerTiming.Resolve(spec with { Timeout = timeout ?? TimeSpan.FromSeconds(10) }, TimingKeys.None, TimingKeys.None);
         return new CheckRunner(new MiscCheck(spec), timing, TimeProvider.System).AttemptAsync(null, CancellationToken.None);
     }
 

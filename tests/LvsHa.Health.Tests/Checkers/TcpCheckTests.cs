@@ -37,7 +37,7 @@ public class TcpCheckTests
         var spec = new TcpCheckSpec { ConnectIp = server.Endpoint.Address, ConnectPort = server.Endpoint.Port, BindTo = IPAddress.Parse("127.0.0.3") };
         var rs = new RealServerHealthSettings(refused.Endpoint) { Checkers = [spec] };
         var vs = new VirtualServiceHealthSettings("vs") { RealServers = [rs] };
-        var check = HealthCheckFactory.Create(spec, rs, vs, CheckerTiming.Resolve(spec, rs.Defaults, vs.Defaults));
+        var check = HealthCheckFactory.Create(spec, rs, vs, CheckerTiming.Resolve(spec, rs.Timing, vs.Timing));
 
         var result = await check.CheckAsync(CancellationToken.None);
 
@@ -65,7 +65,7 @@ public class TcpCheckTests
             }
 
             await Task.Delay(200);
-            var timing = CheckerTiming.Resolve(new TcpCheckSpec { ConnectTimeout = TimeSpan.FromMilliseconds(700), Retry = 0 }, CheckerDefaults.None, CheckerDefaults.None);
+            var timing = CheckerTiming.Resolve(new TcpCheckSpec { Timing = new() { ConnectTimeout = TimeSpan.FromMilliseconds(700), Retry = 0 } }, TimingKeys.None, TimingKeys.None);
             var runner = new CheckRunner(new TcpCheck(target), timing, TimeProvider.System);
 
             var result = await runner.AttemptAsync(null, CancellationToken.None);

@@ -4,7 +4,7 @@ namespace LvsHa.Health.Tests.Model;
 
 public class CheckerTimingTests
 {
-    private static CheckerTiming Resolve(CheckerSpec spec) => CheckerTiming.Resolve(spec, CheckerDefaults.None, CheckerDefaults.None);
+    private static CheckerTiming Resolve(CheckerSpec spec) => CheckerTiming.Resolve(spec, TimingKeys.None, TimingKeys.None);
 
     [Fact]
     public void Resolve_TcpCheckWithoutKeys_KeepalivedDefaults()
@@ -23,8 +23,8 @@ public class CheckerTimingTests
     public void Resolve_PerKindDefaults_AsKeepalivedConfManual()
     {
         Assert.Equal(TimeSpan.FromSeconds(3), Resolve(new HttpCheckSpec()).DelayBeforeRetry);
-        Assert.Equal(3, Resolve(new DnsCheckSpec { DelayLoop = TimeSpan.FromSeconds(7) }).Retry);
-        Assert.Equal(TimeSpan.FromSeconds(7), Resolve(new DnsCheckSpec { DelayLoop = TimeSpan.FromSeconds(7) }).DelayBeforeRetry);
+        Assert.Equal(3, Resolve(new DnsCheckSpec { Timing = new() { DelayLoop = TimeSpan.FromSeconds(7) } }).Retry);
+        Assert.Equal(TimeSpan.FromSeconds(7), Resolve(new DnsCheckSpec { Timing = new() { DelayLoop = TimeSpan.FromSeconds(7) } }).DelayBeforeRetry);
         Assert.Equal(0, Resolve(new MiscCheckSpec("/bin/true")).Retry);
         Assert.Equal(TimeSpan.FromSeconds(60), Resolve(new MiscCheckSpec("/bin/true")).AttemptTimeout);
         Assert.Equal(TimeSpan.FromSeconds(2), Resolve(new MiscCheckSpec("/bin/true") { Timeout = TimeSpan.FromSeconds(2) }).AttemptTimeout);
@@ -33,10 +33,10 @@ public class CheckerTimingTests
     [Fact]
     public void Resolve_Levels_CheckerOverRealServerOverVirtualService()
     {
-        var vs = new CheckerDefaults { DelayLoop = TimeSpan.FromSeconds(10), Retry = 4, Alpha = true, ConnectTimeout = TimeSpan.FromSeconds(9) };
-        var rs = new CheckerDefaults { Retry = 2, Warmup = TimeSpan.Zero };
+        var vs = new TimingKeys { DelayLoop = TimeSpan.FromSeconds(10), Retry = 4, Alpha = true, ConnectTimeout = TimeSpan.FromSeconds(9) };
+        var rs = new TimingKeys { Retry = 2, Warmup = TimeSpan.Zero };
 
-        var t = CheckerTiming.Resolve(new TcpCheckSpec { ConnectTimeout = TimeSpan.FromSeconds(1) }, rs, vs);
+        var t = CheckerTiming.Resolve(new TcpCheckSpec { Timing = new() { ConnectTimeout = TimeSpan.FromSeconds(1) } }, rs, vs);
 
         Assert.Equal(TimeSpan.FromSeconds(10), t.DelayLoop);
         Assert.Equal(2, t.Retry);

@@ -31,10 +31,7 @@ public class HealthCheckSchedulerTests
         ScriptedCheck? check = null;
         var spec = new TcpCheckSpec
         {
-            Retry = 2,
-            DelayBeforeRetry = TimeSpan.FromSeconds(3),
-            DelayLoop = TimeSpan.FromSeconds(10),
-            Warmup = TimeSpan.Zero,
+            Timing = new() { Retry = 2, DelayBeforeRetry = TimeSpan.FromSeconds(3), DelayLoop = TimeSpan.FromSeconds(10), Warmup = TimeSpan.Zero },
         };
         var vs = new VirtualServiceHealthSettings(Vs) { RealServers = [new RealServerHealthSettings(Rs1, 7) { Checkers = [spec] }] };
         var options = new HealthSchedulerOptions
@@ -67,7 +64,7 @@ public class HealthCheckSchedulerTests
     {
         var clock = new ManualTimeProvider();
         var checks = new List<ScriptedCheck>();
-        var spec = new TcpCheckSpec { Warmup = TimeSpan.FromSeconds(10), DelayLoop = TimeSpan.FromSeconds(60) };
+        var spec = new TcpCheckSpec { Timing = new() { Warmup = TimeSpan.FromSeconds(10), DelayLoop = TimeSpan.FromSeconds(60) } };
         var realServers = Enumerable.Range(1, 50)
             .Select(i => new RealServerHealthSettings(new IPEndPoint(IPAddress.Parse("192.168.21.1"), 1000 + i)) { Checkers = [spec] })
             .ToArray();
@@ -97,7 +94,7 @@ public class HealthCheckSchedulerTests
         var clock = new ManualTimeProvider();
         var sink = new RecordingSink(clock);
         var exits = new Queue<int>([0, 12, 12, 1]);
-        var spec = new MiscCheckSpec("/bin/true") { Dynamic = true, DelayLoop = TimeSpan.FromSeconds(5), Warmup = TimeSpan.Zero };
+        var spec = new MiscCheckSpec("/bin/true") { Dynamic = true, Timing = new() { DelayLoop = TimeSpan.FromSeconds(5), Warmup = TimeSpan.Zero } };
         var vs = new VirtualServiceHealthSettings(Vs) { RealServers = [new RealServerHealthSettings(Rs1, 3) { Checkers = [spec] }] };
         var options = new HealthSchedulerOptions
         {

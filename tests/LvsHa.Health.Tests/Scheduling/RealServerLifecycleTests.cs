@@ -13,7 +13,7 @@ public class RealServerLifecycleTests
 {
     private const string Vs = "127.0.0.1:80/TCP";
 
-    private static CheckerDefaults Fast => new()
+    private static TimingKeys Fast => new()
     {
         DelayLoop = TimeSpan.FromMilliseconds(200),
         Retry = 1,
@@ -52,7 +52,7 @@ public class RealServerLifecycleTests
         var sink = new RecordingSink();
         var vs = new VirtualServiceHealthSettings(Vs)
         {
-            Defaults = Fast,
+            Timing = Fast,
             RealServers = [new RealServerHealthSettings(rs, 3) { Checkers = [new TcpCheckSpec()] }],
         };
         await using var scheduler = new HealthCheckScheduler([vs], sink);
@@ -91,7 +91,7 @@ public class RealServerLifecycleTests
         var http = new HttpCheckSpec { Urls = [new HttpUrlSpec("/health")] };
         var vs = new VirtualServiceHealthSettings(Vs)
         {
-            Defaults = Fast,
+            Timing = Fast,
             Quorum = 2,
             SorryServer = sorry,
             RealServers =
@@ -134,7 +134,7 @@ public class RealServerLifecycleTests
         var other = IPEndPoint.Parse("127.0.0.6:80");
         var vs = new VirtualServiceHealthSettings(Vs)
         {
-            Defaults = Fast,
+            Timing = Fast,
             RealServers =
             [
                 new RealServerHealthSettings(rs) { Checkers = [new MiscCheckSpec(missing)] },

@@ -19,7 +19,7 @@ public class VirtualServiceHealthTests
     private static RealServerHealthSettings Rs(IPEndPoint ep, int weight = 1, int checkers = 1, bool alpha = false, bool inhibit = false) =>
         new(ep, weight)
         {
-            Checkers = Enumerable.Range(0, checkers).Select(_ => (CheckerSpec)new TcpCheckSpec { Alpha = alpha ? true : null }).ToArray(),
+            Checkers = Enumerable.Range(0, checkers).Select(_ => (CheckerSpec)new TcpCheckSpec { Timing = new() { Alpha = alpha ? true : null } }).ToArray(),
             InhibitOnFailure = inhibit,
             NotifyUp = Up,
             NotifyDown = Down,
