@@ -28,6 +28,7 @@ public static class HealthCheckFactory
             MiscCheckSpec misc => new MiscCheck(misc),
             DnsCheckSpec dns => new DnsCheck(dns, target),
             SmtpCheckSpec smtp => new SmtpCheck(smtp, target),
+            VipCheckSpec vip => new VipCheck(vip),
             UdpCheckSpec udp => new UdpCheck(udp, target, timing.ConnectTimeout * 0.9),
             _ => throw new ArgumentException($"no checker for {spec.Kind}", nameof(spec)),
         };

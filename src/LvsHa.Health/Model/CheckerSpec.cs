@@ -154,3 +154,20 @@ public sealed record UdpCheckSpec : CheckerSpec
     /// <inheritdoc/>
     public override string Kind => "UDP_CHECK";
 }
+
+/// <summary>VIP_CHECK (LvsHa, beyond keepalived): proves that a DR/TUN real server accepts traffic for the VIP.</summary>
+/// <remarks>A real server that lost its VIP on lo/tunl0 still passes TCP_CHECK on its own address but drops every
+/// packet the director forwards to it. This check opens a TCP connection to VIP:port that leaves the director the
+/// way forwarded traffic does: from a probe network namespace (the director itself owns the VIP, so a connect from
+/// the host would stay local) whose policy routing sends packets carrying <see cref="Mark"/> to this real server —
+/// for DR a route "VIP via RS onlink" over a macvlan on the real servers' segment, for TUN a route over an IPIP
+/// tunnel to the real server. The real server answers the probe address directly, as it answers clients. The
+/// daemon creates the namespace, the per-real-server mark, rule and route (netlink); the check only connects.</remarks>
+/// <param name="Vip">The virtual service's address and port.</param>
+/// <param name="ProbeNamespace">Path of the probe network namespace (e.g. /run/netns/lvsha-probe).</param>
+/// <param name="Mark">SO_MARK selecting this real server's route in the probe namespace.</param>
+public sealed record VipCheckSpec(System.Net.IPEndPoint Vip, string ProbeNamespace, uint Mark) : CheckerSpec
+{
+    /// <inheritdoc/>
+    public override string Kind => "VIP_CHECK";
+}
