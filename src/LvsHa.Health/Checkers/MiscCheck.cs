@@ -4,9 +4,27 @@ namespace LvsHa.Health.Checkers;
 
 /// <summary>MISC_CHECK: exit 0 is up; with misc_dynamic exit 1 is down and 2..255 is up with weight exit-2;
 /// without it any non-zero exit is down. A missing or non-executable script is down with the reason.</summary>
-public sealed class MiscCheck(MiscCheckSpec spec) : IHealthCheck
+public sealed class MiscCheck : IHealthCheck
 {
-    private readonly ScriptCommand command = ScriptCommand.Parse(spec.Command);
+    private readonly MiscCheckSpec spec;
+    private readonly ScriptCommand? command;
+    private readonly string? badCommand;
+
+    /// <summary>Creates the checker; a malformed misc_path makes every attempt fail with the reason rather than
+    /// stopping the daemon.</summary>
+    public MiscCheck(MiscCheckSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        this.spec = spec;
+        try
+        {
+            command = ScriptCommand.Parse(spec.Command);
+        }
+        catch (FormatException e)
+        {
+            badCommand = $"misc_path: {e.Message}";
+        }
+    }
 
     /// <inheritdoc/>
     public string Kind => "MISC_CHECK";
@@ -14,6 +32,7 @@ public sealed class MiscCheck(MiscCheckSpec spec) : IHealthCheck
     /// <inheritdoc/>
     public async Task<CheckResult> CheckAsync(CancellationToken cancellationToken)
     {
+        if (command is null) return CheckResult.Fail(badCommand!);
         var problem = ScriptRunner.Problem(command, out _);
         if (problem is not null) return CheckResult.Fail(problem);
         int status;

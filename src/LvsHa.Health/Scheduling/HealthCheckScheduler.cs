@@ -12,6 +12,9 @@ namespace LvsHa.Health.Scheduling;
 /// Results go through each service's <see cref="VirtualServiceHealth"/>; its decisions go to the sink.</summary>
 public sealed class HealthCheckScheduler : IAsyncDisposable
 {
+    /// <summary>Health's EventId range starts at 4000 (issue 4); 4001: a checker changed state.</summary>
+    private static readonly EventId CheckerChanged = new(4001, "CheckerChanged");
+
     private readonly IHealthDecisionSink sink;
     private readonly HealthSchedulerOptions options;
     private readonly TimeProvider timeProvider;
@@ -122,6 +125,7 @@ public sealed class HealthCheckScheduler : IAsyncDisposable
                     if (checkerUp != result.Up)
                     {
                         logger.LogInformation(
+                            CheckerChanged,
                             "{Checker} of {RealServer} in {VirtualService} is {State}: {Reason}",
                             runner.Check.Kind, rs.Endpoint, service.Settings.Name, result.Up ? "up" : "down", result.Reason);
                     }

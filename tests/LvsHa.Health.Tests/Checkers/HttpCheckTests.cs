@@ -172,6 +172,18 @@ public class HttpCheckTests
         Assert.False(result.Up);
     }
 
+    [Fact]
+    public async Task CheckAsync_BodyOverBound_Down()
+    {
+        await using var server = new HttpTestServer(_ => HttpReply.Ok(new string('x', 100_000)));
+        var spec = Spec(new HttpUrlSpec("/", Digest: BodyMd5));
+
+        var result = await new HttpCheck(spec, new CheckTarget(server.Endpoint), maxBodyBytes: 10_000).CheckAsync(CancellationToken.None);
+
+        Assert.False(result.Up);
+        Assert.Contains("body longer than 10000 bytes", result.Reason);
+    }
+
     [Theory]
     [InlineData("HTTP/1.1 200 OK", 200)]
     [InlineData("HTTP/1.0 503", 503)]

@@ -96,6 +96,15 @@ public sealed class MiscCheckTests : IDisposable
         Assert.Contains("not executable", result.Reason);
     }
 
+    [Fact]
+    public async Task CheckAsync_UnterminatedQuote_DownWithReasonInsteadOfThrowing()
+    {
+        var result = await Run(new MiscCheckSpec("/bin/true \"open"));
+
+        Assert.False(result.Up);
+        Assert.Contains("unterminated", result.Reason);
+    }
+
     private static bool IsAlive(int pid)
     {
         // A zombie (state Z) has exited; only a running/sleeping process counts.

@@ -47,6 +47,25 @@ public class TcpCheckTests
     }
 
     [Fact]
+    public async Task CheckAsync_BindPort_SourcePortUsed()
+    {
+        var sources = new List<EndPoint?>();
+        await using var server = new TcpTestServer((s, _) => { lock (sources) sources.Add(s.RemoteEndPoint); return Task.CompletedTask; });
+        int freePort;
+        using (var probe = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp))
+        {
+            probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            freePort = ((IPEndPoint)probe.LocalEndPoint!).Port;
+        }
+
+        var result = await new TcpCheck(new CheckTarget(server.Endpoint, IPAddress.Loopback, freePort)).CheckAsync(CancellationToken.None);
+
+        Assert.True(result.Up, result.Reason);
+        await Task.Delay(100);
+        lock (sources) Assert.Equal(freePort, Assert.IsType<IPEndPoint>(Assert.Single(sources)).Port);
+    }
+
+    [Fact]
     public async Task CheckRunner_RealTcpUnroutedHang_TimesOutAtConnectTimeout()
     {
         // A listener with a full backlog that never accepts leaves further SYNs unanswered: a real connect timeout.
