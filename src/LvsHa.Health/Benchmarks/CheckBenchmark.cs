@@ -8,7 +8,7 @@ using LvsHa.Health.State;
 
 namespace LvsHa.Health.Benchmarks;
 
-/// <summary>Figures of one <see cref="TcpCheckBenchmark"/> run.</summary>
+/// <summary>Figures of one <see cref="CheckBenchmark"/> run.</summary>
 /// <param name="RealServers">Real servers checked.</param>
 /// <param name="Duration">Wall time measured (after the warm-up period).</param>
 /// <param name="Checks">Check attempts completed in that time.</param>
@@ -18,7 +18,7 @@ namespace LvsHa.Health.Benchmarks;
 /// <param name="UserCpuTime">The user-mode part of <paramref name="CpuTime"/>.</param>
 /// <param name="LatencyP50">Median attempt latency.</param>
 /// <param name="LatencyP99">99th percentile attempt latency.</param>
-public sealed record TcpCheckBenchmarkResult(
+public sealed record CheckBenchmarkResult(
     int RealServers, TimeSpan Duration, long Checks, long Failures, TimeSpan CpuTime, TimeSpan UserCpuTime, TimeSpan LatencyP50, TimeSpan LatencyP99)
 {
     /// <summary>Checks per second.</summary>
@@ -34,35 +34,44 @@ public sealed record TcpCheckBenchmarkResult(
         $"p99 {LatencyP99.TotalMilliseconds:0.000} ms";
 }
 
-/// <summary>Runs TCP_CHECK against N loopback listeners (127.1.x.y, one per real server) through the real scheduler,
-/// every real server checked once per interval, and measures CPU time and latency. Entry for the benchmarks project.</summary>
-public static class TcpCheckBenchmark
+/// <summary>Runs TCP_CHECK or HTTP_GET against N loopback listeners (127.1.x.y, one per real server) through the real
+/// scheduler, every real server checked once per interval, and measures CPU time and latency. Entry for the
+/// benchmarks project: <c>await CheckBenchmark.RunTcpAsync(5000, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(1))</c>.</summary>
+public static class CheckBenchmark
 {
-    /// <summary>Runs the benchmark against in-process loopback listeners (their accept work counts in the CPU time).</summary>
+    /// <summary>TCP_CHECK against in-process listeners (their accept work counts in the CPU time).</summary>
     /// <param name="realServers">How many real servers (listeners); at most 62,500.</param>
     /// <param name="duration">Measured time, after one interval of warm-up (the warmup spread).</param>
     /// <param name="interval">delay_loop of every checker; 1 s gives N checks per second.</param>
     /// <param name="cancellationToken">Stops early.</param>
-    public static async Task<TcpCheckBenchmarkResult> RunAsync(int realServers, TimeSpan duration, TimeSpan interval, CancellationToken cancellationToken = default)
+    public static async Task<CheckBenchmarkResult> RunTcpAsync(int realServers, TimeSpan duration, TimeSpan interval, CancellationToken cancellationToken = default)
     {
         await using var listeners = LoopbackListeners.Start(realServers);
-        return await RunAgainstAsync(listeners.Endpoints, duration, interval, cancellationToken).ConfigureAwait(false);
+        return await RunAgainstAsync(listeners.Endpoints, new TcpCheckSpec(), duration, interval, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Runs the benchmark against given endpoints (e.g. <see cref="LoopbackListeners"/> in another process,
-    /// so that the CPU time is the checker's alone).</summary>
-    public static async Task<TcpCheckBenchmarkResult> RunAgainstAsync(IReadOnlyList<IPEndPoint> targets, TimeSpan duration, TimeSpan interval, CancellationToken cancellationToken = default)
+    /// <summary>HTTP_GET of "/" (status 200-299) against in-process listeners answering a fixed 200 response.</summary>
+    public static async Task<CheckBenchmarkResult> RunHttpAsync(int realServers, TimeSpan duration, TimeSpan interval, CancellationToken cancellationToken = default)
+    {
+        await using var listeners = LoopbackListeners.Start(realServers, answerHttp: true);
+        var spec = new HttpCheckSpec { Urls = [new HttpUrlSpec("/")] };
+        return await RunAgainstAsync(listeners.Endpoints, spec, duration, interval, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs one checker per target (e.g. <see cref="LoopbackListeners"/> in another process, so that the CPU
+    /// time is the checker's alone). The spec's timing keys are replaced by the benchmark's.</summary>
+    public static async Task<CheckBenchmarkResult> RunAgainstAsync(
+        IReadOnlyList<IPEndPoint> targets, CheckerSpec spec, TimeSpan duration, TimeSpan interval, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(targets);
-        var members = targets.Select(endpoint => new RealServerHealthSettings(endpoint)
-        {
-            Checkers = [new TcpCheckSpec { Timing = new() { DelayLoop = interval, Warmup = interval, ConnectTimeout = TimeSpan.FromSeconds(3) } }],
-        }).ToArray();
+        ArgumentNullException.ThrowIfNull(spec);
+        var timed = spec with { Timing = new() { DelayLoop = interval, Warmup = interval, ConnectTimeout = TimeSpan.FromSeconds(3) } };
+        var members = targets.Select(endpoint => new RealServerHealthSettings(endpoint) { Checkers = [timed] }).ToArray();
         var recorder = new LatencyRecorder();
         var vs = new VirtualServiceHealthSettings("benchmark") { RealServers = members };
         var options = new HealthSchedulerOptions
         {
-            CheckFactory = (spec, rs, service, timing) => new TimedCheck(HealthCheckFactory.Create(spec, rs, service, timing), recorder),
+            CheckFactory = (s, rs, service, timing) => new TimedCheck(HealthCheckFactory.Create(s, rs, service, timing), recorder),
         };
         await using var scheduler = new HealthCheckScheduler([vs], new NullSink(), options);
         scheduler.Start();
@@ -82,7 +91,7 @@ public static class TcpCheckBenchmark
         var user = process.UserProcessorTime - userBefore;
         await scheduler.StopAsync().ConfigureAwait(false);
         Array.Sort(latencies);
-        return new TcpCheckBenchmarkResult(
+        return new CheckBenchmarkResult(
             targets.Count, wall.Elapsed, latencies.Length, failures, cpu, user, Percentile(latencies, 0.50), Percentile(latencies, 0.99));
     }
 
