@@ -12,6 +12,7 @@ public static partial class ScriptRunner
 {
     private const string SetSid = "/usr/bin/setsid";
     private const int SigKill = 9;
+    private const int SigTerm = 15;
 
     /// <summary>Why a script cannot be run, or null when it can: missing, not a file, not executable.</summary>
     public static string? Problem(ScriptCommand command, out string? resolvedPath)
@@ -71,17 +72,33 @@ public static partial class ScriptRunner
         }
         catch (OperationCanceledException)
         {
-            Kill(process, useSetSid);
+            await TerminateAsync(process, useSetSid).ConfigureAwait(false);
             throw;
         }
     }
 
-    private static void Kill(Process process, bool ownGroup)
+    /// <summary>As keepalived on a script timeout: SIGTERM to the process group, SIGKILL to it 2 s later if the
+    /// script is still there, and SIGKILL anyway so that no child outlives it.</summary>
+    private static async Task TerminateAsync(Process process, bool ownGroup)
     {
         try
         {
-            // setsid made the script the leader of its own group (same pid): kill the group, children included.
-            if (ownGroup && !OperatingSystem.IsWindows()) _ = KillNative(-process.Id, SigKill);
+            if (ownGroup && !OperatingSystem.IsWindows())
+            {
+                _ = KillNative(-process.Id, SigTerm);
+                using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                try
+                {
+                    await process.WaitForExitAsync(grace.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Still running after the grace period.
+                }
+
+                _ = KillNative(-process.Id, SigKill);
+            }
+
             process.Kill(entireProcessTree: true);
         }
         catch (InvalidOperationException)
@@ -89,7 +106,15 @@ public static partial class ScriptRunner
             // Already exited.
         }
 
-        process.WaitForExit(1000);
+        using var reap = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            await process.WaitForExitAsync(reap.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Unkillable (D state); nothing more to do.
+        }
     }
 
     private static string? Resolve(string program)

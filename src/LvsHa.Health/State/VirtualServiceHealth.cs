@@ -78,7 +78,7 @@ public sealed class VirtualServiceHealth
     /// <param name="realServer">Index into <see cref="VirtualServiceHealthSettings.RealServers"/>.</param>
     /// <param name="checker">Index into that real server's checkers.</param>
     /// <param name="up">Whether the round passed.</param>
-    /// <param name="dynamicWeight">misc_dynamic weight of a passed MISC_CHECK (exit status - 2), else null.</param>
+    /// <param name="dynamicWeight">misc_dynamic weight of a passed MISC_CHECK (exit status - 2), null to keep the weight.</param>
     public IReadOnlyList<HealthDecision> OnCheckResult(int realServer, int checker, bool up, int? dynamicWeight = null)
     {
         if (!started) throw new InvalidOperationException($"{settings.Name} not started");
@@ -86,7 +86,8 @@ public sealed class VirtualServiceHealth
         var state = rs.Checkers[checker];
         var decisions = new List<HealthDecision>();
 
-        if (up && state.Dynamic) UpdateWeight(rs, state, dynamicWeight ?? rs.ConfiguredWeight, decisions);
+        // keepalived (check_misc.c) sets the weight on exit 2..255 only; exit 0 leaves the last dynamic weight.
+        if (up && state.Dynamic && dynamicWeight is { } weight) UpdateWeight(rs, state, weight, decisions);
 
         if (state.IsUp == up)
         {

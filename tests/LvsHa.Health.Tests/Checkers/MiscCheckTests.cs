@@ -77,6 +77,20 @@ public sealed class MiscCheckTests : IDisposable
     }
 
     [Fact]
+    public async Task CheckAsync_TimeoutIgnoringSigterm_KilledAfterGracePeriod()
+    {
+        var pids = Path.Combine(dir, "pids");
+        var script = Script("stubborn", $"trap '' TERM\nsleep 30 & echo $! > {pids}\necho $$ >> {pids}\nwhile true; do wait; done");
+
+        var result = await Run(new MiscCheckSpec(script), TimeSpan.FromMilliseconds(500));
+
+        Assert.False(result.Up);
+        Assert.InRange(result.Latency.TotalSeconds, 2.4, 6);
+        await Task.Delay(300);
+        Assert.All((await File.ReadAllLinesAsync(pids)).Select(int.Parse), pid => Assert.False(IsAlive(pid), $"process {pid} survived SIGKILL"));
+    }
+
+    [Fact]
     public async Task CheckAsync_MissingScript_DownWithClearReason()
     {
         var result = await Run(new MiscCheckSpec(Path.Combine(dir, "nope.sh")));

@@ -218,7 +218,8 @@ public class VirtualServiceHealthTests
         Assert.Equal([new RealServerWeightChanged(Vs, Rs1, 8)], health.OnCheckResult(0, 0, up: true, dynamicWeight: 8));
         Assert.Equal(8, health.LiveWeight());
         Assert.Empty(health.OnCheckResult(0, 0, up: true, dynamicWeight: 8));
-        Assert.Equal([new RealServerWeightChanged(Vs, Rs1, 5)], health.OnCheckResult(0, 0, up: true, dynamicWeight: null));
+        Assert.Empty(health.OnCheckResult(0, 0, up: true, dynamicWeight: null)); // exit 0 keeps the weight
+        Assert.Equal([new RealServerWeightChanged(Vs, Rs1, 5)], health.OnCheckResult(0, 0, up: true, dynamicWeight: 5));
         Assert.Equal([new RealServerDown(Vs, Rs1, false)], health.OnCheckResult(0, 0, up: false).Take(1));
     }
 
