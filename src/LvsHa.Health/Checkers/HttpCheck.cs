@@ -10,8 +10,10 @@ namespace LvsHa.Health.Checkers;
 
 /// <summary>HTTP_GET and SSL_GET: one GET per url, each on its own connection, like keepalived.</summary>
 /// <remarks>The request is written by hand (not HttpClient): keepalived sends one request per connection, follows no
-/// redirect, pools nothing and hashes the raw body after the headers (as its genhash tool does), and a checker must
-/// see exactly what the real server answers. TLS certificates are not verified, as in keepalived.</remarks>
+/// redirect, pools nothing, reads to the end of the stream and hashes the raw body after the headers (as its genhash
+/// tool does; no chunked decoding), and a checker must see exactly what the real server answers. TLS certificates are
+/// not verified, as in keepalived. Unlike keepalived, whose connect_timeout bounds each I/O step, the attempt timeout
+/// bounds the whole request (all urls), and the body is bounded in size.</remarks>
 public sealed class HttpCheck : IHealthCheck
 {
     private const int MaxHeaderBytes = 64 * 1024;
@@ -98,18 +100,16 @@ public sealed class HttpCheck : IHealthCheck
         }
     }
 
-    /// <summary>The request keepalived's checker sends (User-Agent KeepAliveClient, Host, Connection: close for
-    /// 1.0C and 1.1).</summary>
+    /// <summary>The request keepalived 2.2.7's checker sends (check_http.c): User-Agent KeepAliveClient, Connection:
+    /// close for 1.0C and 1.1, then Host: the virtual host, else the address with its port (IPv6 in brackets).</summary>
     internal string BuildRequest(string path, string? virtualHost)
     {
-        var defaultPort = spec.UseTls ? 443 : 80;
         var host = virtualHost ?? (target.Remote.AddressFamily == AddressFamily.InterNetworkV6
-            ? $"[{target.Remote.Address}]"
-            : target.Remote.Address.ToString());
-        if (virtualHost is null && target.Remote.Port != defaultPort) host += ":" + target.Remote.Port;
+            ? $"[{target.Remote.Address}]:{target.Remote.Port}"
+            : $"{target.Remote.Address}:{target.Remote.Port}");
         var version = spec.Protocol == HttpProtocol.Http11 ? "1.1" : "1.0";
         var close = spec.Protocol == HttpProtocol.Http10 ? string.Empty : "Connection: close\r\n";
-        return $"GET {path} HTTP/{version}\r\nUser-Agent: KeepAliveClient\r\nHost: {host}\r\n{close}\r\n";
+        return $"GET {path} HTTP/{version}\r\nUser-Agent: KeepAliveClient\r\n{close}Host: {host}\r\n\r\n";
     }
 
     private async Task<CheckResult> ReadResponseAsync(Stream stream, HttpUrlSpec url, CancellationToken cancellationToken)
@@ -141,25 +141,48 @@ public sealed class HttpCheck : IHealthCheck
             return CheckResult.Fail($"{Kind} {url.Path} on {target}: malformed status line");
         if (!url.Accepts(status))
             return CheckResult.Fail($"{Kind} {url.Path} on {target}: status {status} not accepted");
-        if (url.Digest is null) return CheckResult.Pass($"{url.Path} status {status}");
 
-        using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
-        long bodyBytes = filled - (headerEnd + 4);
-        md5.AppendData(buffer, headerEnd + 4, filled - (headerEnd + 4));
+        // keepalived reads to the end of the stream whether or not it checks a digest, and hashes the body up to
+        // Content-Length when the header gives one.
+        var contentLength = ContentLength(buffer.AsSpan(0, headerEnd));
+        using var md5 = url.Digest is null ? null : IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+        long bodyBytes = 0;
+        void Hash(byte[] data, int offset, int count)
+        {
+            var hashed = contentLength is { } limit ? (int)Math.Clamp(limit - bodyBytes, 0, count) : count;
+            md5?.AppendData(data, offset, hashed);
+            bodyBytes += count;
+        }
+
+        Hash(buffer, headerEnd + 4, filled - (headerEnd + 4));
         while (true)
         {
             var n = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
             if (n == 0) break;
-            bodyBytes += n;
-            if (bodyBytes > maxBodyBytes)
+            if (bodyBytes + n > maxBodyBytes)
                 return CheckResult.Fail($"{Kind} {url.Path} on {target}: body longer than {maxBodyBytes} bytes");
-            md5.AppendData(buffer, 0, n);
+            Hash(buffer, 0, n);
         }
 
+        if (md5 is null || url.Digest is null) return CheckResult.Pass($"{url.Path} status {status}");
         var digest = Convert.ToHexStringLower(md5.GetHashAndReset());
         return string.Equals(digest, url.Digest, StringComparison.OrdinalIgnoreCase)
             ? CheckResult.Pass($"{url.Path} status {status} digest ok")
             : CheckResult.Fail($"{Kind} {url.Path} on {target}: digest {digest} differs from {url.Digest.ToLowerInvariant()}");
+    }
+
+    /// <summary>The Content-Length header's value, or null when absent or malformed.</summary>
+    internal static long? ContentLength(ReadOnlySpan<byte> header)
+    {
+        foreach (var range in header.Split("\r\n"u8))
+        {
+            var line = header[range];
+            var colon = line.IndexOf((byte)':');
+            if (colon < 0 || !System.Text.Ascii.EqualsIgnoreCase(line[..colon].Trim((byte)' '), "Content-Length"u8)) continue;
+            return long.TryParse(Encoding.ASCII.GetString(line[(colon + 1)..].Trim((byte)' ')), out var value) && value >= 0 ? value : null;
+        }
+
+        return null;
     }
 
     /// <summary>Parses "HTTP/x.y NNN ..." from the header block.</summary>

@@ -31,10 +31,7 @@ public class HttpCheckTests
 
         Assert.True(result.Up, result.Reason);
         var request = Assert.Single(server.Requests);
-        Assert.StartsWith("GET /health HTTP/1.0\r\n", request);
-        Assert.Contains("User-Agent: KeepAliveClient\r\n", request);
-        Assert.Contains($"Host: 127.0.0.1:{server.Endpoint.Port}\r\n", request);
-        Assert.DoesNotContain("Connection:", request);
+        Assert.Equal($"GET /health HTTP/1.0\r\nUser-Agent: KeepAliveClient\r\nHost: 127.0.0.1:{server.Endpoint.Port}\r\n\r\n", request);
     }
 
     [Fact]
@@ -123,10 +120,7 @@ public class HttpCheckTests
         var result = await Run(spec, server);
 
         Assert.True(result.Up, result.Reason);
-        var request = Assert.Single(server.Requests);
-        Assert.StartsWith("GET / HTTP/1.1\r\n", request);
-        Assert.Contains("Host: www.example.test\r\n", request);
-        Assert.Contains("Connection: close\r\n", request);
+        Assert.Equal("GET / HTTP/1.1\r\nUser-Agent: KeepAliveClient\r\nConnection: close\r\nHost: www.example.test\r\n\r\n", Assert.Single(server.Requests));
     }
 
     [Fact]
@@ -182,6 +176,36 @@ public class HttpCheckTests
 
         Assert.False(result.Up);
         Assert.Contains("body longer than 10000 bytes", result.Reason);
+    }
+
+    [Fact]
+    public async Task CheckAsync_HeadersThenHang_TimesOutLikeKeepalived()
+    {
+        await using var server = new TcpTestServer(async (socket, ct) =>
+        {
+            await socket.SendAsync("HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok"u8.ToArray(), ct);
+            await Task.Delay(Timeout.Infinite, ct);
+        });
+        var spec = Spec(new HttpUrlSpec("/"));
+        var timing = CheckerTiming.Resolve(spec with { Timing = new() { ConnectTimeout = TimeSpan.FromMilliseconds(500) } }, TimingKeys.None, TimingKeys.None);
+
+        var result = await new CheckRunner(new HttpCheck(spec, new CheckTarget(server.Endpoint)), timing, TimeProvider.System).AttemptAsync(null, CancellationToken.None);
+
+        Assert.False(result.Up);
+        Assert.Contains("timed out", result.Reason);
+    }
+
+    [Fact]
+    public async Task CheckAsync_BytesBeyondContentLength_NotHashed()
+    {
+        await using var server = new TcpTestServer(async (socket, ct) =>
+        {
+            await socket.SendAsync(Encoding.ASCII.GetBytes($"HTTP/1.0 200 OK\r\ncontent-length: {Body.Length}\r\n\r\n{Body}trailing junk"), ct);
+        });
+
+        var result = await new HttpCheck(Spec(new HttpUrlSpec("/", Digest: BodyMd5)), new CheckTarget(server.Endpoint)).CheckAsync(CancellationToken.None);
+
+        Assert.True(result.Up, result.Reason);
     }
 
     [Theory]
