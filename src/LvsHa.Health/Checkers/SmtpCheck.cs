@@ -4,7 +4,7 @@ using LvsHa.Health.Model;
 
 namespace LvsHa.Health.Checkers;
 
-/// <summary>SMTP_CHECK: reads the 220 banner, sends HELO and expects 250, then QUIT.</summary>
+/// <summary>SMTP_CHECK: reads the 220 banner, sends HELO and expects 250, then QUIT and waits for its answer.</summary>
 public sealed class SmtpCheck(SmtpCheckSpec spec, CheckTarget target) : IHealthCheck
 {
     /// <inheritdoc/>
@@ -24,7 +24,11 @@ public sealed class SmtpCheck(SmtpCheckSpec spec, CheckTarget target) : IHealthC
             var helo = await reader.ReadCodeAsync(cancellationToken).ConfigureAwait(false);
             if (helo != 250) return CheckResult.Fail($"SMTP_CHECK on {target}: HELO answered {Show(helo)}, expected 250");
             await stream.WriteAsync("QUIT\r\n"u8.ToArray(), cancellationToken).ConfigureAwait(false);
-            return CheckResult.Pass("SMTP 220/250");
+
+            // keepalived waits for the answer to QUIT, whatever its code, before declaring success.
+            var quit = await reader.ReadCodeAsync(cancellationToken).ConfigureAwait(false);
+            if (quit < 0) return CheckResult.Fail($"SMTP_CHECK on {target}: no answer to QUIT");
+            return CheckResult.Pass($"SMTP 220/250/{quit}");
         }
         catch (Exception e) when (e is SocketException or IOException)
         {

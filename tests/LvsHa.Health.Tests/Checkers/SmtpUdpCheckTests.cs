@@ -8,7 +8,7 @@ namespace LvsHa.Health.Tests.Checkers;
 
 public class SmtpUdpCheckTests
 {
-    private static TcpTestServer Smtp(string banner, string heloReply, List<string> seen) => new(async (socket, ct) =>
+    private static TcpTestServer Smtp(string banner, string heloReply, List<string> seen, string quitReply = "221 bye\r\n") => new(async (socket, ct) =>
     {
         await using var stream = new NetworkStream(socket);
         using var reader = new StreamReader(stream, Encoding.ASCII);
@@ -18,6 +18,7 @@ public class SmtpUdpCheckTests
         await stream.WriteAsync(Encoding.ASCII.GetBytes(heloReply), ct);
         line = await reader.ReadLineAsync(ct);
         lock (seen) seen.Add(line ?? "<eof>");
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(quitReply), ct);
     });
 
     [Fact]
@@ -31,6 +32,17 @@ public class SmtpUdpCheckTests
         Assert.True(result.Up, result.Reason);
         await Task.Delay(100);
         lock (seen) Assert.Equal(["HELO director.test", "QUIT"], seen);
+    }
+
+    [Fact]
+    public async Task SmtpCheck_NoAnswerToQuit_Down()
+    {
+        await using var server = Smtp("220 ready\r\n", "250 hi\r\n", [], quitReply: "");
+
+        var result = await new SmtpCheck(new SmtpCheckSpec(), new CheckTarget(server.Endpoint)).CheckAsync(CancellationToken.None);
+
+        Assert.False(result.Up);
+        Assert.Contains("no answer to QUIT", result.Reason);
     }
 
     [Fact]
