@@ -200,6 +200,8 @@ public class HttpCheckTests
     {
         await using var server = new TcpTestServer(async (socket, ct) =>
         {
+            // Read the request first: closing with unread data would reset the connection.
+            await socket.ReceiveAsync(new byte[4096], ct);
             await socket.SendAsync(Encoding.ASCII.GetBytes($"HTTP/1.0 200 OK\r\ncontent-length: {Body.Length}\r\n\r\n{Body}trailing junk"), ct);
         });
 
