@@ -117,9 +117,14 @@ public sealed class HealthCheckScheduler : IAsyncDisposable
             await Task.Delay(warmup, timeProvider, cancellationToken).ConfigureAwait(false);
             while (!cancellationToken.IsCancellationRequested)
             {
-                bool checkerUp;
-                lock (service.Gate) checkerUp = service.Health.IsCheckerUp(realServer, checker);
-                var result = await runner.RunRoundAsync(checkerUp, Record, cancellationToken).ConfigureAwait(false);
+                bool checkerUp, retries;
+                lock (service.Gate)
+                {
+                    checkerUp = service.Health.IsCheckerUp(realServer, checker);
+                    retries = service.Health.RetriesFailures(realServer, checker);
+                }
+
+                var result = await runner.RunRoundAsync(retries, Record, cancellationToken).ConfigureAwait(false);
                 lock (service.Gate)
                 {
                     if (checkerUp != result.Up)

@@ -36,8 +36,16 @@ public sealed class VirtualServiceHealth
     /// <summary>The sum of the live real servers' effective weights (what the quorum compares).</summary>
     public long LiveWeight() => realServers.Where(r => r.Alive).Sum(r => (long)r.EffectiveWeight);
 
-    /// <summary>Whether a checker is currently up (keepalived retries failed attempts only for up checkers).</summary>
+    /// <summary>Whether a checker is currently up.</summary>
     public bool IsCheckerUp(int realServer, int checker) => realServers[realServer].Checkers[checker].IsUp;
+
+    /// <summary>Whether a failed attempt of this checker is retried: keepalived retries while the checker is up or
+    /// has not reported yet (an alpha checker's first verdict), never while it is down.</summary>
+    public bool RetriesFailures(int realServer, int checker)
+    {
+        var state = realServers[realServer].Checkers[checker];
+        return state.IsUp || !state.HasRun;
+    }
 
     /// <summary>Status of every real server.</summary>
     public IReadOnlyList<RealServerStatus> RealServerStatuses() =>

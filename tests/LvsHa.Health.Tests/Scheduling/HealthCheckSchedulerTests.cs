@@ -60,6 +60,28 @@ public class HealthCheckSchedulerTests
     }
 
     [Fact]
+    public async Task Scheduler_AlphaCheckerFailing_RetriedOnceThenNotifyDownThenOnePerDelayLoop()
+    {
+        var clock = new ManualTimeProvider();
+        var sink = new RecordingSink(clock);
+        ScriptedCheck? check = null;
+        var notifyDown = ScriptCommand.Parse("/bin/notify down");
+        var spec = new TcpCheckSpec
+        {
+            Timing = new() { Alpha = true, Retry = 1, DelayBeforeRetry = TimeSpan.FromSeconds(2), DelayLoop = TimeSpan.FromSeconds(10), Warmup = TimeSpan.Zero },
+        };
+        var vs = new VirtualServiceHealthSettings(Vs) { RealServers = [new RealServerHealthSettings(Rs1) { Checkers = [spec], NotifyDown = notifyDown }] };
+        var options = new HealthSchedulerOptions { CheckFactory = (_, _, _, _) => check = new ScriptedCheck(clock, _ => CheckResult.Fail("down")) };
+        await using var scheduler = new HealthCheckScheduler([vs], sink, options, clock);
+
+        scheduler.Start();
+        await RunFor(clock, TimeSpan.FromSeconds(25));
+
+        Assert.Equal([0, 2, 12, 22], check!.Attempts.Select(a => a.TotalSeconds));
+        Assert.Equal([new RunScript(Vs, notifyDown, ScriptReason.NotifyDown, Rs1)], sink.Decisions);
+    }
+
+    [Fact]
     public async Task Scheduler_Warmup_FirstChecksSpreadWithinWarmup()
     {
         var clock = new ManualTimeProvider();
