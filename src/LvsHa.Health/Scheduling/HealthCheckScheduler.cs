@@ -15,6 +15,9 @@ public sealed class HealthCheckScheduler : IAsyncDisposable
     /// <summary>Health's EventId range starts at 4000 (issue 4); 4001: a checker changed state.</summary>
     private static readonly EventId CheckerChanged = new(4001, "CheckerChanged");
 
+    /// <summary>4002: the decision sink threw.</summary>
+    private static readonly EventId SinkFailed = new(4002, "SinkFailed");
+
     private readonly IHealthDecisionSink sink;
     private readonly HealthSchedulerOptions options;
     private readonly TimeProvider timeProvider;
@@ -70,6 +73,7 @@ public sealed class HealthCheckScheduler : IAsyncDisposable
         if (stopping.IsCancellationRequested) return;
         await stopping.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(loops).ConfigureAwait(false);
+        if (!started) return;
         foreach (var service in services.Values)
         {
             lock (service.Gate) Publish(service.Health.Stop());
@@ -149,7 +153,16 @@ public sealed class HealthCheckScheduler : IAsyncDisposable
 
     private void Publish(IReadOnlyList<HealthDecision> decisions)
     {
-        if (decisions.Count > 0) sink.Publish(decisions);
+        if (decisions.Count == 0) return;
+        try
+        {
+            sink.Publish(decisions);
+        }
+        catch (Exception e)
+        {
+            // A failing consumer must not stop health checking; the next change is published again.
+            logger.LogError(SinkFailed, e, "Publishing {Count} health decisions for {VirtualService} failed", decisions.Count, decisions[0].VirtualService);
+        }
     }
 
     private sealed class Service

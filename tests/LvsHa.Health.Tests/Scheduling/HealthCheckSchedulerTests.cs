@@ -82,6 +82,56 @@ public class HealthCheckSchedulerTests
     }
 
     [Fact]
+    public async Task Scheduler_SinkThrows_CheckingContinuesAndLaterDecisionsArrive()
+    {
+        var clock = new ManualTimeProvider();
+        var sink = new ThrowOnceSink(new RecordingSink(clock));
+        var up = true;
+        var spec = new TcpCheckSpec { Timing = new() { Retry = 0, DelayLoop = TimeSpan.FromSeconds(1), Warmup = TimeSpan.Zero } };
+        var vs = new VirtualServiceHealthSettings(Vs) { RealServers = [new RealServerHealthSettings(Rs1) { Checkers = [spec] }] };
+        var options = new HealthSchedulerOptions { CheckFactory = (_, _, _, _) => new ScriptedCheck(clock, _ => up ? CheckResult.Pass() : CheckResult.Fail("x")) };
+        await using var scheduler = new HealthCheckScheduler([vs], sink, options, clock);
+
+        scheduler.Start(); // the initial RealServerUp is thrown away by the sink
+        up = false;
+        await RunFor(clock, TimeSpan.FromSeconds(2));
+        up = true;
+        await RunFor(clock, TimeSpan.FromSeconds(2));
+
+        Assert.Equal([new RealServerDown(Vs, Rs1, false), new RealServerUp(Vs, Rs1, 1)], sink.Inner.Decisions);
+    }
+
+    [Fact]
+    public async Task StopAsync_NeverStartedWithOmega_NoDecisions()
+    {
+        var sink = new RecordingSink();
+        var vs = new VirtualServiceHealthSettings(Vs)
+        {
+            Omega = true,
+            QuorumDown = ScriptCommand.Parse("/bin/q down"),
+            RealServers = [new RealServerHealthSettings(Rs1) { Checkers = [new TcpCheckSpec()] }],
+        };
+        await using var scheduler = new HealthCheckScheduler([vs], sink);
+
+        await scheduler.StopAsync();
+
+        Assert.Empty(sink.Decisions);
+    }
+
+    private sealed class ThrowOnceSink(RecordingSink inner) : IHealthDecisionSink
+    {
+        private int calls;
+
+        public RecordingSink Inner => inner;
+
+        public void Publish(IReadOnlyList<HealthDecision> decisions)
+        {
+            if (Interlocked.Increment(ref calls) == 1) throw new InvalidOperationException("consumer down");
+            inner.Publish(decisions);
+        }
+    }
+
+    [Fact]
     public async Task Scheduler_Warmup_FirstChecksSpreadWithinWarmup()
     {
         var clock = new ManualTimeProvider();
