@@ -21,11 +21,17 @@ public sealed class VirtualServiceHealth
         ArgumentNullException.ThrowIfNull(settings);
         this.settings = settings;
         realServers = settings.RealServers.Select(rs => new RealServerState(rs, settings)).ToArray();
-        QuorumUp = LiveWeight() >= settings.Quorum + settings.Hysteresis;
+        // keepalived lowers a quorum above the real servers' total weight to that total (with a warning at load).
+        var totalWeight = settings.RealServers.Sum(r => (long)r.Weight);
+        Quorum = totalWeight > 0 ? Math.Min(settings.Quorum, totalWeight) : settings.Quorum;
+        QuorumUp = LiveWeight() >= Quorum + settings.Hysteresis;
     }
 
     /// <summary>The configuration.</summary>
     public VirtualServiceHealthSettings Settings => settings;
+
+    /// <summary>The quorum in force: the configured one, lowered to the total configured weight if above it.</summary>
+    public long Quorum { get; }
 
     /// <summary>Whether the quorum is up.</summary>
     public bool QuorumUp { get; private set; }
@@ -158,7 +164,7 @@ public sealed class VirtualServiceHealth
     private void UpdateQuorum(List<HealthDecision> decisions)
     {
         var weight = LiveWeight();
-        var threshold = settings.Quorum + (QuorumUp ? -1 : 1) * settings.Hysteresis;
+        var threshold = Quorum + (QuorumUp ? -1 : 1) * settings.Hysteresis;
         if (!QuorumUp && weight >= threshold)
         {
             QuorumUp = true;

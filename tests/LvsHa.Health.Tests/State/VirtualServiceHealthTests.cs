@@ -169,11 +169,22 @@ public class VirtualServiceHealthTests
     }
 
     [Fact]
+    public void Quorum_AboveTotalWeight_LoweredToTotal()
+    {
+        var health = new VirtualServiceHealth(new VirtualServiceHealthSettings(Vs) { Quorum = 10, RealServers = [Rs(Rs1, 2), Rs(Rs2, 3)] });
+
+        Assert.Equal(5, health.Quorum);
+        Assert.True(health.QuorumUp);
+    }
+
+    [Fact]
     public void Start_WithoutQuorumAndSorryServer_SorryServerAlone()
     {
+        // Quorum 2 + hysteresis 1 needs 3 at start; the two real servers weigh 2.
         var health = new VirtualServiceHealth(new VirtualServiceHealthSettings(Vs)
         {
-            Quorum = 5,
+            Quorum = 2,
+            Hysteresis = 1,
             SorryServer = Sorry,
             QuorumDown = QDown,
             RealServers = [Rs(Rs1), Rs(Rs2)],
