@@ -5,6 +5,9 @@ namespace LvsHa.Health.Checkers;
 /// <summary>TCP_CHECK: up when the connection is established; the socket is closed at once.</summary>
 public sealed class TcpCheck(CheckTarget target) : IHealthCheck
 {
+    // One result object for every success: thousands of checks a second need not format the same text each time.
+    private readonly CheckResult connected = CheckResult.Pass($"connected to {target}");
+
     /// <inheritdoc/>
     public string Kind => "TCP_CHECK";
 
@@ -14,7 +17,7 @@ public sealed class TcpCheck(CheckTarget target) : IHealthCheck
         try
         {
             using var socket = await target.ConnectTcpAsync(cancellationToken).ConfigureAwait(false);
-            return CheckResult.Pass($"connected to {target}");
+            return connected;
         }
         catch (SocketException e)
         {
