@@ -6,14 +6,15 @@ using LvsHa.Health.State;
 
 namespace LvsHa.Health.Tests.State;
 
-/// <summary>Random check-result sequences against a model of the IPVS table built only from the decisions.</summary>
+/// <summary>Random check-result sequences (a TCP and a misc_dynamic checker per real server) against a model of the
+/// IPVS table built only from the decisions.</summary>
 public class VirtualServiceHealthPropertyTests
 {
     private static readonly IPEndPoint Sorry = IPEndPoint.Parse("192.168.30.99:80");
 
     [FsCheck.Xunit.Property(MaxTest = 300)]
     public Property Decisions_AnySequence_TableMatchesStateAndQuorumRespectsHysteresis(
-        bool withSorry, bool inhibit, byte quorumSeed, byte hysteresisSeed, (byte Rs, byte Checker, bool Up)[] events)
+        bool withSorry, bool inhibit, byte quorumSeed, byte hysteresisSeed, (byte Rs, byte Checker, bool Up, byte Weight)[] events)
     {
         var weights = new[] { 1, 2, 3, 4 };
         var settings = new VirtualServiceHealthSettings("vs")
@@ -24,17 +25,19 @@ public class VirtualServiceHealthPropertyTests
             InhibitOnFailure = inhibit,
             RealServers = weights.Select((w, i) => new RealServerHealthSettings(new IPEndPoint(IPAddress.Parse($"192.168.30.{i + 1}"), 80), w)
             {
-                Checkers = [new TcpCheckSpec(), new TcpCheckSpec()],
+                Checkers = [new TcpCheckSpec(), new MiscCheckSpec("/bin/weight") { Dynamic = true }],
             }).ToArray(),
         };
         var health = new VirtualServiceHealth(settings);
         var table = new Dictionary<IPEndPoint, int>(); // destination -> weight, as the daemon would program it
         Apply(table, health.Start());
 
-        foreach (var (rsSeed, checkerSeed, up) in events ?? [])
+        foreach (var (rsSeed, checkerSeed, up, weightSeed) in events ?? [])
         {
             var wasUp = health.QuorumUp;
-            Apply(table, health.OnCheckResult(rsSeed % 4, checkerSeed % 2, up));
+            var checker = checkerSeed % 2;
+            int? dynamicWeight = checker == 1 && up && weightSeed % 3 != 0 ? weightSeed % 6 : null;
+            Apply(table, health.OnCheckResult(rsSeed % 4, checker, up, dynamicWeight));
             var live = health.LiveWeight();
 
             // Hysteresis: a transition happens only past the band around the quorum.
