@@ -63,7 +63,4 @@ public sealed record ScriptCommand(string Program, IReadOnlyList<string> Argumen
         if (words.Count == 0) throw new FormatException("empty script command");
         return new ScriptCommand(words[0], words.Skip(1).ToArray());
     }
-
-    /// <summary>The same program with extra arguments appended (keepalived appends none; the daemon may).</summary>
-    public ScriptCommand WithArguments(params string[] extra) => this with { Arguments = [.. Arguments, .. extra] };
 }
