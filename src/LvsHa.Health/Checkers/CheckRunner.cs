@@ -1,0 +1,93 @@
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+using LvsHa.Health.Model;
+
+namespace LvsHa.Health.Checkers;
+
+/// <summary>Runs one keepalived check round through Polly: each attempt under a Timeout strategy (connect_timeout,
+/// misc_timeout for MISC_CHECK), failed attempts retried by a Retry strategy (retry times, delay_before_retry apart).
+/// Both strategies take their clock from the given <see cref="TimeProvider"/>, so tests drive them with a fake one.</summary>
+public sealed class CheckRunner
+{
+    private readonly IHealthCheck check;
+    private readonly TimeProvider timeProvider;
+    private readonly SemaphoreSlim? concurrency;
+    private readonly ResiliencePipeline attemptPipeline;
+    private readonly ResiliencePipeline<CheckResult> retryPipeline;
+    private readonly TimeSpan attemptTimeout;
+
+    /// <summary>Creates the runner.</summary>
+    /// <param name="check">The checker.</param>
+    /// <param name="timing">The resolved timing.</param>
+    /// <param name="timeProvider">Clock for timeouts, retry delays and latency.</param>
+    /// <param name="concurrency">Optional gate bounding how many attempts run at once (waiting does not count
+    /// against the attempt timeout).</param>
+    public CheckRunner(IHealthCheck check, CheckerTiming timing, TimeProvider timeProvider, SemaphoreSlim? concurrency = null)
+    {
+        ArgumentNullException.ThrowIfNull(timing);
+        this.check = check;
+        this.timeProvider = timeProvider;
+        this.concurrency = concurrency;
+        attemptTimeout = timing.AttemptTimeout;
+        attemptPipeline = new ResiliencePipelineBuilder { TimeProvider = timeProvider }
+            .AddTimeout(new TimeoutStrategyOptions { Timeout = timing.AttemptTimeout })
+            .Build();
+        var builder = new ResiliencePipelineBuilder<CheckResult> { TimeProvider = timeProvider };
+        if (timing.Retry > 0)
+        {
+            builder.AddRetry(new RetryStrategyOptions<CheckResult>
+            {
+                MaxRetryAttempts = timing.Retry,
+                Delay = timing.DelayBeforeRetry,
+                BackoffType = DelayBackoffType.Constant,
+                UseJitter = false,
+                ShouldHandle = static args => ValueTask.FromResult(args.Outcome.Result is { Up: false }),
+            });
+        }
+
+        retryPipeline = builder.Build();
+    }
+
+    /// <summary>The checker this runner drives.</summary>
+    public IHealthCheck Check => check;
+
+    /// <summary>One round: with <paramref name="withRetries"/> (keepalived retries only while the checker is up)
+    /// failed attempts are retried; the last attempt's result is returned. Every attempt is reported to
+    /// <paramref name="onAttempt"/>.</summary>
+    public async Task<CheckResult> RunRoundAsync(bool withRetries, Action<CheckResult>? onAttempt, CancellationToken cancellationToken)
+    {
+        if (!withRetries) return await AttemptAsync(onAttempt, cancellationToken).ConfigureAwait(false);
+        return await retryPipeline.ExecuteAsync(
+            async ct => await AttemptAsync(onAttempt, ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>One attempt under the timeout; every failure, including a timeout, becomes a failed result.</summary>
+    public async Task<CheckResult> AttemptAsync(Action<CheckResult>? onAttempt, CancellationToken cancellationToken)
+    {
+        if (concurrency is not null) await concurrency.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var started = timeProvider.GetTimestamp();
+        CheckResult result;
+        try
+        {
+            result = await attemptPipeline.ExecuteAsync(
+                static async (c, ct) => await c.CheckAsync(ct).ConfigureAwait(false), check, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutRejectedException)
+        {
+            result = CheckResult.Fail($"{check.Kind} timed out after {attemptTimeout.TotalSeconds:0.###} s");
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            result = CheckResult.Fail($"{check.Kind} failed: {e.Message}");
+        }
+        finally
+        {
+            concurrency?.Release();
+        }
+
+        result = result with { Latency = timeProvider.GetElapsedTime(started) };
+        onAttempt?.Invoke(result);
+        return result;
+    }
+}

@@ -1,0 +1,131 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using LvsHa.Health.Model;
+
+namespace LvsHa.Health.Checkers;
+
+/// <summary>Runs a script without a shell in its own process group, and kills the whole group when cancelled
+/// (keepalived runs MISC_CHECK and notify scripts in a new process group for the same reason: a script's children
+/// must not outlive its timeout).</summary>
+public static partial class ScriptRunner
+{
+    private const string SetSid = "/usr/bin/setsid";
+    private const int SigKill = 9;
+    private const int SigTerm = 15;
+
+    /// <summary>Why a script cannot be run, or null when it can: missing, not a file, not executable.</summary>
+    public static string? Problem(ScriptCommand command, out string? resolvedPath)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        resolvedPath = Resolve(command.Program);
+        if (resolvedPath is null) return $"script {command.Program} not found";
+        if (Directory.Exists(resolvedPath)) return $"script {resolvedPath} is a directory";
+        if (!OperatingSystem.IsWindows())
+        {
+            var mode = File.GetUnixFileMode(resolvedPath);
+            const UnixFileMode anyExecute = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+            if ((mode & anyExecute) == 0) return $"script {resolvedPath} is not executable";
+        }
+
+        return null;
+    }
+
+    /// <summary>Runs the script to its end and returns its exit status (128+signal when killed by a signal).</summary>
+    /// <exception cref="OperationCanceledException">Cancelled; the script's process group has been killed.</exception>
+    /// <exception cref="InvalidOperationException">The script cannot be started (see <see cref="Problem"/>).</exception>
+    public static async Task<int> RunAsync(ScriptCommand command, CancellationToken cancellationToken)
+    {
+        var problem = Problem(command, out var path);
+        if (problem is not null) throw new InvalidOperationException(problem);
+        var useSetSid = File.Exists(SetSid);
+        var info = new ProcessStartInfo(useSetSid ? SetSid : path!)
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        if (useSetSid) info.ArgumentList.Add(path!);
+        foreach (var argument in command.Arguments) info.ArgumentList.Add(argument);
+
+        using var process = new Process { StartInfo = info };
+        try
+        {
+            process.Start();
+        }
+        catch (Win32Exception e)
+        {
+            throw new InvalidOperationException($"script {path} could not be started: {e.Message}", e);
+        }
+
+        // Output is drained and dropped (keepalived sends it to /dev/null) so a chatty script never blocks on a pipe.
+        process.OutputDataReceived += static (_, _) => { };
+        process.ErrorDataReceived += static (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        process.StandardInput.Close();
+        try
+        {
+            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+            return process.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            await TerminateAsync(process, useSetSid).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>As keepalived on a script timeout: SIGTERM to the process group, SIGKILL to it 2 s later if the
+    /// script is still there, and SIGKILL anyway so that no child outlives it.</summary>
+    private static async Task TerminateAsync(Process process, bool ownGroup)
+    {
+        try
+        {
+            if (ownGroup && !OperatingSystem.IsWindows())
+            {
+                _ = KillNative(-process.Id, SigTerm);
+                using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                try
+                {
+                    await process.WaitForExitAsync(grace.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Still running after the grace period.
+                }
+
+                _ = KillNative(-process.Id, SigKill);
+            }
+
+            process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already exited.
+        }
+
+        using var reap = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            await process.WaitForExitAsync(reap.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Unkillable (D state); nothing more to do.
+        }
+    }
+
+    private static string? Resolve(string program)
+    {
+        if (program.Contains('/', StringComparison.Ordinal)) return File.Exists(program) || Directory.Exists(program) ? program : null;
+        var pathVariable = Environment.GetEnvironmentVariable("PATH") ?? "/usr/local/bin:/usr/bin:/bin";
+        return pathVariable.Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Select(dir => Path.Combine(dir, program))
+            .FirstOrDefault(File.Exists);
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int KillNative(int pid, int signal);
+}

@@ -1,0 +1,11 @@
+using LvsHa.Health.State;
+
+namespace LvsHa.Health.Scheduling;
+
+/// <summary>Receives the decisions of the health logic (the daemon turns them into reconciler operations and
+/// script runs). Called in order per virtual service; must not block.</summary>
+public interface IHealthDecisionSink
+{
+    /// <summary>Takes the decisions one event produced.</summary>
+    void Publish(IReadOnlyList<HealthDecision> decisions);
+}

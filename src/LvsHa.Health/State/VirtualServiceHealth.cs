@@ -1,0 +1,244 @@
+using System.Net;
+using LvsHa.Health.Model;
+
+namespace LvsHa.Health.State;
+
+/// <summary>keepalived's health state of one virtual service as pure logic: checker results in, decisions out.
+/// Not thread-safe; one owner (an actor or the scheduler under a lock) feeds it.</summary>
+/// <remarks>Follows keepalived 2.2.7 (check/ipwrapper.c): a real server is alive when none of its checkers is failed;
+/// alpha checkers start failed, others start up; the quorum is gained when the live weight sum reaches
+/// quorum + hysteresis and lost when it drops below quorum - hysteresis (or to 0); while it is lost with a sorry
+/// server, the sorry server replaces every live real server and real server changes touch no destination.</remarks>
+public sealed class VirtualServiceHealth
+{
+    private readonly VirtualServiceHealthSettings settings;
+    private readonly RealServerState[] realServers;
+    private bool started;
+
+    /// <summary>Creates the state from the configuration; nothing is decided until <see cref="Start"/>.</summary>
+    public VirtualServiceHealth(VirtualServiceHealthSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        this.settings = settings;
+        realServers = settings.RealServers.Select(rs => new RealServerState(rs, settings)).ToArray();
+        // keepalived lowers a quorum above the real servers' total weight to that total (with a warning at load).
+        var totalWeight = settings.RealServers.Sum(r => (long)r.Weight);
+        Quorum = totalWeight > 0 ? Math.Min(settings.Quorum, totalWeight) : settings.Quorum;
+        QuorumUp = LiveWeight() >= Quorum + settings.Hysteresis;
+    }
+
+    /// <summary>The configuration.</summary>
+    public VirtualServiceHealthSettings Settings => settings;
+
+    /// <summary>The quorum in force: the configured one, lowered to the total configured weight if above it.</summary>
+    public long Quorum { get; }
+
+    /// <summary>Whether the quorum is up.</summary>
+    public bool QuorumUp { get; private set; }
+
+    /// <summary>Whether the sorry server is in the pool in place of the real servers.</summary>
+    public bool SorryServerActive { get; private set; }
+
+    /// <summary>The sum of the live real servers' effective weights (what the quorum compares).</summary>
+    public long LiveWeight() => realServers.Where(r => r.Alive).Sum(r => (long)r.EffectiveWeight);
+
+    /// <summary>Whether a checker is currently up.</summary>
+    public bool IsCheckerUp(int realServer, int checker) => realServers[realServer].Checkers[checker].IsUp;
+
+    /// <summary>Whether a failed attempt of this checker is retried: keepalived retries while the checker is up or
+    /// has not reported yet (an alpha checker's first verdict), never while it is down.</summary>
+    public bool RetriesFailures(int realServer, int checker)
+    {
+        var state = realServers[realServer].Checkers[checker];
+        return state.IsUp || !state.HasRun;
+    }
+
+    /// <summary>Status of every real server.</summary>
+    public IReadOnlyList<RealServerStatus> RealServerStatuses() =>
+        realServers.Select(r => new RealServerStatus(r.Endpoint, r.Alive, r.EffectiveWeight, r.FailedCheckers, r.Alive && InPool)).ToArray();
+
+    private bool InPool => QuorumUp || settings.SorryServer is null || !SorryServerActive;
+
+    /// <summary>The initial table: live real servers (inhibited failed ones at weight 0), or the sorry server alone
+    /// when starting without quorum.</summary>
+    public IReadOnlyList<HealthDecision> Start()
+    {
+        if (started) throw new InvalidOperationException($"{settings.Name} already started");
+        started = true;
+        var decisions = new List<HealthDecision>();
+        var startWithSorry = !QuorumUp && settings.SorryServer is not null;
+        foreach (var rs in realServers)
+        {
+            if (rs.Alive && !startWithSorry) decisions.Add(new RealServerUp(settings.Name, rs.Endpoint, rs.EffectiveWeight));
+            else if (rs.Inhibit) decisions.Add(new RealServerDown(settings.Name, rs.Endpoint, Inhibit: true));
+        }
+
+        if (startWithSorry)
+        {
+            SorryServerActive = true;
+            decisions.Add(new SorryServerIn(settings.Name, settings.SorryServer!, settings.SorryServerInhibit, []));
+        }
+        else if (settings.SorryServer is not null && settings.SorryServerInhibit)
+        {
+            // keepalived installs an inhibited sorry server at weight 0 from the start.
+            decisions.Add(new SorryServerOut(settings.Name, settings.SorryServer, true, []));
+        }
+
+        if (!QuorumUp) AddScript(decisions, settings.QuorumDown, ScriptReason.QuorumDown, null);
+        return decisions;
+    }
+
+    /// <summary>Feeds the outcome of one check round (after its retries) of one checker.</summary>
+    /// <param name="realServer">Index into <see cref="VirtualServiceHealthSettings.RealServers"/>.</param>
+    /// <param name="checker">Index into that real server's checkers.</param>
+    /// <param name="up">Whether the round passed.</param>
+    /// <param name="dynamicWeight">misc_dynamic weight of a passed MISC_CHECK (exit status - 2), null to keep the weight.</param>
+    public IReadOnlyList<HealthDecision> OnCheckResult(int realServer, int checker, bool up, int? dynamicWeight = null)
+    {
+        if (!started) throw new InvalidOperationException($"{settings.Name} not started");
+        var rs = realServers[realServer];
+        var state = rs.Checkers[checker];
+        var decisions = new List<HealthDecision>();
+
+        // keepalived (check_misc.c) sets the weight on exit 2..255 only; exit 0 leaves the last dynamic weight.
+        if (up && state.Dynamic && dynamicWeight is { } weight) UpdateWeight(rs, state, weight, decisions);
+
+        if (state.IsUp == up)
+        {
+            if (!state.HasRun)
+            {
+                state.HasRun = true;
+
+                // keepalived notifies an alpha checker's first verdict even when it changes nothing.
+                if (state.Alpha && !up) AddScript(decisions, rs.Settings.NotifyDown, ScriptReason.NotifyDown, rs.Endpoint);
+            }
+
+            return decisions;
+        }
+
+        state.HasRun = true;
+        if (up && rs.FailedCheckers <= 1) SetAlive(rs, true, decisions);
+        else if (!up && rs.FailedCheckers == 0) SetAlive(rs, false, decisions);
+        state.IsUp = up;
+        rs.FailedCheckers += up ? -1 : 1;
+        return decisions;
+    }
+
+    /// <summary>At daemon stop: with omega, the notify_down of live real servers and quorum_down if the quorum is
+    /// up; without omega nothing (the daemon clears the table itself).</summary>
+    public IReadOnlyList<HealthDecision> Stop()
+    {
+        var decisions = new List<HealthDecision>();
+        if (!settings.Omega) return decisions;
+        foreach (var rs in realServers.Where(r => r.Alive))
+            AddScript(decisions, rs.Settings.NotifyDown, ScriptReason.NotifyDown, rs.Endpoint);
+        if (QuorumUp) AddScript(decisions, settings.QuorumDown, ScriptReason.QuorumDown, null);
+        return decisions;
+    }
+
+    private void SetAlive(RealServerState rs, bool alive, List<HealthDecision> decisions)
+    {
+        if (rs.Alive == alive) return;
+        if (InPool)
+        {
+            decisions.Add(alive
+                ? new RealServerUp(settings.Name, rs.Endpoint, rs.EffectiveWeight)
+                : new RealServerDown(settings.Name, rs.Endpoint, rs.Inhibit));
+        }
+
+        rs.Alive = alive;
+        AddScript(decisions, alive ? rs.Settings.NotifyUp : rs.Settings.NotifyDown,
+            alive ? ScriptReason.NotifyUp : ScriptReason.NotifyDown, rs.Endpoint);
+        UpdateQuorum(decisions);
+    }
+
+    private void UpdateWeight(RealServerState rs, CheckerState checker, int weight, List<HealthDecision> decisions)
+    {
+        var before = rs.EffectiveWeight;
+        checker.WeightDelta = weight - rs.ConfiguredWeight;
+        if (rs.EffectiveWeight == before) return;
+        if (rs.Alive && InPool) decisions.Add(new RealServerWeightChanged(settings.Name, rs.Endpoint, rs.EffectiveWeight));
+        UpdateQuorum(decisions);
+    }
+
+    private void UpdateQuorum(List<HealthDecision> decisions)
+    {
+        var weight = LiveWeight();
+        var threshold = Quorum + (QuorumUp ? -1 : 1) * settings.Hysteresis;
+        if (!QuorumUp && weight >= threshold)
+        {
+            QuorumUp = true;
+            if (settings.SorryServer is not null && SorryServerActive)
+            {
+                SorryServerActive = false;
+                decisions.Add(new SorryServerOut(settings.Name, settings.SorryServer, settings.SorryServerInhibit, LiveMembers()));
+            }
+
+            AddScript(decisions, settings.QuorumUp, ScriptReason.QuorumUp, null);
+        }
+        else if (QuorumUp && (weight == 0 || weight < threshold))
+        {
+            QuorumUp = false;
+            if (settings.SorryServer is not null && !SorryServerActive)
+            {
+                SorryServerActive = true;
+                decisions.Add(new SorryServerIn(settings.Name, settings.SorryServer, settings.SorryServerInhibit, LiveMembers()));
+            }
+
+            AddScript(decisions, settings.QuorumDown, ScriptReason.QuorumDown, null);
+        }
+    }
+
+    private PoolMember[] LiveMembers() =>
+        realServers.Where(r => r.Alive).Select(r => new PoolMember(r.Endpoint, r.EffectiveWeight, r.Inhibit)).ToArray();
+
+    private void AddScript(List<HealthDecision> decisions, ScriptCommand? script, ScriptReason reason, IPEndPoint? realServer)
+    {
+        if (script is not null) decisions.Add(new RunScript(settings.Name, script, reason, realServer));
+    }
+
+    private sealed class CheckerState(bool alpha, bool dynamic)
+    {
+        public bool Alpha { get; } = alpha;
+
+        public bool Dynamic { get; } = dynamic;
+
+        public bool IsUp { get; set; } = !alpha;
+
+        public bool HasRun { get; set; }
+
+        public int WeightDelta { get; set; }
+    }
+
+    private sealed class RealServerState
+    {
+        public RealServerState(RealServerHealthSettings rs, VirtualServiceHealthSettings vs)
+        {
+            Settings = rs;
+            Checkers = rs.Checkers
+                .Select(c => new CheckerState(
+                    CheckerTiming.Resolve(c, rs.Timing, vs.Timing).Alpha,
+                    c is MiscCheckSpec { Dynamic: true }))
+                .ToArray();
+            FailedCheckers = Checkers.Count(c => !c.IsUp);
+            Alive = FailedCheckers == 0;
+            Inhibit = rs.InhibitOnFailure || vs.InhibitOnFailure;
+        }
+
+        public RealServerHealthSettings Settings { get; }
+
+        public IPEndPoint Endpoint => Settings.Endpoint;
+
+        public int ConfiguredWeight => Settings.Weight;
+
+        public int EffectiveWeight => (int)Math.Clamp(ConfiguredWeight + Checkers.Sum(c => (long)c.WeightDelta), 0, 65535);
+
+        public CheckerState[] Checkers { get; }
+
+        public bool Inhibit { get; }
+
+        public bool Alive { get; set; }
+
+        public int FailedCheckers { get; set; }
+    }
+}
