@@ -14,7 +14,6 @@ internal sealed partial class ModelBuilder
         string? iface = null;
         int? vrid = null;
         int priority = 100;
-        bool priorityWritten = false;
         var advert = TimeSpan.FromSeconds(1);
         int version = 2;
         bool nopreempt = false;
@@ -55,7 +54,6 @@ internal sealed partial class ModelBuilder
                     break;
                 case "priority":
                     priority = _read.Int(s, 0, 1, 255, "priority") ?? priority;
-                    priorityWritten = true;
                     break;
                 case "advert_int":
                     advert = _read.Seconds(s, 0, 0.01, 255, "advert_int") ?? advert;
@@ -129,11 +127,10 @@ internal sealed partial class ModelBuilder
         if (vips.Count == 0)
             _diagnostics.Warning(block.Location, $"vrrp_instance {name.Text} has no virtual_ipaddress");
         if (nopreempt && state == VrrpState.Master)
-            _diagnostics.Warning(block.Location, $"vrrp_instance {name.Text}: nopreempt needs state BACKUP; state set to BACKUP");
-        if (nopreempt)
-            state = VrrpState.Backup;
-        if (!priorityWritten && state == VrrpState.Master)
-            priority = 100;
+        {
+            _diagnostics.Warning(block.Location, $"vrrp_instance {name.Text}: nopreempt does not work with state MASTER; nopreempt cleared (as keepalived does)");
+            nopreempt = false;
+        }
         if (version == 2 && advert.Ticks % TimeSpan.TicksPerSecond != 0)
         {
             var rounded = TimeSpan.FromSeconds(Math.Max(1, Math.Round(advert.TotalSeconds)));
