@@ -58,6 +58,7 @@ internal sealed class VirtualServerDraft
     public string? Virtualhost;
     public readonly TimingDraft Timing = new();
     public readonly List<RealServerDraft> RealServers = [];
+    public int RealServerStatements;
 }
 
 internal sealed class RealServerDraft

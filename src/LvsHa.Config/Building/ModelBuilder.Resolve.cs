@@ -15,6 +15,9 @@ internal sealed partial class ModelBuilder
     {
         if (d.RealServers.Count == 0)
         {
+            // A real server refused with an error already explains the empty pool.
+            if (d.RealServerStatements > 0)
+                return null;
             _diagnostics.Warning(d.Location, $"virtual server {d.Name} has no real servers: ignored (as keepalived does)");
             return null;
         }

@@ -293,6 +293,7 @@ internal sealed partial class ModelBuilder
 
     private void RealServerBlock(VirtualServerDraft vs, SyntaxStatement s)
     {
+        vs.RealServerStatements++;
         var address = _read.Address(s, 0, "real server address");
         int? port = null;
         if (s.ArgumentCount > 1)

@@ -131,6 +131,11 @@ internal sealed partial class ModelBuilder
             _diagnostics.Warning(block.Location, $"vrrp_instance {name.Text}: nopreempt does not work with state MASTER; nopreempt cleared (as keepalived does)");
             nopreempt = false;
         }
+        if (preemptDelay > TimeSpan.Zero && state == VrrpState.Master)
+        {
+            _diagnostics.Warning(block.Location, $"vrrp_instance {name.Text}: preempt_delay does not work with state MASTER; cleared (as keepalived does)");
+            preemptDelay = TimeSpan.Zero;
+        }
         if (version == 2 && advert.Ticks % TimeSpan.TicksPerSecond != 0)
         {
             var rounded = TimeSpan.FromSeconds(Math.Max(1, Math.Round(advert.TotalSeconds)));

@@ -43,11 +43,31 @@ internal sealed partial class ModelBuilder
             Global = _global ?? GlobalDefs.Empty,
             VirtualServers = virtualServers,
             VirtualServerGroups = _groups,
-            VrrpInstances = _vrrpInstances,
+            VrrpInstances = [.. _vrrpInstances.Select(SyncGroupTracking)],
             VrrpScripts = _vrrpScripts,
             VrrpSyncGroups = _syncGroups,
             Cluster = _cluster,
             RealServerPrep = _prep ?? RealServerPrepSettings.Default,
+        };
+    }
+
+    /// <summary>
+    /// keepalived 2.2.7 ignores tracking weights of instances in a sync group (a tracked failure faults the whole
+    /// group instead); the model says so with weight 0.
+    /// </summary>
+    private VrrpInstance SyncGroupTracking(VrrpInstance vi)
+    {
+        var group = _syncGroups.Find(g => g.Instances.Contains(vi.Name));
+        if (group is null)
+            return vi;
+        var weighted = vi.TrackInterfaces.Where(t => t.Weight != 0).Select(t => (t.Name, t.Location))
+            .Concat(vi.TrackScripts.Where(t => (t.Weight ?? _vrrpScripts.Find(s => s.Name == t.Name)?.Weight ?? 0) != 0).Select(t => (t.Name, t.Location)));
+        foreach (var (name, location) in weighted)
+            _diagnostics.Warning(location, $"vrrp_instance {vi.Name} is in vrrp_sync_group {group.Name}: tracking weight of '{name}' ignored, a failure faults the group (as keepalived)");
+        return vi with
+        {
+            TrackInterfaces = [.. vi.TrackInterfaces.Select(t => t with { Weight = 0 })],
+            TrackScripts = [.. vi.TrackScripts.Select(t => t with { Weight = 0 })],
         };
     }
 

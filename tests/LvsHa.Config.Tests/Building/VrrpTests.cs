@@ -24,7 +24,7 @@ public class VrrpTests
     public void Load_FullInstance_ReadsEveryKeyword()
     {
         var config = LoadValid("vrrp_script chk {\n script \"/bin/true\"\n}\n" + Instance("""
-             state MASTER
+             state BACKUP
              priority 150
              advert_int 0.5
              version 3
@@ -59,7 +59,7 @@ public class VrrpTests
              garp_master_refresh_repeat 3
             """));
         var vi = config.VrrpInstances[0];
-        Assert.Equal((VrrpState.Master, 150, TimeSpan.FromSeconds(0.5), 3, TimeSpan.FromSeconds(30)),
+        Assert.Equal((VrrpState.Backup, 150, TimeSpan.FromSeconds(0.5), 3, TimeSpan.FromSeconds(30)),
             (vi.State, vi.Priority, vi.AdvertInterval, vi.Version, vi.PreemptDelay));
         Assert.Equal(IPAddress.Parse("10.0.0.2"), vi.UnicastSourceIp);
         Assert.Equal(["10.0.0.3", "10.0.0.4"], vi.UnicastPeers.Select(a => a.ToString()));
@@ -132,6 +132,25 @@ public class VrrpTests
         var r = Load(Instance("state MASTER\nnopreempt\nvirtual_ipaddress {\n 10.0.0.1\n}"));
         Assert.Equal((VrrpState.Master, false), (r.Config!.VrrpInstances[0].State, r.Config.VrrpInstances[0].NoPreempt));
         SingleWarning(r, "nopreempt does not work with state MASTER");
+    }
+
+    [Fact]
+    public void Load_PreemptDelayWithMaster_IsClearedAsKeepalived()
+    {
+        var r = Load(Instance("state MASTER\npreempt_delay 10\nvirtual_ipaddress {\n 10.0.0.1\n}"));
+        Assert.Equal(TimeSpan.Zero, r.Config!.VrrpInstances[0].PreemptDelay);
+        SingleWarning(r, "preempt_delay does not work with state MASTER");
+    }
+
+    [Fact]
+    public void Load_TrackingWeightsInSyncGroup_AreIgnoredAsKeepalived()
+    {
+        var r = Load("vrrp_script s {\n script /bin/true\n weight -10\n}\n" +
+            Instance("track_interface {\n eth1 weight -20\n}\ntrack_script {\n s\n}\nvirtual_ipaddress {\n 10.0.0.1\n}", "A") +
+            "vrrp_sync_group G {\n group {\n A\n }\n}\n");
+        var vi = r.Config!.VrrpInstances[0];
+        Assert.Equal((0, (int?)0), (vi.TrackInterfaces[0].Weight, vi.TrackScripts[0].Weight));
+        Assert.Equal(2, r.Warnings.Count(w => w.Message.Contains("tracking weight", StringComparison.Ordinal)));
     }
 
     [Fact]
