@@ -15,11 +15,17 @@ internal sealed class Lexer
     private int _line = 1;
     private int _lineStart;
 
+    // Keywords and small numbers repeat thousands of times in big configs; one string each saves most allocations.
+    private const int MaxPooledWords = 8192;
+    private readonly Dictionary<string, string> _pool = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _poolLookup;
+
     public Lexer(string text, string file, DiagnosticBag diagnostics)
     {
         _text = text;
         _file = file;
         _diagnostics = diagnostics;
+        _poolLookup = _pool.GetAlternateLookup<ReadOnlySpan<char>>();
         // A UTF-8 byte order mark is not part of the first keyword.
         if (_text.Length > 0 && _text[0] == '\uFEFF')
         {
@@ -101,7 +107,20 @@ internal sealed class Lexer
                 break;
             _pos++;
         }
-        return new Token(TokenKind.Word, _text.Substring(start, _pos - start), _line, column);
+        return new Token(TokenKind.Word, Word(_text.AsSpan(start, _pos - start)), _line, column);
+    }
+
+    private string Word(ReadOnlySpan<char> span)
+    {
+        bool poolable = span.Length <= 5 || (span.Length <= 32 && char.IsAsciiLetter(span[0]));
+        if (!poolable)
+            return new string(span);
+        if (_poolLookup.TryGetValue(span, out var pooled))
+            return pooled;
+        var word = new string(span);
+        if (_pool.Count < MaxPooledWords)
+            _pool.Add(word, word);
+        return word;
     }
 
     private Token ReadQuoted(char quote)
