@@ -316,7 +316,7 @@ internal sealed partial class ModelBuilder
             switch (k.Keyword)
             {
                 case "weight": rs.Weight = _read.Int(k, 0, 0, int.MaxValue, "weight") ?? rs.Weight; break;
-                case "lb_kind":
+                // keepalived knows only lvs_method here (lb_kind is ignored as unknown), so LvsHa does the same.
                 case "lvs_method": rs.Method = Method(k) ?? rs.Method; break;
                 case "notify_up": rs.NotifyUp = _read.Script(k); break;
                 case "notify_down": rs.NotifyDown = _read.Script(k); break;

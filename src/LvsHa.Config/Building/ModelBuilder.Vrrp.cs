@@ -136,6 +136,13 @@ internal sealed partial class ModelBuilder
             _diagnostics.Warning(block.Location, $"vrrp_instance {name.Text}: preempt_delay does not work with state MASTER; cleared (as keepalived does)");
             preemptDelay = TimeSpan.Zero;
         }
+        if (vips.Count > 0 && vips[0].Family == IpFamily.IPv6 && version == 2)
+        {
+            // VRRPv2 is IPv4 only; keepalived runs IPv6 instances as VRRPv3.
+            if (block.Block!.Any(k => k.Keyword == "version"))
+                _diagnostics.Warning(block.Location, $"vrrp_instance {name.Text}: IPv6 needs VRRP version 3; version set to 3");
+            version = 3;
+        }
         if (version == 2 && advert.Ticks % TimeSpan.TicksPerSecond != 0)
         {
             var rounded = TimeSpan.FromSeconds(Math.Max(1, Math.Round(advert.TotalSeconds)));

@@ -94,6 +94,7 @@ public class VirtualServerTests
     {
         Assert.Equal(expected, LoadValid(Vs("10.0.0.1 80", $"protocol TCP\nlb_kind {method}\n{Rs}")).VirtualServers[0].Method.Method);
         Assert.Equal(expected, LoadValid(Vs("10.0.0.1 80", $"protocol TCP\nlvs_method {method}\n{Rs}")).VirtualServers[0].RealServers[0].Method.Method);
+        Assert.Equal(expected, LoadValid(Vs("10.0.0.1 80", $"protocol TCP\nreal_server 10.0.1.1 80 {{\nlvs_method {method}\n}}")).VirtualServers[0].RealServers[0].Method.Method);
     }
 
     [Theory]
@@ -119,6 +120,14 @@ public class VirtualServerTests
     public void Load_BadTunnelOptions_AreErrors(string method, string message)
     {
         SingleError(Load(Vs("10.0.0.1 80", $"protocol TCP\nlvs_method {method}\n{Rs}")), message);
+    }
+
+    [Fact]
+    public void Load_LbKindInRealServer_IsIgnoredAsKeepalived()
+    {
+        var r = Load(Vs("10.0.0.1 80", "protocol TCP\nreal_server 10.0.1.1 80 {\nlb_kind DR\n}"));
+        Assert.Equal(LvsMethod.Nat, r.Config!.VirtualServers[0].RealServers[0].Method.Method);
+        SingleWarning(r, "'lb_kind' in real_server");
     }
 
     [Fact]

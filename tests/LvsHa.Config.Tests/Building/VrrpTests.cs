@@ -76,8 +76,9 @@ public class VrrpTests
     [Fact]
     public void Load_Ipv6Vips_AreParsed()
     {
-        var vip = LoadValid(Instance("virtual_ipaddress {\n 2001:db8::10/64 dev eth0\n}")).VrrpInstances[0].VirtualIpAddresses[0];
-        Assert.Equal((IpFamily.IPv6, 64), (vip.Family, vip.PrefixLength));
+        var vi = LoadValid(Instance("virtual_ipaddress {\n 2001:db8::10/64 dev eth0\n}")).VrrpInstances[0];
+        Assert.Equal((IpFamily.IPv6, 64), (vi.VirtualIpAddresses[0].Family, vi.VirtualIpAddresses[0].PrefixLength));
+        Assert.Equal(3, vi.Version);
     }
 
     [Fact]
