@@ -109,3 +109,12 @@ internal sealed class CheckerDraft
     // SMTP_CHECK
     public string? HeloName;
 }
+
+internal sealed class NotifyDraft
+{
+    public NotifyScript? Notify;
+    public NotifyScript? Master;
+    public NotifyScript? Backup;
+    public NotifyScript? Fault;
+    public NotifyScript? Stop;
+}

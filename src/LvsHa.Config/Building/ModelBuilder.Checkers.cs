@@ -48,9 +48,7 @@ internal sealed partial class ModelBuilder
                     c.MiscDynamic = _read.Flag(k);
                     break;
                 case ("MISC_CHECK", "user"):
-                    c.User = k.ArgumentCount == 0 ? null : string.Join(' ', k.Words.Skip(1).Select(w => w.Text));
-                    if (k.ArgumentCount == 0)
-                        _diagnostics.Error(k.Location, "'user' needs a user name");
+                    c.User = _read.User(k);
                     break;
                 case ("DNS_CHECK", "type"):
                     if (_read.Arg(k, 0, "a query type") is { } type)

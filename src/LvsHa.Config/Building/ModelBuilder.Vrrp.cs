@@ -24,7 +24,7 @@ internal sealed partial class ModelBuilder
         var excluded = new List<Vip>();
         var trackInterfaces = new List<TrackedInterface>();
         var trackScripts = new List<TrackedScript>();
-        NotifyScript? notify = null, master = null, backup = null, fault = null, stop = null;
+        var notify = new NotifyDraft();
         var garpDelay = TimeSpan.FromSeconds(5);
         int garpRepeat = 5;
         var garpRefresh = TimeSpan.Zero;
@@ -102,11 +102,6 @@ internal sealed partial class ModelBuilder
                             trackScripts.Add(new TrackedScript(t.Keyword, TrackWeight(t), t.Location));
                     }
                     break;
-                case "notify": notify = _read.Script(s); break;
-                case "notify_master": master = _read.Script(s); break;
-                case "notify_backup": backup = _read.Script(s); break;
-                case "notify_fault": fault = _read.Script(s); break;
-                case "notify_stop": stop = _read.Script(s); break;
                 case "garp_master_delay": garpDelay = _read.Seconds(s, 0, 0, 86400, "garp_master_delay") ?? garpDelay; break;
                 case "garp_master_repeat": garpRepeat = _read.Int(s, 0, 1, 10000, "garp_master_repeat") ?? garpRepeat; break;
                 case "garp_master_refresh": garpRefresh = _read.Seconds(s, 0, 0, 86400, "garp_master_refresh") ?? garpRefresh; break;
@@ -115,7 +110,8 @@ internal sealed partial class ModelBuilder
                     auth = Authentication(s) ?? auth;
                     break;
                 default:
-                    _read.NotSupported(s, "vrrp_instance");
+                    if (!Notify(notify, s))
+                        _read.NotSupported(s, "vrrp_instance");
                     break;
             }
         }
@@ -184,11 +180,11 @@ internal sealed partial class ModelBuilder
             VirtualIpAddressesExcluded = excluded,
             TrackInterfaces = trackInterfaces,
             TrackScripts = trackScripts,
-            Notify = notify,
-            NotifyMaster = master,
-            NotifyBackup = backup,
-            NotifyFault = fault,
-            NotifyStop = stop,
+            Notify = notify.Notify,
+            NotifyMaster = notify.Master,
+            NotifyBackup = notify.Backup,
+            NotifyFault = notify.Fault,
+            NotifyStop = notify.Stop,
             GarpMasterDelay = garpDelay,
             GarpMasterRepeat = garpRepeat,
             GarpMasterRefresh = garpRefresh,
@@ -196,6 +192,20 @@ internal sealed partial class ModelBuilder
             Authentication = version == 3 ? null : auth,
             Location = block.Location,
         });
+    }
+
+    /// <summary>notify, notify_master/backup/fault/stop of instances and sync groups; true when handled.</summary>
+    private bool Notify(NotifyDraft n, SyntaxStatement s)
+    {
+        switch (s.Keyword)
+        {
+            case "notify": n.Notify = _read.Script(s); return true;
+            case "notify_master": n.Master = _read.Script(s); return true;
+            case "notify_backup": n.Backup = _read.Script(s); return true;
+            case "notify_fault": n.Fault = _read.Script(s); return true;
+            case "notify_stop": n.Stop = _read.Script(s); return true;
+            default: return false;
+        }
     }
 
     private int? TrackWeight(SyntaxStatement t)
@@ -350,9 +360,7 @@ internal sealed partial class ModelBuilder
                 case "rise": rise = _read.Int(s, 0, 1, 1000, "rise") ?? rise; break;
                 case "fall": fall = _read.Int(s, 0, 1, 1000, "fall") ?? fall; break;
                 case "user":
-                    user = s.ArgumentCount == 0 ? null : string.Join(' ', s.Words.Skip(1).Select(w => w.Text));
-                    if (s.ArgumentCount == 0)
-                        _diagnostics.Error(s.Location, "'user' needs a user name");
+                    user = _read.User(s);
                     break;
                 default:
                     _read.NotSupported(s, "vrrp_script");
@@ -384,7 +392,7 @@ internal sealed partial class ModelBuilder
         if (!RequireBlock(block) || name is null)
             return;
         var instances = new List<string>();
-        NotifyScript? notify = null, master = null, backup = null, fault = null, stop = null;
+        var notify = new NotifyDraft();
         foreach (var s in block.Block!)
         {
             switch (s.Keyword)
@@ -393,13 +401,9 @@ internal sealed partial class ModelBuilder
                     if (RequireBlock(s))
                         instances.AddRange(s.Block!.SelectMany(l => l.Words).Select(w => w.Text));
                     break;
-                case "notify": notify = _read.Script(s); break;
-                case "notify_master": master = _read.Script(s); break;
-                case "notify_backup": backup = _read.Script(s); break;
-                case "notify_fault": fault = _read.Script(s); break;
-                case "notify_stop": stop = _read.Script(s); break;
                 default:
-                    _read.NotSupported(s, "vrrp_sync_group");
+                    if (!Notify(notify, s))
+                        _read.NotSupported(s, "vrrp_sync_group");
                     break;
             }
         }
@@ -407,11 +411,11 @@ internal sealed partial class ModelBuilder
         {
             Name = name.Text,
             Instances = instances,
-            Notify = notify,
-            NotifyMaster = master,
-            NotifyBackup = backup,
-            NotifyFault = fault,
-            NotifyStop = stop,
+            Notify = notify.Notify,
+            NotifyMaster = notify.Master,
+            NotifyBackup = notify.Backup,
+            NotifyFault = notify.Fault,
+            NotifyStop = notify.Stop,
             Location = block.Location,
         });
     }

@@ -172,6 +172,14 @@ internal sealed class ValueReader(DiagnosticBag diagnostics)
         return new NotifyScript(w.Text, user, w.Location);
     }
 
+    /// <summary>`user USERNAME [GROUPNAME]` as one string, or null (with an error) when missing.</summary>
+    public string? User(SyntaxStatement s)
+    {
+        if (Arg(s, 0, "a user name") is null)
+            return null;
+        return string.Join(' ', s.Words.Skip(1).Select(w => w.Text));
+    }
+
     /// <summary>Reports a keyword LvsHa parses but does not implement.</summary>
     public void NotSupported(SyntaxStatement s, string where) =>
         Diagnostics.Warning(s.Location, $"keyword '{s.Keyword}' in {where} is not supported by LvsHa; ignored");
