@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 
 namespace LvsHa.Config;
 
-/// <summary>The normalized model as JSON (`lvsha check --dump`): snake_case names, addresses as text, durations in seconds.</summary>
+/// <summary>The normalized model as JSON (`lvsha check --dump`): snake_case names, lower-case enum values, addresses as text, durations in seconds.</summary>
 public static class ConfigJson
 {
     /// <summary>The options used for the dump (stable property names in declaration order).</summary>
@@ -21,12 +21,18 @@ public static class ConfigJson
             PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
             DefaultIgnoreCondition = JsonIgnoreCondition.Never,
         };
-        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+        options.Converters.Add(new JsonStringEnumConverter(new LowerCase()));
         options.Converters.Add(new AddressConverter());
         options.Converters.Add(new SecondsConverter());
         options.Converters.Add(new LocationConverter());
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
+    }
+
+    /// <summary>Enum values as keepalived writes them: "nat", "wlc", "ipv4", "nocsum".</summary>
+    private sealed class LowerCase : JsonNamingPolicy
+    {
+        public override string ConvertName(string name) => name.ToLowerInvariant();
     }
 
     private sealed class AddressConverter : JsonConverter<IPAddress>

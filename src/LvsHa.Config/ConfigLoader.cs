@@ -16,7 +16,7 @@ public static class ConfigLoader
             diagnostics.Error(new SourceLocation(path, 1, 1), Directory.Exists(path) ? "is a directory, not a configuration file" : "configuration file not found");
             return new ConfigLoadResult(null, diagnostics.Sorted());
         }
-        var statements = SyntaxParser.ParseFile(path, new SourceLocation(path, 0, 0), diagnostics, []);
+        var statements = SyntaxParser.ParseFile(path, new SourceLocation(path, 1, 1), diagnostics, []);
         return Build(statements, path, diagnostics);
     }
 

@@ -39,7 +39,7 @@ internal sealed partial class ModelBuilder
                     c.EnableSni = _read.Flag(k);
                     break;
                 case ("MISC_CHECK", "misc_path"):
-                    c.MiscPath = _read.Arg(k, 0, "a script path")?.Text;
+                    c.MiscPath = _read.Rest(k, "a script path");
                     break;
                 case ("MISC_CHECK", "misc_timeout"):
                     c.MiscTimeout = _read.Seconds(k, 0, 0.001, 86400, "misc_timeout") ?? c.MiscTimeout;

@@ -349,7 +349,7 @@ internal sealed partial class ModelBuilder
         {
             switch (s.Keyword)
             {
-                case "script": script = _read.Arg(s, 0, "a command")?.Text ?? script; break;
+                case "script": script = _read.Rest(s, "a command") ?? script; break;
                 case "interval": interval = _read.Seconds(s, 0, 0.001, 86400, "interval") ?? interval; break;
                 case "timeout": timeout = _read.Seconds(s, 0, 0.001, 86400, "timeout") ?? timeout; break;
                 case "weight":

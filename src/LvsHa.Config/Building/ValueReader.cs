@@ -173,11 +173,14 @@ internal sealed class ValueReader(DiagnosticBag diagnostics)
     }
 
     /// <summary>`user USERNAME [GROUPNAME]` as one string, or null (with an error) when missing.</summary>
-    public string? User(SyntaxStatement s)
+    public string? User(SyntaxStatement s) => Rest(s, "a user name");
+
+    /// <summary>All arguments as one string (a command line written with or without quotes), or null with an error.</summary>
+    public string? Rest(SyntaxStatement s, string what)
     {
-        if (Arg(s, 0, "a user name") is null)
+        if (Arg(s, 0, what) is null)
             return null;
-        return string.Join(' ', s.Words.Skip(1).Select(w => w.Text));
+        return s.ArgumentCount == 1 ? s.Argument(0).Text : string.Join(' ', s.Words.Skip(1).Select(w => w.Text));
     }
 
     /// <summary>Reports a keyword LvsHa parses but does not implement.</summary>

@@ -8,13 +8,18 @@ internal static class Glob
 {
     public static bool HasWildcards(string pattern) => pattern.AsSpan().IndexOfAny("*?[") >= 0;
 
+    /// <summary>
+    /// Files matching <paramref name="pattern"/>; a relative pattern is taken from <paramref name="baseDirectory"/>
+    /// and the results keep that prefix as written (relative stays relative, so diagnostics name files as the
+    /// operator does).
+    /// </summary>
     public static IReadOnlyList<string> Expand(string pattern, string baseDirectory)
     {
         string path = Path.IsPathRooted(pattern) ? pattern : Path.Combine(baseDirectory, pattern);
         if (!HasWildcards(path))
             return File.Exists(path) ? [path] : [];
 
-        string root = Path.GetPathRoot(path) ?? "/";
+        string root = Path.GetPathRoot(path) ?? "";
         var segments = path[root.Length..].Split('/', StringSplitOptions.RemoveEmptyEntries);
         var current = new List<string> { root };
         for (int i = 0; i < segments.Length; i++)
@@ -31,10 +36,11 @@ internal static class Glob
                         next.Add(candidate);
                     continue;
                 }
-                if (!Directory.Exists(dir))
+                string listed = dir.Length == 0 ? "." : dir;
+                if (!Directory.Exists(listed))
                     continue;
                 var regex = ToRegex(segment);
-                var entries = last ? Directory.EnumerateFiles(dir) : Directory.EnumerateDirectories(dir);
+                var entries = last ? Directory.EnumerateFiles(listed) : Directory.EnumerateDirectories(listed);
                 foreach (var entry in entries)
                 {
                     var name = Path.GetFileName(entry);
@@ -42,7 +48,7 @@ internal static class Glob
                     if (name.StartsWith('.') && !segment.StartsWith('.'))
                         continue;
                     if (regex.IsMatch(name))
-                        next.Add(entry);
+                        next.Add(Path.Combine(dir, name));
                 }
             }
             next.Sort(StringComparer.Ordinal);

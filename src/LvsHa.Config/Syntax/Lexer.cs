@@ -68,7 +68,7 @@ internal sealed class Lexer
                 case '}':
                     _pos++;
                     return new Token(TokenKind.CloseBrace, "}", _line, _pos - _lineStart);
-                case '"' or '\'':
+                case '"':
                     return ReadQuoted(c);
                 default:
                     return ReadWord();

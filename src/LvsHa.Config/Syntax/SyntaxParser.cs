@@ -14,7 +14,7 @@ public static class SyntaxParser
     {
         ArgumentNullException.ThrowIfNull(path);
         var diagnostics = new DiagnosticBag();
-        var statements = ParseFile(path, new SourceLocation(path, 0, 0), diagnostics, []);
+        var statements = ParseFile(path, new SourceLocation(path, 1, 1), diagnostics, []);
         return new SyntaxParseResult(statements, diagnostics.Sorted());
     }
 
@@ -159,7 +159,8 @@ public static class SyntaxParser
             diagnostics.Error(words[0].Location, "include needs a file name or pattern");
             return result;
         }
-        string baseDir = Path.GetDirectoryName(Path.GetFullPath(file)) ?? "/";
+        // Relative to the including file, kept relative when that file was named relatively.
+        string baseDir = Path.GetDirectoryName(file) ?? "/";
         for (int i = 1; i < words.Length; i++)
         {
             var pattern = words[i];

@@ -173,10 +173,11 @@ public class VrrpTests
     [Fact]
     public void Load_VrrpScript_DefaultsAndValues()
     {
-        var scripts = LoadValid("vrrp_script a {\n script /bin/true\n}\nvrrp_script b {\n script \"/bin/check x\"\n interval 3\n timeout 2\n weight -30\n rise 4\n fall 5\n user nobody\n}\n").VrrpScripts;
+        var scripts = LoadValid("vrrp_script a {\n script /bin/true\n}\nvrrp_script c {\n script /bin/check -x y\n}\nvrrp_script b {\n script \"/bin/check x\"\n interval 3\n timeout 2\n weight -30\n rise 4\n fall 5\n user nobody\n}\n").VrrpScripts;
         Assert.Equal(("/bin/true", TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), 0, 1, 1), (scripts[0].Script, scripts[0].Interval, scripts[0].Timeout, scripts[0].Weight, scripts[0].Rise, scripts[0].Fall));
         Assert.Equal(("/bin/check x", TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(2), -30, 4, 5, "nobody"),
-            (scripts[1].Script, scripts[1].Interval, scripts[1].Timeout, scripts[1].Weight, scripts[1].Rise, scripts[1].Fall, scripts[1].User));
+            (scripts[2].Script, scripts[2].Interval, scripts[2].Timeout, scripts[2].Weight, scripts[2].Rise, scripts[2].Fall, scripts[2].User));
+        Assert.Equal("/bin/check -x y", scripts[1].Script);
     }
 
     [Fact]

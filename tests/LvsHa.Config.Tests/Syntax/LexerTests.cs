@@ -50,6 +50,12 @@ public class LexerTests
     }
 
     [Fact]
+    public void Next_SingleQuote_IsPartOfWordAsInKeepalived()
+    {
+        Assert.Equal(["notify", "it's"], Lex("notify it's").Select(t => t.Text));
+    }
+
+    [Fact]
     public void Next_UnterminatedQuote_ReportsErrorAndStops()
     {
         var bag = new DiagnosticBag();
