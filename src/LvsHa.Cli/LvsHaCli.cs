@@ -22,7 +22,8 @@ public static class LvsHaCli
         ArgumentNullException.ThrowIfNull(args);
         var root = CreateRootCommand();
         var parse = root.Parse(args);
-        var invocation = new InvocationConfiguration { Output = output, Error = error };
+        // Our own handler below prints one line instead of System.CommandLine's stack trace.
+        var invocation = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
         if (parse.Errors.Count > 0)
         {
             foreach (var e in parse.Errors)
@@ -30,6 +31,16 @@ public static class LvsHaCli
             error.WriteLine("Run 'lvsha --help' for usage.");
             return ExitCodes.Usage;
         }
-        return parse.Invoke(invocation);
+        try
+        {
+            return parse.Invoke(invocation);
+        }
+#pragma warning disable CA1031 // The last line of defence: an operator gets one line, never a stack trace.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            error.WriteLine($"lvsha: internal error: {e.GetType().Name}: {e.Message}");
+            return ExitCodes.Failed;
+        }
     }
 }

@@ -62,25 +62,6 @@ public class ValidationTests
     }
 
     [Fact]
-    public void Load_RelativeMainFile_IncludedFilesStayRelative()
-    {
-        using var dir = new TempDir();
-        dir.Write("conf/inc/x.conf", "bogus_top_level 1\n");
-        dir.Write("conf/main.conf", "include inc/*.conf\n");
-        var cwd = Environment.CurrentDirectory;
-        try
-        {
-            Environment.CurrentDirectory = dir.Path;
-            var w = Assert.Single(ConfigLoader.Load("conf/main.conf").Warnings);
-            Assert.Equal(new SourceLocation("conf/inc/x.conf", 1, 1), w.Location);
-        }
-        finally
-        {
-            Environment.CurrentDirectory = cwd;
-        }
-    }
-
-    [Fact]
     public void Load_IncludedFileError_NamesIncludedFile()
     {
         using var dir = new TempDir();

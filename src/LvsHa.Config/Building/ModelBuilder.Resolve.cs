@@ -281,6 +281,7 @@ internal sealed partial class ModelBuilder
             SshHost = r.SshHost ?? r.Address.ToString(),
             Weight = r.Weight ?? d.Weight,
             Method = method,
+            Alpha = r.Timing.Alpha ?? d.Timing.Alpha ?? false,
             InhibitOnFailure = r.Timing.InhibitOnFailure ?? d.Timing.InhibitOnFailure ?? false,
             UpperThreshold = r.UpperThreshold,
             LowerThreshold = r.LowerThreshold,

@@ -23,6 +23,9 @@ public sealed record RealServer
     /// <summary>Forwarding method (own `lvs_method`, else the virtual server's).</summary>
     public required ForwardingMethod Method { get; init; }
 
+    /// <summary>`alpha` (own, else the virtual server's): the server starts down until its checkers succeed.</summary>
+    public bool Alpha { get; init; }
+
     /// <summary>`inhibit_on_failure`: on failure set weight 0 instead of removing it.</summary>
     public bool InhibitOnFailure { get; init; }
 

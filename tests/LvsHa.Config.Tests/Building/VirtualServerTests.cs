@@ -257,6 +257,7 @@ public class VirtualServerTests
         Assert.Equal((5, true, TimeSpan.FromSeconds(7)), (vs.RealServers[0].Weight, vs.RealServers[0].InhibitOnFailure, vs.RealServers[0].DelayLoop));
         Assert.Equal((9, false, TimeSpan.FromSeconds(3)), (vs.RealServers[1].Weight, vs.RealServers[1].InhibitOnFailure, vs.RealServers[1].DelayLoop));
         Assert.True(vs.Alpha);
+        Assert.All(vs.RealServers, rs => Assert.True(rs.Alpha));
     }
 
     [Fact]
