@@ -28,16 +28,18 @@ internal static class ConfigBenchmark
                 syntax.Stop();
                 GC.Collect();
                 var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+                long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
                 var sw = Stopwatch.StartNew();
                 var result = ConfigLoader.Load(path);
                 sw.Stop();
                 var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+                long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
                 if (!result.Success || result.Config!.VirtualServers.Count != virtualServers)
                 {
                     Console.Error.WriteLine("benchmark config did not load: " + string.Join('\n', result.Diagnostics.Take(5)));
                     return 1;
                 }
-                Console.WriteLine($"  run {i}{(i == 0 ? " (warm-up)" : "")}: {sw.Elapsed.TotalMilliseconds:F0} ms, CPU {cpu.TotalMilliseconds:F0} ms (syntax tree alone: {syntax.Elapsed.TotalMilliseconds:F0} ms)");
+                Console.WriteLine($"  run {i}{(i == 0 ? " (warm-up)" : "")}: {sw.Elapsed.TotalMilliseconds:F0} ms, CPU {cpu.TotalMilliseconds:F0} ms, {allocated / 1e6:F0} MB allocated (syntax tree alone: {syntax.Elapsed.TotalMilliseconds:F0} ms)");
                 if (i > 0)
                 {
                     times.Add(sw.Elapsed.TotalMilliseconds);
