@@ -1,1 +1,1 @@
-return 0;
+return LvsHa.Cli.LvsHaCli.Run(args, Console.Out, Console.Error);

@@ -1,3 +1,6 @@
+using LvsHa.Config.Building;
+using LvsHa.Config.Syntax;
+
 namespace LvsHa.Config;
 
 /// <summary>Loads a keepalived-style configuration file (with includes) into a validated <see cref="LvsHaConfig"/>.</summary>
@@ -7,14 +10,24 @@ public static class ConfigLoader
     public static ConfigLoadResult Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        throw new NotImplementedException();
+        var diagnostics = new DiagnosticBag();
+        if (!File.Exists(path))
+        {
+            diagnostics.Error(new SourceLocation(path, 1, 1), Directory.Exists(path) ? "is a directory, not a configuration file" : "configuration file not found");
+            return new ConfigLoadResult(null, diagnostics.Sorted());
+        }
+        var statements = SyntaxParser.ParseFile(path, new SourceLocation(path, 1, 1), diagnostics, []);
+        return Build(statements, path, diagnostics);
     }
 
     /// <summary>Loads and validates text as if it were the file <paramref name="fileName"/> (includes resolve from its folder).</summary>
     public static ConfigLoadResult LoadText(string text, string fileName)
     {
         ArgumentNullException.ThrowIfNull(text);
-        throw new NotImplementedException();
+        ArgumentNullException.ThrowIfNull(fileName);
+        var diagnostics = new DiagnosticBag();
+        var statements = SyntaxParser.Parse(text, fileName, diagnostics, [Path.GetFullPath(fileName)]);
+        return Build(statements, fileName, diagnostics);
     }
 
     /// <summary>Loads the file and throws <see cref="ConfigException"/> when it has errors.</summary>
@@ -22,5 +35,12 @@ public static class ConfigLoader
     {
         var result = Load(path);
         return result.Config ?? throw new ConfigException(result.Diagnostics);
+    }
+
+    private static ConfigLoadResult Build(IReadOnlyList<SyntaxStatement> statements, string sourceFile, DiagnosticBag diagnostics)
+    {
+        var config = new ModelBuilder(diagnostics).Build(statements, sourceFile);
+        ConfigValidator.Validate(config, diagnostics);
+        return new ConfigLoadResult(diagnostics.ErrorCount == 0 ? config : null, diagnostics.Sorted());
     }
 }

@@ -1,19 +1,27 @@
 using System.Net;
+using System.Text.Json.Serialization;
 
 namespace LvsHa.Config;
 
 /// <summary>A real server's health check (TCP_CHECK, HTTP_GET, SSL_GET, MISC_CHECK, DNS_CHECK, UDP_CHECK, SMTP_CHECK).</summary>
 /// <remarks>Inherited values (delay_loop, retry, ...) are already resolved with keepalived 2.2.7's defaults.</remarks>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "checker")]
+[JsonDerivedType(typeof(TcpChecker), "TCP_CHECK")]
+[JsonDerivedType(typeof(HttpChecker), "HTTP")]
+[JsonDerivedType(typeof(MiscChecker), "MISC_CHECK")]
+[JsonDerivedType(typeof(DnsChecker), "DNS_CHECK")]
+[JsonDerivedType(typeof(UdpChecker), "UDP_CHECK")]
+[JsonDerivedType(typeof(SmtpChecker), "SMTP_CHECK")]
 public abstract record HealthChecker
 {
     /// <summary>The keepalived keyword of this checker (e.g. "HTTP_GET").</summary>
     public abstract string Keyword { get; }
 
     /// <summary>Address to connect to (`connect_ip`); defaults to the real server's address.</summary>
-    public required IPAddress ConnectIp { get; init; }
+    public IPAddress ConnectIp { get; init; } = IPAddress.Any;
 
     /// <summary>Port to connect to (`connect_port`); defaults to the real server's port (0 for MISC_CHECK).</summary>
-    public required int ConnectPort { get; init; }
+    public int ConnectPort { get; init; }
 
     /// <summary>Source address (`bindto`), or null.</summary>
     public IPAddress? BindTo { get; init; }
@@ -28,25 +36,25 @@ public abstract record HealthChecker
     public uint Fwmark { get; init; }
 
     /// <summary>Connection timeout (`connect_timeout`, default 5 s).</summary>
-    public required TimeSpan ConnectTimeout { get; init; }
+    public TimeSpan ConnectTimeout { get; init; }
 
     /// <summary>Retries before the real server is declared down (`retry` / `nb_get_retry`).</summary>
-    public required int Retry { get; init; }
+    public int Retry { get; init; }
 
     /// <summary>Pause between retries (`delay_before_retry`).</summary>
-    public required TimeSpan DelayBeforeRetry { get; init; }
+    public TimeSpan DelayBeforeRetry { get; init; }
 
     /// <summary>Interval between checks (`delay_loop`).</summary>
-    public required TimeSpan DelayLoop { get; init; }
+    public TimeSpan DelayLoop { get; init; }
 
     /// <summary>Random delay before the first check (`warmup`), at most this long.</summary>
-    public required TimeSpan Warmup { get; init; }
+    public TimeSpan Warmup { get; init; }
 
     /// <summary>True when the checker starts in the failed state (`alpha` on the virtual server or checker).</summary>
     public bool Alpha { get; init; }
 
     /// <summary>Where the checker block starts.</summary>
-    public required SourceLocation Location { get; init; }
+    public SourceLocation Location { get; init; }
 }
 
 /// <summary>TCP_CHECK: a TCP connect succeeds.</summary>

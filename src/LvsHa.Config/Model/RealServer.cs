@@ -23,6 +23,9 @@ public sealed record RealServer
     /// <summary>Forwarding method (own `lvs_method`, else the virtual server's).</summary>
     public required ForwardingMethod Method { get; init; }
 
+    /// <summary>`alpha` (own, else the virtual server's): the server starts down until its checkers succeed.</summary>
+    public bool Alpha { get; init; }
+
     /// <summary>`inhibit_on_failure`: on failure set weight 0 instead of removing it.</summary>
     public bool InhibitOnFailure { get; init; }
 
@@ -49,6 +52,18 @@ public sealed record RealServer
 
     /// <summary>Where `real_server` was written.</summary>
     public required SourceLocation Location { get; init; }
+
+    /// <summary>
+    /// The destination port to program under <paramref name="endpoint"/>: the endpoint's own port for DR/TUN (and for
+    /// NAT real servers written without a port), 0 under a fwmark service unless NAT gave one, else <see cref="Port"/>.
+    /// </summary>
+    public int PortFor(ServiceEndpoint endpoint)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        if (Method.Method != LvsMethod.Nat)
+            return endpoint.IsFwmark ? 0 : endpoint.Port;
+        return Port != 0 || endpoint.IsFwmark ? Port : endpoint.Port;
+    }
 
     /// <summary>"address:port" as operators write it.</summary>
     public string Name => Family == IpFamily.IPv6 ? $"[{Address}]:{Port}" : $"{Address}:{Port}";

@@ -1,0 +1,65 @@
+using System.CommandLine;
+using LvsHa.Config;
+
+namespace LvsHa.Cli.Commands;
+
+/// <summary>`lvsha check -f FILE [--dump]`: validates a configuration and prints every problem as FILE:LINE:COL.</summary>
+public static class CheckCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var file = new Option<string>("--file", "-f")
+        {
+            Description = "Configuration file (keepalived syntax plus LvsHa's cluster and real_server_prep blocks).",
+            Required = true,
+            HelpName = "FILE",
+        };
+        var dump = new Option<bool>("--dump")
+        {
+            Description = "Print the normalized model as JSON on stdout when the configuration is valid.",
+        };
+        var command = new Command("check",
+            "Check a configuration: every error and warning on stderr as FILE:LINE:COL: error|warning: MESSAGE.\n" +
+            "Exit codes: 0 valid (warnings may be printed), 1 invalid, 2 usage error.")
+        {
+            file,
+            dump,
+        };
+        // The path stays as the operator wrote it: diagnostics name files the way they were given.
+        command.SetAction(parse => Run(
+            parse.GetValue(file)!,
+            parse.GetValue(dump),
+            parse.InvocationConfiguration.Output,
+            parse.InvocationConfiguration.Error));
+        return command;
+    }
+
+    /// <summary>Checks <paramref name="path"/>; returns the exit code.</summary>
+    public static int Run(string path, bool dump, TextWriter output, TextWriter error)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        ConfigLoadResult result;
+        try
+        {
+            result = ConfigLoader.Load(path);
+        }
+        catch (ConfigException e)
+        {
+            error.WriteLine($"{path}:1:1: error: {e.Message}");
+            return ExitCodes.Failed;
+        }
+        foreach (var d in result.Diagnostics)
+            error.WriteLine(d.ToString());
+        if (result.Config is null)
+        {
+            int errors = result.Errors.Count();
+            error.WriteLine($"{path}: {errors} error{(errors == 1 ? "" : "s")}, {result.Warnings.Count()} warning(s)");
+            return ExitCodes.Failed;
+        }
+        if (dump)
+            output.WriteLine(ConfigJson.Serialize(result.Config));
+        return ExitCodes.Ok;
+    }
+}

@@ -1,0 +1,317 @@
+using System.Net;
+using LvsHa.Config.Syntax;
+
+namespace LvsHa.Config.Building;
+
+/// <summary>Turns the syntax tree into the model: keyword by keyword, block by block, then keepalived's semantics.</summary>
+internal sealed partial class ModelBuilder
+{
+    private readonly DiagnosticBag _diagnostics;
+    private readonly ValueReader _read;
+    private readonly List<VirtualServerDraft> _virtualServers = [];
+    private readonly List<VirtualServerGroup> _groups = [];
+    private readonly List<VrrpInstance> _vrrpInstances = [];
+    private readonly List<VrrpScript> _vrrpScripts = [];
+    private readonly List<VrrpSyncGroup> _syncGroups = [];
+    private GlobalDefs? _global;
+    private ClusterSettings? _cluster;
+    private RealServerPrepSettings? _prep;
+
+    public ModelBuilder(DiagnosticBag diagnostics)
+    {
+        _diagnostics = diagnostics;
+        _read = new ValueReader(diagnostics);
+    }
+
+    public LvsHaConfig Build(IReadOnlyList<SyntaxStatement> statements, string sourceFile)
+    {
+        foreach (var s in statements)
+            Top(s);
+
+        var groups = _groups.ToDictionary(g => g.Name, StringComparer.Ordinal);
+        var virtualServers = new List<VirtualServer>(_virtualServers.Count);
+        foreach (var draft in _virtualServers)
+        {
+            var vs = Resolve(draft, groups);
+            if (vs is not null)
+                virtualServers.Add(vs);
+        }
+
+        return new LvsHaConfig
+        {
+            SourceFile = sourceFile,
+            Global = _global ?? GlobalDefs.Empty,
+            VirtualServers = virtualServers,
+            VirtualServerGroups = _groups,
+            VrrpInstances = [.. _vrrpInstances.Select(SyncGroupTracking)],
+            VrrpScripts = _vrrpScripts,
+            VrrpSyncGroups = _syncGroups,
+            Cluster = _cluster,
+            RealServerPrep = _prep ?? RealServerPrepSettings.Default,
+        };
+    }
+
+    /// <summary>
+    /// keepalived 2.2.7 ignores tracking weights of instances in a sync group (a tracked failure faults the whole
+    /// group instead); the model says so with weight 0.
+    /// </summary>
+    private VrrpInstance SyncGroupTracking(VrrpInstance vi)
+    {
+        var group = _syncGroups.Find(g => g.Instances.Contains(vi.Name));
+        if (group is null)
+            return vi;
+        var weighted = vi.TrackInterfaces.Where(t => t.Weight != 0).Select(t => (t.Name, t.Location))
+            .Concat(vi.TrackScripts.Where(t => (t.Weight ?? _vrrpScripts.Find(s => s.Name == t.Name)?.Weight ?? 0) != 0).Select(t => (t.Name, t.Location)));
+        foreach (var (name, location) in weighted)
+            _diagnostics.Warning(location, $"vrrp_instance {vi.Name} is in vrrp_sync_group {group.Name}: tracking weight of '{name}' ignored, a failure faults the group (as keepalived)");
+        return vi with
+        {
+            TrackInterfaces = [.. vi.TrackInterfaces.Select(t => t with { Weight = 0 })],
+            TrackScripts = [.. vi.TrackScripts.Select(t => t with { Weight = 0 })],
+        };
+    }
+
+    private void Top(SyntaxStatement s)
+    {
+        switch (s.Keyword)
+        {
+            case "global_defs":
+                if (RequireBlock(s))
+                    GlobalDefsBlock(s);
+                break;
+            case "virtual_server":
+                VirtualServerBlock(s);
+                break;
+            case "virtual_server_group":
+                VirtualServerGroupBlock(s);
+                break;
+            case "vrrp_instance":
+                VrrpInstanceBlock(s);
+                break;
+            case "vrrp_script":
+                VrrpScriptBlock(s);
+                break;
+            case "vrrp_sync_group":
+                VrrpSyncGroupBlock(s);
+                break;
+            case "cluster":
+                if (RequireBlock(s))
+                    ClusterBlock(s);
+                break;
+            case "real_server_prep":
+                if (RequireBlock(s))
+                    RealServerPrepBlock(s);
+                break;
+            default:
+                if (s.Keyword.StartsWith('@') || s.Keyword.StartsWith('$') || s.Keyword.StartsWith('~'))
+                    _diagnostics.Warning(s.Location,
+                        $"keepalived conditional/parameter line '{s.Keyword}' is not supported by LvsHa; line ignored");
+                else
+                    _read.NotSupported(s, "the top level");
+                break;
+        }
+    }
+
+    private bool RequireBlock(SyntaxStatement s)
+    {
+        if (s.Block is not null)
+            return true;
+        _diagnostics.Error(s.Location, $"'{s.Keyword}' needs a {{ }} block");
+        return false;
+    }
+
+    private void NoBlock(SyntaxStatement s)
+    {
+        if (s.Block is not null)
+            _diagnostics.Warning(s.Location, $"'{s.Keyword}' takes no {{ }} block; block ignored");
+    }
+
+    private void GlobalDefsBlock(SyntaxStatement block)
+    {
+        if (_global is not null)
+            _diagnostics.Warning(block.Location, "second global_defs block: its settings override the first");
+        var g = _global ?? new GlobalDefs { Location = block.Location };
+        foreach (var s in block.Block!)
+        {
+            switch (s.Keyword)
+            {
+                case "router_id":
+                    if (_read.Arg(s, 0, "a name") is { } id)
+                        g = g with { RouterId = id.Text };
+                    break;
+                case "script_user":
+                    if (_read.Arg(s, 0, "a user name") is { } user)
+                        g = g with { ScriptUser = user.Text };
+                    break;
+                case "enable_script_security":
+                    g = g with { EnableScriptSecurity = _read.Flag(s) };
+                    break;
+                case "metrics_listen":
+                    if (Endpoint(s) is { } metrics)
+                        g = g with { MetricsListen = metrics };
+                    break;
+                case "lvs_sync_daemon":
+                    if (SyncDaemon(s) is { } daemon)
+                        g = g with { LvsSyncDaemon = daemon };
+                    break;
+                default:
+                    _read.NotSupported(s, "global_defs");
+                    break;
+            }
+        }
+        _global = g;
+    }
+
+    private LvsSyncDaemon? SyncDaemon(SyntaxStatement s)
+    {
+        var iface = _read.Arg(s, 0, "an interface and a vrrp_instance name");
+        var instance = _read.Arg(s, 1, "a vrrp_instance name after the interface");
+        if (iface is null || instance is null)
+            return null;
+        int id = 0, maxLen = 0, port = 0, ttl = 0;
+        IPAddress? group = null;
+        for (int i = 2; i < s.ArgumentCount; i++)
+        {
+            var option = s.Argument(i);
+            if (i + 1 >= s.ArgumentCount)
+            {
+                _diagnostics.Error(option.Location, $"lvs_sync_daemon option '{option.Text}' needs a value");
+                break;
+            }
+            var value = s.Argument(++i);
+            switch (option.Text)
+            {
+                case "id": id = (int?)_read.Integer(value, 0, 255, "lvs_sync_daemon id") ?? 0; break;
+                case "maxlen": maxLen = (int?)_read.Integer(value, 1, 65535 - 20 - 8, "lvs_sync_daemon maxlen") ?? 0; break;
+                case "port": port = _read.Port(value, "lvs_sync_daemon port") ?? 0; break;
+                case "ttl": ttl = (int?)_read.Integer(value, 1, 255, "lvs_sync_daemon ttl") ?? 0; break;
+                case "group": group = _read.Address(value, "lvs_sync_daemon group"); break;
+                default:
+                    _diagnostics.Error(option.Location,
+                        $"unknown lvs_sync_daemon option '{option.Text}' (expected id, maxlen, port, ttl or group)");
+                    break;
+            }
+        }
+        return new LvsSyncDaemon(iface.Text, instance.Text, id, maxLen, port, ttl, group, s.Location);
+    }
+
+    /// <summary>`KEYWORD HOST PORT` (listen, seed, metrics_listen).</summary>
+    private NetworkEndpoint? Endpoint(SyntaxStatement s)
+    {
+        var host = _read.Arg(s, 0, "an address and a port");
+        var portWord = _read.Arg(s, 1, "a port after the address");
+        if (host is null || portWord is null)
+            return null;
+        _read.NoMoreThan(s, 2);
+        if (host.Text.Length == 0 || host.Text.AsSpan().IndexOfAny(" /{}") >= 0)
+        {
+            _diagnostics.Error(host.Location, $"invalid address '{host.Text}' for '{s.Keyword}'");
+            return null;
+        }
+        var port = _read.Port(portWord, $"{s.Keyword} port");
+        return port is null ? null : new NetworkEndpoint(host.Text, port.Value, s.Location);
+    }
+
+    private void ClusterBlock(SyntaxStatement block)
+    {
+        if (_cluster is not null)
+            _diagnostics.Error(block.Location, $"duplicate cluster block (first at {_cluster.Location})");
+        string? nodeName = null;
+        NetworkEndpoint? listen = null;
+        var seeds = new List<NetworkEndpoint>();
+        var guard = SplitBrainGuard.Majority;
+        string? secretFile = null;
+        foreach (var s in block.Block!)
+        {
+            switch (s.Keyword)
+            {
+                case "node_name":
+                    nodeName = _read.Arg(s, 0, "a node name")?.Text;
+                    _read.NoMoreThan(s, 1);
+                    break;
+                case "listen":
+                    listen = Endpoint(s) ?? listen;
+                    break;
+                case "seed":
+                    if (Endpoint(s) is { } seed)
+                        seeds.Add(seed);
+                    break;
+                case "split_brain_guard":
+                    if (_read.Arg(s, 0, "majority or off") is { } g)
+                    {
+                        switch (g.Text)
+                        {
+                            case "majority": guard = SplitBrainGuard.Majority; break;
+                            case "off": guard = SplitBrainGuard.Off; break;
+                            default:
+                                _diagnostics.Error(g.Location, $"invalid split_brain_guard '{g.Text}': expected majority or off");
+                                break;
+                        }
+                    }
+                    break;
+                case "secret_file":
+                    secretFile = _read.Arg(s, 0, "a file path")?.Text;
+                    break;
+                default:
+                    _read.NotSupported(s, "cluster");
+                    break;
+            }
+        }
+        if (nodeName is null)
+            _diagnostics.Error(block.Location, "cluster block needs 'node_name'");
+        if (listen is null)
+            _diagnostics.Error(block.Location, "cluster block needs 'listen ADDRESS PORT'");
+        if (nodeName is null || listen is null)
+            return;
+        _cluster = new ClusterSettings
+        {
+            NodeName = nodeName,
+            Listen = listen,
+            Seeds = seeds,
+            SplitBrainGuard = guard,
+            SecretFile = secretFile,
+            Location = block.Location,
+        };
+    }
+
+    private void RealServerPrepBlock(SyntaxStatement block)
+    {
+        if (_prep is not null)
+            _diagnostics.Error(block.Location, $"duplicate real_server_prep block (first at {_prep.Location})");
+        var prep = new RealServerPrepSettings { Location = block.Location };
+        foreach (var s in block.Block!)
+        {
+            switch (s.Keyword)
+            {
+                case "user":
+                    if (_read.Arg(s, 0, "a user name") is { } user)
+                        prep = prep with { User = user.Text };
+                    break;
+                case "port":
+                    if (_read.Int(s, 0, 1, 65535, "SSH port") is { } port)
+                        prep = prep with { Port = port };
+                    break;
+                case "identity_file":
+                    if (_read.Arg(s, 0, "a file path") is { } id)
+                        prep = prep with { IdentityFile = id.Text };
+                    break;
+                case "known_hosts_file":
+                    if (_read.Arg(s, 0, "a file path") is { } kh)
+                        prep = prep with { KnownHostsFile = kh.Text };
+                    break;
+                case "persist":
+                    if (_read.OnOff(s) is { } persist)
+                        prep = prep with { Persist = persist };
+                    break;
+                case "auto_prepare":
+                    if (_read.OnOff(s) is { } auto)
+                        prep = prep with { AutoPrepare = auto };
+                    break;
+                default:
+                    _read.NotSupported(s, "real_server_prep");
+                    break;
+            }
+        }
+        _prep = prep;
+    }
+}

@@ -1,0 +1,64 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace LvsHa.Config;
+
+/// <summary>The normalized model as JSON (`lvsha check --dump`): snake_case names, lower-case enum values, addresses as text, durations in seconds.</summary>
+public static class ConfigJson
+{
+    /// <summary>The options used for the dump (stable property names in declaration order).</summary>
+    public static JsonSerializerOptions Options { get; } = CreateOptions();
+
+    /// <summary>Serializes the configuration, indented.</summary>
+    public static string Serialize(LvsHaConfig config) => JsonSerializer.Serialize(config, Options);
+
+    private static JsonSerializerOptions CreateOptions()
+    {
+        var options = new JsonSerializerOptions
+        {
+            WriteIndented = true,
+            PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+            DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        };
+        options.Converters.Add(new JsonStringEnumConverter(new LowerCase()));
+        options.Converters.Add(new AddressConverter());
+        options.Converters.Add(new SecondsConverter());
+        options.Converters.Add(new LocationConverter());
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
+
+    /// <summary>Enum values as keepalived writes them: "nat", "wlc", "ipv4", "nocsum".</summary>
+    private sealed class LowerCase : JsonNamingPolicy
+    {
+        public override string ConvertName(string name) => name.ToLowerInvariant();
+    }
+
+    private sealed class AddressConverter : JsonConverter<IPAddress>
+    {
+        public override IPAddress? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            IPAddress.TryParse(reader.GetString(), out var a) ? a : throw new JsonException("invalid address");
+
+        public override void Write(Utf8JsonWriter writer, IPAddress value, JsonSerializerOptions options) =>
+            writer.WriteStringValue(value.ToString());
+    }
+
+    private sealed class SecondsConverter : JsonConverter<TimeSpan>
+    {
+        public override TimeSpan Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            TimeSpan.FromSeconds(reader.GetDouble());
+
+        public override void Write(Utf8JsonWriter writer, TimeSpan value, JsonSerializerOptions options) =>
+            writer.WriteNumberValue(value.TotalSeconds);
+    }
+
+    private sealed class LocationConverter : JsonConverter<SourceLocation>
+    {
+        public override SourceLocation Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            throw new NotSupportedException("locations are written only");
+
+        public override void Write(Utf8JsonWriter writer, SourceLocation value, JsonSerializerOptions options) =>
+            writer.WriteStringValue(value.ToString());
+    }
+}

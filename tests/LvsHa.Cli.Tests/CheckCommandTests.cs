@@ -1,0 +1,194 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace LvsHa.Cli.Tests;
+
+public sealed partial class CheckCommandTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "lvsha-cli-" + Guid.NewGuid().ToString("N"));
+
+    public CheckCommandTests() => Directory.CreateDirectory(_dir);
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string Write(string name, string text)
+    {
+        var path = Path.Combine(_dir, name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    internal static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        int code = LvsHaCli.Run(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    internal static string Samples()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !Directory.Exists(Path.Combine(dir.FullName, "samples")))
+            dir = dir.Parent;
+        Assert.True(dir is not null, "samples/ not found");
+        return Path.Combine(dir!.FullName, "samples");
+    }
+
+    [GeneratedRegex(@"^(?<file>[^:]+):(?<line>\d+):(?<col>\d+): (?<sev>error|warning): (?<msg>.+)$")]
+    private static partial Regex DiagnosticLine();
+
+    private const string ValidVs = "virtual_server 10.0.0.1 80 {\n protocol TCP\n lb_algo rr\n real_server 10.0.1.1 80 {\n }\n}\n";
+
+    [Fact]
+    public void Check_EverySample_ExitsZeroSilently()
+    {
+        foreach (var f in Directory.EnumerateFiles(Samples(), "d*.conf", SearchOption.AllDirectories))
+        {
+            var (code, output, error) = Run("check", "-f", f);
+            Assert.True(code == ExitCodes.Ok, f + "\n" + error);
+            Assert.Equal("", error);
+            Assert.Equal("", output);
+        }
+    }
+
+    [Fact]
+    public void Check_WarningsOnly_ExitsZeroWithWarningsOnStderr()
+    {
+        var path = Write("w.conf", ValidVs.Replace(" lb_algo rr\n", " lb_algo rr\n smtp_alert\n quorum 9\n", StringComparison.Ordinal));
+        var (code, _, error) = Run("check", "-f", path);
+        Assert.Equal(ExitCodes.Ok, code);
+        var lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.All(lines, l => Assert.Equal("warning", DiagnosticLine().Match(l).Groups["sev"].Value));
+        Assert.StartsWith($"{path}:4:2: warning: keyword 'smtp_alert'", lines[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Check_Errors_ExitsOneWithEveryErrorAsFileLineCol()
+    {
+        var path = Write("e.conf", """
+            virtual_server 10.0.0.1 80 {
+                protocol TCP
+                lb_algo fastest
+                real_server 10.0.1.1 99999 {
+                }
+                real_server 10.0.1.2 80 {
+                    weight many
+                }
+            }
+            vrrp_instance VI {
+                interface eth0
+                virtual_router_id 256
+            }
+            """);
+        var (code, output, error) = Run("check", "-f", path);
+        Assert.Equal(ExitCodes.Failed, code);
+        Assert.Equal("", output);
+        var diagnostics = error.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => DiagnosticLine().Match(l)).Where(m => m.Success).ToList();
+        var errors = diagnostics.Where(m => m.Groups["sev"].Value == "error").ToList();
+        Assert.Equal([("3", "13"), ("4", "26"), ("7", "16"), ("12", "23")], errors.Select(m => (m.Groups["line"].Value, m.Groups["col"].Value)));
+        Assert.StartsWith("unknown scheduler 'fastest'", errors[0].Groups["msg"].Value, StringComparison.Ordinal);
+        Assert.StartsWith("real server port 99999 is out of range", errors[1].Groups["msg"].Value, StringComparison.Ordinal);
+        Assert.StartsWith("invalid weight 'many'", errors[2].Groups["msg"].Value, StringComparison.Ordinal);
+        Assert.StartsWith("virtual_router_id 256 is out of range 1..255", errors[3].Groups["msg"].Value, StringComparison.Ordinal);
+        Assert.All(diagnostics, m => Assert.Equal(path, m.Groups["file"].Value));
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Check_ErrorInIncludedFile_NamesIncludedFile()
+    {
+        var inc = Write("conf.d/vs.conf", "virtual_server 10.0.0.1 80 {\n protocol TCP\n real_server 10.0.1.1 80 {\n weight 1\n}\n");
+        var main = Write("main.conf", "include conf.d/*.conf\n");
+        var (code, _, error) = Run("check", "-f", main);
+        Assert.Equal(ExitCodes.Failed, code);
+        Assert.StartsWith($"{inc}:1:1: error: unbalanced braces", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Check_MissingInclude_ExitsOne()
+    {
+        var main = Write("main.conf", "include nothere.conf\n");
+        var (code, _, error) = Run("check", "-f", main);
+        Assert.Equal(ExitCodes.Failed, code);
+        Assert.StartsWith($"{main}:1:9: error: include 'nothere.conf': file not found", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Check_MissingFile_ExitsOne()
+    {
+        var (code, _, error) = Run("check", "-f", Path.Combine(_dir, "none.conf"));
+        Assert.Equal(ExitCodes.Failed, code);
+        Assert.Contains("none.conf:1:1: error: configuration file not found", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CheckDump_ValidConfig_PrintsNormalizedJson()
+    {
+        var path = Write("d.conf", "virtual_server 10.0.0.1 80 {\n protocol TCP\n lb_kind DR\n persistence_timeout\n real_server 10.0.1.1 8080 {\n  TCP_CHECK {\n  }\n }\n}\n"
+            + "cluster {\n node_name d1\n listen 10.0.0.1 4053\n seed 10.0.0.2 4053\n}\n");
+        var (code, output, _) = Run("check", "--dump", "-f", path);
+        Assert.Equal(ExitCodes.Ok, code);
+        using var json = JsonDocument.Parse(output);
+        var vs = json.RootElement.GetProperty("virtual_servers")[0];
+        Assert.Equal("wlc", vs.GetProperty("scheduler").GetString());
+        Assert.Equal("dr", vs.GetProperty("method").GetProperty("method").GetString());
+        Assert.Equal(360, vs.GetProperty("persistence_timeout").GetInt32());
+        Assert.Equal("10.0.0.1", vs.GetProperty("endpoints")[0].GetProperty("address").GetString());
+        var rs = vs.GetProperty("real_servers")[0];
+        Assert.Equal(80, rs.GetProperty("port").GetInt32());
+        Assert.Equal(1, rs.GetProperty("weight").GetInt32());
+        Assert.Equal(60, rs.GetProperty("delay_loop").GetDouble());
+        var checker = rs.GetProperty("checkers")[0];
+        Assert.Equal("TCP_CHECK", checker.GetProperty("checker").GetString());
+        Assert.Equal(5, checker.GetProperty("connect_timeout").GetDouble());
+        Assert.Equal($"{path}:5:2", rs.GetProperty("location").GetString());
+        Assert.Equal("d1", json.RootElement.GetProperty("cluster").GetProperty("node_name").GetString());
+        Assert.Equal("majority", json.RootElement.GetProperty("cluster").GetProperty("split_brain_guard").GetString());
+    }
+
+    [Fact]
+    public void CheckDump_InvalidConfig_PrintsNoJson()
+    {
+        var path = Write("bad.conf", "virtual_server 10.0.0.1 80 {\n");
+        var (code, output, _) = Run("check", "--dump", "-f", path);
+        Assert.Equal(ExitCodes.Failed, code);
+        Assert.Equal("", output);
+    }
+
+    [Theory]
+    [InlineData("check")]
+    [InlineData("check", "-f")]
+    [InlineData("check", "--frobnicate", "-f", "x.conf")]
+    [InlineData("chekc", "-f", "x.conf")]
+    [InlineData]
+    public void Run_UsageErrors_ExitTwo(params string[] args)
+    {
+        var (code, _, error) = Run(args);
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("lvsha --help", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Help_Root_ListsCheckAndExitCodes()
+    {
+        var (code, output, _) = Run("--help");
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Contains("check", output, StringComparison.Ordinal);
+        Assert.Contains("Exit codes: 0", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Help_Check_DocumentsOptionsAndExitCodes()
+    {
+        var (code, output, _) = Run("check", "--help");
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Contains("--file", output, StringComparison.Ordinal);
+        Assert.Contains("--dump", output, StringComparison.Ordinal);
+        Assert.Contains("0 valid", output, StringComparison.Ordinal);
+        Assert.Contains("1 invalid", output, StringComparison.Ordinal);
+        Assert.Contains("2 usage error", output, StringComparison.Ordinal);
+    }
+}

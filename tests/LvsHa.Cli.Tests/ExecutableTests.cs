@@ -1,0 +1,53 @@
+using System.Diagnostics;
+
+namespace LvsHa.Cli.Tests;
+
+/// <summary>Runs the built `lvsha` executable as a process, as operators and outside tests do.</summary>
+public class ExecutableTests
+{
+    private static (int Code, string Out, string Err) Lvsha(params string[] args)
+    {
+        var exe = Path.Combine(AppContext.BaseDirectory, "lvsha");
+        Assert.True(File.Exists(exe), "the lvsha executable is not next to the tests: " + exe);
+        var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args)
+            psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        Assert.True(p.WaitForExit(60_000), "lvsha did not exit");
+        return (p.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    [Fact]
+    public void Lvsha_CheckSample_ExitsZero()
+    {
+        var (code, _, error) = Lvsha("check", "-f", Path.Combine(CheckCommandTests.Samples(), "web-dr-wlc", "d1.conf"));
+        Assert.True(code == 0, error);
+    }
+
+    [Fact]
+    public void Lvsha_CheckBrokenFile_ExitsOneWithoutStackTrace()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"lvsha-cli-{Guid.NewGuid():N}.conf");
+        File.WriteAllText(path, "virtual_server 10.0.0.1 80 {\n lb_algo nope\n");
+        try
+        {
+            var (code, _, error) = Lvsha("check", "-f", path);
+            Assert.Equal(1, code);
+            Assert.Contains($"{path}:2:10: error: unknown scheduler 'nope'", error, StringComparison.Ordinal);
+            Assert.Contains($"{path}:1:1: error: unbalanced braces", error, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Lvsha_UsageError_ExitsTwo()
+    {
+        Assert.Equal(2, Lvsha("check").Code);
+    }
+}

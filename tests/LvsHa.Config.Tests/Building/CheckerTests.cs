@@ -1,0 +1,163 @@
+using System.Net;
+using static LvsHa.Config.Tests.TestSupport;
+
+namespace LvsHa.Config.Tests.Building;
+
+public class CheckerTests
+{
+    private static HealthChecker Checker(string checker, string vsExtra = "", string rsExtra = "", string method = "NAT") =>
+        Assert.Single(LoadValid(Vs("10.0.0.1 80", $"protocol TCP\nlb_kind {method}\n{vsExtra}\nreal_server 10.0.1.1 8080 {{\n{rsExtra}\n{checker}\n}}"))
+            .VirtualServers[0].RealServers[0].Checkers);
+
+    [Theory]
+    [InlineData("TCP_CHECK", 1, 1)]
+    [InlineData("SMTP_CHECK", 1, 1)]
+    [InlineData("UDP_CHECK", 1, 1)]
+    [InlineData("DNS_CHECK", 3, 60)]
+    public void Load_CheckerDefaults_AreKeepalived(string keyword, int retry, int delayBeforeRetry)
+    {
+        var c = Checker(keyword + " {\n}");
+        Assert.Equal(keyword, c.Keyword);
+        Assert.Equal(retry, c.Retry);
+        Assert.Equal(TimeSpan.FromSeconds(delayBeforeRetry), c.DelayBeforeRetry);
+        Assert.Equal(TimeSpan.FromSeconds(5), c.ConnectTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(60), c.DelayLoop);
+        Assert.Equal(TimeSpan.FromSeconds(60), c.Warmup);
+        Assert.Equal(IPAddress.Parse("10.0.1.1"), c.ConnectIp);
+        Assert.Equal(8080, c.ConnectPort);
+        Assert.False(c.Alpha);
+    }
+
+    [Fact]
+    public void Load_HttpDefaults_ThreeSecondsBeforeRetry()
+    {
+        var c = Assert.IsType<HttpChecker>(Checker("HTTP_GET {\n url {\n  path /\n }\n}"));
+        Assert.Equal((1, TimeSpan.FromSeconds(3), "1.0", false), (c.Retry, c.DelayBeforeRetry, c.HttpProtocol, c.UseTls));
+    }
+
+    [Fact]
+    public void Load_MiscDefaults_NoRetryAndNoPort()
+    {
+        var c = Assert.IsType<MiscChecker>(Checker("MISC_CHECK {\n misc_path \"/bin/check 1\"\n}"));
+        Assert.Equal((0, 0, "/bin/check 1", TimeSpan.FromSeconds(60)), (c.Retry, c.ConnectPort, c.Path, c.Timeout));
+    }
+
+    [Fact]
+    public void Load_CheckerValues_InheritCheckerThenRealThenVirtualServer()
+    {
+        var c = Checker("TCP_CHECK {\n retry 7\n}", vsExtra: "connect_timeout 2\nretry 4\ndelay_before_retry 9\nwarmup 1\ndelay_loop 20\nalpha",
+            rsExtra: "delay_before_retry 6\ndelay_loop 10");
+        Assert.Equal((7, TimeSpan.FromSeconds(6), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10), true),
+            (c.Retry, c.DelayBeforeRetry, c.ConnectTimeout, c.Warmup, c.DelayLoop, c.Alpha));
+    }
+
+    [Fact]
+    public void Load_NbGetRetry_IsRetry()
+    {
+        Assert.Equal(5, Checker("HTTP_GET {\n nb_get_retry 5\n url {\n  path /\n }\n}").Retry);
+    }
+
+    [Fact]
+    public void Load_CommonConnectionKeys_AreRead()
+    {
+        var c = Checker("TCP_CHECK {\n connect_ip 10.0.2.2\n connect_port 81\n bindto 10.0.0.9\n bind_port 5000\n bind_if eth1\n fwmark 3\n connect_timeout 0.5\n}");
+        Assert.Equal((IPAddress.Parse("10.0.2.2"), 81, IPAddress.Parse("10.0.0.9"), 5000, "eth1", 3u, TimeSpan.FromMilliseconds(500)),
+            (c.ConnectIp, c.ConnectPort, c.BindTo, c.BindPort, c.BindInterface, c.Fwmark, c.ConnectTimeout));
+    }
+
+    [Fact]
+    public void Load_DrCheckerPort_IsTheVirtualPort()
+    {
+        Assert.Equal(80, Checker("TCP_CHECK {\n}", method: "DR").ConnectPort);
+    }
+
+    [Fact]
+    public void Load_SslGet_ReadsUrlsAndSni()
+    {
+        var c = Assert.IsType<HttpChecker>(Checker("""
+            SSL_GET {
+                http_protocol 1.1
+                enable_sni
+                virtualhost secure.example.com
+                url {
+                    path /a
+                    status_code 200 301-302
+                    digest 9B3A0C85A887A256D6939DA88AABD8CD
+                    virtualhost other.example.com
+                }
+                url {
+                    path /b
+                }
+            }
+            """));
+        Assert.True(c.UseTls);
+        Assert.Equal("SSL_GET", c.Keyword);
+        Assert.True(c.EnableSni);
+        Assert.Equal("1.1", c.HttpProtocol);
+        Assert.Equal("secure.example.com", c.Virtualhost);
+        Assert.Equal(2, c.Urls.Count);
+        Assert.Equal([200, 301, 302], c.Urls[0].StatusCodes);
+        Assert.Equal("9b3a0c85a887a256d6939da88aabd8cd", c.Urls[0].Digest);
+        Assert.Equal("other.example.com", c.Urls[0].Virtualhost);
+        Assert.Empty(c.Urls[1].StatusCodes);
+    }
+
+    [Fact]
+    public void Load_HttpVirtualhost_FallsBackToRealThenVirtualServer()
+    {
+        var c = Assert.IsType<HttpChecker>(Checker("HTTP_GET {\n url {\n path /\n }\n}", vsExtra: "virtualhost vs.example", rsExtra: "virtualhost rs.example"));
+        Assert.Equal("rs.example", c.Virtualhost);
+    }
+
+    [Fact]
+    public void Load_MiscCheck_ReadsAllKeys()
+    {
+        var c = Assert.IsType<MiscChecker>(Checker("MISC_CHECK {\n misc_path \"/usr/local/bin/check arg\"\n misc_timeout 4\n misc_dynamic\n user nobody nogroup\n}"));
+        Assert.Equal(("/usr/local/bin/check arg", TimeSpan.FromSeconds(4), true, "nobody nogroup"), (c.Path, c.Timeout, c.Dynamic, c.User));
+    }
+
+    [Fact]
+    public void Load_DnsUdpSmtp_ReadTheirKeys()
+    {
+        var dns = Assert.IsType<DnsChecker>(Checker("DNS_CHECK {\n type aaaa\n name www.example.com\n}"));
+        Assert.Equal(("AAAA", "www.example.com"), (dns.QueryType, dns.QueryName));
+        var udp = Assert.IsType<UdpChecker>(Checker("UDP_CHECK {\n payload ab 12\n require_reply ab XX\n}"));
+        Assert.Equal(("ab12", true, "abxx"), (udp.Payload, udp.RequireReply, udp.ReplyPattern));
+        var smtp = Assert.IsType<SmtpChecker>(Checker("SMTP_CHECK {\n helo_name mx.example.com\n}"));
+        Assert.Equal("mx.example.com", smtp.HeloName);
+    }
+
+    [Theory]
+    [InlineData("HTTP_GET {\n}", "needs at least one 'url")]
+    [InlineData("HTTP_GET {\n url {\n status_code 200\n }\n}", "url block needs 'path'")]
+    [InlineData("HTTP_GET {\n url {\n path /\n status_code 200-99\n }\n}", "invalid status_code '200-99'")]
+    [InlineData("HTTP_GET {\n url {\n path /\n digest xyz\n }\n}", "invalid digest 'xyz'")]
+    [InlineData("HTTP_GET {\n http_protocol 2\n url {\n path /\n }\n}", "invalid http_protocol '2'")]
+    [InlineData("MISC_CHECK {\n}", "MISC_CHECK needs 'misc_path'")]
+    [InlineData("DNS_CHECK {\n type PTR\n}", "invalid DNS_CHECK type 'PTR'")]
+    [InlineData("TCP_CHECK {\n connect_port 0\n}", "connect_port 0 is out of range")]
+    [InlineData("TCP_CHECK {\n connect_ip 1.2.3\n}", "invalid connect_ip '1.2.3'")]
+    [InlineData("TCP_CHECK {\n connect_timeout soon\n}", "invalid connect_timeout 'soon'")]
+    [InlineData("UDP_CHECK {\n payload zz\n}", "invalid hex string")]
+    public void Load_BadCheckerValues_HavePreciseErrors(string checker, string message)
+    {
+        SingleError(Load(Vs("10.0.0.1 80", $"protocol TCP\nreal_server 10.0.1.1 80 {{\n{checker}\n}}")), message);
+    }
+
+    [Fact]
+    public void Load_CheckerWithoutPort_IsAnError()
+    {
+        SingleError(Load("virtual_server_group G {\n10.0.0.1 80\n}\n" + Vs("group G", "protocol TCP\nlb_kind DR\nreal_server 10.0.1.1 {\nTCP_CHECK {\n}\n}")),
+            "has no port to connect to");
+    }
+
+    [Fact]
+    public void Load_UnsupportedCheckerKeyword_IsWarning()
+    {
+        var r = Load(Vs("10.0.0.1 80", "protocol TCP\nreal_server 10.0.1.1 80 {\nHTTP_GET {\n fast_recovery\n url {\n path /\n regex ok\n }\n}\nPING_CHECK {\n}\n}"));
+        Assert.True(r.Success);
+        SingleWarning(r, "'fast_recovery' in HTTP_GET");
+        SingleWarning(r, "'regex' in url");
+        SingleWarning(r, "'PING_CHECK' in real_server");
+    }
+}

@@ -1,0 +1,90 @@
+using static LvsHa.Config.Tests.TestSupport;
+
+namespace LvsHa.Config.Tests.Building;
+
+public class LvsHaBlockTests
+{
+    [Fact]
+    public void Load_ClusterBlock_ReadsEveryKeyword()
+    {
+        var c = LoadValid("""
+            cluster {
+                node_name d1
+                listen 10.0.0.1 4053
+                seed 10.0.0.1 4053            # repeatable
+                seed 10.0.0.2 4053
+                split_brain_guard majority    # majority | off
+                secret_file /etc/lvsha/cluster.secret
+            }
+            """).Cluster!;
+        Assert.Equal("d1", c.NodeName);
+        Assert.Equal(("10.0.0.1", 4053), (c.Listen.Host, c.Listen.Port));
+        Assert.Equal(["10.0.0.1:4053", "10.0.0.2:4053"], c.Seeds.Select(s => s.ToString()));
+        Assert.Equal(SplitBrainGuard.Majority, c.SplitBrainGuard);
+        Assert.Equal("/etc/lvsha/cluster.secret", c.SecretFile);
+        Assert.Equal(new SourceLocation("test.conf", 1, 1), c.Location);
+    }
+
+    [Fact]
+    public void Load_SplitBrainGuardOff_IsRead()
+    {
+        Assert.Equal(SplitBrainGuard.Off, LoadValid("cluster {\n node_name a\n listen ::1 4053\n split_brain_guard off\n}").Cluster!.SplitBrainGuard);
+    }
+
+    [Theory]
+    [InlineData("cluster {\n listen 10.0.0.1 4053\n}", "needs 'node_name'")]
+    [InlineData("cluster {\n node_name d1\n}", "needs 'listen ADDRESS PORT'")]
+    [InlineData("cluster {\n node_name d1\n listen 10.0.0.1 99999\n}", "listen port 99999 is out of range")]
+    [InlineData("cluster {\n node_name d1\n listen 10.0.0.1 1\n seed 10.0.0.2\n}", "'seed' needs a port")]
+    [InlineData("cluster {\n node_name d1\n listen 10.0.0.1 1\n split_brain_guard maybe\n}", "invalid split_brain_guard 'maybe'")]
+    [InlineData("real_server_prep {\n persist sometimes\n}", "invalid value 'sometimes' for 'persist'")]
+    [InlineData("real_server_prep {\n port 0\n}", "SSH port 0 is out of range")]
+    [InlineData("real_server_prep {\n user\n}", "'user' needs a user name")]
+    public void Load_BadLvsHaBlocks_HavePreciseErrors(string text, string message)
+    {
+        SingleError(Load(text), message);
+    }
+
+    [Fact]
+    public void Load_RealServerPrep_ReadsEveryKeyword()
+    {
+        var p = LoadValid("""
+            real_server_prep {
+                user admin
+                port 2222
+                identity_file /etc/lvsha/id_ed25519
+                known_hosts_file /etc/lvsha/known_hosts
+                persist on
+                auto_prepare on
+            }
+            """).RealServerPrep;
+        Assert.Equal(("admin", 2222, "/etc/lvsha/id_ed25519", "/etc/lvsha/known_hosts", true, true),
+            (p.User, p.Port, p.IdentityFile, p.KnownHostsFile, p.Persist, p.AutoPrepare));
+    }
+
+    [Fact]
+    public void Load_NoRealServerPrep_GivesDefaults()
+    {
+        var p = LoadValid("").RealServerPrep;
+        Assert.Equal(("root", 22, false, false), (p.User, p.Port, p.Persist, p.AutoPrepare));
+        Assert.Null(LoadValid("").Cluster);
+    }
+
+    [Fact]
+    public void Load_GlobalDefs_ReadsLvsHaAndKeepalivedKeys()
+    {
+        var r = Load("global_defs {\n router_id r1\n metrics_listen 127.0.0.1 9105\n script_user root\n enable_script_security\n notification_email {\n a@b\n }\n}\n");
+        Assert.True(r.Success);
+        var g = r.Config!.Global;
+        Assert.Equal(("r1", "127.0.0.1", 9105, "root", true), (g.RouterId, g.MetricsListen!.Host, g.MetricsListen.Port, g.ScriptUser, g.EnableScriptSecurity));
+        SingleWarning(r, "'notification_email' in global_defs");
+    }
+
+    [Fact]
+    public void Load_UnknownTopLevelBlock_IsWarningNotCrash()
+    {
+        var r = Load("static_ipaddress {\n 10.0.0.1/24 dev eth0\n}\nvrrp_track_process p {\n process x\n}\n");
+        Assert.True(r.Success);
+        Assert.Equal(2, r.Warnings.Count());
+    }
+}
