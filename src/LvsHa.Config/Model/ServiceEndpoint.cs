@@ -7,7 +7,7 @@ namespace LvsHa.Config;
 /// expands to one endpoint per address (and port) and fwmark of the group.
 /// </summary>
 /// <param name="Family">IPv4 or IPv6.</param>
-/// <param name="Protocol">TCP, UDP or SCTP (a fwmark service carries it too: keepalived does).</param>
+/// <param name="Protocol">TCP, UDP or SCTP; IPVS keys a fwmark service by mark and family only, so it is not part of its identity.</param>
 /// <param name="Address">Virtual address; null for a fwmark service.</param>
 /// <param name="Port">Virtual port; 0 for a fwmark service.</param>
 /// <param name="Fwmark">Firewall mark; 0 for an address service.</param>
