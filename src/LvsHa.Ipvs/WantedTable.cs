@@ -82,13 +82,13 @@ public static class WantedTable
                 weight = 0;
             else
                 continue;
-            destinations.Add(Destination(service, endpoint, realServer.Address, realServer.Port, realServer.Method, weight,
+            destinations.Add(Destination(service, realServer.Address, realServer.PortFor(endpoint), realServer.Method, weight,
                 realServer.UpperThreshold, realServer.LowerThreshold));
         }
 
         if (sorry is not null && (sorryInUse || sorry.Inhibit))
         {
-            var sorryDestination = Destination(service, endpoint, sorry.Address, sorry.Port, sorry.Method, sorryInUse ? 1 : 0, 0, 0);
+            var sorryDestination = Destination(service, sorry.Address, SorryServerPort(sorry, endpoint), sorry.Method, sorryInUse ? 1 : 0, 0, 0);
             // A sorry server that is also a real server is the same kernel destination: keep the real server's.
             if (!destinations.Any(d => d.Address.Equals(sorryDestination.Address) && d.Port == sorryDestination.Port))
                 destinations.Add(sorryDestination);
@@ -96,14 +96,18 @@ public static class WantedTable
         return destinations.ToImmutable();
     }
 
-    private static IpvsDestination Destination(IpvsServiceKey service, ServiceEndpoint endpoint, IPAddress address, int port,
+    /// <summary>The sorry server's port follows the real servers' rule (<see cref="RealServer.PortFor"/>).</summary>
+    private static int SorryServerPort(SorryServer sorry, ServiceEndpoint endpoint)
+    {
+        if (sorry.Method.Method != LvsMethod.Nat)
+            return endpoint.IsFwmark ? 0 : endpoint.Port;
+        return sorry.Port != 0 || endpoint.IsFwmark ? sorry.Port : endpoint.Port;
+    }
+
+    private static IpvsDestination Destination(IpvsServiceKey service, IPAddress address, int port,
         ForwardingMethod method, int weight, int upperThreshold, int lowerThreshold)
     {
-        // DR and TUN cannot change the port: the real server receives the virtual port (none for fwmark services).
-        // NAT keeps the real server's own port, even for fwmark services (keepalived's ipvs_cmd does the same).
-        ushort destinationPort = method.Method == LvsMethod.Nat
-            ? checked((ushort)port)
-            : endpoint.IsFwmark ? (ushort)0 : checked((ushort)endpoint.Port);
+        var destinationPort = checked((ushort)port);
         var forwarding = method.Method switch
         {
             LvsMethod.Dr => IpvsForwarding.DirectRoute,
