@@ -13,6 +13,8 @@ public static class LvsHaCli
             "LvsHa runs LVS/IPVS directors from a keepalived-style configuration.\n" + ExitCodes.Help);
         // Later commands (plan, apply, run, status, prepare) are added here, each from its own file.
         root.Subcommands.Add(CheckCommand.Create());
+        root.Subcommands.Add(PlanCommand.Create());
+        root.Subcommands.Add(ApplyCommand.Create());
         return root;
     }
 

@@ -9,12 +9,7 @@ public static class CheckCommand
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var file = new Option<string>("--file", "-f")
-        {
-            Description = "Configuration file (keepalived syntax plus LvsHa's cluster and real_server_prep blocks).",
-            Required = true,
-            HelpName = "FILE",
-        };
+        var file = ConfigFile.CreateOption();
         var dump = new Option<bool>("--dump")
         {
             Description = "Print the normalized model as JSON on stdout when the configuration is valid.",
@@ -39,27 +34,11 @@ public static class CheckCommand
     public static int Run(string path, bool dump, TextWriter output, TextWriter error)
     {
         ArgumentNullException.ThrowIfNull(output);
-        ArgumentNullException.ThrowIfNull(error);
-        ConfigLoadResult result;
-        try
-        {
-            result = ConfigLoader.Load(path);
-        }
-        catch (ConfigException e)
-        {
-            error.WriteLine($"{path}:1:1: error: {e.Message}");
+        var config = ConfigFile.Load(path, error);
+        if (config is null)
             return ExitCodes.Failed;
-        }
-        foreach (var d in result.Diagnostics)
-            error.WriteLine(d.ToString());
-        if (result.Config is null)
-        {
-            int errors = result.Errors.Count();
-            error.WriteLine($"{path}: {errors} error{(errors == 1 ? "" : "s")}, {result.Warnings.Count()} warning(s)");
-            return ExitCodes.Failed;
-        }
         if (dump)
-            output.WriteLine(ConfigJson.Serialize(result.Config));
+            output.WriteLine(ConfigJson.Serialize(config));
         return ExitCodes.Ok;
     }
 }

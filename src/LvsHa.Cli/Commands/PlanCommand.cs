@@ -1,0 +1,61 @@
+using System.CommandLine;
+using LvsHa.Ipvs;
+using LvsHa.Netlink;
+using LvsHa.Netlink.Ipvs;
+
+namespace LvsHa.Cli.Commands;
+
+/// <summary>
+/// `lvsha plan -f FILE [--prune]`: prints, one per line in ipvsadm's spelling, the kernel operations `apply` would
+/// make to reach the configuration's start-up table, or "No changes."; changes nothing.
+/// </summary>
+public static class PlanCommand
+{
+    public static Command Create()
+    {
+        var file = ConfigFile.CreateOption();
+        var prune = PruneOption();
+        var command = new Command("plan",
+            "Show the IPVS operations that would make the kernel table equal to the configuration's start-up table " +
+            "(as keepalived programs it before any check has finished). Changes nothing.\n" +
+            "Exit codes: 0 success, 1 invalid configuration or kernel error, 2 usage error.")
+        {
+            file,
+            prune,
+        };
+        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(file)!, parse.GetValue(prune),
+            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken));
+        return command;
+    }
+
+    internal static Option<bool> PruneOption() => new("--prune")
+    {
+        Description = "Also delete kernel services the configuration does not name (by default they are left alone).",
+    };
+
+    public static async Task<int> RunAsync(string path, bool prune, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var config = ConfigFile.Load(path, error);
+        if (config is null)
+            return ExitCodes.Failed;
+        try
+        {
+            using var client = IpvsClient.Open();
+            var wanted = WantedTable.Build(config, StartupHealth.Instance);
+            var plan = await new IpvsApplier(client).PlanAsync(wanted, Scope(prune), cancellationToken: cancellationToken);
+            if (plan.IsEmpty)
+                output.WriteLine("No changes.");
+            foreach (var operation in plan)
+                output.WriteLine(IpvsCommandText.Format(operation));
+            return ExitCodes.Ok;
+        }
+        catch (NetlinkException e)
+        {
+            error.WriteLine($"lvsha: {e.Message}");
+            return ExitCodes.Failed;
+        }
+    }
+
+    internal static ReconcileScope Scope(bool prune) => prune ? ReconcileScope.Prune : ReconcileScope.ManagedOnly;
+}
