@@ -9,7 +9,7 @@ public static class PersistedFiles
     /// <summary>The comment prefix recording a sysctl's value from before the first prepare (used by undo).</summary>
     public const string PreviousMarker = "# previous ";
 
-    private const string Header = "# Written by lvsha prepare; lvsha prepare --undo removes it.";
+    private const string Header = "# Written by lvsha prepare, removed by lvsha prepare --undo.";
 
     /// <summary>The sysctl.d lines: header, previous values (for undo), then the desired values.</summary>
     public static IReadOnlyList<string> SysctlLines(IReadOnlyList<(SysctlKey Key, int Value)> desired, IReadOnlyDictionary<SysctlKey, int> previous)

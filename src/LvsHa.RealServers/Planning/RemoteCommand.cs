@@ -75,6 +75,23 @@ public sealed class RemoteCommand
     /// <inheritdoc/>
     public override string ToString() => Text;
 
+    /// <summary>The marker line that ends each command's output in a batch, followed by its exit code.</summary>
+    public const string BatchMarker = "@@lvsha-exit";
+
+    /// <summary>
+    /// One shell line running read-only commands in turn (one SSH round trip instead of one each), each command's
+    /// stderr merged into its stdout and followed by a marker line with its exit code.
+    /// </summary>
+    public static string RenderBatch(IReadOnlyList<RemoteCommand> commands)
+    {
+        if (commands.Any(c => c.NeedsRoot || c.StdinLines is not null))
+        {
+            throw new ArgumentException("only read commands can be batched", nameof(commands));
+        }
+
+        return string.Join("; ", commands.Select(c => $"{c.Text} 2>&1; echo {BatchMarker} $?"));
+    }
+
     /// <summary>The numeric uid of the login user.</summary>
     public static RemoteCommand UserId() => new(["id", "-u"], false);
 

@@ -1,112 +1,140 @@
+using System.Globalization;
 using System.Net.Sockets;
 using LvsHa.RealServers.Model;
 using LvsHa.RealServers.Planning;
 
 namespace LvsHa.RealServers.Running;
 
-/// <summary>Reads a real server's state with read-only commands of the fixed vocabulary.</summary>
+/// <summary>Reads a real server's state with read-only commands of the fixed vocabulary, in two batched round trips.</summary>
 public static class StateProbe
 {
     /// <summary>Reads everything the plan for this target needs.</summary>
     public static async Task<HostState> ReadAsync(IRemoteHost host, PrepTarget target, CancellationToken ct)
     {
-        Task<CommandResult> Run(RemoteCommand c) => host.RunAsync(c.Render(useSudo: false), ct);
-
-        CommandResult id = await Run(RemoteCommand.UserId()).ConfigureAwait(false);
-        bool isRoot = id.Succeeded && id.Stdout.Trim() == "0";
-        CommandResult? sudo = isRoot ? null : await Run(RemoteCommand.SudoCheck()).ConfigureAwait(false);
-
-        string? ipPath = await WhichAsync("ip").ConfigureAwait(false);
-        string? modprobePath = await WhichAsync("modprobe").ConfigureAwait(false);
-        bool hasSystemctl = await WhichAsync("systemctl").ConfigureAwait(false) is not null;
-        bool systemdRunning = (await Run(RemoteCommand.SystemdRunning()).ConfigureAwait(false)).Succeeded;
-        bool unitEnabled = hasSystemctl && (await Run(RemoteCommand.UnitIsEnabled()).ConfigureAwait(false)).Stdout.Trim() == "enabled";
-        string? sysctlFile = await ReadFileAsync(RemoteCommand.SysctlFilePath).ConfigureAwait(false);
-        string? unitFile = await ReadFileAsync(RemoteCommand.UnitFilePath).ConfigureAwait(false);
-
-        string? directorInterface = null;
-        string? directorRouteError = null;
-        if (target.DirectorAddress is { } director && target.Method != ForwardingMethodKind.Nat)
+        ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(target);
+        var first = new List<RemoteCommand>
         {
-            CommandResult route = await Run(RemoteCommand.RouteGet(director)).ConfigureAwait(false);
-            directorInterface = route.Succeeded ? StateParsers.RouteDevice(route.Stdout) : null;
-            directorRouteError = directorInterface is null ? (route.Stderr.Length > 0 ? route.Stderr : route.Stdout) : null;
+            RemoteCommand.UserId(),
+            RemoteCommand.SudoCheck(),
+            RemoteCommand.Which("ip"),
+            RemoteCommand.Which("modprobe"),
+            RemoteCommand.Which("systemctl"),
+            RemoteCommand.SystemdRunning(),
+            RemoteCommand.UnitIsEnabled(),
+            RemoteCommand.FileExists(RemoteCommand.SysctlFilePath),
+            RemoteCommand.ReadFile(RemoteCommand.SysctlFilePath),
+            RemoteCommand.FileExists(RemoteCommand.UnitFilePath),
+            RemoteCommand.ReadFile(RemoteCommand.UnitFilePath),
+        };
+        int director = Add(first, target.DirectorAddress is { } d && target.Method != ForwardingMethodKind.Nat ? RemoteCommand.RouteGet(d) : null);
+        int defaultRoute = Add(first, target.Method == ForwardingMethodKind.Nat ? RemoteCommand.DefaultRoute(target.RealServerAddress.AddressFamily) : null);
+        bool gue = target is { Method: ForwardingMethodKind.Tunnel, Tunnel: TunnelKind.Gue };
+        int fou = Add(first, gue ? RemoteCommand.FouShow(AddressFamily.InterNetwork) : null);
+        int fou6 = Add(first, gue ? RemoteCommand.FouShow(AddressFamily.InterNetworkV6) : null);
+        IReadOnlyList<string> linkNames = Planner.LinksFor(target);
+        int links = first.Count;
+        foreach (string name in linkNames)
+        {
+            first.Add(RemoteCommand.LinkShow(name));
+            first.Add(RemoteCommand.AddressShow(name));
         }
 
-        RouteInfo? defaultRoute = null;
-        if (target.Method == ForwardingMethodKind.Nat)
+        IReadOnlyList<CommandResult> r = await RunBatchAsync(host, first, ct).ConfigureAwait(false);
+        bool isRoot = r[0].Succeeded && r[0].Stdout.Trim() == "0";
+        string? sysctlFile = r[7].Succeeded ? (r[8].Succeeded ? r[8].Stdout : string.Empty) : null;
+        string? unitFile = r[9].Succeeded ? (r[10].Succeeded ? r[10].Stdout : string.Empty) : null;
+        string? directorInterface = director >= 0 && r[director].Succeeded ? StateParsers.RouteDevice(r[director].Stdout) : null;
+        string? directorRouteError = director >= 0 && directorInterface is null ? r[director].Stdout : null;
+        var linkStates = new Dictionary<string, LinkState>(StringComparer.Ordinal);
+        for (int i = 0; i < linkNames.Count; i++)
         {
-            CommandResult route = await Run(RemoteCommand.DefaultRoute(target.RealServerAddress.AddressFamily)).ConfigureAwait(false);
-            defaultRoute = route.Succeeded ? StateParsers.DefaultRoute(route.Stdout) : null;
+            CommandResult show = r[links + (2 * i)];
+            linkStates[linkNames[i]] = show.Succeeded
+                ? new LinkState(true, StateParsers.LinkIsUp(show.Stdout), StateParsers.Addresses(r[links + (2 * i) + 1].Stdout))
+                : LinkState.Missing;
         }
 
-        var links = new Dictionary<string, LinkState>(StringComparer.Ordinal);
-        foreach (string name in Planner.LinksFor(target))
-        {
-            CommandResult link = await Run(RemoteCommand.LinkShow(name)).ConfigureAwait(false);
-            if (!link.Succeeded)
-            {
-                links[name] = LinkState.Missing;
-                continue;
-            }
-
-            CommandResult addresses = await Run(RemoteCommand.AddressShow(name)).ConfigureAwait(false);
-            links[name] = new LinkState(true, StateParsers.LinkIsUp(link.Stdout), StateParsers.Addresses(addresses.Stdout));
-        }
-
-        IReadOnlySet<int> fou = new HashSet<int>();
-        IReadOnlySet<int> fou6 = new HashSet<int>();
-        if (target is { Method: ForwardingMethodKind.Tunnel, Tunnel: TunnelKind.Gue })
-        {
-            fou = StateParsers.FouPorts((await Run(RemoteCommand.FouShow(AddressFamily.InterNetwork)).ConfigureAwait(false)).Stdout);
-            fou6 = StateParsers.FouPorts((await Run(RemoteCommand.FouShow(AddressFamily.InterNetworkV6)).ConfigureAwait(false)).Stdout);
-        }
-
+        // The sysctls depend on the first answers: the interface towards the director and the keys prepare recorded.
+        var keys = Planner.SysctlKeysFor(target, directorInterface).Concat(StateParsers.PreviousValues(sysctlFile).Keys).Distinct().ToList();
+        IReadOnlyList<CommandResult> values = keys.Count == 0 ? [] : await RunBatchAsync(host, keys.Select(RemoteCommand.ReadSysctl).ToList(), ct).ConfigureAwait(false);
         var sysctls = new Dictionary<string, int?>(StringComparer.Ordinal);
-        IEnumerable<SysctlKey> keys = Planner.SysctlKeysFor(target, directorInterface).Concat(StateParsers.PreviousValues(sysctlFile).Keys).Distinct();
-        foreach (SysctlKey key in keys)
+        for (int i = 0; i < keys.Count; i++)
         {
-            CommandResult value = await Run(RemoteCommand.ReadSysctl(key)).ConfigureAwait(false);
-            sysctls[key.Dotted] = value.Succeeded ? StateParsers.SysctlValue(value.Stdout) : null;
+            sysctls[keys[i].Dotted] = values[i].Succeeded ? StateParsers.SysctlValue(values[i].Stdout) : null;
         }
 
         return new HostState
         {
             IsRoot = isRoot,
-            SudoWorks = isRoot || sudo?.Succeeded == true,
-            SudoError = sudo is { Succeeded: false } ? sudo.Stderr : null,
+            SudoWorks = isRoot || r[1].Succeeded,
+            SudoError = isRoot || r[1].Succeeded ? null : r[1].Stdout,
             Sysctls = sysctls,
             DirectorInterface = directorInterface,
             DirectorRouteError = directorRouteError,
-            Links = links,
-            DefaultRoute = defaultRoute,
-            FouPorts = fou,
-            Fou6Ports = fou6,
+            Links = linkStates,
+            DefaultRoute = defaultRoute >= 0 && r[defaultRoute].Succeeded ? StateParsers.DefaultRoute(r[defaultRoute].Stdout) : null,
+            FouPorts = fou >= 0 ? StateParsers.FouPorts(r[fou].Stdout) : new HashSet<int>(),
+            Fou6Ports = fou6 >= 0 ? StateParsers.FouPorts(r[fou6].Stdout) : new HashSet<int>(),
             SysctlFile = sysctlFile,
             UnitFile = unitFile,
-            UnitEnabled = unitEnabled,
-            HasSystemctl = hasSystemctl,
-            SystemdRunning = systemdRunning,
-            IpPath = ipPath ?? "/sbin/ip",
-            ModprobePath = modprobePath ?? "/sbin/modprobe",
+            UnitEnabled = r[4].Succeeded && r[6].Stdout.Trim() == "enabled",
+            HasSystemctl = r[4].Succeeded,
+            SystemdRunning = r[5].Succeeded,
+            IpPath = Path(r[2]) ?? "/sbin/ip",
+            ModprobePath = Path(r[3]) ?? "/sbin/modprobe",
         };
+    }
 
-        async Task<string?> WhichAsync(string program)
+    /// <summary>Splits a batch's output at the marker lines into one result per command; a missing part is a failure.</summary>
+    public static IReadOnlyList<CommandResult> SplitBatch(string output, int count)
+    {
+        var results = new List<CommandResult>(count);
+        int start = 0;
+        string marker = RemoteCommand.BatchMarker + " ";
+        while (results.Count < count)
         {
-            CommandResult r = await Run(RemoteCommand.Which(program)).ConfigureAwait(false);
-            string path = r.Stdout.Trim();
-            return r.Succeeded && SafeValues.IsProgramPath(path) ? path : null;
-        }
-
-        async Task<string?> ReadFileAsync(string path)
-        {
-            if (!(await Run(RemoteCommand.FileExists(path)).ConfigureAwait(false)).Succeeded)
+            int at = output.IndexOf(marker, start, StringComparison.Ordinal);
+            if (at < 0 || (at > 0 && output[at - 1] != '\n'))
             {
-                return null;
+                break;
             }
 
-            CommandResult content = await Run(RemoteCommand.ReadFile(path)).ConfigureAwait(false);
-            return content.Succeeded ? content.Stdout : string.Empty;
+            int end = output.IndexOf('\n', at);
+            end = end < 0 ? output.Length : end;
+            int code = int.TryParse(output.AsSpan(at + marker.Length, end - at - marker.Length).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int c) ? c : -1;
+            results.Add(new CommandResult(code, output[start..at], string.Empty));
+            start = Math.Min(end + 1, output.Length);
         }
+
+        while (results.Count < count)
+        {
+            results.Add(new CommandResult(-1, string.Empty, "no output (the batch stopped early)"));
+        }
+
+        return results;
+    }
+
+    private static async Task<IReadOnlyList<CommandResult>> RunBatchAsync(IRemoteHost host, List<RemoteCommand> commands, CancellationToken ct)
+    {
+        CommandResult result = await host.RunAsync(RemoteCommand.RenderBatch(commands), ct).ConfigureAwait(false);
+        return SplitBatch(result.Stdout, commands.Count);
+    }
+
+    private static int Add(List<RemoteCommand> commands, RemoteCommand? command)
+    {
+        if (command is null)
+        {
+            return -1;
+        }
+
+        commands.Add(command);
+        return commands.Count - 1;
+    }
+
+    private static string? Path(CommandResult which)
+    {
+        string path = which.Stdout.Trim();
+        return which.Succeeded && SafeValues.IsProgramPath(path) ? path : null;
     }
 }
