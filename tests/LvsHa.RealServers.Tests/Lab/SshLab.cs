@@ -162,7 +162,8 @@ internal sealed class SshLab : IDisposable
         File.WriteAllText(Path.Combine(Dir, "shadow"), File.ReadAllText("/etc/shadow") +
             $"{SudoUser}:*:19000:0:99999:7:::\n{PasswordSudoUser}:*:19000:0:99999:7:::\n");
         string sudoers = Path.Combine(Dir, "sudoers");
-        File.WriteAllText(sudoers, $"root ALL=(ALL:ALL) ALL\n{SudoUser} ALL=(root) NOPASSWD: ALL\n{PasswordSudoUser} ALL=(root) ALL\n");
+        // As the distributions ship it: secure_path is what lets sudo find sysctl/ip/modprobe in the sbin folders.
+        File.WriteAllText(sudoers, "Defaults secure_path=\"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\"\n" + $"root ALL=(ALL:ALL) ALL\n{SudoUser} ALL=(root) NOPASSWD: ALL\n{PasswordSudoUser} ALL=(root) ALL\n");
         File.SetUnixFileMode(sudoers, UnixFileMode.UserRead | UnixFileMode.GroupRead);
         File.SetUnixFileMode(Path.Combine(Dir, "shadow"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }
