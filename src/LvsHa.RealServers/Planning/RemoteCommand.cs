@@ -89,7 +89,8 @@ public sealed class RemoteCommand
             throw new ArgumentException("only read commands can be batched", nameof(commands));
         }
 
-        return string.Join("; ", commands.Select(c => $"{c.Text} 2>&1; echo {BatchMarker} $?"));
+        // The newline before the marker keeps it at the start of a line even after output without a final newline.
+        return string.Join("; ", commands.Select(c => $"{c.Text} 2>&1; printf '\\n{BatchMarker} %s\\n' $?"));
     }
 
     /// <summary>The numeric uid of the login user.</summary>

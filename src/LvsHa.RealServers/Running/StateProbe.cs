@@ -86,7 +86,7 @@ public static class StateProbe
         };
     }
 
-    /// <summary>Splits a batch's output at the marker lines into one result per command; a missing part is a failure.</summary>
+    /// <summary>Splits a batch's output at the marker lines (each after an added newline) into one result per command; a missing part is a failure.</summary>
     public static IReadOnlyList<CommandResult> SplitBatch(string output, int count)
     {
         var results = new List<CommandResult>(count);
@@ -95,7 +95,7 @@ public static class StateProbe
         while (results.Count < count)
         {
             int at = output.IndexOf(marker, start, StringComparison.Ordinal);
-            if (at < 0 || (at > 0 && output[at - 1] != '\n'))
+            if (at <= 0 || output[at - 1] != '\n')
             {
                 break;
             }
@@ -103,7 +103,7 @@ public static class StateProbe
             int end = output.IndexOf('\n', at);
             end = end < 0 ? output.Length : end;
             int code = int.TryParse(output.AsSpan(at + marker.Length, end - at - marker.Length).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int c) ? c : -1;
-            results.Add(new CommandResult(code, output[start..at], string.Empty));
+            results.Add(new CommandResult(code, output[start..(at - 1)], string.Empty));
             start = Math.Min(end + 1, output.Length);
         }
 
