@@ -101,7 +101,7 @@ public static class Planner
         foreach (IPAddress vip in target.Vips)
         {
             string device = VipDevice(target, vip);
-            items.Add(VipPresentItem(vip, device));
+            items.Add(VipItem(vip, device, present: true));
             boot.Add(RemoteCommand.AddressAdd(vip, device));
         }
 
@@ -118,7 +118,7 @@ public static class Planner
         var items = new List<PlanItem>();
         if (target.Method != ForwardingMethodKind.Nat)
         {
-            items.AddRange(target.Vips.Select(vip => VipAbsentItem(vip, VipDevice(target, vip))));
+            items.AddRange(target.Vips.Select(vip => VipItem(vip, VipDevice(target, vip), present: false)));
 
             // With prepare's file present, restore exactly the sysctls prepare changed to the values recorded before the
             // first prepare. Without it (persist off, or the file lost) nothing recorded them: back to the kernel default 0.
@@ -213,26 +213,15 @@ public static class Planner
             [RemoteCommand.WriteSysctl(key, value)]);
     }
 
-    private static PlanItem VipPresentItem(IPAddress vip, string device)
+    private static PlanItem VipItem(IPAddress vip, string device, bool present)
     {
         string prefix = RemoteCommand.HostPrefix(vip);
         int length = IsV4(vip) ? 32 : 128;
         return new PlanItem(
             $"vip {prefix} on {device}",
-            "present",
-            s => s.Link(device).Has(vip, length) ? new ItemObservation("present", true) : new ItemObservation("absent", false),
-            [RemoteCommand.AddressAdd(vip, device)]);
-    }
-
-    private static PlanItem VipAbsentItem(IPAddress vip, string device)
-    {
-        string prefix = RemoteCommand.HostPrefix(vip);
-        int length = IsV4(vip) ? 32 : 128;
-        return new PlanItem(
-            $"vip {prefix} on {device}",
-            "absent",
-            s => s.Link(device).Has(vip, length) ? new ItemObservation("present", false) : new ItemObservation("absent", true),
-            [RemoteCommand.AddressDelete(vip, device)]);
+            present ? "present" : "absent",
+            s => s.Link(device).Has(vip, length) ? new ItemObservation("present", present) : new ItemObservation("absent", !present),
+            [present ? RemoteCommand.AddressAdd(vip, device) : RemoteCommand.AddressDelete(vip, device)]);
     }
 
     private static IEnumerable<PlanItem> PersistItems(HostState state, IReadOnlyList<DesiredSysctl> sysctls, IReadOnlyList<RemoteCommand> boot)

@@ -28,6 +28,9 @@ public sealed record HostReport(string Host, bool Failed, string? Error, IReadOn
 /// <summary>The result of a prepare run over all hosts.</summary>
 public sealed record PrepareReport(IReadOnlyList<HostReport> Hosts, bool DryRun, bool Undo, TimeSpan Elapsed)
 {
+    /// <summary>Names given in <see cref="Model.PrepareOptions.Only"/> that match no target (likely typos).</summary>
+    public IReadOnlyList<string> UnmatchedOnly { get; init; } = [];
+
     /// <summary>Whether any host failed (a host error or any failed item): the CLI exits non-zero.</summary>
     public bool AnyFailed => Hosts.Any(h => h.Failed);
 

@@ -57,7 +57,11 @@ public static class PrepareRunner
             new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Parallelism), CancellationToken = cancellationToken },
             async (index, ct) => reports[index] = await RunHostAsync(selected[index].Key, selected[index].ToList(), persist, options, connect, ct).ConfigureAwait(false))
             .ConfigureAwait(false);
-        return new PrepareReport(reports, options.DryRun, options.Undo, clock.Elapsed);
+        var unmatched = (options.Only ?? new HashSet<string>())
+            .Where(name => !targets.Any(t => t.Host == name || t.RealServerAddress.ToString() == name))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        return new PrepareReport(reports, options.DryRun, options.Undo, clock.Elapsed) { UnmatchedOnly = unmatched };
     }
 
     /// <summary>Merges the targets naming one host (a real server in several virtual services) into one, or says why not.</summary>

@@ -57,6 +57,11 @@ public static class ReportFormatter
                 $"would-change={Count(counts, ItemStatus.WouldChange)} failed={Count(counts, ItemStatus.Failed)} skipped={Count(counts, ItemStatus.Skipped)} ({host.Elapsed.TotalSeconds:0.0} s)");
         }
 
+        if (report.UnmatchedOnly.Count > 0)
+        {
+            text.AppendLine($"--only names that match no real server: {string.Join(", ", report.UnmatchedOnly)}");
+        }
+
         int failedHosts = report.Hosts.Count(h => h.Failed);
         string mode = report.Undo ? "undo" : "prepare";
         text.AppendLine($"{mode}{(report.DryRun ? " (dry run)" : string.Empty)}: {report.Hosts.Count} host(s), {report.Hosts.Count - failedHosts} ok, {failedHosts} failed in {report.Elapsed.TotalSeconds:0.0} s");

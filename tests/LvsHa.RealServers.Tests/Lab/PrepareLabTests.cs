@@ -176,14 +176,8 @@ public sealed class PrepareLabTests(ITestOutputHelper output)
     [Fact]
     public async Task RunAsync_NonRootUserWithPasswordlessSudo_PreparesThroughSudo()
     {
-        Assert.True(File.Exists("/usr/bin/sudo"), "this test needs sudo installed (apt-get install sudo; see tests/lab/install-deps.sh)");
-        using var lab = new SshLab();
-        RealServerNs rs = lab.AddRealServer();
-        LabTargets.TrustAll(lab);
-
-        PrepareReport report = await LabTargets.Run([LabTargets.Dr(rs)], LabTargets.Settings(lab, user: SshLab.SudoUser), LabTargets.Options());
-
-        output.WriteLine(LabTargets.Show(report));
+        (SshLab lab, RealServerNs rs, PrepareReport report) = await PrepareAsUserAsync(SshLab.SudoUser);
+        using SshLab cleanup = lab;
         Assert.False(report.AnyFailed, LabTargets.Show(report));
         Assert.Equal("1", SshLab.Sysctl(rs, "net.ipv4.conf.lo.arp_ignore"));
         Assert.Contains("inet 192.168.77.10/32", SshLab.Addresses(rs, "lo"), StringComparison.Ordinal);
@@ -193,14 +187,8 @@ public sealed class PrepareLabTests(ITestOutputHelper output)
     [Fact]
     public async Task RunAsync_NonRootUserWhoseSudoNeedsPassword_FailsClearlyAndChangesNothing()
     {
-        Assert.True(File.Exists("/usr/bin/sudo"), "this test needs sudo installed (apt-get install sudo; see tests/lab/install-deps.sh)");
-        using var lab = new SshLab();
-        RealServerNs rs = lab.AddRealServer();
-        LabTargets.TrustAll(lab);
-
-        PrepareReport report = await LabTargets.Run([LabTargets.Dr(rs)], LabTargets.Settings(lab, user: SshLab.PasswordSudoUser), LabTargets.Options());
-
-        output.WriteLine(LabTargets.Show(report));
+        (SshLab lab, RealServerNs rs, PrepareReport report) = await PrepareAsUserAsync(SshLab.PasswordSudoUser);
+        using SshLab cleanup = lab;
         HostReport host = Assert.Single(report.Hosts);
         Assert.True(host.Failed);
         Assert.Contains("sudo", host.Error, StringComparison.Ordinal);
@@ -267,5 +255,24 @@ public sealed class PrepareLabTests(ITestOutputHelper output)
         }
 
         Assert.Contains("ExecStart=-/usr/sbin/ip link set dev tunl0 up", SshLab.InServer(rs, "cat", "/etc/systemd/system/lvsha-vips.service").Out, StringComparison.Ordinal);
+    }
+
+    private async Task<(SshLab Lab, RealServerNs Rs, PrepareReport Report)> PrepareAsUserAsync(string user)
+    {
+        Assert.True(File.Exists("/usr/bin/sudo"), "this test needs sudo installed (apt-get install sudo; see tests/lab/install-deps.sh)");
+        var lab = new SshLab();
+        try
+        {
+            RealServerNs rs = lab.AddRealServer();
+            LabTargets.TrustAll(lab);
+            PrepareReport report = await LabTargets.Run([LabTargets.Dr(rs)], LabTargets.Settings(lab, user: user), LabTargets.Options());
+            output.WriteLine(LabTargets.Show(report));
+            return (lab, rs, report);
+        }
+        catch
+        {
+            lab.Dispose();
+            throw;
+        }
     }
 }

@@ -14,6 +14,13 @@ public sealed class PrepareRunnerTests
 
     private static PrepTarget Host(string name) => TestStates.Dr() with { Host = name };
 
+    /// <summary>A host that never answers: only a timeout ends the attempt.</summary>
+    private static async Task<IRemoteHost> Hang(PrepTarget target, CancellationToken ct)
+    {
+        await Task.Delay(Timeout.Infinite, ct);
+        throw new InvalidOperationException("unreachable");
+    }
+
     [Fact]
     public async Task RunAsync_ConnectionRefused_RetriedThenReportedWhileOtherHostSucceeds()
     {
@@ -66,11 +73,7 @@ public sealed class PrepareRunnerTests
     [Fact]
     public async Task RunAsync_HangingHost_StoppedByPerHostTimeout()
     {
-        PrepareRunner.Connector connect = async (_, ct) =>
-        {
-            await Task.Delay(Timeout.Infinite, ct);
-            throw new InvalidOperationException("unreachable");
-        };
+        PrepareRunner.Connector connect = Hang;
         var options = Fast with { PerHostTimeout = TimeSpan.FromMilliseconds(300) };
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -83,11 +86,7 @@ public sealed class PrepareRunnerTests
     [Fact]
     public async Task RunAsync_SlowConnect_ConnectTimeoutAppliesPerAttempt()
     {
-        PrepareRunner.Connector connect = async (_, ct) =>
-        {
-            await Task.Delay(Timeout.Infinite, ct);
-            throw new InvalidOperationException("unreachable");
-        };
+        PrepareRunner.Connector connect = Hang;
         var options = Fast with { ConnectTimeout = TimeSpan.FromMilliseconds(100), Retries = 1 };
 
         PrepareReport report = await PrepareRunner.RunAsync([Host("rs1")], persist: false, options, connect, CancellationToken.None);
@@ -129,10 +128,12 @@ public sealed class PrepareRunnerTests
         };
         var targets = new[] { Host("rs1"), Host("rs2") with { RealServerAddress = IPAddress.Parse("10.1.0.9") }, Host("rs3") };
 
-        PrepareReport report = await PrepareRunner.RunAsync(targets, persist: false, Fast with { Only = new HashSet<string> { "rs1", "10.1.0.9" } }, connect, CancellationToken.None);
+        PrepareReport report = await PrepareRunner.RunAsync(targets, persist: false, Fast with { Only = new HashSet<string> { "rs1", "10.1.0.9", "rs9" } }, connect, CancellationToken.None);
 
         Assert.Equal(["rs1", "rs2"], report.Hosts.Select(h => h.Host).Order());
         Assert.Equal(["rs1", "rs2"], seen.Order());
+        Assert.Equal(["rs9"], report.UnmatchedOnly);
+        Assert.Contains("--only names that match no real server: rs9", ReportFormatter.Format(report), StringComparison.Ordinal);
     }
 
     [Fact]
