@@ -275,4 +275,84 @@ public sealed class PrepareLabTests(ITestOutputHelper output)
             throw;
         }
     }
+
+    [Fact]
+    public async Task RunAsync_PersistedFilesAfterSimulatedReboot_RestoreSysctlsAndVips()
+    {
+        using var lab = new SshLab();
+        RealServerNs rs = lab.AddRealServer();
+        LabTargets.TrustAll(lab);
+        PrepareReport report = await LabTargets.Run([LabTargets.Dr(rs)], LabTargets.Settings(lab), LabTargets.Options());
+        Assert.False(report.AnyFailed, LabTargets.Show(report));
+
+        // "Reboot": the runtime state goes back to kernel defaults; only the files survive.
+        foreach (string key in new[] { "all.arp_ignore", "all.arp_announce", "lo.arp_ignore", "lo.arp_announce", $"{rs.Veth}.arp_ignore", $"{rs.Veth}.arp_announce" })
+        {
+            Shell.Check("ip", "netns", "exec", rs.Namespace, "sysctl", "-q", "-w", $"net.ipv4.conf.{key}=0");
+        }
+
+        Shell.Check("ip", "-n", rs.Namespace, "addr", "del", "192.168.77.10/32", "dev", "lo");
+        Shell.Check("ip", "-n", rs.Namespace, "addr", "del", "fd00:77::10/128", "dev", "lo");
+
+        // What boot does: systemd-sysctl loads the file, the enabled unit runs its ExecStart lines.
+        (int exit, _, string error) = SshLab.InServer(rs, "sysctl", "-q", "-p", "/etc/sysctl.d/90-lvsha.conf");
+        Assert.True(exit == 0, error);
+        string unit = SshLab.InServer(rs, "cat", "/etc/systemd/system/lvsha-vips.service").Out;
+        foreach (string line in unit.Split('\n').Where(l => l.StartsWith("ExecStart=-", StringComparison.Ordinal)))
+        {
+            (exit, _, error) = SshLab.InServer(rs, line["ExecStart=-".Length..].Split(' '));
+            Assert.True(exit == 0, line + ": " + error);
+        }
+
+        Assert.Equal("1", SshLab.Sysctl(rs, $"net.ipv4.conf.{rs.Veth}.arp_ignore"));
+        Assert.Equal("2", SshLab.Sysctl(rs, "net.ipv4.conf.all.arp_announce"));
+        Assert.Contains("inet 192.168.77.10/32", SshLab.Addresses(rs, "lo"), StringComparison.Ordinal);
+        Assert.Contains("inet6 fd00:77::10/128", SshLab.Addresses(rs, "lo"), StringComparison.Ordinal);
+        PrepareReport again = await LabTargets.Run([LabTargets.Dr(rs)], LabTargets.Settings(lab), LabTargets.Options(dryRun: true));
+        Assert.All(again.Hosts[0].Items, i => Assert.Equal(ItemStatus.AlreadyRight, i.Status));
+    }
+
+    [Fact]
+    public async Task RunAsync_UndoAfterPrepare_RestoresTheValuesSeenBeforePrepare()
+    {
+        using var lab = new SshLab();
+        RealServerNs rs = lab.AddRealServer();
+        LabTargets.TrustAll(lab);
+        Shell.Check("ip", "netns", "exec", rs.Namespace, "sysctl", "-q", "-w", "net.ipv4.conf.lo.arp_announce=1");
+        Shell.Check("ip", "netns", "exec", rs.Namespace, "sysctl", "-q", "-w", $"net.ipv4.conf.{rs.Veth}.arp_ignore=2");
+
+        PrepareReport prepare = await LabTargets.Run([LabTargets.Dr(rs)], LabTargets.Settings(lab), LabTargets.Options());
+        Assert.False(prepare.AnyFailed, LabTargets.Show(prepare));
+        Assert.Equal("2", SshLab.Sysctl(rs, "net.ipv4.conf.lo.arp_announce"));
+        Assert.Equal(ItemStatus.AlreadyRight, prepare.Hosts[0].Items.Single(i => i.Name == $"net.ipv4.conf.{rs.Veth}.arp_ignore").Status);
+
+        PrepareReport undo = await LabTargets.Run([LabTargets.Dr(rs)], LabTargets.Settings(lab), LabTargets.Options(undo: true));
+
+        output.WriteLine(LabTargets.Show(undo));
+        Assert.False(undo.AnyFailed, LabTargets.Show(undo));
+        Assert.Equal("1", SshLab.Sysctl(rs, "net.ipv4.conf.lo.arp_announce"));
+        Assert.Equal("2", SshLab.Sysctl(rs, $"net.ipv4.conf.{rs.Veth}.arp_ignore"));
+        Assert.Equal("0", SshLab.Sysctl(rs, "net.ipv4.conf.all.arp_ignore"));
+    }
+
+    [Fact]
+    public async Task RunAsync_ThreeServersWithOnlyTwoSelectedAndPersistOff_PreparesThoseTwoInParallelWithoutFiles()
+    {
+        using var lab = new SshLab();
+        RealServerNs[] servers = [lab.AddRealServer(), lab.AddRealServer(), lab.AddRealServer()];
+        LabTargets.TrustAll(lab);
+        var options = LabTargets.Options() with { Only = new HashSet<string> { servers[0].Address.ToString(), servers[2].Address.ToString() } };
+
+        PrepareReport report = await LabTargets.Run(servers.Select(s => LabTargets.Dr(s)).ToList(), LabTargets.Settings(lab, persist: false), options);
+
+        output.WriteLine(LabTargets.Show(report));
+        Assert.False(report.AnyFailed, LabTargets.Show(report));
+        Assert.Equal(2, report.Hosts.Count);
+        Assert.Equal("1", SshLab.Sysctl(servers[0], "net.ipv4.conf.all.arp_ignore"));
+        Assert.Equal("1", SshLab.Sysctl(servers[2], "net.ipv4.conf.all.arp_ignore"));
+        Assert.Equal("0", SshLab.Sysctl(servers[1], "net.ipv4.conf.all.arp_ignore"));
+        Assert.DoesNotContain("192.168.77.10", SshLab.Addresses(servers[1], "lo"), StringComparison.Ordinal);
+        Assert.NotEqual(0, SshLab.InServer(servers[0], "test", "-e", "/etc/sysctl.d/90-lvsha.conf").Exit);
+        Assert.DoesNotContain(report.Hosts[0].Items, i => i.Name.Contains("file", StringComparison.Ordinal));
+    }
 }
