@@ -77,9 +77,16 @@ public sealed class SshRemoteHost : IRemoteHost
     /// <inheritdoc/>
     public ValueTask DisposeAsync()
     {
-        if (_client.IsConnected)
+        try
         {
-            _client.Disconnect();
+            if (_client.IsConnected)
+            {
+                _client.Disconnect();
+            }
+        }
+        catch (Exception e) when (e is SshException or System.Net.Sockets.SocketException or ObjectDisposedException)
+        {
+            // The work is done and reported; a connection that breaks while closing changes nothing on the host.
         }
 
         _client.Dispose();

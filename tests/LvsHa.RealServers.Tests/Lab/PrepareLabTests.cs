@@ -355,4 +355,23 @@ public sealed class PrepareLabTests(ITestOutputHelper output)
         Assert.NotEqual(0, SshLab.InServer(servers[0], "test", "-e", "/etc/sysctl.d/90-lvsha.conf").Exit);
         Assert.DoesNotContain(report.Hosts[0].Items, i => i.Name.Contains("file", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task RunAsync_ClientKeyNotAuthorized_RefusedOnceNotRetried()
+    {
+        using var lab = new SshLab();
+        RealServerNs rs = lab.AddRealServer();
+        LabTargets.TrustAll(lab);
+        string stranger = Path.Combine(lab.Dir, "stranger_ed25519");
+        Shell.Check("ssh-keygen", "-q", "-t", "ed25519", "-N", string.Empty, "-f", stranger);
+
+        PrepareReport report = await LabTargets.Run([LabTargets.Dr(rs)], LabTargets.Settings(lab) with { IdentityFile = stranger }, LabTargets.Options());
+
+        output.WriteLine(LabTargets.Show(report));
+        HostReport host = Assert.Single(report.Hosts);
+        Assert.True(host.Failed);
+        Assert.Equal(1, host.ConnectAttempts);
+        Assert.Contains("key authentication refused", host.Error, StringComparison.Ordinal);
+        Assert.Equal("0", SshLab.Sysctl(rs, "net.ipv4.conf.all.arp_ignore"));
+    }
 }
