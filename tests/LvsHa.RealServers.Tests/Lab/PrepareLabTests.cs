@@ -230,7 +230,7 @@ public sealed class PrepareLabTests(ITestOutputHelper output)
         using var lab = new SshLab();
         RealServerNs rs = lab.AddRealServer();
         LabTargets.TrustAll(lab);
-        bool kernelHasIpip = Shell.Run("ip", "-n", rs.Namespace, "link", "show", "tunl0").Exit == 0;
+        bool kernelHasIpip = KernelHasModule("ipip") || Shell.Run("ip", "-n", rs.Namespace, "link", "show", "tunl0").Exit == 0;
         var target = LabTargets.Dr(rs, LabTargets.Vip4) with { Method = Model.ForwardingMethodKind.Tunnel };
 
         PrepareReport report = await LabTargets.Run([target], LabTargets.Settings(lab), LabTargets.Options());
@@ -374,4 +374,38 @@ public sealed class PrepareLabTests(ITestOutputHelper output)
         Assert.Contains("key authentication refused", host.Error, StringComparison.Ordinal);
         Assert.Equal("0", SshLab.Sysctl(rs, "net.ipv4.conf.all.arp_ignore"));
     }
+
+    [Fact]
+    [Trait("Category", "Kernel")]
+    public async Task RunAsync_TunnelGueOnKernelWithTunnels_TunnelUpGuePortOpenVipOnTunnelAndIdempotent()
+    {
+        // Runs where tunnel modules exist (the ip_vs VM with Debian's kernel); this machine's kernel has none.
+        Assert.True(KernelHasModule("ipip") && KernelHasModule("fou"), "this test needs a kernel with the ipip and fou modules (run it in the ip_vs VM)");
+        using var lab = new SshLab();
+        RealServerNs rs = lab.AddRealServer();
+        LabTargets.TrustAll(lab);
+        var target = LabTargets.Dr(rs, LabTargets.Vip4) with { Method = Model.ForwardingMethodKind.Tunnel, Tunnel = Model.TunnelKind.Gue, GuePort = 6080 };
+        var settings = LabTargets.Settings(lab);
+        var options = LabTargets.Options() with { PerHostTimeout = TimeSpan.FromMinutes(5), ConnectTimeout = TimeSpan.FromSeconds(60) };
+
+        PrepareReport first = await LabTargets.Run([target], settings, options);
+        output.WriteLine(LabTargets.Show(first));
+        Assert.False(first.AnyFailed, LabTargets.Show(first));
+        Assert.Contains("UP", Shell.Check("ip", "-n", rs.Namespace, "-o", "link", "show", "tunl0"), StringComparison.Ordinal);
+        Assert.Contains("inet 192.168.77.10/32", SshLab.Addresses(rs, "tunl0"), StringComparison.Ordinal);
+        Assert.Contains("port 6080", Shell.Check("ip", "-n", rs.Namespace, "fou", "show"), StringComparison.Ordinal);
+        Assert.Equal("0", SshLab.Sysctl(rs, "net.ipv4.conf.tunl0.rp_filter"));
+        Assert.Equal("1", SshLab.Sysctl(rs, "net.ipv4.conf.all.arp_ignore"));
+
+        PrepareReport second = await LabTargets.Run([target], settings, options);
+        Assert.All(second.Hosts[0].Items, i => Assert.Equal(ItemStatus.AlreadyRight, i.Status));
+
+        PrepareReport undo = await LabTargets.Run([target], settings, options with { Undo = true });
+        Assert.False(undo.AnyFailed, LabTargets.Show(undo));
+        Assert.DoesNotContain("192.168.77.10", SshLab.Addresses(rs, "tunl0"), StringComparison.Ordinal);
+    }
+
+    /// <summary>Whether the running kernel has (or can load) a module: loaded, built in, or found by modprobe's dry run.</summary>
+    private static bool KernelHasModule(string name) =>
+        Directory.Exists($"/sys/module/{name}") || (File.Exists("/usr/sbin/modprobe") && Shell.Run("/usr/sbin/modprobe", "-n", name).Exit == 0);
 }
