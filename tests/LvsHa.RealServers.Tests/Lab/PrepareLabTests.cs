@@ -386,10 +386,12 @@ public sealed class PrepareLabTests(ITestOutputHelper output)
         LabTargets.TrustAll(lab);
         var target = LabTargets.Dr(rs, LabTargets.Vip4) with { Method = Model.ForwardingMethodKind.Tunnel, Tunnel = Model.TunnelKind.Gue, GuePort = 6080 };
         var settings = LabTargets.Settings(lab);
-        var options = LabTargets.Options() with { PerHostTimeout = TimeSpan.FromMinutes(5), ConnectTimeout = TimeSpan.FromSeconds(60) };
+        // Under the VM's software emulation the JIT makes the first SSH connection take minutes.
+        var options = LabTargets.Options() with { PerHostTimeout = TimeSpan.FromMinutes(15), ConnectTimeout = TimeSpan.FromMinutes(5), Retries = 0 };
 
         PrepareReport first = await LabTargets.Run([target], settings, options);
         output.WriteLine(LabTargets.Show(first));
+        output.WriteLine($"connect attempts {first.Hosts[0].ConnectAttempts}; sshd log:\n{rs.Log}");
         Assert.False(first.AnyFailed, LabTargets.Show(first));
         Assert.Contains("UP", Shell.Check("ip", "-n", rs.Namespace, "-o", "link", "show", "tunl0"), StringComparison.Ordinal);
         Assert.Contains("inet 192.168.77.10/32", SshLab.Addresses(rs, "tunl0"), StringComparison.Ordinal);
