@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite needs (idempotent; quiet when all are present).
-# The ip_vs kernel for the VM comes from linux-image-amd64; keepalived and ipvsadm are the reference tools.
+# The ip_vs kernel for the VM comes from linux-image-amd64; keepalived and ipvsadm are the reference tools;
+# sudo is for the real-server prepare tests with a non-root SSH user.
 set -euo pipefail
-packages=(qemu-system-x86 linux-image-amd64 busybox-static openssh-server openssh-client keepalived ipvsadm iproute2 python3 nftables procps)
+packages=(qemu-system-x86 linux-image-amd64 busybox-static openssh-server openssh-client keepalived ipvsadm iproute2 python3 nftables procps sudo)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
