@@ -120,6 +120,17 @@ internal sealed unsafe class NetlinkSocket : IDisposable
         }
     }
 
+    /// <summary>
+    /// Hands the descriptor to a <see cref="System.Net.Sockets.Socket"/> so the runtime's epoll-based async receive
+    /// can wait for events with cancellation; this object no longer owns it.
+    /// </summary>
+    public System.Net.Sockets.Socket ToAsyncSocket()
+    {
+        var fd = _handle.DangerousGetHandle();
+        _handle.SetHandleAsInvalid();
+        return new System.Net.Sockets.Socket(new System.Net.Sockets.SafeSocketHandle(fd, ownsHandle: true));
+    }
+
     public void Dispose() => _handle.Dispose();
 
     /// <summary>The one place EINTR is retried: true = interrupted, call again; false = success; otherwise throws.</summary>

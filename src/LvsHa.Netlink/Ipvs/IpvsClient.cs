@@ -221,22 +221,6 @@ public sealed class IpvsClient : IIpvs, IDisposable
         _connection.Dump(_writer.WrittenSpan, sequence, onReply, (errno, text) => new IpvsException(errno, subject, text));
     }
 
-    private Task<T> Run<T>(Func<T> action, CancellationToken cancellationToken)
-    {
-        if (cancellationToken.IsCancellationRequested)
-            return Task.FromCanceled<T>(cancellationToken);
-        try
-        {
-            lock (_gate)
-                return Task.FromResult(action());
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            return Task.FromCanceled<T>(cancellationToken);
-        }
-        catch (Exception exception)
-        {
-            return Task.FromException<T>(exception);
-        }
-    }
+    private Task<T> Run<T>(Func<T> action, CancellationToken cancellationToken) =>
+        SynchronousCall.Run(_gate, action, cancellationToken);
 }
