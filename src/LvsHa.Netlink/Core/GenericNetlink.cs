@@ -38,11 +38,8 @@ internal static class GenericNetlink
     /// <summary>Resolves a family; a missing one is ENOENT, handed to <paramref name="onError"/> like any refusal.</summary>
     public static GenericNetlinkFamily Resolve(NetlinkConnection connection, string name, NetlinkErrorFactory onError)
     {
-        var writer = new NetlinkWriter(64);
-        var sequence = connection.NextSequence();
-        WriteGetFamily(writer, sequence, name);
         GenericNetlinkFamily? family = null;
-        connection.Request(writer.WrittenSpan, sequence, (in NetlinkMessage message) => family = ParseFamily(message), onError);
+        connection.Request((writer, sequence) => WriteGetFamily(writer, sequence, name), (in NetlinkMessage message) => family = ParseFamily(message), onError);
         return family ?? throw new NetlinkProtocolException($"no reply for generic netlink family {name}");
     }
 }

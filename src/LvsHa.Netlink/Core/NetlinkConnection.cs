@@ -17,6 +17,7 @@ internal sealed class NetlinkConnection : IDisposable
     private const int ReceiveBufferLength = 256 * 1024;
 
     private readonly byte[] _receiveBuffer = new byte[ReceiveBufferLength];
+    private readonly NetlinkWriter _writer = new(1024);
     private uint _sequence;
 
     public NetlinkConnection(NetlinkSocket socket)
@@ -39,6 +40,28 @@ internal sealed class NetlinkConnection : IDisposable
         if (_sequence == 0)
             _sequence = 1;
         return _sequence;
+    }
+
+    /// <summary>Builds one request with the next sequence number and exchanges it as <see cref="Request(ReadOnlySpan{byte}, uint, NetlinkReplyHandler?, NetlinkErrorFactory)"/>.</summary>
+    public void Request(Action<NetlinkWriter, uint> build, NetlinkReplyHandler? onReply, NetlinkErrorFactory onError)
+    {
+        var sequence = Build(build);
+        Request(_writer.WrittenSpan, sequence, onReply, onError);
+    }
+
+    /// <summary>Builds one dump request with the next sequence number and reads the dump.</summary>
+    public void Dump(Action<NetlinkWriter, uint> build, NetlinkReplyHandler onReply, NetlinkErrorFactory onError)
+    {
+        var sequence = Build(build);
+        Dump(_writer.WrittenSpan, sequence, onReply, onError);
+    }
+
+    private uint Build(Action<NetlinkWriter, uint> build)
+    {
+        _writer.Clear();
+        var sequence = NextSequence();
+        build(_writer, sequence);
+        return sequence;
     }
 
     /// <summary>Sends one request (built with NLM_F_ACK) and reads until its acknowledgement; replies go to <paramref name="onReply"/>.</summary>

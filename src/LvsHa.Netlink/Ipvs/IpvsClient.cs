@@ -195,31 +195,33 @@ public sealed class IpvsClient : IIpvs, IDisposable
                 }
                 next++;
             }
-            _connection.Batch(_writer.WrittenSpan, firstSequence, batchIndexes.Count, (index, errno, text) =>
+            try
             {
-                var operation = operations[batchIndexes[index]];
-                results[batchIndexes[index]] = new IpvsOperationResult(operation, errno == 0 ? null
-                    : new IpvsException(errno, IpvsMessages.Describe(operation), text ?? IpvsMessages.Explain(operation, errno)));
-            });
+                _connection.Batch(_writer.WrittenSpan, firstSequence, batchIndexes.Count, (index, errno, text) =>
+                {
+                    var operation = operations[batchIndexes[index]];
+                    results[batchIndexes[index]] = new IpvsOperationResult(operation, errno == 0 ? null
+                        : new IpvsException(errno, IpvsMessages.Describe(operation), text ?? IpvsMessages.Explain(operation, errno)));
+                });
+            }
+            catch (NetlinkException e) when (e.Errno == Errno.ENOBUFS)
+            {
+                // The kernel dropped acknowledgements: it may or may not have applied those operations.
+                foreach (var index in batchIndexes.Where(i => results[i] is null))
+                    results[index] = new IpvsOperationResult(operations[index], new IpvsException(Errno.ENOBUFS, IpvsMessages.Describe(operations[index]),
+                        "acknowledgement lost in a receive queue overflow; re-read the table to know whether it was applied"));
+            }
         }
         return results;
     }
 
-    private void Request(Action<NetlinkWriter, uint> build, string subject, NetlinkReplyHandler? onReply)
-    {
-        _writer.Clear();
-        var sequence = _connection.NextSequence();
-        build(_writer, sequence);
-        _connection.Request(_writer.WrittenSpan, sequence, onReply, (errno, text) => new IpvsException(errno, subject, text));
-    }
+    private void Request(Action<NetlinkWriter, uint> build, string subject, NetlinkReplyHandler? onReply) =>
+        _connection.Request(build, onReply, Refusal(subject));
 
-    private void Dump(Action<NetlinkWriter, uint> build, string subject, NetlinkReplyHandler onReply)
-    {
-        _writer.Clear();
-        var sequence = _connection.NextSequence();
-        build(_writer, sequence);
-        _connection.Dump(_writer.WrittenSpan, sequence, onReply, (errno, text) => new IpvsException(errno, subject, text));
-    }
+    private void Dump(Action<NetlinkWriter, uint> build, string subject, NetlinkReplyHandler onReply) =>
+        _connection.Dump(build, onReply, Refusal(subject));
+
+    private static NetlinkErrorFactory Refusal(string subject) => (errno, text) => new IpvsException(errno, subject, text);
 
     private Task<T> Run<T>(Func<T> action, CancellationToken cancellationToken) =>
         SynchronousCall.Run(_gate, action, cancellationToken);

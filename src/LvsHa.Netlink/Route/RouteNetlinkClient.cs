@@ -10,7 +10,6 @@ public sealed class RouteNetlinkClient : IAddressManager, IDisposable
 {
     private readonly object _gate = new();
     private readonly NetlinkConnection _connection;
-    private readonly NetlinkWriter _writer = new(512);
 
     private RouteNetlinkClient(NetlinkConnection connection)
     {
@@ -88,21 +87,13 @@ public sealed class RouteNetlinkClient : IAddressManager, IDisposable
             _connection.Dispose();
     }
 
-    private void Request(Action<NetlinkWriter, uint> build, string subject, NetlinkReplyHandler? onReply)
-    {
-        _writer.Clear();
-        var sequence = _connection.NextSequence();
-        build(_writer, sequence);
-        _connection.Request(_writer.WrittenSpan, sequence, onReply, (errno, text) => new NetlinkException(errno, subject, text));
-    }
+    private void Request(Action<NetlinkWriter, uint> build, string subject, NetlinkReplyHandler? onReply) =>
+        _connection.Request(build, onReply, Refusal(subject));
 
-    private void Dump(Action<NetlinkWriter, uint> build, string subject, NetlinkReplyHandler onReply)
-    {
-        _writer.Clear();
-        var sequence = _connection.NextSequence();
-        build(_writer, sequence);
-        _connection.Dump(_writer.WrittenSpan, sequence, onReply, (errno, text) => new NetlinkException(errno, subject, text));
-    }
+    private void Dump(Action<NetlinkWriter, uint> build, string subject, NetlinkReplyHandler onReply) =>
+        _connection.Dump(build, onReply, Refusal(subject));
+
+    private static NetlinkErrorFactory Refusal(string subject) => (errno, text) => new NetlinkException(errno, subject, text);
 
     private Task<T> Run<T>(Func<T> action, CancellationToken cancellationToken) =>
         SynchronousCall.Run(_gate, action, cancellationToken);

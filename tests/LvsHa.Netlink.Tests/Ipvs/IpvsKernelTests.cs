@@ -163,18 +163,20 @@ public sealed class IpvsKernelTests
             new IpvsOperation.AddDestination(Destination("10.0.1.6", 80, IpvsForwarding.Masquerade, service: missing)),
             new IpvsOperation.DeleteDestination(Web, IPAddress.Parse("10.0.1.99"), 80),
             new IpvsOperation.DeleteService(missing),
+            new IpvsOperation.AddService(new IpvsService(IpvsServiceKey.ForAddress(IpvsProtocol.Udp, IPAddress.Parse("10.0.0.7"), 53), "rr", NetmaskPrefixLength: 40)),
             new IpvsOperation.AddService(new IpvsService(IpvsServiceKey.ForFwmark(AddressFamily.InterNetwork, 5), "rr")),
         };
 
         var results = await _ipvs.ExecuteAsync(operations);
 
         Assert.Equal(operations, results.Select(r => r.Operation));
-        Assert.Equal(new int?[] { null, Errno.EEXIST, null, Errno.EEXIST, Errno.ESRCH, Errno.ENOENT, Errno.ESRCH, null }, results.Select(r => r.Error?.Errno));
+        Assert.Equal(new int?[] { null, Errno.EEXIST, null, Errno.EEXIST, Errno.ESRCH, Errno.ENOENT, Errno.ESRCH, Errno.EINVAL, null }, results.Select(r => r.Error?.Errno));
         Assert.StartsWith("adding service -t 10.0.0.1:80: File exists (EEXIST)", results[1].Error!.Message);
         Assert.StartsWith("adding destination -t 10.0.0.1:80 -r 10.0.1.5:80: File exists (EEXIST)", results[3].Error!.Message);
         Assert.StartsWith("adding destination -t 10.0.0.9:80 -r 10.0.1.6:80: No such process (ESRCH)", results[4].Error!.Message);
         Assert.StartsWith("deleting destination -t 10.0.0.1:80 -r 10.0.1.99:80: No such file or directory (ENOENT)", results[5].Error!.Message);
         Assert.StartsWith("deleting service -t 10.0.0.9:80: No such process (ESRCH)", results[6].Error!.Message);
+        Assert.Equal("adding service -u 10.0.0.7:53: Invalid argument (EINVAL) (netmask prefix /40 is longer than 32)", results[7].Error!.Message);
         Assert.Equal(new[] { "-A -f 5 -s rr", "-A -t 10.0.0.1:80 -s wlc", "-a -t 10.0.0.1:80 -r 10.0.1.5:80 -m -w 1" }, SavedRules());
     }
 
@@ -246,11 +248,10 @@ public sealed class IpvsKernelTests
             await _ipvs.StartSyncDaemonAsync(new IpvsSyncDaemon(IpvsSyncDaemonRole.Master, "lab0", 5));
             await _ipvs.StartSyncDaemonAsync(new IpvsSyncDaemon(IpvsSyncDaemonRole.Backup, "lab0", 6, 1400, 9000, 3, IPAddress.Parse("239.1.2.3")));
 
-            Assert.Equal(new[]
-            {
-                "backup sync daemon (mcast=lab0, syncid=6, maxlen=1400, group=239.1.2.3, port=9000, ttl=3)",
+            Assert.Equal(
+                "backup sync daemon (mcast=lab0, syncid=6, maxlen=1400, group=239.1.2.3, port=9000, ttl=3)\n" +
                 "master sync daemon (mcast=lab0, syncid=5, maxlen=1472, group=224.0.0.81, port=8848, ttl=1)",
-            }, Ipvsadm("-L --daemon").Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
+                string.Join('\n', Ipvsadm("-L --daemon").Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal)));
             var daemons = await _ipvs.GetSyncDaemonsAsync();
             Assert.Contains(new IpvsSyncDaemon(IpvsSyncDaemonRole.Master, "lab0", 5, 1472, 8848, 1, IPAddress.Parse("224.0.0.81")), daemons);
             Assert.Contains(new IpvsSyncDaemon(IpvsSyncDaemonRole.Backup, "lab0", 6, 1400, 9000, 3, IPAddress.Parse("239.1.2.3")), daemons);
@@ -297,11 +298,12 @@ public sealed class IpvsKernelTests
 
         var service = Assert.Single(await _ipvs.GetServicesAsync());
         var destination = Assert.Single(await _ipvs.GetDestinationsAsync(key));
-        Assert.Equal(3ul, service.Stats.Connections);
+        // A quick reconnect may reuse a source port whose IPVS connection entry still exists: 2 or 3 new entries.
+        Assert.InRange(service.Stats.Connections, 2ul, 3ul);
         Assert.True(service.Stats.InPackets >= 6 && service.Stats.InBytes >= 300, service.Stats.ToString());
         Assert.Equal(service.Stats.Connections, destination.Stats.Connections);
         var line = Ipvsadm("-Ln --stats --exact").Split('\n').Single(l => l.StartsWith("TCP  10.255.255.254:81", StringComparison.Ordinal));
-        Assert.Equal(new[] { "TCP", "10.255.255.254:81", "3", service.Stats.InPackets.ToString(), service.Stats.OutPackets.ToString(),
+        Assert.Equal(new[] { "TCP", "10.255.255.254:81", service.Stats.Connections.ToString(), service.Stats.InPackets.ToString(), service.Stats.OutPackets.ToString(),
             service.Stats.InBytes.ToString(), service.Stats.OutBytes.ToString() }, line.Split(' ', StringSplitOptions.RemoveEmptyEntries));
     }
 }
