@@ -1,3 +1,5 @@
+using LvsHa.Netlink.Core;
+
 namespace LvsHa.Netlink.Tests;
 
 /// <summary>Golden bytes written the way the kernel headers read: hex groups, spaces and '|' ignored.</summary>
@@ -10,4 +12,15 @@ internal static class Hex
     }
 
     public static string Format(ReadOnlySpan<byte> bytes) => Convert.ToHexString(bytes).ToLowerInvariant();
+
+    /// <summary>The golden text in the same spelling as <see cref="Written"/> gives, for a readable diff.</summary>
+    public static string Expect(string text) => Format(Parse(text));
+
+    /// <summary>What a builder writes, as lower-case hex.</summary>
+    public static string Written(Action<NetlinkWriter> build)
+    {
+        var writer = new NetlinkWriter();
+        build(writer);
+        return Format(writer.WrittenSpan);
+    }
 }

@@ -42,57 +42,20 @@ internal sealed class NetlinkConnection : IDisposable
         return _sequence;
     }
 
-    /// <summary>Builds one request with the next sequence number and exchanges it as <see cref="Request(ReadOnlySpan{byte}, uint, NetlinkReplyHandler?, NetlinkErrorFactory)"/>.</summary>
+    /// <summary>
+    /// Builds a request (NLM_F_ACK) or dump request (NLM_F_DUMP) with the next sequence number, sends it and reads
+    /// until its acknowledgement or NLMSG_DONE; every reply message goes to <paramref name="onReply"/>.
+    /// </summary>
     public void Request(Action<NetlinkWriter, uint> build, NetlinkReplyHandler? onReply, NetlinkErrorFactory onError)
-    {
-        var sequence = Build(build);
-        Request(_writer.WrittenSpan, sequence, onReply, onError);
-    }
-
-    /// <summary>Builds one dump request with the next sequence number and reads the dump.</summary>
-    public void Dump(Action<NetlinkWriter, uint> build, NetlinkReplyHandler onReply, NetlinkErrorFactory onError)
-    {
-        var sequence = Build(build);
-        Dump(_writer.WrittenSpan, sequence, onReply, onError);
-    }
-
-    private uint Build(Action<NetlinkWriter, uint> build)
     {
         _writer.Clear();
         var sequence = NextSequence();
         build(_writer, sequence);
-        return sequence;
+        Request(_writer.WrittenSpan, sequence, onReply, onError);
     }
 
-    /// <summary>Sends one request (built with NLM_F_ACK) and reads until its acknowledgement; replies go to <paramref name="onReply"/>.</summary>
+    /// <summary>Sends a built request and reads its answers, as <see cref="Request(Action{NetlinkWriter, uint}, NetlinkReplyHandler?, NetlinkErrorFactory)"/>.</summary>
     public void Request(ReadOnlySpan<byte> request, uint sequence, NetlinkReplyHandler? onReply, NetlinkErrorFactory onError)
-    {
-        Socket.Send(request);
-        while (true)
-        {
-            var length = Socket.Receive(_receiveBuffer);
-            var reader = new NetlinkMessageReader(_receiveBuffer.AsSpan(0, length));
-            while (reader.TryRead(out var message))
-            {
-                if (message.Sequence != sequence)
-                    continue;
-                if (message.Type == NlMsgType.Error)
-                {
-                    var error = ParseError(message);
-                    if (error.Errno != 0)
-                        throw onError(error.Errno, error.KernelMessage);
-                    return;
-                }
-                if (message.Type == NlMsgType.Done)
-                    return;
-                if (message.Type >= NlMsgType.MinType)
-                    onReply?.Invoke(message);
-            }
-        }
-    }
-
-    /// <summary>Sends a dump request (NLM_F_DUMP) and reads every part until NLMSG_DONE.</summary>
-    public void Dump(ReadOnlySpan<byte> request, uint sequence, NetlinkReplyHandler onReply, NetlinkErrorFactory onError)
     {
         Socket.Send(request);
         while (true)
@@ -106,6 +69,7 @@ internal sealed class NetlinkConnection : IDisposable
                 switch (message.Type)
                 {
                     case NlMsgType.Done:
+                        // Since Linux 4.x NLMSG_DONE carries the dump's final error, if any.
                         var doneError = message.Payload.Length >= 4 ? -BinaryPrimitives.ReadInt32LittleEndian(message.Payload) : 0;
                         if (doneError > 0)
                             throw onError(doneError, null);
@@ -119,7 +83,7 @@ internal sealed class NetlinkConnection : IDisposable
                         if ((message.Flags & NlMsgFlags.DumpInterrupted) != 0)
                             throw new NetlinkException("the table changed during the dump (NLM_F_DUMP_INTR); retry");
                         if (message.Type >= NlMsgType.MinType)
-                            onReply(message);
+                            onReply?.Invoke(message);
                         break;
                 }
             }

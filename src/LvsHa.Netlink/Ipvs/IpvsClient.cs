@@ -219,7 +219,7 @@ public sealed class IpvsClient : IIpvs, IDisposable
         _connection.Request(build, onReply, Refusal(subject));
 
     private void Dump(Action<NetlinkWriter, uint> build, string subject, NetlinkReplyHandler onReply) =>
-        _connection.Dump(build, onReply, Refusal(subject));
+        _connection.Request(build, onReply, Refusal(subject));
 
     private static NetlinkErrorFactory Refusal(string subject) => (errno, text) => new IpvsException(errno, subject, text);
 

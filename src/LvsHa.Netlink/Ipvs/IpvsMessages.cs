@@ -154,7 +154,7 @@ internal static class IpvsMessages
                 writer.PutAddress(IpvsDaemonAttr.MulticastGroup, group);
         }
         if (daemon.Port != 0)
-            writer.PutBe16(IpvsDaemonAttr.MulticastPort, daemon.Port);
+            writer.PutU16(IpvsDaemonAttr.MulticastPort, daemon.Port);
         if (daemon.Ttl != 0)
             writer.PutU8(IpvsDaemonAttr.MulticastTtl, daemon.Ttl);
         writer.EndNested(nested);
@@ -426,7 +426,7 @@ internal static class IpvsMessages
                 case IpvsDaemonAttr.SyncMaxLength: maxLength = attribute.U16(); break;
                 case IpvsDaemonAttr.MulticastGroup: group = attribute.Address(AddressFamily.InterNetwork); break;
                 case IpvsDaemonAttr.MulticastGroup6: group = attribute.Address(AddressFamily.InterNetworkV6); break;
-                case IpvsDaemonAttr.MulticastPort: port = attribute.Be16(); break;
+                case IpvsDaemonAttr.MulticastPort: port = attribute.U16(); break;
                 case IpvsDaemonAttr.MulticastTtl: ttl = attribute.U8(); break;
             }
         }

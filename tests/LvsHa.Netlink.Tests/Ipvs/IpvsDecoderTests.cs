@@ -99,7 +99,7 @@ public class IpvsDecoderTests
     public void ParseDaemon_BackupWithGroup_ReadsAll()
     {
         var datagram = Wire.Message(0x23, "09 01 0000 | 4000 0300 | 0800 0100 02000000 | 0900 0200 65746830 00 000000 | 0800 0300 05000000 | " +
-            "0600 0400 c005 0000 | 0800 0500 ef010203 | 0600 0700 2290 0000 | 0500 0800 02 000000");
+            "0600 0400 c005 0000 | 0800 0500 ef010203 | 0600 0700 9022 0000 | 0500 0800 02 000000");
         var daemon = Parse(datagram, IpvsMessages.ParseDaemon);
         Assert.Equal(new IpvsSyncDaemon(IpvsSyncDaemonRole.Backup, "eth0", 5, 1472, 8848, 2, IPAddress.Parse("239.1.2.3")), daemon);
     }

@@ -17,21 +17,11 @@ public class IpvsRequestGoldenTests
     private const string TcpKeyAttributes =
         "0600 0100 0200 0000 | 0600 0200 0600 0000 | 1400 0300 0a000001 00000000 00000000 00000000 | 0600 0400 0050 0000";
 
-    private static string Build(IpvsOperation operation)
-    {
-        var writer = new NetlinkWriter();
-        IpvsMessages.WriteOperation(writer, Family, 1, operation);
-        return Hex.Format(writer.WrittenSpan);
-    }
+    private static string Build(IpvsOperation operation) => Hex.Written(w => IpvsMessages.WriteOperation(w, Family, 1, operation));
 
-    private static string Build(Action<NetlinkWriter> build)
-    {
-        var writer = new NetlinkWriter();
-        build(writer);
-        return Hex.Format(writer.WrittenSpan);
-    }
+    private static string Build(Action<NetlinkWriter> build) => Hex.Written(build);
 
-    private static string Expect(string text) => Hex.Format(Hex.Parse(text));
+    private static string Expect(string text) => Hex.Expect(text);
 
     [Fact]
     public void AddService_Tcp4Defaults_MatchesKernelLayout()
@@ -252,7 +242,7 @@ public class IpvsRequestGoldenTests
     {
         var daemon = new IpvsSyncDaemon(IpvsSyncDaemonRole.Backup, "eth0", 5, 1472, 8848, 2, IPAddress.Parse("239.1.2.3"));
         Assert.Equal(Expect("54000000 2300 0500 01000000 00000000 | 09 01 0000 | 4000 0300 | 0800 0100 02000000 | 0900 0200 65746830 00 000000 | " +
-            "0800 0300 05000000 | 0600 0400 c005 0000 | 0800 0500 ef010203 | 0600 0700 2290 0000 | 0500 0800 02 000000"),
+            "0800 0300 05000000 | 0600 0400 c005 0000 | 0800 0500 ef010203 | 0600 0700 9022 0000 | 0500 0800 02 000000"),
             Build(w => IpvsMessages.WriteNewDaemon(w, Family, 1, daemon)));
     }
 

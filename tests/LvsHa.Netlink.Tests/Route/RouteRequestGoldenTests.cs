@@ -7,14 +7,9 @@ namespace LvsHa.Netlink.Tests.Route;
 // Expected bytes from include/uapi/linux/rtnetlink.h and if_addr.h: nlmsghdr | ifaddrmsg/ifinfomsg | attributes.
 public class RouteRequestGoldenTests
 {
-    private static string Build(Action<NetlinkWriter> build)
-    {
-        var writer = new NetlinkWriter();
-        build(writer);
-        return Hex.Format(writer.WrittenSpan);
-    }
+    private static string Build(Action<NetlinkWriter> build) => Hex.Written(build);
 
-    private static string Expect(string text) => Hex.Format(Hex.Parse(text));
+    private static string Expect(string text) => Hex.Expect(text);
 
     [Fact]
     public void AddAddress_Ipv4WithLabelAndBroadcast_CreateExclWithLocalAddressBroadcastLabel()
