@@ -3,7 +3,7 @@ namespace LvsHa.Netlink.Core;
 // Numbers from include/uapi/linux/netlink.h and genetlink.h; kept together so the wire code reads like the C it mirrors.
 
 /// <summary>Netlink protocol numbers (the third argument of socket(AF_NETLINK, ...)).</summary>
-public enum NetlinkProtocol
+internal enum NetlinkProtocol
 {
     Route = 0,
     Generic = 16,
