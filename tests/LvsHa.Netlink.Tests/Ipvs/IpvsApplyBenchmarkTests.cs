@@ -8,9 +8,11 @@ namespace LvsHa.Netlink.Tests.Ipvs;
 // The apply benchmark against `ipvsadm -R` of the same rules, in one process on the real kernel. Each run gets a
 // fresh network namespace (IPVS state is per namespace): the kernel keeps deleted destinations in a "trash" list for
 // about a minute and scans it linearly on every add, so a run after a flush of a big table would measure the trash.
-// Figures go to the test output and, when LVSHA_BENCH_OUT names a file, to that file. Timing is reported, not
+// Figures go to the test output and, when LVSHA_BENCH_OUT names a file, to that file. Also tagged Benchmark, so a
+// quick kernel run can leave them out (--filter "Category=Kernel&Category!=Benchmark"). Timing is reported, not
 // asserted; the tables built both ways must be identical.
 [Trait("Category", "Kernel")]
+[Trait("Category", "Benchmark")]
 [Collection(IpvsKernelCollection.Name)]
 public sealed class IpvsApplyBenchmarkTests
 {
