@@ -111,14 +111,15 @@ public sealed class IpvsApplyBenchmarkTests
             $"service dump {serviceDump.Elapsed.TotalMilliseconds:F0} ms; whole table read back {dump.Elapsed.TotalMilliseconds:F0} ms");
     }
 
-    /// <summary>A fresh network namespace with a dummy link routing 10/8 (what the VM's lab0 gives the default one).</summary>
+    /// <summary>A fresh network namespace with a veth link routing 10/8 (as tests/lab/lab-net.sh sets up the lab).</summary>
     private sealed class KernelNamespace : IDisposable
     {
         public KernelNamespace(string role)
         {
             Name = $"lvsha-nl-{role}-{Environment.ProcessId}";
             LabNamespace.Ip($"netns add {Name}");
-            LabNamespace.Ip($"-n {Name} link add lab0 type dummy");
+            LabNamespace.Ip($"-n {Name} link add lab0 type veth peer name lab1");
+            LabNamespace.Ip($"-n {Name} link set lab1 up");
             LabNamespace.Ip($"-n {Name} link set lab0 up");
             LabNamespace.Ip($"-n {Name} addr add 10.255.255.254/8 dev lab0");
         }
