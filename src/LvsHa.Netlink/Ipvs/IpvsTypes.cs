@@ -35,14 +35,17 @@ public enum IpvsTunnelType : byte
     Gre = 2,
 }
 
-/// <summary>Checksum options of a GUE/GRE tunnel (IP_VS_TUNNEL_ENCAP_FLAG_*).</summary>
+/// <summary>
+/// Checksum options of a GUE/GRE tunnel (IP_VS_TUNNEL_ENCAP_FLAG_*): NOCSUM is 0, CSUM bit 0, REMCSUM bit 1
+/// (include/uapi/linux/ip_vs.h), so "no checksum" is the absence of the other two.
+/// </summary>
 [Flags]
 public enum IpvsTunnelFlags : ushort
 {
-    None = 0,
-    NoChecksum = 1,
-    Checksum = 2,
-    RemoteChecksum = 4,
+    NoChecksum = 0,
+    None = NoChecksum,
+    Checksum = 1,
+    RemoteChecksum = 2,
 }
 
 /// <summary>Virtual service flags (IP_VS_SVC_F_*).</summary>
