@@ -7,8 +7,9 @@
 #   tests/lab/vm/run-in-vm.sh [--timeout SECONDS] [--share HOSTDIR]... [--mem MB] [--cpus N] [--keep] -- COMMAND...
 #
 # The command runs as root with the caller's working directory (when it exists inside the VM), HOME=/root and the
-# host's PATH tools (dotnet, ipvsadm, keepalived, python3, ip). No network device: only lo and a dummy link "lab0"
-# routing 10/8, 172.16/12, 192.168/16, fd00::/8 and 2001:db8::/32 inside the VM. ip_vs is loaded.
+# host's PATH tools (dotnet, ipvsadm, keepalived, python3, ip). No network device: only lo and a veth pair whose
+# end "lab0" routes 10/8, 172.16/12, 192.168/16, fd00::/8 and 2001:db8::/32 inside the VM (tests/lab/lab-net.sh).
+# ip_vs is loaded; LVSHA_LAB_VM=1 is set.
 # Variables named in LVSHA_VM_ENV (space-separated names) are passed into the VM.
 set -uo pipefail
 
@@ -56,7 +57,7 @@ fi
 # ---- initramfs, cached per kernel version and init scripts -------------------------------------------------------
 mods=(virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci netfs fscache 9pnet 9pnet_virtio 9p overlay)
 cache=$repo/.lab/vm
-key=$kver-$(cat "$here/init" "$here/stage2" <(printf '%s\n' "${mods[@]}") | sha256sum | cut -c1-12)
+key=$kver-$(cat "$here/init" "$here/stage2" "$here/../lab-net.sh" <(printf '%s\n' "${mods[@]}") | sha256sum | cut -c1-12)
 initrd=$cache/$key/initramfs.cpio
 
 # Module files in load order: each module's dependencies (modules.dep) before it, built-in ones left out.
@@ -86,7 +87,7 @@ build_initrd() {
     # shellcheck disable=SC2064
     trap "rm -rf '$tmp'" RETURN
     mkdir -p "$tmp/root/bin" "$tmp/root/modules" || return 1
-    cp /bin/busybox "$tmp/root/bin/busybox" && cp "$here/init" "$tmp/root/init" && cp "$here/stage2" "$tmp/root/stage2" \
+    cp /bin/busybox "$tmp/root/bin/busybox" && cp "$here/init" "$tmp/root/init" && cp "$here/stage2" "$here/../lab-net.sh" "$tmp/root/" \
         && chmod 0755 "$tmp/root/init" || return 1
     module_order >"$tmp/files" || return 1
     : >"$tmp/root/modules/order"
