@@ -53,6 +53,12 @@ trx_count=$(find "$out" -name '*.trx' ! -name 'kernel-run-failed-*' | wc -l)
 case $rc in
     124) fail "the kernel test run hit its time limit of ${timeout}s (log: $log)" "TimedOut" ;;
     125) fail "the lab VM could not run the kernel tests: $(grep 'run-in-vm:' "$log" | tail -n2 | tr '\n' ' ')" "VmFailed" ;;
-    *) ((trx_count)) || fail "the test run (exit code $rc) left no results; last lines: $(tail -n5 "$log" | tr '\n' ' ')" "NoResults" ;;
+    *)
+        if ((trx_count == 0)); then
+            fail "the test run (exit code $rc) left no results; last lines: $(tail -n5 "$log" | tr '\n' ' ')" "NoResults"
+        elif [[ $(python3 "$lab/sum-trx.py" --executed "$out") == 0 ]]; then
+            # Sources declare kernel tests, so a run that executed none (a filter or discovery problem) is a failure.
+            fail "no kernel test ran although ${dlls[*]##*/} declare some (log: $log)" "NoneRan"
+        fi ;;
 esac
 exit 0

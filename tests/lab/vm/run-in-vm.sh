@@ -52,6 +52,7 @@ if [[ -z $kver ]] || ! command -v qemu-system-x86_64 >/dev/null || [[ ! -x /bin/
     kver=$(pick_kernel)
 fi
 [[ -n $kver ]] || { log "no kernel with ip_vs under /boot and /lib/modules (apt install linux-image-amd64)"; exit 125; }
+[[ -f /boot/vmlinuz-$kver && -d /lib/modules/$kver ]] || { log "no kernel $kver in /boot and /lib/modules"; exit 125; }
 [[ -r /boot/vmlinuz-$kver ]] || { log "/boot/vmlinuz-$kver is not readable (run as root)"; exit 125; }
 
 # ---- initramfs, cached per kernel version and init scripts -------------------------------------------------------
