@@ -11,12 +11,13 @@
 # end "lab0" routes 10/8, 172.16/12, 192.168/16, fd00::/8 and 2001:db8::/32 inside the VM (tests/lab/lab-net.sh).
 # ip_vs is loaded; LVSHA_LAB_VM=1 is set.
 # Variables named in LVSHA_VM_ENV (space-separated names) are passed into the VM.
+# LVSHA_VM_VERBOSE=1 reports the boot time (guest uptime when the command started) and the run time.
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../../.." && pwd)
 timeout=1800 mem=3072 cpus=2 keep=0 shares=()
-usage() { sed -n '2,13s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2; exit 125; }
+usage() { sed -n '2,14s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2; exit 125; }
 while (($#)); do
     case $1 in
         --timeout) timeout=${2:?}; shift 2 ;;
@@ -153,34 +154,42 @@ sharelist=$(printf '%s\n' "$run" "${shares[@]}")
 virtfs=(-virtfs "local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap")
 i=0
 while IFS= read -r p; do
-    virtfs+=(-virtfs "local,path=$p,mount_tag=share$i,security_model=none,multidevs=remap")
+    virtfs+=(-virtfs "local,path=${p//,/,,},mount_tag=share$i,security_model=none,multidevs=remap")
     i=$((i + 1))
 done <<<"$sharelist"
 append="console=ttyS0 quiet loglevel=1 panic=-1 mitigations=off lvsha.run=$(printf '%s' "$run" | b64) lvsha.shares=$(printf '%s' "$sharelist" | b64)"
 
+# qboot (in Debian's qemu package) reaches the kernel a few seconds sooner than SeaBIOS under TCG.
+bios=${LVSHA_VM_BIOS-/usr/share/qemu/qboot.rom}
+[[ -f $bios ]] || bios=
 started=$SECONDS
 # pdeathsig: qemu dies with this script even when the script is killed with SIGKILL. setsid: a Ctrl-C reaches
 # only this script (whose trap stops qemu), so an interrupted run reports itself as interrupted.
+# The kernel's closing "reboot: Power down" line is noise in every run's output.
+exec {console}> >(sed -u -e '/^\[ *[0-9.]*\] reboot: Power down/d' -e 's/\[ *[0-9.]*\] reboot: Power down.*$//')
+filter=$!
 setpriv --pdeathsig KILL -- setsid qemu-system-x86_64 -machine q35 -cpu max -m "$mem" -smp "$cpus" \
-    -nodefaults -no-user-config -display none -no-reboot -nic none -serial stdio \
+    ${bios:+-bios "$bios"} -nodefaults -no-user-config -display none -no-reboot -nic none -serial stdio \
     -device virtio-rng-pci \
     -kernel "/boot/vmlinuz-$kver" -initrd "$initrd" -append "$append" \
-    "${virtfs[@]}" </dev/null 2>"$run/qemu.err" > >(grep --line-buffered -v '^\[ *[0-9.]*\] reboot: Power down') &
+    "${virtfs[@]}" </dev/null 2>"$run/qemu.err" >&"$console" &
 qpid=$!
+exec {console}>&-
 deadline=$((SECONDS + timeout))
 while kill -0 "$qpid" 2>/dev/null; do
     if ((SECONDS >= deadline)); then
         log "time limit of ${timeout}s reached; stopping the VM"
-        cleanup; qpid=
         exit 124
     fi
     sleep 0.5
 done
 wait "$qpid"; qstatus=$?
 qpid=
+wait "$filter" 2>/dev/null # the last lines of output come out before this script ends
 if [[ -s $run/rc ]]; then
     rc=$(<"$run/rc")
-    [[ ${LVSHA_VM_VERBOSE:-0} == 1 ]] && log "VM ran $((SECONDS - started))s; exit code $rc"
+    [[ ${LVSHA_VM_VERBOSE:-0} == 1 ]] &&
+        log "command started ${started_at:=$(cut -d' ' -f1 "$run/started")}s after the kernel; VM ran $((SECONDS - started))s; exit code $rc"
     exit "$rc"
 fi
 log "the VM stopped without running the command (qemu exit $qstatus, after $((SECONDS - started))s)"
