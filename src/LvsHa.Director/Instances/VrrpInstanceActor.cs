@@ -1,0 +1,192 @@
+using Akka.Actor;
+using Akka.Event;
+using LvsHa.Director.Adverts;
+using LvsHa.Director.Membership;
+using LvsHa.Director.Security;
+
+namespace LvsHa.Director.Instances;
+
+/// <summary>
+/// Actor of one vrrp instance (/user/vrrp-{vrid}): checks incoming adverts, feeds events to its
+/// <see cref="IVrrpInstanceBehavior"/> and carries out the returned actions without blocking (I/O is piped back).
+/// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Disposed in PostStop, the end of an actor's life.")]
+public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
+{
+    private static readonly TimeSpan RejectionLogInterval = TimeSpan.FromSeconds(5);
+
+    private readonly string _name;
+    private readonly int _virtualRouterId;
+    private readonly IVrrpInstanceBehavior _behavior;
+    private readonly IAdvertTransport _transport;
+    private readonly AdvertAuthenticator _authenticator;
+    private readonly InstanceEffects _effects;
+    private readonly IActorRef? _majorityTracker;
+    private readonly TimeProvider _time;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Dictionary<string, DateTimeOffset> _lastAdvertBySender = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _lastRejectionLog = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopping = new();
+    private long _sent;
+    private long _accepted;
+    private long _rejected;
+    private QuorumChanged? _quorum;
+
+    /// <summary>Creates the actor.</summary>
+    public VrrpInstanceActor(
+        string name,
+        int virtualRouterId,
+        IVrrpInstanceBehavior behavior,
+        IAdvertTransport transport,
+        AdvertAuthenticator authenticator,
+        InstanceEffects effects,
+        IActorRef? majorityTracker,
+        TimeProvider time)
+    {
+        _name = name;
+        _virtualRouterId = virtualRouterId;
+        _behavior = behavior;
+        _transport = transport;
+        _authenticator = authenticator;
+        _effects = effects;
+        _majorityTracker = majorityTracker;
+        _time = time;
+
+        Receive<VrrpAdvertEnvelope>(HandleAdvert);
+        Receive<QuorumChanged>(HandleQuorum);
+        Receive<TimerElapsed>(Feed);
+        Receive<TrackerChanged>(Feed);
+        Receive<InstanceStopping>(Feed);
+        Receive<GetInstanceStatus>(_ => Sender.Tell(Status()));
+        Receive<EffectFailed>(m => _log.Error(m.Cause, "vrrp_instance {Instance}: {Effect} failed", _name, m.Effect));
+        Receive<EffectDone>(_ => { });
+    }
+
+    /// <inheritdoc />
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>Props of the actor.</summary>
+    public static Props PropsFor(
+        string name,
+        int virtualRouterId,
+        IVrrpInstanceBehavior behavior,
+        IAdvertTransport transport,
+        AdvertAuthenticator authenticator,
+        InstanceEffects effects,
+        IActorRef? majorityTracker,
+        TimeProvider time) =>
+        Props.Create(() => new VrrpInstanceActor(name, virtualRouterId, behavior, transport, authenticator, effects, majorityTracker, time));
+
+    /// <inheritdoc />
+    protected override void PreStart()
+    {
+        _majorityTracker?.Tell(new SubscribeQuorum(Self));
+        Feed(new InstanceStarted());
+    }
+
+    /// <inheritdoc />
+    protected override void PostStop()
+    {
+        _majorityTracker?.Tell(new UnsubscribeQuorum(Self));
+        _stopping.Cancel();
+        _stopping.Dispose();
+    }
+
+    private void HandleAdvert(VrrpAdvertEnvelope envelope)
+    {
+        var verdict = envelope.VirtualRouterId == _virtualRouterId ? _authenticator.Verify(envelope) : AdvertVerdict.BadMac;
+        if (verdict != AdvertVerdict.Accepted)
+        {
+            _rejected++;
+            LogRejection(envelope, verdict);
+            return;
+        }
+
+        _accepted++;
+        _lastAdvertBySender[envelope.SenderNode] = _time.GetUtcNow();
+        Feed(new AdvertReceived(envelope.SenderNode, envelope.Payload));
+    }
+
+    private void LogRejection(VrrpAdvertEnvelope envelope, AdvertVerdict verdict)
+    {
+        var key = envelope.SenderNode ?? "?";
+        var now = _time.GetUtcNow();
+        if (_lastRejectionLog.TryGetValue(key, out var last) && now - last < RejectionLogInterval)
+        {
+            return;
+        }
+
+        _lastRejectionLog[key] = now;
+        if (verdict == AdvertVerdict.BadMac)
+        {
+            _log.Error(
+                "vrrp_instance {Instance}: advert from {Sender} has a bad HMAC: that director has a different cluster secret, or the advert was forged ({Rejected} rejected so far)",
+                _name, key, _rejected);
+        }
+        else
+        {
+            _log.Warning("vrrp_instance {Instance}: advert from {Sender} dropped as {Verdict} ({Rejected} rejected so far)", _name, key, verdict, _rejected);
+        }
+    }
+
+    private void HandleQuorum(QuorumChanged quorum)
+    {
+        _quorum = quorum;
+        Feed(new QuorumUpdated(quorum));
+    }
+
+    private void Feed(VrrpInstanceEvent instanceEvent)
+    {
+        foreach (var action in _behavior.Handle(instanceEvent, _time.GetUtcNow()))
+        {
+            Execute(action);
+        }
+    }
+
+    private void Execute(VrrpInstanceAction action)
+    {
+        var token = _stopping.Token;
+        switch (action)
+        {
+            case SendAdvert send:
+                _transport.Publish(_authenticator.Sign(_name, _virtualRouterId, send.Payload));
+                _sent++;
+                break;
+            case StartTimer { Periodic: true } timer:
+                Timers.StartPeriodicTimer(timer.Timer, new TimerElapsed(timer.Timer), timer.Delay);
+                break;
+            case StartTimer timer:
+                Timers.StartSingleTimer(timer.Timer, new TimerElapsed(timer.Timer), timer.Delay);
+                break;
+            case CancelTimer timer:
+                Timers.Cancel(timer.Timer);
+                break;
+            case AddVips:
+                Pipe("add VIPs", _effects.Vips.AddVipsAsync(_name, token));
+                break;
+            case RemoveVips:
+                Pipe("remove VIPs", _effects.Vips.RemoveVipsAsync(_name, token));
+                break;
+            case SendGarp:
+                Pipe("gratuitous ARP", _effects.Garp.SendAsync(_name, token));
+                break;
+            case RunNotify notify:
+                Pipe($"notify {notify.State}", _effects.Notify.RunAsync(_name, notify.State, token));
+                break;
+            default:
+                _log.Error("vrrp_instance {Instance}: unknown action {Action}", _name, action);
+                break;
+        }
+    }
+
+    private void Pipe(string effect, Task task) =>
+        task.PipeTo(Self, success: () => new EffectDone(effect), failure: e => new EffectFailed(effect, e));
+
+    private InstanceStatus Status() => new(
+        _name, _virtualRouterId, _behavior.State, _sent, _accepted, _rejected,
+        new Dictionary<string, DateTimeOffset>(_lastAdvertBySender, StringComparer.Ordinal), _quorum);
+
+    private sealed record EffectDone(string Effect);
+
+    private sealed record EffectFailed(string Effect, Exception Cause);
+}
