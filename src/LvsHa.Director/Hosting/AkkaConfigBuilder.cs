@@ -116,7 +116,7 @@ public static class AkkaConfigBuilder
             host = $"[{host}]";
         }
 
-        return $"akka.tcp://{SystemName}@{host}:{port}";
+        return $"akka.ssl.tcp://{SystemName}@{host}:{port}";
     }
 
     private static string Ms(TimeSpan t) => $"{(long)t.TotalMilliseconds}ms";
