@@ -115,6 +115,10 @@ public sealed partial class ControlServer : BackgroundService
                 {
                     return new ControlResponse(true, null, await _status.GetStatusAsync(cancellationToken).ConfigureAwait(false));
                 }
+                catch (StatusUnavailableException e)
+                {
+                    return new ControlResponse(false, e.Message, null);
+                }
                 catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
                     _logger.LogWarning(e, "Status request failed");

@@ -17,6 +17,11 @@ public sealed class DirectorStatusSource : IStatusSource
     /// <inheritdoc />
     public async Task<StatusReport> GetStatusAsync(CancellationToken cancellationToken)
     {
+        if (!_runtime.IsStarted)
+        {
+            throw new StatusUnavailableException("the director is starting (its ActorSystem is not up yet)");
+        }
+
         var options = _runtime.Options;
         var quorum = await _runtime.MajorityTracker.Ask<QuorumChanged>(GetQuorum.Instance, AskTimeout, cancellationToken).ConfigureAwait(false);
         var instances = await Task.WhenAll(_runtime.Instances.Values.Select(

@@ -29,6 +29,9 @@ public static class DirectorHost
     /// <summary>Largest clock difference accepted between directors' advert timestamps.</summary>
     public static readonly TimeSpan AdvertMaxSkew = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long stopping instances may take (priority-0 advert, VIP removal, notify_stop).</summary>
+    public static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(5);
+
     /// <summary>Exit code when secret_file cannot be used.</summary>
     public const int SecretExitCode = 2;
 
@@ -168,11 +171,20 @@ public static class DirectorHost
 
         runtime.Attach(system, tracker, instances);
 
+        // Before the director leaves the cluster, every instance gets to send its priority-0 advert and drop its
+        // VIPs while the peers can still hear it (keepalived's behaviour on stop, so the backup takes over at once).
+        var shutdown = CoordinatedShutdown.Get(system);
+        shutdown.AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "vrrp-instances-stop", async () =>
+        {
+            await Task.WhenAll(instances.Values.Select(
+                i => i.Ask<InstanceStopped>(InstanceStopping.Instance, StopTimeout))).ConfigureAwait(false);
+            return Akka.Done.Instance;
+        });
+
         // A director downed by the split-brain resolver, or stopped by Akka for a failed TLS handshake (a peer with
         // another secret), must not linger as a process without cluster: stop the host with a failure exit code so
         // systemd restarts it and it rejoins.
         var lifetime = services.GetRequiredService<IHostApplicationLifetime>();
-        var shutdown = CoordinatedShutdown.Get(system);
         system.WhenTerminated.ContinueWith(
             _ =>
             {

@@ -31,6 +31,7 @@ public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
     private long _accepted;
     private long _rejected;
     private QuorumChanged? _quorum;
+    private List<Task>? _pending;
 
     /// <summary>Creates the actor.</summary>
     public VrrpInstanceActor(
@@ -56,7 +57,7 @@ public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
         Receive<QuorumChanged>(HandleQuorum);
         Receive<TimerElapsed>(Feed);
         Receive<TrackerChanged>(Feed);
-        Receive<InstanceStopping>(Feed);
+        Receive<InstanceStopping>(HandleStopping);
         Receive<GetInstanceStatus>(_ => Sender.Tell(Status()));
         Receive<EffectFailed>(m => _log.Error(m.Cause, "vrrp_instance {Instance}: {Effect} failed", _name, m.Effect));
         Receive<EffectDone>(_ => { });
@@ -129,6 +130,18 @@ public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
         }
     }
 
+    // Graceful stop: the behavior's last actions (priority-0 advert, VIP removal, notify_stop) run before the reply,
+    // so the daemon's shutdown waits for them before it leaves the cluster.
+    private void HandleStopping(InstanceStopping stopping)
+    {
+        _pending = [];
+        Feed(stopping);
+        var pending = _pending;
+        _pending = null;
+        var replyTo = Sender;
+        Task.WhenAll(pending).ContinueWith(_ => (object)InstanceStopped.Instance, TaskScheduler.Default).PipeTo(replyTo);
+    }
+
     private void HandleQuorum(QuorumChanged quorum)
     {
         _quorum = quorum;
@@ -179,8 +192,11 @@ public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
         }
     }
 
-    private void Pipe(string effect, Task task) =>
+    private void Pipe(string effect, Task task)
+    {
+        _pending?.Add(task);
         task.PipeTo(Self, success: () => new EffectDone(effect), failure: e => new EffectFailed(effect, e));
+    }
 
     private InstanceStatus Status() => new(
         _name, _virtualRouterId, _behavior.State, _sent, _accepted, _rejected,

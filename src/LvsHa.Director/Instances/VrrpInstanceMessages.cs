@@ -8,8 +8,19 @@ public abstract record VrrpInstanceEvent;
 /// <summary>The instance actor started.</summary>
 public sealed record InstanceStarted : VrrpInstanceEvent;
 
-/// <summary>The daemon is stopping (send priority 0, drop VIPs).</summary>
-public sealed record InstanceStopping : VrrpInstanceEvent;
+/// <summary>The daemon is stopping (send priority 0, drop VIPs); the actor replies <see cref="InstanceStopped"/> when done.</summary>
+public sealed record InstanceStopping : VrrpInstanceEvent
+{
+    /// <summary>The message.</summary>
+    public static readonly InstanceStopping Instance = new();
+}
+
+/// <summary>Reply to <see cref="InstanceStopping"/>: the behavior's stop actions have been carried out.</summary>
+public sealed record InstanceStopped
+{
+    /// <summary>The message.</summary>
+    public static readonly InstanceStopped Instance = new();
+}
 
 /// <summary>An authenticated, fresh advert from another director.</summary>
 public sealed record AdvertReceived(string SenderNode, byte[] Payload) : VrrpInstanceEvent;

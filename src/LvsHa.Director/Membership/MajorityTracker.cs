@@ -142,11 +142,13 @@ public sealed class MajorityTracker : ReceiveActor
             return;
         }
 
-        if (next.HasMajority != _current.HasMajority)
+        if (next.HasMajority && !_current.HasMajority)
         {
-            _log.Warning(
-                "Director majority {Change}: {Reachable} of {Total} directors reachable",
-                next.HasMajority ? "gained" : "lost", next.Reachable, next.Total);
+            _log.Info("Director majority gained: {Reachable} of {Total} directors reachable", next.Reachable, next.Total);
+        }
+        else if (!next.HasMajority && _current.HasMajority)
+        {
+            _log.Warning("Director majority lost: {Reachable} of {Total} directors reachable", next.Reachable, next.Total);
         }
 
         _current = next;

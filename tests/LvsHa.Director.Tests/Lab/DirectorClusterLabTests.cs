@@ -26,7 +26,7 @@ public sealed class DirectorClusterLabTests
     [Fact]
     public async Task Cluster_ThreeDirectorsInNamespaces_FormAndExchangeAuthenticatedAdverts()
     {
-        using var lab = new LabCluster(3);
+        using var lab = new LabCluster(3, output: _output);
         lab.StartVoters();
         await lab.WaitForClusterAsync(FormationTimeout);
 
@@ -54,7 +54,7 @@ public sealed class DirectorClusterLabTests
     [Fact]
     public async Task Cluster_DirectorKilled_SurvivorsSeeTwoOfThreeAndKeepMajority()
     {
-        using var lab = new LabCluster(3);
+        using var lab = new LabCluster(3, output: _output);
         lab.StartVoters();
         await lab.WaitForClusterAsync(FormationTimeout);
 
@@ -97,7 +97,7 @@ public sealed class DirectorClusterLabTests
     [Fact]
     public async Task Partition_IsolatedDirector_LosesMajorityWithinBoundAndStops()
     {
-        using var lab = new LabCluster(3);
+        using var lab = new LabCluster(3, output: _output);
         lab.StartVoters();
         await lab.WaitForClusterAsync(FormationTimeout);
 
@@ -110,8 +110,15 @@ public sealed class DirectorClusterLabTests
         _output.WriteLine($"isolated director lost its majority after {lost.TotalMilliseconds:F0} ms (bound {MinorityBound.TotalMilliseconds:F0} ms)");
         Assert.True(lost <= MinorityBound, $"majority lost after {lost}, bound {MinorityBound}");
 
-        var majority = await lab.Client(1).GetStatusAsync();
-        Assert.True(majority.Quorum.HasMajority, "the two connected directors keep the majority");
+        // The connected pair keeps (or, after a heartbeat hiccup on a starved host, regains within the bound) 2 of 3.
+        foreach (var node in new[] { 1, 2 })
+        {
+            var client = lab.Client(node);
+            await LabCluster.WaitForAsync(
+                async () => (await client.GetStatusAsync()).Quorum == new QuorumReport(true, 2, 3, "Majority"),
+                MinorityBound,
+                $"director {node} keeps the majority with 2 of 3");
+        }
 
         // static-quorum: the side below quorum downs itself; the daemon stops with its failure code for systemd.
         var process = lab.Process(3);
@@ -123,7 +130,7 @@ public sealed class DirectorClusterLabTests
     [Fact]
     public async Task Join_DirectorWithWrongSecret_IsRefusedLogsItAndExits()
     {
-        using var lab = new LabCluster(4, voters: 3);
+        using var lab = new LabCluster(4, voters: 3, output: _output);
         lab.StartVoters();
         await lab.WaitForClusterAsync(FormationTimeout);
 

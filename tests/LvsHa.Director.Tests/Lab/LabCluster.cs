@@ -21,11 +21,14 @@ internal sealed class LabCluster : IDisposable
     private readonly List<string> _namespaces = [];
     private readonly Dictionary<int, Process> _processes = [];
     private readonly Dictionary<int, StringBuilder> _logs = [];
+    private readonly Xunit.Abstractions.ITestOutputHelper? _output;
 
     /// <param name="directors">Namespaces (and director slots) to create.</param>
     /// <param name="voters">Directors 1..voters are the seeds and the expected cluster size; later slots are intruders.</param>
-    public LabCluster(int directors, int? voters = null)
+    /// <param name="output">Receives every director's log when the lab is disposed (shown for failed tests).</param>
+    public LabCluster(int directors, int? voters = null, Xunit.Abstractions.ITestOutputHelper? output = null)
     {
+        _output = output;
         Voters = voters ?? directors;
         LabCommand.RequireLab();
         Directory = System.IO.Directory.CreateTempSubdirectory("lvsha-dir-lab-").FullName;
@@ -182,6 +185,14 @@ internal sealed class LabCluster : IDisposable
 
     public void Dispose()
     {
+        if (_output is not null)
+        {
+            foreach (var node in _logs.Keys.Order())
+            {
+                _output.WriteLine($"===== director {node} =====\n{Log(node)}");
+            }
+        }
+
         foreach (var process in _processes.Values)
         {
             try

@@ -156,6 +156,36 @@ public sealed class VrrpInstanceActorTests : TestKit
         Assert.Equal(new QuorumChanged(false, 1, 3), Status(instance).Quorum);
     }
 
+    private sealed class SlowVips : IVipManager
+    {
+        public bool Removed { get; private set; }
+
+        public Task AddVipsAsync(string instance, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public async Task RemoveVipsAsync(string instance, CancellationToken cancellationToken)
+        {
+            await Task.Delay(300, cancellationToken);
+            Removed = true;
+        }
+    }
+
+    [Fact]
+    public async Task Stopping_BehaviorStopActions_CarriedOutBeforeInstanceStoppedReply()
+    {
+        var vips = new SlowVips();
+        var effects = new RecordingEffects();
+        var transport = new RecordingTransport();
+        var behavior = new ScriptedBehavior(e => e is InstanceStopping ? [new SendAdvert([0]), new RemoveVips(), new RunNotify("STOP")] : []);
+        var instance = Instance("d1", behavior, transport, new InstanceEffects(vips, effects, effects));
+
+        var reply = await instance.Ask<InstanceStopped>(InstanceStopping.Instance, TimeSpan.FromSeconds(3));
+
+        Assert.Same(InstanceStopped.Instance, reply);
+        Assert.True(vips.Removed, "the reply came before the VIPs were removed");
+        Assert.Equal(["notify VI_1 STOP"], effects.Calls);
+        Assert.Equal([0], Assert.Single(transport.Sent).Payload);
+    }
+
     [Fact]
     public void Timers_StartedByBehavior_FireAsTimerElapsedUntilCancelled()
     {
