@@ -125,7 +125,7 @@ public static class DirectorHost
         }
 
         await Log.CloseAndFlushAsync().ConfigureAwait(false);
-        return runtime.FailureExitCode;
+        return runtime.ExitCode;
     }
 
     /// <summary>The Serilog logger the options ask for (console, plain or compact JSON).</summary>
@@ -188,17 +188,13 @@ public static class DirectorHost
         system.WhenTerminated.ContinueWith(
             _ =>
             {
-                var reason = shutdown.ShutdownReason;
-                if (reason is null or CoordinatedShutdown.ClrExitReason)
+                if (runtime.ExitCode != 0)
                 {
-                    return;
+                    Log.Error(
+                        "The ActorSystem of director {Node} terminated ({Reason}); stopping with exit code {ExitCode}",
+                        options.NodeName, shutdown.ShutdownReason?.GetType().Name, runtime.ExitCode);
+                    lifetime.StopApplication();
                 }
-
-                runtime.FailureExitCode = reason.GetType().Name == "TlsHandshakeFailureReason" ? TlsFailureExitCode : ActorSystemLostExitCode;
-                Log.Error(
-                    "The ActorSystem of director {Node} terminated ({Reason}); stopping with exit code {ExitCode}",
-                    options.NodeName, reason.GetType().Name, runtime.FailureExitCode);
-                lifetime.StopApplication();
             },
             TaskScheduler.Default);
     }

@@ -22,8 +22,17 @@ public sealed class DirectorRuntime
     /// <summary>Instance actors by vrrp_instance name.</summary>
     public IReadOnlyDictionary<string, IActorRef> Instances => Started.Instances;
 
-    /// <summary>Non-zero when the director stopped because it lost its ActorSystem (see <see cref="DirectorHost"/>).</summary>
-    public int FailureExitCode { get; internal set; }
+    /// <summary>
+    /// Process exit code after the host stopped: 0 for a requested stop, <see cref="DirectorHost.ActorSystemLostExitCode"/>
+    /// when the cluster downed this director, <see cref="DirectorHost.TlsFailureExitCode"/> when Akka stopped it for a
+    /// failed TLS handshake (another secret).
+    /// </summary>
+    public int ExitCode => _state?.Shutdown.ShutdownReason switch
+    {
+        null or CoordinatedShutdown.ClrExitReason => 0,
+        var reason when reason.GetType().Name == "TlsHandshakeFailureReason" => DirectorHost.TlsFailureExitCode,
+        _ => DirectorHost.ActorSystemLostExitCode,
+    };
 
     /// <summary>Whether the ActorSystem and actors are up.</summary>
     public bool IsStarted => _state is not null;
@@ -31,7 +40,8 @@ public sealed class DirectorRuntime
     private State Started => _state ?? throw new InvalidOperationException("the director's ActorSystem has not started yet");
 
     internal void Attach(ActorSystem system, IActorRef majorityTracker, IReadOnlyDictionary<string, IActorRef> instances) =>
-        _state = new State(system, majorityTracker, instances);
+        _state = new State(system, CoordinatedShutdown.Get(system), majorityTracker, instances);
 
-    private sealed record State(ActorSystem System, IActorRef MajorityTracker, IReadOnlyDictionary<string, IActorRef> Instances);
+    private sealed record State(
+        ActorSystem System, CoordinatedShutdown Shutdown, IActorRef MajorityTracker, IReadOnlyDictionary<string, IActorRef> Instances);
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using LvsHa.Director.Control;
 using LvsHa.Director.Hosting;
 using Xunit.Abstractions;
@@ -59,23 +58,13 @@ public sealed class DirectorClusterLabTests
         await lab.WaitForClusterAsync(FormationTimeout);
 
         lab.Kill(3);
-        var clock = Stopwatch.StartNew();
-        foreach (var node in new[] { 1, 2 })
-        {
-            var client = lab.Client(node);
-            await LabCluster.WaitForAsync(
-                async () =>
-                {
-                    var status = await client.GetStatusAsync();
-                    return status.Quorum == new QuorumReport(true, 2, 3, "Majority")
-                        && status.Members.Any(m => m.Address.Contains(lab.Address(3), StringComparison.Ordinal) && !m.Reachable);
-                },
-                TimeSpan.FromSeconds(10),
-                $"director {node} sees director 3 unreachable and 2 of 3");
-        }
-
-        _output.WriteLine($"survivors saw the killed director unreachable after {clock.Elapsed.TotalMilliseconds:F0} ms");
-        Assert.True(clock.Elapsed <= MinorityBound, $"unreachable after {clock.Elapsed}, bound {MinorityBound}");
+        var elapsed = await lab.WaitForQuorumAsync(
+            [1, 2],
+            new QuorumReport(true, 2, 3, "Majority"),
+            TimeSpan.FromSeconds(10),
+            status => status.Members.Any(m => m.Address.Contains(lab.Address(3), StringComparison.Ordinal) && !m.Reachable));
+        _output.WriteLine($"survivors saw the killed director unreachable after {elapsed.TotalMilliseconds:F0} ms");
+        Assert.True(elapsed <= MinorityBound, $"unreachable after {elapsed}, bound {MinorityBound}");
 
         // Adverts still flow between the two survivors.
         var before = (await lab.Client(1).GetStatusAsync()).Instances.Single().AdvertsAccepted;
@@ -111,19 +100,11 @@ public sealed class DirectorClusterLabTests
         Assert.True(lost <= MinorityBound, $"majority lost after {lost}, bound {MinorityBound}");
 
         // The connected pair keeps (or, after a heartbeat hiccup on a starved host, regains within the bound) 2 of 3.
-        foreach (var node in new[] { 1, 2 })
-        {
-            var client = lab.Client(node);
-            await LabCluster.WaitForAsync(
-                async () => (await client.GetStatusAsync()).Quorum == new QuorumReport(true, 2, 3, "Majority"),
-                MinorityBound,
-                $"director {node} keeps the majority with 2 of 3");
-        }
+        await lab.WaitForQuorumAsync([1, 2], new QuorumReport(true, 2, 3, "Majority"), MinorityBound);
 
         // static-quorum: the side below quorum downs itself; the daemon stops with its failure code for systemd.
-        var process = lab.Process(3);
-        Assert.True(process.WaitForExit(15000), $"isolated director still running\n{lab.Log(3)}");
-        Assert.Equal(DirectorHost.ActorSystemLostExitCode, process.ExitCode);
+        Assert.True(lab.WaitForExit(3, TimeSpan.FromSeconds(15)), $"isolated director still running\n{lab.Log(3)}");
+        Assert.Equal(DirectorHost.ActorSystemLostExitCode, lab.Process(3).ExitCode);
         Assert.Contains("lost: 1 of 3", lab.Log(3), StringComparison.Ordinal);
     }
 
@@ -135,9 +116,8 @@ public sealed class DirectorClusterLabTests
         await lab.WaitForClusterAsync(FormationTimeout);
 
         lab.Start(4, lab.Options(4, secret: "wrong-secret"));
-        var intruder = lab.Process(4);
-        Assert.True(intruder.WaitForExit(30000), $"director with the wrong secret still running\n{lab.Log(4)}");
-        Assert.Equal(DirectorHost.TlsFailureExitCode, intruder.ExitCode);
+        Assert.True(lab.WaitForExit(4, TimeSpan.FromSeconds(30)), $"director with the wrong secret still running\n{lab.Log(4)}");
+        Assert.Equal(DirectorHost.TlsFailureExitCode, lab.Process(4).ExitCode);
         Assert.Contains("different secret_file contents", lab.Log(4), StringComparison.Ordinal);
 
         for (var node = 1; node <= 3; node++)

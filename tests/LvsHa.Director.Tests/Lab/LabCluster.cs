@@ -64,11 +64,13 @@ internal sealed class LabCluster : IDisposable
 
     public Process Process(int node) => _processes[node];
 
-    public string Log(int node)
+    public string Log(int node) => Snapshot(_logs[node]);
+
+    public static string Snapshot(StringBuilder log)
     {
-        lock (_logs[node])
+        lock (log)
         {
-            return _logs[node].ToString();
+            return log.ToString();
         }
     }
 
@@ -92,21 +94,48 @@ internal sealed class LabCluster : IDisposable
     {
         var optionsFile = Path.Combine(Directory, $"d{node}.json");
         File.WriteAllText(optionsFile, JsonSerializer.Serialize(options ?? Options(node), LabNodeProgram.Json));
-        var info = new ProcessStartInfo("ip") { RedirectStandardOutput = true, RedirectStandardError = true };
+        var log = _logs[node] = new StringBuilder();
+        var process = StartDirectorProcess(optionsFile, log, Namespace(node));
+        _processes[node] = process;
+    }
 
+    /// <summary>Starts `dotnet {this assembly} lab-node {optionsFile}`, inside <paramref name="ns"/> when given.</summary>
+    public static Process StartDirectorProcess(string optionsFile, StringBuilder log, string? ns = null)
+    {
         // `ip netns exec` execs the command after setns: the pid we get is the director's own.
-        foreach (var arg in new[] { "netns", "exec", Namespace(node), "dotnet", TestAssembly, "lab-node", optionsFile })
+        string[] command = ["dotnet", TestAssembly, "lab-node", optionsFile];
+        var info = new ProcessStartInfo(ns is null ? command[0] : "ip") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in ns is null ? command[1..] : ["netns", "exec", ns, .. command])
         {
             info.ArgumentList.Add(arg);
         }
 
-        var log = _logs[node] = new StringBuilder();
         var process = System.Diagnostics.Process.Start(info) ?? throw new InvalidOperationException("cannot start a director");
         process.OutputDataReceived += (_, e) => Append(log, e.Data);
         process.ErrorDataReceived += (_, e) => Append(log, e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        _processes[node] = process;
+        return process;
+    }
+
+    /// <summary>Waits until each of <paramref name="nodes"/> reports <paramref name="expected"/>; returns the time taken.</summary>
+    public async Task<TimeSpan> WaitForQuorumAsync(IEnumerable<int> nodes, QuorumReport expected, TimeSpan timeout, Func<StatusReport, bool>? also = null)
+    {
+        var clock = Stopwatch.StartNew();
+        foreach (var node in nodes)
+        {
+            var client = Client(node);
+            await WaitForAsync(
+                async () =>
+                {
+                    var status = await client.GetStatusAsync();
+                    return status.Quorum == expected && (also is null || also(status));
+                },
+                timeout,
+                $"director {node} reports {expected}");
+        }
+
+        return clock.Elapsed;
     }
 
     public void StartVoters()
@@ -115,6 +144,20 @@ internal sealed class LabCluster : IDisposable
         {
             Start(node);
         }
+    }
+
+    /// <summary>Waits for director <paramref name="node"/> to exit and for its output to be read to the end.</summary>
+    public bool WaitForExit(int node, TimeSpan timeout)
+    {
+        var process = _processes[node];
+        if (!process.WaitForExit(timeout))
+        {
+            return false;
+        }
+
+        // The parameterless overload also waits for the redirected output to drain.
+        process.WaitForExit();
+        return true;
     }
 
     public void Kill(int node)

@@ -40,18 +40,8 @@ public sealed class SingleDirectorLabTests : IDisposable
         var optionsFile = Path.Combine(_folder, "solo.json");
         await File.WriteAllTextAsync(optionsFile, JsonSerializer.Serialize(options, LabNodeProgram.Json));
 
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { typeof(LabCluster).Assembly.Location, "lab-node", optionsFile })
-        {
-            info.ArgumentList.Add(arg);
-        }
-
         var output = new StringBuilder();
-        _process = Process.Start(info)!;
-        _process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        _process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
+        _process = LabCluster.StartDirectorProcess(optionsFile, output);
 
         var client = new ControlClient(socket);
         StatusReport? status = null;
@@ -71,11 +61,7 @@ public sealed class SingleDirectorLabTests : IDisposable
         Assert.Equal(0, _process.ExitCode);
         Assert.False(File.Exists(socket), "the control socket was left behind");
 
-        string[] lines;
-        lock (output)
-        {
-            lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        }
+        var lines = LabCluster.Snapshot(output).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
         Assert.NotEmpty(lines);
         foreach (var line in lines)
