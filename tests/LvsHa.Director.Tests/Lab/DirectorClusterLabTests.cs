@@ -51,7 +51,7 @@ public sealed class DirectorClusterLabTests
     }
 
     [Fact]
-    public async Task Cluster_DirectorKilled_SurvivorsSeeTwoOfThreeAndKeepMajority()
+    public async Task Cluster_DirectorKilled_SurvivorsSeeTwoOfThreeKeepMajorityAndTakeItBackAfterRestart()
     {
         using var lab = new LabCluster(3, output: _output);
         lab.StartVoters();
@@ -81,6 +81,10 @@ public sealed class DirectorClusterLabTests
             },
             TimeSpan.FromSeconds(15),
             "the dead director is downed and removed, majority kept");
+
+        // Restarted on the same address, it joins as a new incarnation and everyone sees 3 of 3 again.
+        lab.Start(3);
+        await lab.WaitForClusterAsync(FormationTimeout);
     }
 
     [Fact]

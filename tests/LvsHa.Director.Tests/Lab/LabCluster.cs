@@ -94,6 +94,13 @@ internal sealed class LabCluster : IDisposable
     {
         var optionsFile = Path.Combine(Directory, $"d{node}.json");
         File.WriteAllText(optionsFile, JsonSerializer.Serialize(options ?? Options(node), LabNodeProgram.Json));
+        if (_processes.Remove(node, out var previous))
+        {
+            // A restart: the earlier run must be over (killed or exited).
+            Assert.True(previous.HasExited, $"director {node} is still running");
+            previous.Dispose();
+        }
+
         var log = _logs[node] = new StringBuilder();
         var process = StartDirectorProcess(optionsFile, log, Namespace(node));
         _processes[node] = process;
