@@ -163,9 +163,9 @@ public static class DirectorHost
             var key = secret?.AdvertKey ?? System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
             var authenticator = new AdvertAuthenticator(key, senderNode, time, AdvertMaxSkew);
             instances[instance.Name] = system.ActorOf(
-                VrrpInstanceActor.PropsFor(
+                VrrpInstanceActor.PropsFor(new VrrpInstanceSetup(
                     instance.Name, instance.VirtualRouterId, plugins.CreateBehavior(instance), transport, authenticator,
-                    plugins.Effects, tracker, time),
+                    plugins.Effects, tracker, time)),
                 ClusterAdvertTransport.InstanceActorName(instance.VirtualRouterId));
         }
 

@@ -34,24 +34,17 @@ public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
     private List<Task>? _pending;
 
     /// <summary>Creates the actor.</summary>
-    public VrrpInstanceActor(
-        string name,
-        int virtualRouterId,
-        IVrrpInstanceBehavior behavior,
-        IAdvertTransport transport,
-        AdvertAuthenticator authenticator,
-        InstanceEffects effects,
-        IActorRef? majorityTracker,
-        TimeProvider time)
+    public VrrpInstanceActor(VrrpInstanceSetup setup)
     {
-        _name = name;
-        _virtualRouterId = virtualRouterId;
-        _behavior = behavior;
-        _transport = transport;
-        _authenticator = authenticator;
-        _effects = effects;
-        _majorityTracker = majorityTracker;
-        _time = time;
+        ArgumentNullException.ThrowIfNull(setup);
+        _name = setup.Name;
+        _virtualRouterId = setup.VirtualRouterId;
+        _behavior = setup.Behavior;
+        _transport = setup.Transport;
+        _authenticator = setup.Authenticator;
+        _effects = setup.Effects;
+        _majorityTracker = setup.MajorityTracker;
+        _time = setup.Time;
 
         Receive<VrrpAdvertEnvelope>(HandleAdvert);
         Receive<QuorumChanged>(HandleQuorum);
@@ -67,16 +60,7 @@ public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>Props of the actor.</summary>
-    public static Props PropsFor(
-        string name,
-        int virtualRouterId,
-        IVrrpInstanceBehavior behavior,
-        IAdvertTransport transport,
-        AdvertAuthenticator authenticator,
-        InstanceEffects effects,
-        IActorRef? majorityTracker,
-        TimeProvider time) =>
-        Props.Create(() => new VrrpInstanceActor(name, virtualRouterId, behavior, transport, authenticator, effects, majorityTracker, time));
+    public static Props PropsFor(VrrpInstanceSetup setup) => Props.Create(() => new VrrpInstanceActor(setup));
 
     /// <inheritdoc />
     protected override void PreStart()

@@ -25,9 +25,7 @@ public sealed class DirectorClusterLabTests
     [Fact]
     public async Task Cluster_ThreeDirectorsInNamespaces_FormAndExchangeAuthenticatedAdverts()
     {
-        using var lab = new LabCluster(3, output: _output);
-        lab.StartVoters();
-        await lab.WaitForClusterAsync(FormationTimeout);
+        using var lab = await LabCluster.FormedAsync(3, null, _output, FormationTimeout);
 
         // Adverts every 100 ms: within 2 s every director has heard both others.
         for (var node = 1; node <= 3; node++)
@@ -53,9 +51,7 @@ public sealed class DirectorClusterLabTests
     [Fact]
     public async Task Cluster_DirectorKilled_SurvivorsSeeTwoOfThreeKeepMajorityAndTakeItBackAfterRestart()
     {
-        using var lab = new LabCluster(3, output: _output);
-        lab.StartVoters();
-        await lab.WaitForClusterAsync(FormationTimeout);
+        using var lab = await LabCluster.FormedAsync(3, null, _output, FormationTimeout);
 
         lab.Kill(3);
         var elapsed = await lab.WaitForQuorumAsync(
@@ -90,9 +86,7 @@ public sealed class DirectorClusterLabTests
     [Fact]
     public async Task Partition_IsolatedDirector_LosesMajorityWithinBoundAndStops()
     {
-        using var lab = new LabCluster(3, output: _output);
-        lab.StartVoters();
-        await lab.WaitForClusterAsync(FormationTimeout);
+        using var lab = await LabCluster.FormedAsync(3, null, _output, FormationTimeout);
 
         lab.Isolate(3);
         var isolated = lab.Client(3);
@@ -115,9 +109,7 @@ public sealed class DirectorClusterLabTests
     [Fact]
     public async Task Join_DirectorWithWrongSecret_IsRefusedLogsItAndExits()
     {
-        using var lab = new LabCluster(4, voters: 3, output: _output);
-        lab.StartVoters();
-        await lab.WaitForClusterAsync(FormationTimeout);
+        using var lab = await LabCluster.FormedAsync(4, 3, _output, FormationTimeout);
 
         lab.Start(4, lab.Options(4, secret: "wrong-secret"));
         Assert.True(lab.WaitForExit(4, TimeSpan.FromSeconds(30)), $"director with the wrong secret still running\n{lab.Log(4)}");

@@ -145,6 +145,23 @@ internal sealed class LabCluster : IDisposable
         return clock.Elapsed;
     }
 
+    /// <summary>A lab of <paramref name="directors"/> whose voters are started and have formed their cluster.</summary>
+    public static async Task<LabCluster> FormedAsync(int directors, int? voters, Xunit.Abstractions.ITestOutputHelper output, TimeSpan timeout)
+    {
+        var lab = new LabCluster(directors, voters, output);
+        try
+        {
+            lab.StartVoters();
+            await lab.WaitForClusterAsync(timeout);
+            return lab;
+        }
+        catch
+        {
+            lab.Dispose();
+            throw;
+        }
+    }
+
     public void StartVoters()
     {
         for (var node = 1; node <= Voters; node++)

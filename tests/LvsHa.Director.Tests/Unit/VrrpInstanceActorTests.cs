@@ -71,9 +71,9 @@ public sealed class VrrpInstanceActorTests : TestKit
     }
 
     private IActorRef Instance(string node, IVrrpInstanceBehavior behavior, IAdvertTransport transport, InstanceEffects? effects = null, IActorRef? tracker = null) =>
-        Sys.ActorOf(VrrpInstanceActor.PropsFor(
+        Sys.ActorOf(VrrpInstanceActor.PropsFor(new VrrpInstanceSetup(
             "VI_1", 51, behavior, transport, new AdvertAuthenticator(Key, node, TimeProvider.System, TimeSpan.FromSeconds(5)),
-            effects ?? InstanceEffects.None, tracker, TimeProvider.System));
+            effects ?? InstanceEffects.None, tracker, TimeProvider.System)));
 
     private static InstanceStatus Status(IActorRef instance) => instance.Ask<InstanceStatus>(GetInstanceStatus.Instance, TimeSpan.FromSeconds(3)).Result;
 
