@@ -154,6 +154,10 @@ public static class DirectorHost
         var transport = clustered ? new ClusterAdvertTransport(system) : (IAdvertTransport)NoPeersAdvertTransport.Instance;
         var senderNode = clustered ? Akka.Cluster.Cluster.Get(system).SelfAddress.ToString() : options.NodeName;
         var plugins = services.GetRequiredService<DirectorPlugins>();
+
+        // Instances hear the majority view only under split_brain_guard majority; with the guard off (or without a
+        // cluster) they behave as plain VRRP and never see QuorumUpdated. Status still shows the tracker's view.
+        var guarded = options.Cluster?.SplitBrainGuard == SplitBrainGuard.Majority;
         var time = services.GetRequiredService<TimeProvider>();
 
         var instances = new Dictionary<string, IActorRef>(StringComparer.Ordinal);
@@ -165,7 +169,7 @@ public static class DirectorHost
             instances[instance.Name] = system.ActorOf(
                 VrrpInstanceActor.PropsFor(new VrrpInstanceSetup(
                     instance.Name, instance.VirtualRouterId, plugins.CreateBehavior(instance), transport, authenticator,
-                    plugins.Effects, tracker, time)),
+                    plugins.Effects, guarded ? tracker : null, time)),
                 ClusterAdvertTransport.InstanceActorName(instance.VirtualRouterId));
         }
 
