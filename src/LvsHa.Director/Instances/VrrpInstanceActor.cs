@@ -79,7 +79,17 @@ public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
 
     private void HandleAdvert(VrrpAdvertEnvelope envelope)
     {
-        var verdict = envelope.VirtualRouterId == _virtualRouterId ? _authenticator.Verify(envelope) : AdvertVerdict.BadMac;
+        if (envelope.VirtualRouterId != _virtualRouterId)
+        {
+            // Only a misaddressed send can cause this (the actor name carries the id); never act on it.
+            _rejected++;
+            _log.Warning(
+                "vrrp_instance {Instance}: dropped an advert for virtual_router_id {OtherRouter} from {Sender}",
+                _name, envelope.VirtualRouterId, envelope.SenderNode);
+            return;
+        }
+
+        var verdict = _authenticator.Verify(envelope);
         if (verdict != AdvertVerdict.Accepted)
         {
             _rejected++;
