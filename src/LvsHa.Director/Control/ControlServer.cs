@@ -1,0 +1,182 @@
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace LvsHa.Director.Control;
+
+/// <summary>
+/// The unix control socket: one JSON request line in, one JSON reply line out, per connection. The socket file is
+/// mode 0600 and, when the server creates its folder, the folder is 0700, so only the daemon's user (root) talks to it.
+/// </summary>
+public sealed partial class ControlServer : BackgroundService
+{
+    private static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly string _path;
+    private readonly IStatusSource _status;
+    private readonly ILogger<ControlServer> _logger;
+
+    /// <summary>Creates the server for socket <paramref name="path"/>.</summary>
+    public ControlServer(string path, IStatusSource status, ILogger<ControlServer> logger)
+    {
+        _path = path;
+        _status = status;
+        _logger = logger;
+    }
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var listener = Bind();
+        _logger.LogInformation("Control socket listening on {ControlSocket}", _path);
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var client = await listener.AcceptAsync(stoppingToken).ConfigureAwait(false);
+                _ = ServeAsync(client, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            TryDelete(_path);
+        }
+    }
+
+    private Socket Bind()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            throw new PlatformNotSupportedException("the control socket needs unix file modes");
+        }
+
+        var folder = Path.GetDirectoryName(Path.GetFullPath(_path));
+        if (folder is not null && !Directory.Exists(folder))
+        {
+            Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        // A socket file left by a killed daemon would make bind fail; a live daemon on the same path is a
+        // configuration error the operator sees because both log the path.
+        TryDelete(_path);
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            socket.Bind(new UnixDomainSocketEndPoint(_path));
+            File.SetUnixFileMode(_path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            socket.Listen(16);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    private async Task ServeAsync(Socket client, CancellationToken stoppingToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        timeout.CancelAfter(ClientTimeout);
+        try
+        {
+            await using var stream = new NetworkStream(client, ownsSocket: true);
+            var line = await ControlLine.ReadAsync(stream, timeout.Token).ConfigureAwait(false);
+            var response = line is null ? new ControlResponse(false, "empty request", null) : await HandleAsync(line, timeout.Token).ConfigureAwait(false);
+            await ControlLine.WriteAsync(stream, JsonSerializer.Serialize(response, ControlJson.Options), timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException)
+        {
+            _logger.LogDebug(e, "Control client dropped");
+        }
+    }
+
+    private async Task<ControlResponse> HandleAsync(string line, CancellationToken cancellationToken)
+    {
+        ControlRequest? request;
+        try
+        {
+            request = JsonSerializer.Deserialize<ControlRequest>(line, ControlJson.Options);
+        }
+        catch (JsonException e)
+        {
+            return new ControlResponse(false, $"malformed request: {e.Message}", null);
+        }
+
+        switch (request?.Command)
+        {
+            case "status":
+                try
+                {
+                    return new ControlResponse(true, null, await _status.GetStatusAsync(cancellationToken).ConfigureAwait(false));
+                }
+                catch (StatusUnavailableException e)
+                {
+                    return new ControlResponse(false, e.Message, null);
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    _logger.LogWarning(e, "Status request failed");
+                    return new ControlResponse(false, $"status failed: {e.Message}", null);
+                }
+
+            default:
+                return new ControlResponse(false, $"unknown command '{request?.Command}'", null);
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
+
+/// <summary>Newline-framed UTF-8 lines on a stream.</summary>
+internal static class ControlLine
+{
+    public static async Task<string?> ReadAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        var buffer = new MemoryStream();
+        var chunk = new byte[4096];
+        while (true)
+        {
+            var read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                return buffer.Length == 0 ? null : Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+            }
+
+            var newline = Array.IndexOf(chunk, (byte)'\n', 0, read);
+            buffer.Write(chunk, 0, newline < 0 ? read : newline);
+            if (newline >= 0)
+            {
+                return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+            }
+
+            if (buffer.Length > ControlJson.MaxLineLength)
+            {
+                throw new IOException($"control line longer than {ControlJson.MaxLineLength} bytes");
+            }
+        }
+    }
+
+    public static async Task WriteAsync(Stream stream, string line, CancellationToken cancellationToken)
+    {
+        await stream.WriteAsync(Encoding.UTF8.GetBytes(line + "\n"), cancellationToken).ConfigureAwait(false);
+        await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

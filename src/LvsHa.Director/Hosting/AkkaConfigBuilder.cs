@@ -1,0 +1,128 @@
+using System.Globalization;
+using System.Text;
+
+namespace LvsHa.Director.Hosting;
+
+/// <summary>Builds the HOCON of a director's ActorSystem from its options (pure, so the settings are tested).</summary>
+public static class AkkaConfigBuilder
+{
+    /// <summary>ActorSystem name; equal on every director, or they could not form one cluster.</summary>
+    public const string SystemName = "lvsha";
+
+    /// <summary>Cluster role every director carries; the static quorum counts only members with it.</summary>
+    public const string DirectorRole = "director";
+
+    /// <summary>The HOCON for the given options.</summary>
+    public static string Build(DirectorOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var hocon = new StringBuilder();
+        hocon.AppendLine("""
+            akka {
+              stdout-loglevel = OFF
+              log-dead-letters = 0
+              log-dead-letters-during-shutdown = off
+              coordinated-shutdown.run-by-clr-shutdown-hook = off
+            }
+            """);
+        if (options.Cluster is { } cluster)
+        {
+            AppendCluster(hocon, cluster);
+        }
+
+        return hocon.ToString();
+    }
+
+    private static void AppendCluster(StringBuilder hocon, ClusterOptions cluster)
+    {
+        var fd = cluster.FailureDetector;
+        var seeds = string.Join(", ", cluster.Seeds.Select(s => Quote(SeedAddress(s))));
+        var quorum = (cluster.EffectiveExpectedDirectors / 2) + 1;
+
+        // Split-brain resolver: static-quorum when the guard is on. Directors are a fixed, configured set, so the
+        // quorum is known in advance; keep-majority would judge by the current membership and let an island that
+        // formed alone (a director restarted during a partition joins itself as first seed) keep running as "the
+        // whole cluster". static-quorum also downs a side that lost quorum even when it is the only one left, which
+        // is what the guard wants: a minority must stop being master. With the guard off the cluster only carries
+        // adverts, and keep-majority (ties kept by the lowest address) is the less disruptive choice.
+        var strategy = cluster.SplitBrainGuard == SplitBrainGuard.Majority
+            ? $"active-strategy = static-quorum\n      static-quorum {{ quorum-size = {quorum}, role = \"{DirectorRole}\" }}"
+            : $"active-strategy = keep-majority\n      keep-majority {{ role = \"{DirectorRole}\" }}";
+
+        hocon.AppendLine(CultureInfo.InvariantCulture, $$"""
+            akka.actor.provider = cluster
+            akka.remote {
+              dot-netty.tcp {
+                hostname = {{Quote(cluster.ListenAddress)}}
+                public-hostname = {{Quote(cluster.ListenAddress)}}
+                port = {{cluster.ListenPort}}
+                # Every association is mutual TLS with the certificate derived from the cluster secret (ClusterCertificate).
+                enable-ssl = on
+                # connection-timeout stays at its 15 s default: it also bounds the TLS + Akka handshake, which takes
+                # seconds while a director's process is still JIT-compiling on a busy host, and a timed-out
+                # handshake racing the peer's own connection left associations stuck in the lab. Reaction to
+                # failures comes from the heartbeats below, not from this timeout.
+              }
+              # Peer death watch must not lag the cluster's own detector.
+              watch-failure-detector {
+                heartbeat-interval = {{Ms(fd.HeartbeatInterval)}}
+                acceptable-heartbeat-pause = {{Ms(fd.AcceptableHeartbeatPause)}}
+                threshold = {{fd.Threshold.ToString(CultureInfo.InvariantCulture)}}
+                min-std-deviation = {{Ms(fd.MinStdDeviation)}}
+              }
+              retry-gate-closed-for = 500ms
+            }
+            akka.cluster {
+              seed-nodes = [{{seeds}}]
+              roles = ["{{DirectorRole}}"]
+              seed-node-timeout = 2s
+              retry-unsuccessful-join-after = 1s
+              shutdown-after-unsuccessful-join-seed-nodes = off
+              # Gossip and leader ticks close to the heartbeat so membership changes reach everyone quickly.
+              gossip-interval = {{Ms(fd.HeartbeatInterval)}}
+              leader-actions-interval = {{Ms(fd.HeartbeatInterval)}}
+              unreachable-nodes-reaper-interval = {{Ms(fd.ReaperInterval)}}
+              periodic-tasks-initial-delay = 200ms
+              failure-detector {
+                heartbeat-interval = {{Ms(fd.HeartbeatInterval)}}
+                acceptable-heartbeat-pause = {{Ms(fd.AcceptableHeartbeatPause)}}
+                threshold = {{fd.Threshold.ToString(CultureInfo.InvariantCulture)}}
+                min-std-deviation = {{Ms(fd.MinStdDeviation)}}
+                expected-response-after = {{Ms(fd.HeartbeatInterval * 2)}}
+                # Every director watches every other (clusters are small): each sees reachability first hand.
+                monitored-by-nr-of-members = 16
+              }
+              run-coordinated-shutdown-when-down = on
+              downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
+              split-brain-resolver {
+                {{strategy}}
+                stable-after = {{Ms(cluster.StableAfter)}}
+                down-all-when-unstable = on
+              }
+            }
+            """);
+    }
+
+    /// <summary>"host:port" to the Akka address of the director listening there.</summary>
+    public static string SeedAddress(string seed)
+    {
+        ArgumentNullException.ThrowIfNull(seed);
+        var colon = seed.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(seed.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port))
+        {
+            throw new ArgumentException($"seed '{seed}' is not address:port", nameof(seed));
+        }
+
+        var host = seed[..colon];
+        if (host.Contains(':') && !host.StartsWith('['))
+        {
+            host = $"[{host}]";
+        }
+
+        return $"akka.ssl.tcp://{SystemName}@{host}:{port}";
+    }
+
+    private static string Ms(TimeSpan t) => $"{(long)t.TotalMilliseconds}ms";
+
+    private static string Quote(string s) => "\"" + s.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+}

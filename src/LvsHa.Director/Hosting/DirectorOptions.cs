@@ -1,0 +1,129 @@
+namespace LvsHa.Director.Hosting;
+
+/// <summary>Everything the director daemon needs to start; the lead maps the parsed config onto it.</summary>
+public sealed record DirectorOptions
+{
+    /// <summary>Name this director reports in logs and status (defaults to the host name).</summary>
+    public string NodeName { get; init; } = Environment.MachineName;
+
+    /// <summary>Cluster block; null runs a single director without remoting, peers or split-brain guard.</summary>
+    public ClusterOptions? Cluster { get; init; }
+
+    /// <summary>Unix control socket served for `lvsha status`; null disables it.</summary>
+    public string? ControlSocketPath { get; init; } = DefaultControlSocketPath;
+
+    /// <summary>Console log layout.</summary>
+    public LogFormat LogFormat { get; init; } = LogFormat.Plain;
+
+    /// <summary>Minimum level of log events (Serilog level name: Verbose, Debug, Information, Warning, Error).</summary>
+    public string LogLevel { get; init; } = "Information";
+
+    /// <summary>The vrrp_instance blocks this director runs.</summary>
+    public IReadOnlyList<VrrpInstanceOptions> Instances { get; init; } = [];
+
+    /// <summary>Where `lvsha run` and `lvsha status` meet when no socket is named.</summary>
+    public const string DefaultControlSocketPath = "/run/lvsha/lvsha.sock";
+}
+
+/// <summary>The `cluster` block: how directors find and trust each other.</summary>
+public sealed record ClusterOptions
+{
+    /// <summary>Address Akka.Remote binds to and advertises to peers (an IP address of this director).</summary>
+    public required string ListenAddress { get; init; }
+
+    /// <summary>TCP port for cluster traffic.</summary>
+    public required int ListenPort { get; init; }
+
+    /// <summary>Seed directors as "address:port" (this director may be among them).</summary>
+    public IReadOnlyList<string> Seeds { get; init; } = [];
+
+    /// <summary>Whether a director must see a majority of directors to be master.</summary>
+    public SplitBrainGuard SplitBrainGuard { get; init; } = SplitBrainGuard.Majority;
+
+    /// <summary>
+    /// Number of directors the cluster is meant to have (voters, witness included). Null: the number of distinct
+    /// seeds plus this director. It is the floor of the majority denominator, so a director that restarts alone
+    /// and forms an island of one never believes it is a majority.
+    /// </summary>
+    public int? ExpectedDirectors { get; init; }
+
+    /// <summary>File holding the shared cluster secret (at least 16 bytes; trailing whitespace ignored).</summary>
+    public required string SecretFile { get; init; }
+
+    /// <summary>Failure detector timing; the defaults give a minority bound of about 2 s.</summary>
+    public FailureDetectorOptions FailureDetector { get; init; } = new();
+
+    /// <summary>How long membership must be stable before the split-brain resolver downs the other side.</summary>
+    public TimeSpan StableAfter { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>The directors the cluster is meant to have, with <see cref="ExpectedDirectors"/> applied.</summary>
+    public int EffectiveExpectedDirectors =>
+        ExpectedDirectors ?? Seeds.Append($"{ListenAddress}:{ListenPort}").Distinct(StringComparer.OrdinalIgnoreCase).Count();
+}
+
+/// <summary>Phi-accrual failure detector settings for heartbeats between directors.</summary>
+public sealed record FailureDetectorOptions
+{
+    /// <summary>How often each director heartbeats its peers.</summary>
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Heartbeat silence tolerated before phi starts to climb (GC pauses, scheduling on busy hosts).</summary>
+    public TimeSpan AcceptableHeartbeatPause { get; init; } = TimeSpan.FromMilliseconds(1000);
+
+    /// <summary>Phi threshold above which a peer is unreachable.</summary>
+    public double Threshold { get; init; } = 8.0;
+
+    /// <summary>Floor of the heartbeat interval deviation used by phi.</summary>
+    public TimeSpan MinStdDeviation { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// Worst-case time from the last heartbeat a director received to it marking the peer unreachable:
+    /// pause + mean interval + the deviation margin phi needs to pass the threshold, plus one reaper tick and one
+    /// heartbeat interval of jitter. The partition lab test checks it.
+    /// </summary>
+    public TimeSpan UnreachableBound =>
+        AcceptableHeartbeatPause + HeartbeatInterval + (MinStdDeviation * PhiSigmas(Threshold)) + ReaperInterval + HeartbeatInterval;
+
+    /// <summary>How often unreachable observations are folded into the local membership view.</summary>
+    public TimeSpan ReaperInterval => HeartbeatInterval;
+
+    // Phi = -log10(1 - CDF): the number of standard deviations beyond the mean that gives P = 10^-threshold
+    // (6.0 sigmas for threshold 8 with Akka's logistic approximation), rounded up for safety.
+    private static double PhiSigmas(double threshold) => Math.Ceiling(threshold * 0.75);
+}
+
+/// <summary>`split_brain_guard` of the cluster block.</summary>
+public enum SplitBrainGuard
+{
+    /// <summary>Master only while a majority of directors is seen.</summary>
+    Majority,
+
+    /// <summary>Plain VRRP: the cluster only carries adverts.</summary>
+    Off,
+}
+
+/// <summary>Console log layout.</summary>
+public enum LogFormat
+{
+    /// <summary>Human-readable single lines.</summary>
+    Plain,
+
+    /// <summary>Compact JSON (CLEF) lines; journald keeps each as one entry, tools can parse them.</summary>
+    Compact,
+}
+
+/// <summary>Placeholder of a vrrp_instance until the VRRP state machine is plugged in.</summary>
+public sealed record VrrpInstanceOptions
+{
+    /// <summary>vrrp_instance name.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>virtual_router_id (1-255); instances with equal ids on different directors form one router.</summary>
+    public required int VirtualRouterId { get; init; }
+
+    /// <summary>priority (1-255).</summary>
+    public int Priority { get; init; } = 100;
+
+    /// <summary>advert_int.</summary>
+    public TimeSpan AdvertInterval { get; init; } = TimeSpan.FromSeconds(1);
+}

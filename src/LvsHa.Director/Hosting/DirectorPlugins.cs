@@ -1,0 +1,18 @@
+using LvsHa.Director.Instances;
+
+namespace LvsHa.Director.Hosting;
+
+/// <summary>
+/// Where the lead plugs in the real pieces: the behavior of each vrrp instance (the VRRP state machine) and the
+/// effects (rtnetlink VIPs, GARP, notify scripts). Replace the singleton in <see cref="DirectorHost.Build"/>'s
+/// configureServices callback. The defaults are the advert-only placeholder and no effects.
+/// </summary>
+public sealed class DirectorPlugins
+{
+    /// <summary>Creates the behavior of one instance.</summary>
+    public Func<VrrpInstanceOptions, IVrrpInstanceBehavior> CreateBehavior { get; init; } =
+        instance => new AdvertOnlyBehavior(instance.Priority, instance.AdvertInterval);
+
+    /// <summary>Effects used by every instance.</summary>
+    public InstanceEffects Effects { get; init; } = InstanceEffects.None;
+}

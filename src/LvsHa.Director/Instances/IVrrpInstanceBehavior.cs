@@ -1,0 +1,14 @@
+namespace LvsHa.Director.Instances;
+
+/// <summary>
+/// The logic of one vrrp instance, without I/O: the VRRP state machine plugs in here. The actor feeds it every
+/// event and carries out the actions it returns, in order.
+/// </summary>
+public interface IVrrpInstanceBehavior
+{
+    /// <summary>Current state name (for status and logs), e.g. BACKUP.</summary>
+    string State { get; }
+
+    /// <summary>Handles <paramref name="instanceEvent"/> at <paramref name="now"/>; returns the actions to carry out.</summary>
+    IReadOnlyList<VrrpInstanceAction> Handle(VrrpInstanceEvent instanceEvent, DateTimeOffset now);
+}

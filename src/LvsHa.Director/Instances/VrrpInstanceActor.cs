@@ -1,0 +1,202 @@
+using Akka.Actor;
+using Akka.Event;
+using LvsHa.Director.Adverts;
+using LvsHa.Director.Membership;
+using LvsHa.Director.Security;
+
+namespace LvsHa.Director.Instances;
+
+/// <summary>
+/// Actor of one vrrp instance (/user/vrrp-{vrid}): checks incoming adverts, feeds events to its
+/// <see cref="IVrrpInstanceBehavior"/> and carries out the returned actions without blocking (I/O is piped back).
+/// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Disposed in PostStop, the end of an actor's life.")]
+public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
+{
+    private static readonly TimeSpan RejectionLogInterval = TimeSpan.FromSeconds(5);
+
+    private readonly string _name;
+    private readonly int _virtualRouterId;
+    private readonly IVrrpInstanceBehavior _behavior;
+    private readonly IAdvertTransport _transport;
+    private readonly AdvertAuthenticator _authenticator;
+    private readonly InstanceEffects _effects;
+    private readonly IActorRef? _majorityTracker;
+    private readonly TimeProvider _time;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Dictionary<string, DateTimeOffset> _lastAdvertBySender = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _lastRejectionLog = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopping = new();
+    private long _sent;
+    private long _accepted;
+    private long _rejected;
+    private QuorumChanged? _quorum;
+    private List<Task>? _pending;
+
+    /// <summary>Creates the actor.</summary>
+    public VrrpInstanceActor(VrrpInstanceSetup setup)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        _name = setup.Name;
+        _virtualRouterId = setup.VirtualRouterId;
+        _behavior = setup.Behavior;
+        _transport = setup.Transport;
+        _authenticator = setup.Authenticator;
+        _effects = setup.Effects;
+        _majorityTracker = setup.MajorityTracker;
+        _time = setup.Time;
+
+        Receive<VrrpAdvertEnvelope>(HandleAdvert);
+        Receive<QuorumChanged>(HandleQuorum);
+        Receive<TimerElapsed>(Feed);
+        Receive<TrackerChanged>(Feed);
+        Receive<InstanceStopping>(HandleStopping);
+        Receive<GetInstanceStatus>(_ => Sender.Tell(Status()));
+        Receive<EffectFailed>(m => _log.Error(m.Cause, "vrrp_instance {Instance}: {Effect} failed", _name, m.Effect));
+        Receive<EffectDone>(_ => { });
+    }
+
+    /// <inheritdoc />
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>Props of the actor.</summary>
+    public static Props PropsFor(VrrpInstanceSetup setup) => Props.Create(() => new VrrpInstanceActor(setup));
+
+    /// <inheritdoc />
+    protected override void PreStart()
+    {
+        _majorityTracker?.Tell(new SubscribeQuorum(Self));
+        Feed(new InstanceStarted());
+    }
+
+    /// <inheritdoc />
+    protected override void PostStop()
+    {
+        _majorityTracker?.Tell(new UnsubscribeQuorum(Self));
+        _stopping.Cancel();
+        _stopping.Dispose();
+    }
+
+    private void HandleAdvert(VrrpAdvertEnvelope envelope)
+    {
+        if (envelope.VirtualRouterId != _virtualRouterId)
+        {
+            // Only a misaddressed send can cause this (the actor name carries the id); never act on it.
+            _rejected++;
+            _log.Warning(
+                "vrrp_instance {Instance}: dropped an advert for virtual_router_id {OtherRouter} from {Sender}",
+                _name, envelope.VirtualRouterId, envelope.SenderNode);
+            return;
+        }
+
+        var verdict = _authenticator.Verify(envelope);
+        if (verdict != AdvertVerdict.Accepted)
+        {
+            _rejected++;
+            LogRejection(envelope, verdict);
+            return;
+        }
+
+        _accepted++;
+        _lastAdvertBySender[envelope.SenderNode] = _time.GetUtcNow();
+        Feed(new AdvertReceived(envelope.SenderNode, envelope.Payload));
+    }
+
+    private void LogRejection(VrrpAdvertEnvelope envelope, AdvertVerdict verdict)
+    {
+        var key = envelope.SenderNode ?? "?";
+        var now = _time.GetUtcNow();
+        if (_lastRejectionLog.TryGetValue(key, out var last) && now - last < RejectionLogInterval)
+        {
+            return;
+        }
+
+        _lastRejectionLog[key] = now;
+        if (verdict == AdvertVerdict.BadMac)
+        {
+            _log.Error(
+                "vrrp_instance {Instance}: advert from {Sender} has a bad HMAC: that director has a different cluster secret, or the advert was forged ({Rejected} rejected so far)",
+                _name, key, _rejected);
+        }
+        else
+        {
+            _log.Warning("vrrp_instance {Instance}: advert from {Sender} dropped as {Verdict} ({Rejected} rejected so far)", _name, key, verdict, _rejected);
+        }
+    }
+
+    // Graceful stop: the behavior's last actions (priority-0 advert, VIP removal, notify_stop) run before the reply,
+    // so the daemon's shutdown waits for them before it leaves the cluster.
+    private void HandleStopping(InstanceStopping stopping)
+    {
+        _pending = [];
+        Feed(stopping);
+        var pending = _pending;
+        _pending = null;
+        var replyTo = Sender;
+        Task.WhenAll(pending).ContinueWith(_ => (object)InstanceStopped.Instance, TaskScheduler.Default).PipeTo(replyTo);
+    }
+
+    private void HandleQuorum(QuorumChanged quorum)
+    {
+        _quorum = quorum;
+        Feed(new QuorumUpdated(quorum));
+    }
+
+    private void Feed(VrrpInstanceEvent instanceEvent)
+    {
+        foreach (var action in _behavior.Handle(instanceEvent, _time.GetUtcNow()))
+        {
+            Execute(action);
+        }
+    }
+
+    private void Execute(VrrpInstanceAction action)
+    {
+        var token = _stopping.Token;
+        switch (action)
+        {
+            case SendAdvert send:
+                _transport.Publish(_authenticator.Sign(_name, _virtualRouterId, send.Payload));
+                _sent++;
+                break;
+            case StartTimer { Periodic: true } timer:
+                Timers.StartPeriodicTimer(timer.Timer, new TimerElapsed(timer.Timer), timer.Delay);
+                break;
+            case StartTimer timer:
+                Timers.StartSingleTimer(timer.Timer, new TimerElapsed(timer.Timer), timer.Delay);
+                break;
+            case CancelTimer timer:
+                Timers.Cancel(timer.Timer);
+                break;
+            case AddVips:
+                Pipe("add VIPs", _effects.Vips.AddVipsAsync(_name, token));
+                break;
+            case RemoveVips:
+                Pipe("remove VIPs", _effects.Vips.RemoveVipsAsync(_name, token));
+                break;
+            case SendGarp:
+                Pipe("gratuitous ARP", _effects.Garp.SendAsync(_name, token));
+                break;
+            case RunNotify notify:
+                Pipe($"notify {notify.State}", _effects.Notify.RunAsync(_name, notify.State, token));
+                break;
+            default:
+                _log.Error("vrrp_instance {Instance}: unknown action {Action}", _name, action);
+                break;
+        }
+    }
+
+    private void Pipe(string effect, Task task)
+    {
+        _pending?.Add(task);
+        task.PipeTo(Self, success: () => new EffectDone(effect), failure: e => new EffectFailed(effect, e));
+    }
+
+    private InstanceStatus Status() => new(
+        _name, _virtualRouterId, _behavior.State, _sent, _accepted, _rejected,
+        new Dictionary<string, DateTimeOffset>(_lastAdvertBySender, StringComparer.Ordinal), _quorum);
+
+    private sealed record EffectDone(string Effect);
+
+    private sealed record EffectFailed(string Effect, Exception Cause);
+}

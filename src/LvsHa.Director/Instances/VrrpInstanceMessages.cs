@@ -1,0 +1,85 @@
+using LvsHa.Director.Membership;
+
+namespace LvsHa.Director.Instances;
+
+/// <summary>Something that happened to a vrrp instance; fed to its <see cref="IVrrpInstanceBehavior"/>.</summary>
+public abstract record VrrpInstanceEvent;
+
+/// <summary>The instance actor started.</summary>
+public sealed record InstanceStarted : VrrpInstanceEvent;
+
+/// <summary>The daemon is stopping (send priority 0, drop VIPs); the actor replies <see cref="InstanceStopped"/> when done.</summary>
+public sealed record InstanceStopping : VrrpInstanceEvent
+{
+    /// <summary>The message.</summary>
+    public static readonly InstanceStopping Instance = new();
+}
+
+/// <summary>Reply to <see cref="InstanceStopping"/>: the behavior's stop actions have been carried out.</summary>
+public sealed record InstanceStopped
+{
+    /// <summary>The message.</summary>
+    public static readonly InstanceStopped Instance = new();
+}
+
+/// <summary>An authenticated, fresh advert from another director.</summary>
+public sealed record AdvertReceived(string SenderNode, byte[] Payload) : VrrpInstanceEvent;
+
+/// <summary>A timer the behavior started has fired.</summary>
+public sealed record TimerElapsed(string Timer) : VrrpInstanceEvent;
+
+/// <summary>The director majority view changed.</summary>
+public sealed record QuorumUpdated(QuorumChanged Quorum) : VrrpInstanceEvent;
+
+/// <summary>A tracked interface or script changed (track_interface, track_script).</summary>
+public sealed record TrackerChanged(string Tracker, bool Up, int Weight) : VrrpInstanceEvent;
+
+/// <summary>An action carried out by the instance actor for its behavior.</summary>
+public abstract record VrrpInstanceAction;
+
+/// <summary>Send an advert with this payload (signed and delivered by the actor).</summary>
+public sealed record SendAdvert(byte[] Payload) : VrrpInstanceAction;
+
+/// <summary>Start (or restart) a named timer.</summary>
+public sealed record StartTimer(string Timer, TimeSpan Delay, bool Periodic) : VrrpInstanceAction;
+
+/// <summary>Cancel a named timer.</summary>
+public sealed record CancelTimer(string Timer) : VrrpInstanceAction;
+
+/// <summary>Add the instance's VIPs (becoming master).</summary>
+public sealed record AddVips : VrrpInstanceAction;
+
+/// <summary>Remove the instance's VIPs (leaving master).</summary>
+public sealed record RemoveVips : VrrpInstanceAction;
+
+/// <summary>Send gratuitous ARP / unsolicited NA for the VIPs.</summary>
+public sealed record SendGarp : VrrpInstanceAction;
+
+/// <summary>Run the notify scripts for entering <paramref name="State"/>.</summary>
+public sealed record RunNotify(string State) : VrrpInstanceAction;
+
+/// <summary>Asks an instance actor for its <see cref="InstanceStatus"/>.</summary>
+public sealed record GetInstanceStatus
+{
+    /// <summary>The message.</summary>
+    public static readonly GetInstanceStatus Instance = new();
+}
+
+/// <summary>What an instance actor reports to `lvsha status`.</summary>
+/// <param name="Name">vrrp_instance name.</param>
+/// <param name="VirtualRouterId">virtual_router_id.</param>
+/// <param name="State">State name of the behavior.</param>
+/// <param name="AdvertsSent">Adverts sent since start.</param>
+/// <param name="AdvertsAccepted">Authentic adverts received.</param>
+/// <param name="AdvertsRejected">Adverts dropped (bad HMAC, stale, replayed).</param>
+/// <param name="LastAdvertBySender">Arrival time of the last accepted advert per sender.</param>
+/// <param name="Quorum">Last majority view received.</param>
+public sealed record InstanceStatus(
+    string Name,
+    int VirtualRouterId,
+    string State,
+    long AdvertsSent,
+    long AdvertsAccepted,
+    long AdvertsRejected,
+    IReadOnlyDictionary<string, DateTimeOffset> LastAdvertBySender,
+    QuorumChanged? Quorum);

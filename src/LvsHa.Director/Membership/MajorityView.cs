@@ -1,0 +1,36 @@
+using Akka.Actor;
+
+namespace LvsHa.Director.Membership;
+
+/// <summary>
+/// The majority rule of the split-brain guard (pure).
+/// Voters are members with the director role in status Up or Leaving: Joining and WeaklyUp members are not yet
+/// agreed on by the whole cluster, Exiting/Down/Removed ones are on their way out. Total is the number of voters,
+/// unreachable ones included (they stay until the split-brain resolver downs them), but never less than the
+/// expected director count: a director that starts alone and forms an island of one must not count itself a
+/// majority. Reachable counts the voters not marked unreachable in the cluster's reachability view (a member any
+/// director observes unreachable counts as unreachable, which errs towards fewer masters), this director included
+/// only while it is a voter itself. A majority is Reachable * 2 &gt; Total.
+/// Two directors and a witness: expected 3; the witness is a third director process with no vrrp instances (or
+/// none with VIPs). When one VIP director dies, the other still reaches the witness: 2 of 3, it may be master.
+/// When a VIP director is cut off alone, it sees 1 of 3 and must not be master. Two directors without a witness
+/// (expected 2) need both: any failure leaves the survivor without a majority, so use a witness or guard off.
+/// </summary>
+public static class MajorityView
+{
+    /// <summary>The view of <paramref name="self"/> given the members and unreachable set.</summary>
+    public static QuorumChanged Compute(
+        Address self, IEnumerable<DirectorMember> members, IReadOnlySet<Address> unreachable, int expectedDirectors)
+    {
+        ArgumentNullException.ThrowIfNull(members);
+        ArgumentNullException.ThrowIfNull(unreachable);
+        var voters = members.Where(IsVoter).ToList();
+        var selfVotes = voters.Any(m => m.Address.Equals(self));
+        var reachable = selfVotes ? voters.Count(m => m.Address.Equals(self) || !unreachable.Contains(m.Address)) : 0;
+        var total = Math.Max(expectedDirectors, voters.Count);
+        return new QuorumChanged(selfVotes && reachable * 2 > total, reachable, total);
+    }
+
+    private static bool IsVoter(DirectorMember member) =>
+        member.IsDirector && member.Status is "Up" or "Leaving";
+}

@@ -1,0 +1,133 @@
+using LvsHa.Director.Control;
+using LvsHa.Director.Hosting;
+using Xunit.Abstractions;
+
+namespace LvsHa.Director.Tests.Lab;
+
+/// <summary>
+/// Real director processes in network namespaces on a bridge: cluster formation, adverts, a killed director, a
+/// partition (nftables) and a director with the wrong secret.
+/// </summary>
+[Trait("Category", "Lab")]
+[Collection("DirectorLab")]
+public sealed class DirectorClusterLabTests
+{
+    private static readonly TimeSpan FormationTimeout = TimeSpan.FromSeconds(40);
+
+    // The bound each director's options state (FailureDetectorOptions.UnreachableBound), plus 0.3 s for the
+    // 50 ms status polling and a control-socket round trip on a loaded two-core host.
+    private static readonly TimeSpan MinorityBound = new FailureDetectorOptions().UnreachableBound + TimeSpan.FromMilliseconds(300);
+
+    private readonly ITestOutputHelper _output;
+
+    public DirectorClusterLabTests(ITestOutputHelper output) => _output = output;
+
+    [Fact]
+    public async Task Cluster_ThreeDirectorsInNamespaces_FormAndExchangeAuthenticatedAdverts()
+    {
+        using var lab = await LabCluster.FormedAsync(3, null, _output, FormationTimeout);
+
+        // Adverts every 100 ms: within 2 s every director has heard both others.
+        for (var node = 1; node <= 3; node++)
+        {
+            var client = lab.Client(node);
+            await LabCluster.WaitForAsync(
+                async () =>
+                {
+                    var vi = (await client.GetStatusAsync()).Instances.Single();
+                    return vi.LastAdvertBySender.Count == 2 && vi.AdvertsAccepted >= 4;
+                },
+                TimeSpan.FromSeconds(5),
+                $"director {node} receives adverts from both peers");
+            var status = await client.GetStatusAsync();
+            var instance = status.Instances.Single();
+            Assert.Equal(0, instance.AdvertsRejected);
+            Assert.Equal(new QuorumReport(true, 3, 3, "Majority"), status.Quorum);
+            Assert.All(instance.LastAdvertBySender.Keys, sender => Assert.DoesNotContain(lab.Address(node), sender, StringComparison.Ordinal));
+            Assert.Equal(3, status.Members.Count);
+        }
+    }
+
+    [Fact]
+    public async Task Cluster_DirectorKilled_SurvivorsSeeTwoOfThreeKeepMajorityAndTakeItBackAfterRestart()
+    {
+        using var lab = await LabCluster.FormedAsync(3, null, _output, FormationTimeout);
+
+        lab.Kill(3);
+        var elapsed = await lab.WaitForQuorumAsync(
+            [1, 2],
+            new QuorumReport(true, 2, 3, "Majority"),
+            TimeSpan.FromSeconds(10),
+            status => status.Members.Any(m => m.Address.Contains(lab.Address(3), StringComparison.Ordinal) && !m.Reachable));
+        _output.WriteLine($"survivors saw the killed director unreachable after {elapsed.TotalMilliseconds:F0} ms");
+        Assert.True(elapsed <= MinorityBound, $"unreachable after {elapsed}, bound {MinorityBound}");
+
+        // Adverts still flow between the two survivors.
+        var before = (await lab.Client(1).GetStatusAsync()).Instances.Single().AdvertsAccepted;
+        await Task.Delay(500);
+        var after = (await lab.Client(1).GetStatusAsync()).Instances.Single();
+        Assert.True(after.AdvertsAccepted >= before + 3, $"adverts accepted {before} -> {after.AdvertsAccepted}");
+
+        // The split-brain resolver removes the dead director after stable-after; the survivors keep 2 of 3.
+        await LabCluster.WaitForAsync(
+            async () =>
+            {
+                var status = await lab.Client(1).GetStatusAsync();
+                return status.Members.Count == 2 && status.Quorum == new QuorumReport(true, 2, 3, "Majority");
+            },
+            TimeSpan.FromSeconds(15),
+            "the dead director is downed and removed, majority kept");
+
+        // Restarted on the same address, it joins as a new incarnation and everyone sees 3 of 3 again.
+        lab.Start(3);
+        await lab.WaitForClusterAsync(FormationTimeout);
+    }
+
+    [Fact]
+    public async Task Partition_IsolatedDirector_LosesMajorityWithinBoundAndStops()
+    {
+        using var lab = await LabCluster.FormedAsync(3, null, _output, FormationTimeout);
+
+        lab.Isolate(3);
+        var isolated = lab.Client(3);
+        var lost = await LabCluster.WaitForAsync(
+            async () => !(await isolated.GetStatusAsync()).Quorum.HasMajority,
+            TimeSpan.FromSeconds(10),
+            "the isolated director reports no majority");
+        _output.WriteLine($"isolated director lost its majority after {lost.TotalMilliseconds:F0} ms (bound {MinorityBound.TotalMilliseconds:F0} ms)");
+        Assert.True(lost <= MinorityBound, $"majority lost after {lost}, bound {MinorityBound}");
+
+        // The connected pair keeps (or, after a heartbeat hiccup on a starved host, regains within the bound) 2 of 3.
+        await lab.WaitForQuorumAsync([1, 2], new QuorumReport(true, 2, 3, "Majority"), MinorityBound);
+
+        // static-quorum: the side below quorum downs itself; the daemon stops with its failure code for systemd.
+        Assert.True(lab.WaitForExit(3, TimeSpan.FromSeconds(15)), $"isolated director still running\n{lab.Log(3)}");
+        Assert.Equal(DirectorHost.ActorSystemLostExitCode, lab.Process(3).ExitCode);
+        Assert.Contains("lost: 1 of 3", lab.Log(3), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Join_DirectorWithWrongSecret_IsRefusedLogsItAndExits()
+    {
+        using var lab = await LabCluster.FormedAsync(4, 3, _output, FormationTimeout);
+
+        lab.Start(4, lab.Options(4, secret: "wrong-secret"));
+        Assert.True(lab.WaitForExit(4, TimeSpan.FromSeconds(30)), $"director with the wrong secret still running\n{lab.Log(4)}");
+        Assert.Equal(DirectorHost.TlsFailureExitCode, lab.Process(4).ExitCode);
+        Assert.Contains("different secret_file contents", lab.Log(4), StringComparison.Ordinal);
+
+        for (var node = 1; node <= 3; node++)
+        {
+            var status = await lab.Client(node).GetStatusAsync();
+            Assert.Equal(3, status.Members.Count);
+            Assert.DoesNotContain(status.Members, m => m.Address.Contains(lab.Address(4), StringComparison.Ordinal));
+            var instance = status.Instances.Single();
+            Assert.DoesNotContain(instance.LastAdvertBySender.Keys, s => s.Contains(lab.Address(4), StringComparison.Ordinal));
+            Assert.Equal(new QuorumReport(true, 3, 3, "Majority"), status.Quorum);
+        }
+
+        Assert.Contains(
+            Enumerable.Range(1, 3).Select(lab.Log),
+            log => log.Contains("Refused cluster connection", StringComparison.Ordinal));
+    }
+}

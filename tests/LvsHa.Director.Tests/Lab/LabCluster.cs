@@ -1,0 +1,336 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using LvsHa.Director.Control;
+using LvsHa.Director.Hosting;
+
+namespace LvsHa.Director.Tests.Lab;
+
+/// <summary>
+/// A lab of director processes, each in its own network namespace (lvsha-dir-{suffix}-N) on a bridge living in
+/// lvsha-dir-{suffix}-br, addresses 10.231.{subnet}.N/24 that exist only inside the lab. Everything it creates
+/// (namespaces, processes by pid, temp files) is removed by Dispose, also when a test fails.
+/// </summary>
+internal sealed class LabCluster : IDisposable
+{
+    public const int Port = 2552;
+
+    private static readonly string TestAssembly = typeof(LabCluster).Assembly.Location;
+    private readonly string _suffix = $"{Environment.ProcessId % 100000}{Random.Shared.Next(1000, 9999)}";
+    private readonly int _subnet = Random.Shared.Next(1, 250);
+    private readonly List<string> _namespaces = [];
+    private readonly Dictionary<int, Process> _processes = [];
+    private readonly Dictionary<int, StringBuilder> _logs = [];
+    private readonly Xunit.Abstractions.ITestOutputHelper? _output;
+
+    /// <param name="directors">Namespaces (and director slots) to create.</param>
+    /// <param name="voters">Directors 1..voters are the seeds and the expected cluster size; later slots are intruders.</param>
+    /// <param name="output">Receives every director's log when the lab is disposed (shown for failed tests).</param>
+    public LabCluster(int directors, int? voters = null, Xunit.Abstractions.ITestOutputHelper? output = null)
+    {
+        _output = output;
+        Voters = voters ?? directors;
+        LabCommand.RequireLab();
+        Directory = System.IO.Directory.CreateTempSubdirectory("lvsha-dir-lab-").FullName;
+        Directors = directors;
+        WriteSecret("secret", "correct horse battery staple, lab");
+        WriteSecret("wrong-secret", "an entirely different lab secret");
+        try
+        {
+            CreateNetwork();
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    public string Directory { get; }
+
+    public int Directors { get; }
+
+    public int Voters { get; }
+
+    public string Bridge => $"lvsha-dir-{_suffix}-br";
+
+    public string Namespace(int node) => $"lvsha-dir-{_suffix}-{node}";
+
+    public string Address(int node) => $"10.231.{_subnet}.{node}";
+
+    public string SocketPath(int node) => Path.Combine(Directory, $"d{node}.sock");
+
+    public ControlClient Client(int node) => new(SocketPath(node));
+
+    public Process Process(int node) => _processes[node];
+
+    public string Log(int node) => Snapshot(_logs[node]);
+
+    public static string Snapshot(StringBuilder log)
+    {
+        lock (log)
+        {
+            return log.ToString();
+        }
+    }
+
+    public DirectorOptions Options(int node, string secret = "secret") => new()
+    {
+        NodeName = $"d{node}",
+        ControlSocketPath = SocketPath(node),
+        Cluster = new ClusterOptions
+        {
+            ListenAddress = Address(node),
+            ListenPort = Port,
+            Seeds = [.. Enumerable.Range(1, Voters).Select(n => $"{Address(n)}:{Port}")],
+            SecretFile = Path.Combine(Directory, secret),
+            ExpectedDirectors = Voters,
+        },
+        Instances = [new VrrpInstanceOptions { Name = "VI_1", VirtualRouterId = 51, Priority = 100 + node, AdvertInterval = TimeSpan.FromMilliseconds(100) }],
+    };
+
+    /// <summary>Starts director <paramref name="node"/> (its own process in its namespace).</summary>
+    public void Start(int node, DirectorOptions? options = null)
+    {
+        var optionsFile = Path.Combine(Directory, $"d{node}.json");
+        File.WriteAllText(optionsFile, JsonSerializer.Serialize(options ?? Options(node), LabNodeProgram.Json));
+        if (_processes.Remove(node, out var previous))
+        {
+            // A restart: the earlier run must be over (killed or exited).
+            Assert.True(previous.HasExited, $"director {node} is still running");
+            previous.Dispose();
+        }
+
+        var log = _logs[node] = new StringBuilder();
+        var process = StartDirectorProcess(optionsFile, log, Namespace(node));
+        _processes[node] = process;
+    }
+
+    /// <summary>Starts `dotnet {this assembly} lab-node {optionsFile}`, inside <paramref name="ns"/> when given.</summary>
+    public static Process StartDirectorProcess(string optionsFile, StringBuilder log, string? ns = null)
+    {
+        // `ip netns exec` execs the command after setns: the pid we get is the director's own.
+        string[] command = ["dotnet", TestAssembly, "lab-node", optionsFile];
+        var info = new ProcessStartInfo(ns is null ? command[0] : "ip") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in ns is null ? command[1..] : ["netns", "exec", ns, .. command])
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        var process = System.Diagnostics.Process.Start(info) ?? throw new InvalidOperationException("cannot start a director");
+        process.OutputDataReceived += (_, e) => Append(log, e.Data);
+        process.ErrorDataReceived += (_, e) => Append(log, e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    /// <summary>Waits until each of <paramref name="nodes"/> reports <paramref name="expected"/>; returns the time taken.</summary>
+    public async Task<TimeSpan> WaitForQuorumAsync(IEnumerable<int> nodes, QuorumReport expected, TimeSpan timeout, Func<StatusReport, bool>? also = null)
+    {
+        var clock = Stopwatch.StartNew();
+        foreach (var node in nodes)
+        {
+            var client = Client(node);
+            await WaitForAsync(
+                async () =>
+                {
+                    var status = await client.GetStatusAsync();
+                    return status.Quorum == expected && (also is null || also(status));
+                },
+                timeout,
+                $"director {node} reports {expected}");
+        }
+
+        return clock.Elapsed;
+    }
+
+    /// <summary>A lab of <paramref name="directors"/> whose voters are started and have formed their cluster.</summary>
+    public static async Task<LabCluster> FormedAsync(int directors, int? voters, Xunit.Abstractions.ITestOutputHelper output, TimeSpan timeout)
+    {
+        var lab = new LabCluster(directors, voters, output);
+        try
+        {
+            lab.StartVoters();
+            await lab.WaitForClusterAsync(timeout);
+            return lab;
+        }
+        catch
+        {
+            lab.Dispose();
+            throw;
+        }
+    }
+
+    public void StartVoters()
+    {
+        for (var node = 1; node <= Voters; node++)
+        {
+            Start(node);
+        }
+    }
+
+    /// <summary>Waits for director <paramref name="node"/> to exit and for its output to be read to the end.</summary>
+    public bool WaitForExit(int node, TimeSpan timeout)
+    {
+        var process = _processes[node];
+        if (!process.WaitForExit(timeout))
+        {
+            return false;
+        }
+
+        // The parameterless overload also waits for the redirected output to drain.
+        process.WaitForExit();
+        return true;
+    }
+
+    public void Kill(int node)
+    {
+        var process = _processes[node];
+        if (!process.HasExited)
+        {
+            process.Kill();
+            process.WaitForExit(5000);
+        }
+    }
+
+    /// <summary>Cuts director <paramref name="node"/> off: nftables in its namespace drops all but loopback traffic.</summary>
+    public void Isolate(int node)
+    {
+        const string Rules = """
+            table inet lvsha_partition {
+              chain input { type filter hook input priority -10; policy drop; iif "lo" accept; }
+              chain output { type filter hook output priority -10; policy drop; oif "lo" accept; }
+            }
+            """;
+        var file = Path.Combine(Directory, $"partition-{node}.nft");
+        File.WriteAllText(file, Rules);
+        LabCommand.Run("ip", "netns", "exec", Namespace(node), "nft", "-f", file);
+    }
+
+    /// <summary>Polls <paramref name="probe"/> until it holds; returns the time it took, or fails after <paramref name="timeout"/>.</summary>
+    public static async Task<TimeSpan> WaitForAsync(Func<Task<bool>> probe, TimeSpan timeout, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        Exception? last = null;
+        while (clock.Elapsed < timeout)
+        {
+            try
+            {
+                if (await probe())
+                {
+                    return clock.Elapsed;
+                }
+            }
+            catch (ControlClientException e)
+            {
+                last = e;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException($"not within {timeout}: {what} (last error: {last?.Message})");
+    }
+
+    /// <summary>Waits until every voter reports all <see cref="Voters"/> members Up and a majority.</summary>
+    public async Task WaitForClusterAsync(TimeSpan timeout)
+    {
+        for (var node = 1; node <= Voters; node++)
+        {
+            var client = Client(node);
+            await WaitForAsync(
+                async () =>
+                {
+                    var status = await client.GetStatusAsync();
+                    return status.Quorum.HasMajority && status.Members.Count(m => m.Status == "Up" && m.Reachable) == Voters;
+                },
+                timeout,
+                $"director {node} sees {Voters} directors up\n{Log(node)}");
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_output is not null)
+        {
+            foreach (var node in _logs.Keys.Order())
+            {
+                _output.WriteLine($"===== director {node} =====\n{Log(node)}");
+            }
+        }
+
+        foreach (var process in _processes.Values)
+        {
+            try
+            {
+                if (!process.HasExited)
+                {
+                    process.Kill();
+                    process.WaitForExit(5000);
+                }
+            }
+            catch (InvalidOperationException)
+            {
+            }
+
+            process.Dispose();
+        }
+
+        foreach (var ns in _namespaces)
+        {
+            LabCommand.TryRun("ip", "netns", "del", ns);
+        }
+
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static void Append(StringBuilder log, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (log)
+        {
+            log.AppendLine(line);
+        }
+    }
+
+    private void WriteSecret(string name, string secret)
+    {
+        var path = Path.Combine(Directory, name);
+        File.WriteAllText(path, secret + "\n");
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+    }
+
+    private void CreateNetwork()
+    {
+        AddNamespace(Bridge);
+        LabCommand.Run("ip", "-n", Bridge, "link", "add", "br0", "type", "bridge");
+        LabCommand.Run("ip", "-n", Bridge, "link", "set", "br0", "up");
+        for (var node = 1; node <= Directors; node++)
+        {
+            var ns = Namespace(node);
+            AddNamespace(ns);
+            LabCommand.Run("ip", "-n", ns, "link", "set", "lo", "up");
+            LabCommand.Run("ip", "-n", ns, "link", "add", "eth0", "type", "veth", "peer", "name", $"v{node}", "netns", Bridge);
+            LabCommand.Run("ip", "-n", Bridge, "link", "set", $"v{node}", "master", "br0", "up");
+            LabCommand.Run("ip", "-n", ns, "addr", "add", $"{Address(node)}/24", "dev", "eth0");
+            LabCommand.Run("ip", "-n", ns, "link", "set", "eth0", "up");
+        }
+    }
+
+    private void AddNamespace(string name)
+    {
+        LabCommand.Run("ip", "netns", "add", name);
+        _namespaces.Add(name);
+    }
+}

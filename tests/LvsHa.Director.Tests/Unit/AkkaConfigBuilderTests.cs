@@ -1,0 +1,95 @@
+using Akka.Configuration;
+using LvsHa.Director.Hosting;
+
+namespace LvsHa.Director.Tests.Unit;
+
+public sealed class AkkaConfigBuilderTests
+{
+    private static ClusterOptions Cluster(SplitBrainGuard guard = SplitBrainGuard.Majority, int? expected = null) => new()
+    {
+        ListenAddress = "10.0.0.1",
+        ListenPort = 2552,
+        Seeds = ["10.0.0.1:2552", "10.0.0.2:2552", "10.0.0.3:2552"],
+        SecretFile = "/etc/lvsha/secret",
+        SplitBrainGuard = guard,
+        ExpectedDirectors = expected,
+    };
+
+    private static Config Parse(DirectorOptions options) => ConfigurationFactory.ParseString(AkkaConfigBuilder.Build(options));
+
+    [Fact]
+    public void Build_NoClusterBlock_LocalProviderWithoutRemoting()
+    {
+        var config = Parse(new DirectorOptions());
+        Assert.False(config.HasPath("akka.actor.provider"));
+        Assert.False(config.HasPath("akka.remote.dot-netty.tcp.hostname"));
+    }
+
+    [Fact]
+    public void Build_Cluster_ListensWithTlsAndSeedsOverTls()
+    {
+        var config = Parse(new DirectorOptions { Cluster = Cluster() });
+        Assert.Equal("cluster", config.GetString("akka.actor.provider"));
+        Assert.Equal("10.0.0.1", config.GetString("akka.remote.dot-netty.tcp.hostname"));
+        Assert.Equal(2552, config.GetInt("akka.remote.dot-netty.tcp.port"));
+        Assert.True(config.GetBoolean("akka.remote.dot-netty.tcp.enable-ssl"));
+        Assert.Equal(
+            ["akka.ssl.tcp://lvsha@10.0.0.1:2552", "akka.ssl.tcp://lvsha@10.0.0.2:2552", "akka.ssl.tcp://lvsha@10.0.0.3:2552"],
+            config.GetStringList("akka.cluster.seed-nodes"));
+        Assert.Equal(["director"], config.GetStringList("akka.cluster.roles"));
+    }
+
+    [Theory]
+    [InlineData(null, 2)]
+    [InlineData(3, 2)]
+    [InlineData(4, 3)]
+    [InlineData(5, 3)]
+    public void Build_GuardMajority_StaticQuorumOfExpectedDirectors(int? expected, int quorum)
+    {
+        var config = Parse(new DirectorOptions { Cluster = Cluster(expected: expected) });
+        Assert.Equal("static-quorum", config.GetString("akka.cluster.split-brain-resolver.active-strategy"));
+        Assert.Equal(quorum, config.GetInt("akka.cluster.split-brain-resolver.static-quorum.quorum-size"));
+        Assert.Equal("director", config.GetString("akka.cluster.split-brain-resolver.static-quorum.role"));
+        Assert.Equal(TimeSpan.FromSeconds(3), config.GetTimeSpan("akka.cluster.split-brain-resolver.stable-after"));
+        Assert.Contains("SplitBrainResolverProvider", config.GetString("akka.cluster.downing-provider-class"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_GuardOff_KeepMajority()
+    {
+        var config = Parse(new DirectorOptions { Cluster = Cluster(SplitBrainGuard.Off) });
+        Assert.Equal("keep-majority", config.GetString("akka.cluster.split-brain-resolver.active-strategy"));
+    }
+
+    [Fact]
+    public void Build_DefaultFailureDetector_FastSettingsAndTwoSecondBound()
+    {
+        var config = Parse(new DirectorOptions { Cluster = Cluster() });
+        Assert.Equal(TimeSpan.FromMilliseconds(200), config.GetTimeSpan("akka.cluster.failure-detector.heartbeat-interval"));
+        Assert.Equal(TimeSpan.FromSeconds(1), config.GetTimeSpan("akka.cluster.failure-detector.acceptable-heartbeat-pause"));
+        Assert.Equal(8.0, config.GetDouble("akka.cluster.failure-detector.threshold"));
+        Assert.Equal(TimeSpan.FromMilliseconds(200), config.GetTimeSpan("akka.cluster.unreachable-nodes-reaper-interval"));
+        Assert.Equal(TimeSpan.FromMilliseconds(2200), new FailureDetectorOptions().UnreachableBound);
+    }
+
+    [Theory]
+    [InlineData("10.0.0.1:2552", "akka.ssl.tcp://lvsha@10.0.0.1:2552")]
+    [InlineData("[fd00::1]:2552", "akka.ssl.tcp://lvsha@[fd00::1]:2552")]
+    [InlineData("fd00::1:2552", "akka.ssl.tcp://lvsha@[fd00::1]:2552")]
+    public void SeedAddress_HostPort_AkkaAddress(string seed, string expected) =>
+        Assert.Equal(expected, AkkaConfigBuilder.SeedAddress(seed));
+
+    [Theory]
+    [InlineData("10.0.0.1")]
+    [InlineData("10.0.0.1:port")]
+    [InlineData(":2552")]
+    public void SeedAddress_Malformed_Throws(string seed) =>
+        Assert.Throws<ArgumentException>(() => AkkaConfigBuilder.SeedAddress(seed));
+
+    [Fact]
+    public void EffectiveExpectedDirectors_SelfAmongSeeds_CountsDistinct()
+    {
+        Assert.Equal(3, Cluster().EffectiveExpectedDirectors);
+        Assert.Equal(4, (Cluster() with { ListenAddress = "10.0.0.4" }).EffectiveExpectedDirectors);
+    }
+}

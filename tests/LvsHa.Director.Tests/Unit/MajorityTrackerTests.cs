@@ -1,0 +1,147 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Configuration;
+using Akka.TestKit.Xunit2;
+using LvsHa.Director.Hosting;
+using LvsHa.Director.Membership;
+
+namespace LvsHa.Director.Tests.Unit;
+
+public sealed class MajorityTrackerTests : TestKit
+{
+    private static readonly Address D1 = new("akka.ssl.tcp", "lvsha", "10.0.0.1", 2552);
+    private static readonly Address D2 = new("akka.ssl.tcp", "lvsha", "10.0.0.2", 2552);
+    private static readonly Address D3 = new("akka.ssl.tcp", "lvsha", "10.0.0.3", 2552);
+
+    private IActorRef Tracker() => Sys.ActorOf(Props.Create(() => new MajorityTracker(D1, 3, false)));
+
+    private static MemberStatusChanged Up(Address a) => new(new DirectorMember(a, "Up", true));
+
+    [Fact]
+    public void Subscribe_NoMembersYet_ReceivesNoMajorityAtOnce()
+    {
+        var tracker = Tracker();
+        tracker.Tell(new SubscribeQuorum(TestActor));
+        ExpectMsg(new QuorumChanged(false, 0, 3));
+    }
+
+    [Fact]
+    public void MembersComeUp_Subscriber_SeesMajorityGainedThenThreeOfThree()
+    {
+        var tracker = Tracker();
+        tracker.Tell(new SubscribeQuorum(TestActor));
+        ExpectMsg(new QuorumChanged(false, 0, 3));
+
+        tracker.Tell(Up(D1));
+        ExpectMsg(new QuorumChanged(false, 1, 3));
+        tracker.Tell(Up(D2));
+        ExpectMsg(new QuorumChanged(true, 2, 3));
+        tracker.Tell(Up(D3));
+        ExpectMsg(new QuorumChanged(true, 3, 3));
+    }
+
+    [Fact]
+    public void Reachability_PeersLostAndBack_PublishesEachChangeOnce()
+    {
+        var tracker = Tracker();
+        tracker.Tell(Up(D1));
+        tracker.Tell(Up(D2));
+        tracker.Tell(Up(D3));
+        tracker.Tell(new SubscribeQuorum(TestActor));
+        ExpectMsg(new QuorumChanged(true, 3, 3));
+
+        tracker.Tell(new MemberReachabilityChanged(D2, false));
+        ExpectMsg(new QuorumChanged(true, 2, 3));
+        tracker.Tell(new MemberReachabilityChanged(D3, false));
+        ExpectMsg(new QuorumChanged(false, 1, 3));
+
+        // A repeated observation changes nothing and is not published.
+        tracker.Tell(new MemberReachabilityChanged(D3, false));
+        ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+
+        tracker.Tell(new MemberReachabilityChanged(D2, true));
+        ExpectMsg(new QuorumChanged(true, 2, 3));
+    }
+
+    [Fact]
+    public void MemberGone_UnreachablePeerRemoved_DenominatorStaysExpected()
+    {
+        var tracker = Tracker();
+        tracker.Tell(Up(D1));
+        tracker.Tell(Up(D2));
+        tracker.Tell(Up(D3));
+        tracker.Tell(new MemberReachabilityChanged(D3, false));
+        tracker.Tell(new MemberGone(D3));
+        tracker.Tell(GetQuorum.Instance);
+        ExpectMsg(new QuorumChanged(true, 2, 3));
+    }
+
+    [Fact]
+    public void Unsubscribe_AfterwardsChanges_AreNotSent()
+    {
+        var tracker = Tracker();
+        tracker.Tell(new SubscribeQuorum(TestActor));
+        ExpectMsg(new QuorumChanged(false, 0, 3));
+        tracker.Tell(new UnsubscribeQuorum(TestActor));
+        tracker.Tell(Up(D1));
+        ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public void LoneDirector_NoCluster_ReportsOneOfOne()
+    {
+        var tracker = Sys.ActorOf(Props.Create(() => new MajorityTracker(D1, 0, false)));
+        tracker.Tell(GetQuorum.Instance);
+        ExpectMsg(new QuorumChanged(true, 1, 1));
+    }
+
+    [Fact]
+    public void Stop_Subscriber_IsToldMajorityLost()
+    {
+        var tracker = Tracker();
+        tracker.Tell(Up(D1));
+        tracker.Tell(Up(D2));
+        tracker.Tell(new SubscribeQuorum(TestActor));
+        ExpectMsg(new QuorumChanged(true, 2, 3));
+        Sys.Stop(tracker);
+        ExpectMsg(new QuorumChanged(false, 0, 3));
+    }
+}
+
+/// <summary>The tracker against a real one-director Akka cluster: cluster events are translated correctly.</summary>
+public sealed class MajorityTrackerClusterTests : TestKit
+{
+    public MajorityTrackerClusterTests()
+        : base(ConfigurationFactory.ParseString("""
+            akka.actor.provider = cluster
+            akka.remote.dot-netty.tcp { hostname = "127.0.0.1", port = 0 }
+            akka.cluster.roles = ["director"]
+            akka.cluster.min-nr-of-members = 1
+            """), AkkaConfigBuilder.SystemName)
+    {
+    }
+
+    [Fact]
+    public void SelfJoin_OneExpectedDirector_PublishesOneOfOneMajority()
+    {
+        var tracker = Sys.ActorOf(MajorityTracker.PropsFor(Sys, 1, clustered: true));
+        tracker.Tell(new SubscribeQuorum(TestActor));
+        ExpectMsg(new QuorumChanged(false, 0, 1));
+
+        var cluster = Cluster.Get(Sys);
+        cluster.Join(cluster.SelfAddress);
+        FishForMessage<QuorumChanged>(q => q.HasMajority, TimeSpan.FromSeconds(15));
+    }
+
+    [Fact]
+    public void SelfJoin_ThreeExpectedDirectors_StaysWithoutMajority()
+    {
+        var tracker = Sys.ActorOf(MajorityTracker.PropsFor(Sys, 3, clustered: true));
+        var cluster = Cluster.Get(Sys);
+        cluster.Join(cluster.SelfAddress);
+        AwaitAssert(() => Assert.Equal(MemberStatus.Up, cluster.SelfMember.Status), TimeSpan.FromSeconds(15));
+        AwaitAssert(
+            () => Assert.Equal(new QuorumChanged(false, 1, 3), tracker.Ask<QuorumChanged>(GetQuorum.Instance, TimeSpan.FromSeconds(3)).Result),
+            TimeSpan.FromSeconds(5));
+    }
+}
