@@ -15,6 +15,7 @@ public static class LvsHaCli
         root.Subcommands.Add(CheckCommand.Create());
         root.Subcommands.Add(PlanCommand.Create());
         root.Subcommands.Add(ApplyCommand.Create());
+        root.Subcommands.Add(PrepareCommand.Create());
         return root;
     }
 

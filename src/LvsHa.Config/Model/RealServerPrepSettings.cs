@@ -18,8 +18,8 @@ public sealed record RealServerPrepSettings
     /// <summary>`known_hosts_file`, or null.</summary>
     public string? KnownHostsFile { get; init; }
 
-    /// <summary>`persist on|off`: make the preparation survive a reboot (default off).</summary>
-    public bool Persist { get; init; }
+    /// <summary>`persist on|off`: make the preparation survive a reboot (default on).</summary>
+    public bool Persist { get; init; } = true;
 
     /// <summary>`auto_prepare on|off`: prepare real servers when the director starts (default off).</summary>
     public bool AutoPrepare { get; init; }
