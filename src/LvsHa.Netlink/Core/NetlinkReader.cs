@@ -88,8 +88,6 @@ internal readonly ref struct NetlinkAttribute
 
     public uint U32() => BinaryPrimitives.ReadUInt32LittleEndian(Fixed(4));
 
-    public uint Be32() => BinaryPrimitives.ReadUInt32BigEndian(Fixed(4));
-
     public ulong U64() => BinaryPrimitives.ReadUInt64LittleEndian(Fixed(8));
 
     /// <summary>A string up to its first NUL (or the whole value when there is none).</summary>

@@ -22,8 +22,6 @@ internal sealed class NetlinkWriter
 
     public ReadOnlySpan<byte> WrittenSpan => _buffer.AsSpan(0, _length);
 
-    public ReadOnlyMemory<byte> WrittenMemory => _buffer.AsMemory(0, _length);
-
     public void Clear() => _length = 0;
 
     /// <summary>Starts a message; returns its offset for <see cref="EndMessage"/>.</summary>
@@ -72,8 +70,6 @@ internal sealed class NetlinkWriter
     public void PutU32(ushort type, uint value) => BinaryPrimitives.WriteUInt32LittleEndian(PutAttribute(type, 4), value);
 
     public void PutBe32(ushort type, uint value) => BinaryPrimitives.WriteUInt32BigEndian(PutAttribute(type, 4), value);
-
-    public void PutU64(ushort type, ulong value) => BinaryPrimitives.WriteUInt64LittleEndian(PutAttribute(type, 8), value);
 
     public void PutBytes(ushort type, ReadOnlySpan<byte> value) => value.CopyTo(PutAttribute(type, value.Length));
 

@@ -10,9 +10,6 @@ namespace LvsHa.Netlink.Core;
 /// </summary>
 internal static unsafe class NetworkNamespace
 {
-    /// <summary>The path of a named namespace as `ip netns add` creates it.</summary>
-    public static string PathOf(string name) => "/run/netns/" + name;
-
     public static T Run<T>(string namespacePath, Func<T> action)
     {
         T result = default!;

@@ -27,7 +27,7 @@ public interface IIpvs
 {
     Task<IpvsInfo> GetInfoAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>All services with their destinations, in one dump per service list and per service.</summary>
+    /// <summary>All services with their counters, in one dump; their destinations come from <see cref="GetDestinationsAsync"/> (one dump per service).</summary>
     Task<IReadOnlyList<IpvsServiceEntry>> GetServicesAsync(CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<IpvsDestinationEntry>> GetDestinationsAsync(IpvsServiceKey service, CancellationToken cancellationToken = default);

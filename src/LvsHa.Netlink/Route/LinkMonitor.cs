@@ -21,11 +21,14 @@ public sealed class LinkMonitor : ILinkMonitor
         _networkNamespacePath = networkNamespacePath;
     }
 
+    /// <summary>Kernel queue for events not yet read; a burst beyond it is reported as <see cref="ChangesLost"/>.</summary>
+    internal int ReceiveBufferBytes { get; init; } = 1024 * 1024;
+
     public IAsyncEnumerable<NetworkChange> WatchAsync(CancellationToken cancellationToken = default)
     {
         // Subscribe now, not at the first MoveNextAsync, so events between this call and the first read are kept.
         var netlink = NetlinkSocket.Open(NetlinkProtocol.Route, Rtm.GroupLink | Rtm.GroupIpv4Address | Rtm.GroupIpv6Address, _networkNamespacePath);
-        netlink.SetReceiveBufferSize(1024 * 1024);
+        netlink.SetReceiveBufferSize(ReceiveBufferBytes);
         return Watch(netlink.ToAsyncSocket(), cancellationToken);
     }
 

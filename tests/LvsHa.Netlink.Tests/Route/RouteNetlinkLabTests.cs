@@ -190,6 +190,51 @@ public class RouteNetlinkLabTests
     }
 
     [Fact]
+    public async Task WatchAsync_BurstBeyondTheQueue_ReportsChangesLostThenKeepsDelivering()
+    {
+        using var lab = new LabNamespace();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var monitor = new LinkMonitor(lab.Path) { ReceiveBufferBytes = 4096 };
+        var changes = monitor.WatchAsync(timeout.Token).GetAsyncEnumerator(timeout.Token);
+        try
+        {
+            var batch = string.Join('\n', Enumerable.Range(1, 200).Select(i => $"addr add 192.168.90.{i}/32 dev lvsha-a"));
+            var file = Path.GetTempFileName();
+            try
+            {
+                File.WriteAllText(file, batch + "\n");
+                lab.In($"-batch {file}");
+            }
+            finally
+            {
+                File.Delete(file);
+            }
+
+            await NextAsync<ChangesLost>(changes, _ => true);
+            // The kernel drops every event until the reader has emptied the queue: read until it stays quiet.
+            var next = changes.MoveNextAsync().AsTask();
+            while (await Task.WhenAny(next, Task.Delay(500)) == next)
+            {
+                Assert.True(await next);
+                next = changes.MoveNextAsync().AsTask();
+            }
+            lab.In("addr add 192.168.91.1/24 dev lvsha-b");
+            var delivered = false;
+            while (!delivered && await next)
+            {
+                delivered = changes.Current is AddressChange c && c.Address.Address.Equals(IPAddress.Parse("192.168.91.1"));
+                if (!delivered)
+                    next = changes.MoveNextAsync().AsTask();
+            }
+            Assert.True(delivered, "the address added after the overflow was not delivered");
+        }
+        finally
+        {
+            await changes.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task WatchAsync_Cancelled_EndsTheSequence()
     {
         using var lab = new LabNamespace();
