@@ -72,12 +72,12 @@ public static class IpvsCommandText
             text.Append(" --tun-type ").Append(tunnel.Type == IpvsTunnelType.Gue ? "gue" : "gre");
             if (tunnel.Type == IpvsTunnelType.Gue)
                 text.Append(" --tun-port ").Append(tunnel.Port.ToString(CultureInfo.InvariantCulture));
-            if ((tunnel.Flags & IpvsTunnelFlags.NoChecksum) != 0)
-                text.Append(" --tun-nocsum");
-            if ((tunnel.Flags & IpvsTunnelFlags.Checksum) != 0)
-                text.Append(" --tun-csum");
-            if ((tunnel.Flags & IpvsTunnelFlags.RemoteChecksum) != 0)
-                text.Append(" --tun-remcsum");
+            text.Append(tunnel.Flags switch
+            {
+                IpvsTunnelFlags.Checksum => " --tun-csum",
+                IpvsTunnelFlags.RemoteChecksum => " --tun-remcsum",
+                _ => " --tun-nocsum",
+            });
         }
         return text.ToString();
     }
