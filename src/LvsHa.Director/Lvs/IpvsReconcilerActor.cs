@@ -138,10 +138,15 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
     private void HandleReload(ReloadConfig message)
     {
         // Services of the old configuration that the new one drops are deleted: LvsHa programmed them. Services
-        // another tool owns are never touched. The health state restarts, as the health checks restart.
+        // another tool owns are never touched. Unchanged virtual servers keep their health state (their checks keep
+        // running in LvsHealthActor); new or changed ones start from keepalived's start-up state.
         var formerlyManaged = IpvsTableChanges.Keys(WantedTable.Build(config, health));
+        var before = HealthSettingsMapper.Map(config);
+        var after = HealthSettingsMapper.Map(message.Config);
+        var next = new LiveServiceHealth(after);
+        next.CarryOver(health, VirtualServerFingerprint.Unchanged(before, after));
         config = message.Config;
-        health = new LiveServiceHealth(HealthSettingsMapper.Map(config));
+        health = next;
         BecomeBusy();
         SyncAsync(ipvs, WantedTable.Build(config, health), formerlyManaged, SyncKind.Reload).PipeTo(Self);
     }

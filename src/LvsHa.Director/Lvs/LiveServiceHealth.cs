@@ -28,6 +28,27 @@ public sealed class LiveServiceHealth : IServiceHealth
         }
     }
 
+    /// <summary>
+    /// Takes over the state of the named virtual services from <paramref name="previous"/> (a reload keeps the
+    /// health of services whose block did not change; their checks keep running).
+    /// </summary>
+    public void CarryOver(LiveServiceHealth previous, IEnumerable<string> names)
+    {
+        ArgumentNullException.ThrowIfNull(previous);
+        ArgumentNullException.ThrowIfNull(names);
+        foreach (var name in names)
+        {
+            if (!byName.TryGetValue(name, out var state) || !previous.byName.TryGetValue(name, out var old))
+                continue;
+            state.Quorum = old.Quorum;
+            foreach (var (endpoint, health) in old.RealServers)
+            {
+                if (state.RealServers.ContainsKey(endpoint))
+                    state.RealServers[endpoint] = health;
+            }
+        }
+    }
+
     /// <inheritdoc/>
     public RealServerHealth Of(VirtualServer virtualServer, RealServer realServer)
     {

@@ -10,9 +10,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace LvsHa.Director.Lvs;
 
 /// <summary>
-/// Runs the health checks of every virtual service (one <see cref="HealthCheckScheduler"/>), forwards the kernel
-/// decisions to the reconciler, runs notify/quorum scripts in order per virtual service, and answers
-/// <see cref="GetLvsStatus"/>.
+/// Runs the health checks of every virtual service (one <see cref="HealthCheckScheduler"/> per virtual service, so a
+/// reload restarts only the checks of changed blocks), forwards the kernel decisions to the reconciler, runs
+/// notify/quorum scripts in order per virtual service, and answers <see cref="GetLvsStatus"/>.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "An actor's end of life is PostStop, which disposes them.")]
 public sealed class LvsHealthActor : ReceiveActor
@@ -26,10 +26,8 @@ public sealed class LvsHealthActor : ReceiveActor
     private readonly Dictionary<string, Queue<RunScript>> scripts = new(StringComparer.Ordinal);
     private readonly HashSet<string> running = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource stopping = new();
-    private LvsHaConfig config;
+    private readonly Dictionary<string, Checks> checks = new(StringComparer.Ordinal);
     private ImmutableArray<MappedVirtualService> services;
-    private HealthCheckScheduler? scheduler;
-    private DecisionSink? sink;
     private IActorRef? stopRequester;
     private bool schedulerStopping;
 
@@ -39,7 +37,6 @@ public sealed class LvsHealthActor : ReceiveActor
         ArgumentNullException.ThrowIfNull(reconciler);
         ArgumentNullException.ThrowIfNull(config);
         this.reconciler = reconciler;
-        this.config = config;
         this.options = options ?? new LvsHealthOptions();
         this.logger = logger ?? NullLogger.Instance;
         services = HealthSettingsMapper.Map(config);
@@ -61,24 +58,29 @@ public sealed class LvsHealthActor : ReceiveActor
         Akka.Actor.Props.Create(() => new LvsHealthActor(reconciler, config, options, logger));
 
     /// <inheritdoc/>
-    protected override void PreStart() => StartScheduler();
+    protected override void PreStart()
+    {
+        foreach (var service in services)
+            checks[service.Name] = StartChecks(service);
+    }
 
     /// <inheritdoc/>
     protected override void PostStop()
     {
         // Without StopHealthChecks first (an abrupt stop) the checks end without omega scripts.
-        sink?.Close();
-        if (scheduler is not null)
-            _ = scheduler.DisposeAsync().AsTask();
+        foreach (var running in checks.Values)
+            running.Discard();
+        checks.Clear();
         stopping.Cancel();
         stopping.Dispose();
     }
 
-    private void StartScheduler()
+    private Checks StartChecks(MappedVirtualService service)
     {
-        sink = new DecisionSink(Self);
-        scheduler = new HealthCheckScheduler(services.Select(s => s.Settings), sink, options.Scheduler, options.TimeProvider, logger);
+        var sink = new DecisionSink(Self);
+        var scheduler = new HealthCheckScheduler([service.Settings], sink, options.Scheduler, options.TimeProvider, logger);
         scheduler.Start();
+        return new Checks(scheduler, sink);
     }
 
     private void HandleDecisions(HealthDecisions message)
@@ -143,28 +145,29 @@ public sealed class LvsHealthActor : ReceiveActor
 
     private void HandleReload(ReloadConfig message)
     {
-        // The old checks' decisions stop at once (their sink closes); the reconciler gets the new configuration
-        // before any decision of the new checks.
-        sink?.Close();
-        var old = scheduler;
-        if (old is not null)
-            _ = old.DisposeAsync().AsTask();
-        config = message.Config;
-        services = HealthSettingsMapper.Map(config);
+        // Checks of unchanged blocks keep running with their state; the others stop (their decisions stop at once:
+        // their sink closes) and start again from the new block. The reconciler gets the new configuration before
+        // any decision of the new checks.
+        var next = HealthSettingsMapper.Map(message.Config);
+        var unchanged = VirtualServerFingerprint.Unchanged(services, next);
+        foreach (var (name, running) in checks.ToArray())
+        {
+            if (unchanged.Contains(name))
+                continue;
+            running.Discard();
+            checks.Remove(name);
+        }
+        services = next;
         reconciler.Tell(message);
-        StartScheduler();
+        foreach (var service in services.Where(s => !checks.ContainsKey(s.Name)))
+            checks[service.Name] = StartChecks(service);
     }
 
     private void HandleGetStatus()
     {
-        var current = scheduler;
-        if (current is null)
+        var reports = services.Where(s => checks.ContainsKey(s.Name)).Select(s =>
         {
-            Sender.Tell(new LvsStatus([]));
-            return;
-        }
-        var reports = services.Select(s =>
-        {
+            var current = checks[s.Name].Scheduler;
             var statuses = current.Status(s.Name);
             var realServers = statuses.Select(rs =>
             {
@@ -180,26 +183,31 @@ public sealed class LvsHealthActor : ReceiveActor
     private void HandleStop()
     {
         stopRequester = Sender;
-        var current = scheduler;
-        scheduler = null;
-        if (current is null)
-        {
-            ReplyIfStopped();
-            return;
-        }
+        var current = checks.Values.Select(c => c.Scheduler).ToArray();
+        checks.Clear();
         schedulerStopping = true;
         // StopAsync publishes the omega scripts through the sink before it completes, so they are queued here
         // before SchedulerStopped arrives.
-        current.StopAsync().PipeTo(Self, success: () => SchedulerStopped.Instance, failure: _ => SchedulerStopped.Instance);
+        Task.WhenAll(current.Select(c => c.StopAsync())).PipeTo(Self, success: () => SchedulerStopped.Instance, failure: _ => SchedulerStopped.Instance);
     }
 
     private void ReplyIfStopped()
     {
         if (stopRequester is null || schedulerStopping || running.Count > 0)
             return;
-        sink?.Close();
         stopRequester.Tell(HealthChecksStopped.Instance);
         stopRequester = null;
+    }
+
+    /// <summary>The running checks of one virtual service.</summary>
+    private sealed record Checks(HealthCheckScheduler Scheduler, DecisionSink Sink)
+    {
+        /// <summary>Stops the checks without publishing anything more (reload, abrupt stop).</summary>
+        public void Discard()
+        {
+            Sink.Close();
+            _ = Scheduler.DisposeAsync().AsTask();
+        }
     }
 
     private sealed record ScriptFinished(RunScript Script, int? ExitStatus, string? Problem);

@@ -242,6 +242,7 @@ public sealed class IpvsReconcilerActorTests : TestKit
             }
             """);
         var after = TestConfigs.Load("""
+            # the unchanged block moved down a line: still unchanged
             virtual_server 10.0.0.1 80 {
                 protocol TCP
                 lb_kind NAT
@@ -269,10 +270,15 @@ public sealed class IpvsReconcilerActorTests : TestKit
             """);
         _kernel.BehindTheBack(new IpvsOperation.AddService(Foreign));
         var actor = await StartAsync(before, NoDrift);
+        // The unchanged service's real server is down: the reload must not bring it back.
+        actor.Tell(new HealthDecisions([new RealServerDown("10.0.0.1:80", Ep("10.0.1.1"), Inhibit: false)]));
+        await AwaitAssertAsync(() => Assert.DoesNotContain(KernelLines(), l => l.Contains("-r 10.0.1.1:80", StringComparison.Ordinal)), TimeSpan.FromSeconds(5));
         _kernel.TakeOperations();
 
         actor.Tell(new ReloadConfig(after));
-        var expected = Lines(WantedTable.Build(after, StartupHealth.Instance)).Append("-A -t 10.9.9.9:80 -s rr").Order(StringComparer.Ordinal).ToArray();
+        var expected = Lines(WantedTable.Build(after, StartupHealth.Instance))
+            .Where(l => !l.Contains("-r 10.0.1.1:80", StringComparison.Ordinal))
+            .Append("-A -t 10.9.9.9:80 -s rr").Order(StringComparer.Ordinal).ToArray();
         var operations = Lines(await OperationsUntilAsync(expected));
 
         Assert.Equal(6, operations.Length);
