@@ -61,7 +61,7 @@ public sealed class LvsEndToEndTests : TestKit, IAsyncLifetime
     public async Task RealServerStoppedAndRestarted_LeavesAndReturnsWithinBound()
     {
         var script = Script();
-        var config = TestConfigs.Load($$"""
+        var configText = $$"""
             virtual_server 10.0.0.1 80 {
                 protocol TCP
                 lb_kind NAT
@@ -86,7 +86,8 @@ public sealed class LvsEndToEndTests : TestKit, IAsyncLifetime
                     }
                 }
             }
-            """);
+            """;
+        var config = TestConfigs.Load(configText);
         var web = $"127.0.0.2:{_web.Port}";
         var tcp = $"127.0.0.3:{_tcp.Port}";
         var log = new ListLogger();
@@ -116,6 +117,31 @@ public sealed class LvsEndToEndTests : TestKit, IAsyncLifetime
         var backAfter = clock.Elapsed;
         await AwaitAssertAsync(() => Assert.Contains("up 127.0.0.2", NotifyLog(), StringComparison.Ordinal), TimeSpan.FromSeconds(5));
 
+        // Reload adding a virtual service: only its operations are sent, the running checks of the unchanged
+        // one keep their history.
+        _kernel.TakeOperations();
+        health.Tell(new ReloadConfig(TestConfigs.Load(configText + $$"""
+
+            virtual_server 10.0.0.2 80 {
+                protocol TCP
+                lb_kind NAT
+                delay_loop 1
+                real_server 127.0.0.3 {{_tcp.Port}} {
+                    TCP_CHECK {
+                        connect_timeout 1
+                    }
+                }
+            }
+            """)));
+        await AwaitAssertAsync(async () =>
+        {
+            var status = await health.Ask<LvsStatus>(GetLvsStatus.Instance, TimeSpan.FromSeconds(3));
+            Assert.Equal(2, status.VirtualServices.Length);
+            Assert.True(status.VirtualServices[1].RealServers[0].LastCheck is { Up: true });
+        }, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(50));
+        var afterReload = await health.Ask<LvsStatus>(GetLvsStatus.Instance, TimeSpan.FromSeconds(3));
+        var reloadOperations = _kernel.TakeOperations().Select(IpvsCommandText.Format).ToArray();
+
         _output.WriteLine($"removed after {removedAfter.TotalMilliseconds:0} ms, back after {backAfter.TotalMilliseconds:0} ms (bound {Bound.TotalMilliseconds:0} ms)");
         await health.Ask<HealthChecksStopped>(StopHealthChecks.Instance, TimeSpan.FromSeconds(10));
         Assert.True(removedAfter <= Bound, $"removed after {removedAfter}, bound {Bound}");
@@ -124,6 +150,8 @@ public sealed class LvsEndToEndTests : TestKit, IAsyncLifetime
         Assert.False(webStatus.LastCheck!.Up);
         Assert.Contains(webStatus.History, r => r.Up);
         Assert.True(InKernel(tcp));
+        Assert.Equal(["-A -t 10.0.0.2:80 -s wlc", $"-a -t 10.0.0.2:80 -r {tcp} -m -w 1"], reloadOperations);
+        Assert.Contains(afterReload.VirtualServices[0].RealServers.Single(rs => rs.RealServer.Port == _web.Port).History, r => !r.Up);
         Assert.DoesNotContain(log.Entries, e => e.EventId.Name is "IpvsRefused" or "IpvsKernelUnreachable" or "ScriptFailed");
     }
 }
