@@ -35,6 +35,14 @@ internal sealed class InMemoryIpvs : IIpvs
     }
 
     /// <summary>The operations received since the last call (refused ones included).</summary>
+    private int _reads;
+
+    /// <summary>How many times the service list was dumped.</summary>
+    public int Reads => Volatile.Read(ref _reads);
+
+    /// <summary>While set, reading the table fails as a broken netlink socket would.</summary>
+    public bool FailReads { get; set; }
+
     public IReadOnlyList<IpvsOperation> TakeOperations()
     {
         lock (_gate)
@@ -115,6 +123,9 @@ internal sealed class InMemoryIpvs : IIpvs
 
     public Task<IReadOnlyList<IpvsServiceEntry>> GetServicesAsync(CancellationToken cancellationToken = default)
     {
+        Interlocked.Increment(ref _reads);
+        if (FailReads)
+            return Task.FromException<IReadOnlyList<IpvsServiceEntry>>(new IOException("netlink socket closed"));
         lock (_gate)
         {
             return Task.FromResult<IReadOnlyList<IpvsServiceEntry>>(_services.Values

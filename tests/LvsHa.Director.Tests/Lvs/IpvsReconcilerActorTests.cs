@@ -121,12 +121,13 @@ public sealed class IpvsReconcilerActorTests : TestKit
     }
 
     [Fact]
-    public async Task RealServerDown_NotInhibited_OneDeleteThenOneAdd()
+    public async Task RealServerDown_NotInhibited_OneDeleteThenOneAddWithoutReadingTheTable()
     {
         var config = TestConfigs.Load(ThreeServices);
         var actor = await StartAsync(config, NoDrift);
         _kernel.TakeOperations();
         var before = KernelLines();
+        var reads = _kernel.Reads;
 
         actor.Tell(new HealthDecisions([new RealServerDown("10.0.0.1:80", Ep("10.0.1.2"), Inhibit: false)]));
         var down = await OperationsUntilAsync(before.Where(l => !l.Contains("-r 10.0.1.2:80", StringComparison.Ordinal)).ToArray());
@@ -134,6 +135,7 @@ public sealed class IpvsReconcilerActorTests : TestKit
         actor.Tell(new HealthDecisions([new RealServerUp("10.0.0.1:80", Ep("10.0.1.2"), 1)]));
         var up = await OperationsUntilAsync(before);
 
+        Assert.Equal(reads, _kernel.Reads);
         Assert.Equal(["-d -t 10.0.0.1:80 -r 10.0.1.2:80"], Lines(down));
         Assert.Equal(["-a -t 10.0.0.1:80 -r 10.0.1.2:80 -m -w 1"], Lines(up));
     }
@@ -341,5 +343,21 @@ public sealed class IpvsReconcilerActorTests : TestKit
         Assert.Empty(released.Operations);
         Assert.Empty(_kernel.TakeOperations());
         Assert.Equal(before, KernelLines());
+    }
+
+    [Fact]
+    public async Task KernelUnreadable_AtStart_LoggedAndAppliedOnceReadable()
+    {
+        var interval = TimeSpan.FromMilliseconds(300);
+        var config = TestConfigs.Load(ThreeServices);
+        _kernel.FailReads = true;
+        await StartAsync(config, new IpvsReconcilerOptions { DriftRepairInterval = interval });
+        Assert.Empty(KernelLines());
+        Assert.Contains(_log.Entries, e => e.EventId.Name == "IpvsKernelUnreachable" && e.Message.Contains("Startup", StringComparison.Ordinal));
+
+        _kernel.FailReads = false;
+
+        await AwaitAssertAsync(() => Assert.Equal(Lines(WantedTable.Build(config, StartupHealth.Instance)), KernelLines()),
+            interval + TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(10));
     }
 }
