@@ -68,6 +68,8 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
         // scheduler's first decisions say the same, so they change nothing afterwards.
         var wanted = WantedTable.Build(config, StartupHealth.Instance);
         SyncAsync(ipvs, wanted, null, SyncKind.Startup).PipeTo(Self);
+        // Drift bound: a change made behind LvsHa's back is repaired at most DriftRepairInterval + one batch in
+        // flight + one read-and-apply after it happened (a tick during a batch runs right after the batch).
         Timers.StartPeriodicTimer("drift", RepairDrift.Instance, options.DriftRepairInterval);
     }
 

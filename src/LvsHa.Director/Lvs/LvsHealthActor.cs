@@ -150,11 +150,17 @@ public sealed class LvsHealthActor : ReceiveActor
         // any decision of the new checks.
         var next = HealthSettingsMapper.Map(message.Config);
         var unchanged = VirtualServerFingerprint.Unchanged(services, next);
+        var names = next.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var (name, running) in checks.ToArray())
         {
             if (unchanged.Contains(name))
                 continue;
-            running.Discard();
+            // A removed virtual service stops as at daemon stop (omega scripts run); a changed one must not let a
+            // late decision of its old checks reach the state of the new ones.
+            if (names.Contains(name))
+                running.Discard();
+            else
+                running.Retire();
             checks.Remove(name);
         }
         services = next;
@@ -188,7 +194,7 @@ public sealed class LvsHealthActor : ReceiveActor
         schedulerStopping = true;
         // StopAsync publishes the omega scripts through the sink before it completes, so they are queued here
         // before SchedulerStopped arrives.
-        Task.WhenAll(current.Select(c => c.StopAsync())).PipeTo(Self, success: () => SchedulerStopped.Instance, failure: _ => SchedulerStopped.Instance);
+        Task.WhenAll(current.Select(c => c.DisposeAsync().AsTask())).PipeTo(Self, success: () => SchedulerStopped.Instance, failure: _ => SchedulerStopped.Instance);
     }
 
     private void ReplyIfStopped()
@@ -206,8 +212,11 @@ public sealed class LvsHealthActor : ReceiveActor
         public void Discard()
         {
             Sink.Close();
-            _ = Scheduler.DisposeAsync().AsTask();
+            Retire();
         }
+
+        /// <summary>Stops the checks; the stop decisions (omega scripts) still arrive.</summary>
+        public void Retire() => _ = Scheduler.DisposeAsync().AsTask();
     }
 
     private sealed record ScriptFinished(RunScript Script, int? ExitStatus, string? Problem);

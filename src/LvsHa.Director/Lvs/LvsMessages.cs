@@ -38,7 +38,8 @@ public sealed record GetIpvsState
 }
 
 /// <summary>Answer to <see cref="GetIpvsState"/>.</summary>
-/// <param name="Started">The start-up apply has completed.</param>
+/// <param name="Started">The start-up read-and-apply has finished (when the kernel could not be read, the drift
+/// repair applies the table later).</param>
 /// <param name="Kernel">The managed part of the kernel table as last read and changed by the reconciler.</param>
 /// <param name="Wanted">The table the configuration and the current health call for.</param>
 /// <param name="LastDriftCheck">When the kernel was last read for drift repair (null before the first).</param>

@@ -84,4 +84,38 @@ public sealed class LvsHealthActorTests : TestKit
         Assert.Equal([new RealServerDown("10.0.0.1:80", new IPEndPoint(IPAddress.Parse("10.0.1.2"), 80), false)], second.Decisions);
         Assert.Equal(["down-1", "down-2", "quorum-down"], File.ReadAllLines(log));
     }
+
+    [Fact]
+    public async Task StopHealthChecks_Omega_AnswersAfterTheOmegaScriptsRan()
+    {
+        var script = Path.Combine(_directory, "notify.sh");
+        var log = Path.Combine(_directory, "notify.log");
+        File.WriteAllText(script, $"#!/bin/sh\nsleep 0.2\necho \"$1\" >> {log}\n");
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var config = TestConfigs.Load($$"""
+            virtual_server 10.0.0.1 80 {
+                protocol TCP
+                lb_kind NAT
+                omega
+                quorum_down "{{script}} quorum-down"
+                real_server 10.0.1.1 80 {
+                    notify_down "{{script}} down-1"
+                    TCP_CHECK {
+                        warmup 0
+                    }
+                }
+            }
+            """);
+        var reconciler = CreateTestProbe();
+        var options = new LvsHealthOptions
+        {
+            Scheduler = new HealthSchedulerOptions { CheckFactory = (_, rs, _, _) => new SwitchCheck(_up, rs.Endpoint) },
+        };
+        var health = Sys.ActorOf(LvsHealthActor.Props(reconciler.Ref, config, options));
+        reconciler.ExpectMsg<HealthDecisions>(TimeSpan.FromSeconds(5));
+
+        await health.Ask<HealthChecksStopped>(StopHealthChecks.Instance, TimeSpan.FromSeconds(10));
+
+        Assert.Equal(["down-1", "quorum-down"], File.ReadAllLines(log));
+    }
 }
