@@ -1,0 +1,146 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Net;
+using LvsHa.Config;
+using LvsHa.Health.Model;
+
+namespace LvsHa.Director.Lvs;
+
+/// <summary>A virtual_server block and the health settings it maps to (the settings' Name identifies it in decisions).</summary>
+public sealed record MappedVirtualService(VirtualServer VirtualServer, VirtualServiceHealthSettings Settings)
+{
+    /// <summary>The name carried by every health decision of this virtual server.</summary>
+    public string Name => Settings.Name;
+}
+
+/// <summary>
+/// Maps the loaded configuration onto LvsHa.Health's inputs. Pure. The config model has already resolved keepalived's
+/// inheritance (checker -> real_server -> virtual_server -> default), so every checker gets its resolved timing as its
+/// own keys; the real server and virtual server levels carry only what they set (delay_loop, alpha).
+/// </summary>
+public static class HealthSettingsMapper
+{
+    /// <summary>One entry per virtual_server block, in file order; names are unique (a repeated name gets " #n").</summary>
+    public static ImmutableArray<MappedVirtualService> Map(LvsHaConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var mapped = ImmutableArray.CreateBuilder<MappedVirtualService>(config.VirtualServers.Count);
+        foreach (var virtualServer in config.VirtualServers)
+        {
+            var name = virtualServer.Name;
+            for (var n = 2; !names.Add(name); n++)
+                name = virtualServer.Name + " #" + n.ToString(CultureInfo.InvariantCulture);
+            mapped.Add(new MappedVirtualService(virtualServer, Map(virtualServer, name)));
+        }
+        return mapped.MoveToImmutable();
+    }
+
+    /// <summary>The health settings of one virtual_server block under the given name.</summary>
+    public static VirtualServiceHealthSettings Map(VirtualServer virtualServer, string name)
+    {
+        ArgumentNullException.ThrowIfNull(virtualServer);
+        return new VirtualServiceHealthSettings(name)
+        {
+            RealServers = virtualServer.RealServers.Select(Map).ToArray(),
+            Quorum = virtualServer.Quorum,
+            Hysteresis = virtualServer.Hysteresis,
+            QuorumUp = Script(virtualServer.QuorumUp),
+            QuorumDown = Script(virtualServer.QuorumDown),
+            SorryServer = virtualServer.SorryServer is { } sorry ? new IPEndPoint(sorry.Address, sorry.Port) : null,
+            SorryServerInhibit = virtualServer.SorryServer?.Inhibit ?? false,
+            Omega = virtualServer.Omega,
+            InhibitOnFailure = virtualServer.InhibitOnFailure,
+            VirtualHost = virtualServer.Virtualhost,
+            Timing = new TimingKeys { DelayLoop = virtualServer.DelayLoop, Alpha = virtualServer.Alpha },
+        };
+    }
+
+    /// <summary>The health endpoint of a real server: its address and configured port (the key of its decisions).</summary>
+    public static IPEndPoint Endpoint(RealServer realServer)
+    {
+        ArgumentNullException.ThrowIfNull(realServer);
+        return new IPEndPoint(realServer.Address, realServer.Port);
+    }
+
+    private static RealServerHealthSettings Map(RealServer realServer) =>
+        new(Endpoint(realServer), realServer.Weight)
+        {
+            Checkers = realServer.Checkers.Select(c => Map(c, realServer)).ToArray(),
+            InhibitOnFailure = realServer.InhibitOnFailure,
+            NotifyUp = Script(realServer.NotifyUp),
+            NotifyDown = Script(realServer.NotifyDown),
+            VirtualHost = realServer.Virtualhost,
+            Timing = new TimingKeys { DelayLoop = realServer.DelayLoop, Alpha = realServer.Alpha },
+        };
+
+    /// <summary>One checker. bind_if, the checker fwmark and MISC_CHECK's user are not carried: LvsHa.Health has no
+    /// such settings (the config loader accepts them for keepalived compatibility).</summary>
+    public static CheckerSpec Map(HealthChecker checker, RealServer realServer)
+    {
+        ArgumentNullException.ThrowIfNull(checker);
+        ArgumentNullException.ThrowIfNull(realServer);
+        CheckerSpec spec = checker switch
+        {
+            TcpChecker => new TcpCheckSpec(),
+            HttpChecker http => new HttpCheckSpec
+            {
+                Urls = http.Urls.Select(Url).ToArray(),
+                Protocol = http.HttpProtocol switch
+                {
+                    "1.0C" or "1.0c" => HttpProtocol.Http10Close,
+                    "1.1" => HttpProtocol.Http11,
+                    _ => HttpProtocol.Http10,
+                },
+                VirtualHost = http.Virtualhost,
+                UseTls = http.UseTls,
+                EnableSni = http.EnableSni,
+            },
+            MiscChecker misc => new MiscCheckSpec(misc.Path) { Timeout = misc.Timeout, Dynamic = misc.Dynamic },
+            DnsChecker dns => new DnsCheckSpec { Type = dns.QueryType, Name = dns.QueryName },
+            UdpChecker udp => new UdpCheckSpec
+            {
+                Payload = udp.Payload is { Length: > 0 } payload ? Convert.FromHexString(EvenHex(payload)) : null,
+                RequireReply = udp.RequireReply,
+                ReplyNibbles = udp.ReplyPattern is { Length: > 0 } pattern ? Nibbles(pattern) : null,
+            },
+            SmtpChecker smtp => new SmtpCheckSpec { HeloName = smtp.HeloName ?? SmtpCheckSpec.DefaultHeloName },
+            _ => throw new ArgumentException($"no health checker for {checker.Keyword}", nameof(checker)),
+        };
+
+        // connect_ip / connect_port default to the real server's address and port (resolved by the loader);
+        // a MISC_CHECK connects nowhere.
+        var connects = checker is not MiscChecker;
+        var connectIp = checker.ConnectIp.Equals(IPAddress.Any) ? realServer.Address : checker.ConnectIp;
+        return spec with
+        {
+            ConnectIp = connects ? connectIp : null,
+            ConnectPort = connects ? (checker.ConnectPort != 0 ? checker.ConnectPort : realServer.Port) : null,
+            BindTo = checker.BindTo,
+            BindPort = checker.BindPort != 0 ? checker.BindPort : null,
+            Timing = new TimingKeys
+            {
+                ConnectTimeout = checker.ConnectTimeout,
+                Retry = checker.Retry,
+                DelayBeforeRetry = checker.DelayBeforeRetry,
+                Warmup = checker.Warmup,
+                DelayLoop = checker.DelayLoop,
+                Alpha = checker.Alpha,
+            },
+        };
+    }
+
+    private static HttpUrlSpec Url(UrlCheck url) => new(
+        url.Path,
+        url.Digest,
+        url.StatusCodes.Count == 0 ? null : url.StatusCodes.Select(code => new StatusCodeRange(code, code)).ToArray(),
+        url.Virtualhost);
+
+    private static ScriptCommand? Script(NotifyScript? script) => script is null ? null : ScriptCommand.Parse(script.Command);
+
+    // An odd number of hex digits ends in half a byte: it is sent as its high nibble.
+    private static string EvenHex(string hex) => hex.Length % 2 == 0 ? hex : hex + "0";
+
+    private static byte?[] Nibbles(string pattern) =>
+        pattern.Select(c => c is 'x' or 'X' ? (byte?)null : (byte)Convert.ToInt32(c.ToString(), 16)).ToArray();
+}

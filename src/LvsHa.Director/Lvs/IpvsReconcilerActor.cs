@@ -1,0 +1,315 @@
+using System.Collections.Immutable;
+using Akka.Actor;
+using LvsHa.Config;
+using LvsHa.Health.State;
+using LvsHa.Ipvs;
+using LvsHa.Netlink.Ipvs;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace LvsHa.Director.Lvs;
+
+/// <summary>
+/// Owns the kernel's IPVS table for the configured virtual services. At start it reads the table once and applies
+/// the minimal plan to reach keepalived's start-up table (matching entries are adopted, so existing connections
+/// survive). Each health decision becomes one small batch computed from the affected virtual server's entries only.
+/// Every <see cref="IpvsReconcilerOptions.DriftRepairInterval"/> it reads the table again and repairs what differs.
+/// Kernel writes are serialised: one batch or one read-and-repair at a time, later messages wait their turn.
+/// </summary>
+public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWithTimers
+{
+    // Director LVS EventIds: 4500-4599 (Health has 4000-4099).
+    private static readonly EventId Started = new(4500, "IpvsStarted");
+    private static readonly EventId Changed = new(4501, "IpvsChanged");
+    private static readonly EventId Refused = new(4502, "IpvsRefused");
+    private static readonly EventId DriftRepaired = new(4503, "IpvsDriftRepaired");
+    private static readonly EventId KernelUnreachable = new(4504, "IpvsKernelUnreachable");
+    private static readonly EventId Reloaded = new(4505, "IpvsReloaded");
+    private static readonly EventId Released = new(4506, "IpvsReleased");
+
+    private readonly IIpvs ipvs;
+    private readonly IpvsReconcilerOptions options;
+    private readonly ILogger logger;
+    private readonly Queue<HealthDecision> decisions = new();
+    private LvsHaConfig config;
+    private LiveServiceHealth health;
+    private IpvsTable kernel = IpvsTable.Empty;
+    private bool started;
+    private bool driftDue;
+    private DateTimeOffset? lastDriftCheck;
+
+    /// <summary>Creates the actor; see <see cref="Props"/>.</summary>
+    public IpvsReconcilerActor(IIpvs ipvs, LvsHaConfig config, IpvsReconcilerOptions? options = null, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(ipvs);
+        ArgumentNullException.ThrowIfNull(config);
+        this.ipvs = ipvs;
+        this.config = config;
+        this.options = options ?? new IpvsReconcilerOptions();
+        this.logger = logger ?? NullLogger.Instance;
+        health = new LiveServiceHealth(HealthSettingsMapper.Map(config));
+        Busy();
+    }
+
+    /// <inheritdoc/>
+    public IStash Stash { get; set; } = null!;
+
+    /// <inheritdoc/>
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>Props for the actor.</summary>
+    public static Props Props(IIpvs ipvs, LvsHaConfig config, IpvsReconcilerOptions? options = null, ILogger? logger = null) =>
+        Akka.Actor.Props.Create(() => new IpvsReconcilerActor(ipvs, config, options, logger));
+
+    /// <inheritdoc/>
+    protected override void PreStart()
+    {
+        // keepalived's start-up state (alpha real servers out, sorry server if starting without quorum); the
+        // scheduler's first decisions say the same, so they change nothing afterwards.
+        var wanted = WantedTable.Build(config, StartupHealth.Instance);
+        SyncAsync(ipvs, wanted, null, SyncKind.Startup).PipeTo(Self);
+        // Drift bound: a change made behind LvsHa's back is repaired at most DriftRepairInterval + one batch in
+        // flight + one read-and-apply after it happened (a tick during a batch runs right after the batch).
+        Timers.StartPeriodicTimer("drift", RepairDrift.Instance, options.DriftRepairInterval);
+    }
+
+    private void Ready()
+    {
+        Receive<HealthDecisions>(HandleDecisions);
+        Receive<RepairDrift>(_ => HandleRepairDrift());
+        Receive<ReloadConfig>(HandleReload);
+        Receive<ReleaseTable>(_ => HandleRelease());
+        Receive<GetIpvsState>(_ => HandleGetState());
+    }
+
+    private void Busy()
+    {
+        Receive<BatchCompleted>(HandleBatchCompleted);
+        Receive<SyncCompleted>(HandleSyncCompleted);
+        Receive<ReleaseCompleted>(HandleReleaseCompleted);
+        // A drift tick while the kernel is being written is not lost: the repair runs right after.
+        Receive<RepairDrift>(_ => driftDue = true);
+        Receive<GetIpvsState>(_ => HandleGetState());
+        ReceiveAny(_ => Stash.Stash());
+    }
+
+    private void Finished()
+    {
+        Receive<GetIpvsState>(_ => HandleGetState());
+        Receive<ReleaseTable>(_ => Sender.Tell(new TableReleased([], 0)));
+        ReceiveAny(_ => { });
+    }
+
+    private void HandleDecisions(HealthDecisions message)
+    {
+        foreach (var decision in message.Decisions)
+            decisions.Enqueue(decision);
+        ProcessNext();
+    }
+
+    /// <summary>Turns queued decisions into batches until one needs the kernel; then waits for its answer.</summary>
+    private void ProcessNext()
+    {
+        while (decisions.TryDequeue(out var decision))
+        {
+            var virtualServer = health.Apply(decision);
+            if (virtualServer is null)
+                continue;
+            // Only the affected virtual server's services are compared, against what the kernel was last seen to
+            // hold: a health change never costs a table dump.
+            var wanted = WantedTable.Build(config with { VirtualServers = [virtualServer] }, health);
+            var current = IpvsTableChanges.Only(kernel, IpvsTableChanges.Keys(wanted));
+            var plan = IpvsReconciler.Plan(wanted, current);
+            if (plan.IsEmpty)
+                continue;
+            BecomeBusy();
+            ExecuteAsync(ipvs, decision, plan).PipeTo(Self);
+            return;
+        }
+        if (driftDue)
+            HandleRepairDrift();
+    }
+
+    private void HandleRepairDrift()
+    {
+        driftDue = false;
+        BecomeBusy();
+        SyncAsync(ipvs, WantedTable.Build(config, health), null, SyncKind.Drift).PipeTo(Self);
+    }
+
+    private void HandleReload(ReloadConfig message)
+    {
+        // Services of the old configuration that the new one drops are deleted: LvsHa programmed them. Services
+        // another tool owns are never touched. Unchanged virtual servers keep their health state (their checks keep
+        // running in LvsHealthActor); new or changed ones start from keepalived's start-up state.
+        var formerlyManaged = IpvsTableChanges.Keys(WantedTable.Build(config, health));
+        var before = HealthSettingsMapper.Map(config);
+        var after = HealthSettingsMapper.Map(message.Config);
+        var next = new LiveServiceHealth(after);
+        next.CarryOver(health, VirtualServerFingerprint.Unchanged(before, after));
+        config = message.Config;
+        health = next;
+        BecomeBusy();
+        SyncAsync(ipvs, WantedTable.Build(config, health), formerlyManaged, SyncKind.Reload).PipeTo(Self);
+    }
+
+    private void HandleRelease()
+    {
+        var replyTo = Sender;
+        if (!options.RemoveServicesOnStop)
+        {
+            logger.LogInformation(Released, "Leaving {Count} virtual services in the kernel", kernel.Entries.Length);
+            replyTo.Tell(new TableReleased([], 0));
+            Become(Finished);
+            return;
+        }
+        var managed = IpvsTableChanges.Keys(WantedTable.Build(config, health));
+        var plan = kernel.Entries.Where(e => managed.Contains(IpvsKeys.Normalize(e.Service.Key)))
+            .Select(e => (IpvsOperation)new IpvsOperation.DeleteService(e.Service.Key)).ToImmutableArray();
+        BecomeBusy();
+        ReleaseAsync(ipvs, plan, replyTo).PipeTo(Self);
+    }
+
+    private void HandleGetState() =>
+        Sender.Tell(new IpvsState(started, kernel, WantedTable.Build(config, health), lastDriftCheck));
+
+    private void HandleBatchCompleted(BatchCompleted message)
+    {
+        if (message.Error is { } error)
+        {
+            logger.LogError(KernelUnreachable, error, "IPVS batch for {Decision} failed; the drift repair retries it", message.Decision);
+        }
+        else
+        {
+            foreach (var result in message.Results)
+                LogResult(result, Changed, $"{message.Decision}");
+            kernel = IpvsTableChanges.Apply(kernel, message.Results);
+        }
+        BecomeReady();
+        ProcessNext();
+    }
+
+    private void HandleSyncCompleted(SyncCompleted message)
+    {
+        if (message.Kind == SyncKind.Startup)
+            started = true;
+        if (message.Actual is null)
+        {
+            logger.LogError(KernelUnreachable, message.Error, "Reading the IPVS table for {Kind} failed; retrying in {Interval}",
+                message.Kind, options.DriftRepairInterval);
+        }
+        else
+        {
+            lastDriftCheck = DateTimeOffset.UtcNow;
+            var eventId = message.Kind switch { SyncKind.Drift => DriftRepaired, SyncKind.Reload => Reloaded, _ => Started };
+            foreach (var result in message.Results)
+                LogResult(result, eventId, message.Kind.ToString());
+            kernel = IpvsTableChanges.Apply(message.Actual, message.Results);
+            if (message.Error is not null)
+                logger.LogError(KernelUnreachable, message.Error, "Writing the IPVS table for {Kind} failed; retrying in {Interval}",
+                    message.Kind, options.DriftRepairInterval);
+            if (message.Kind == SyncKind.Startup)
+                logger.LogInformation(Started, "IPVS table adopted: {Services} services found, {Operations} operations applied",
+                    message.Actual.Entries.Length, message.Results.Length);
+        }
+        BecomeReady();
+        ProcessNext();
+    }
+
+    private void HandleReleaseCompleted(ReleaseCompleted message)
+    {
+        foreach (var result in message.Batch.Results)
+            LogResult(result, Released, "stop");
+        message.ReplyTo.Tell(new TableReleased([.. message.Batch.Results.Select(r => r.Operation)], message.Batch.Results.Count(r => !r.Succeeded)));
+        Stash.UnstashAll();
+        Become(Finished);
+    }
+
+    private void LogResult(IpvsOperationResult result, EventId eventId, string cause)
+    {
+        var (service, realServer) = Subject(result.Operation);
+        var text = IpvsCommandText.Format(result.Operation);
+        if (result.Error is { } error)
+        {
+            // Never fatal: the next drift repair (at most DriftRepairInterval away) compares again and retries.
+            logger.LogWarning(Refused, "Kernel refused {Operation} for {VirtualService} {RealServer} ({Cause}): {Error}; retrying at the next drift repair",
+                text, service, realServer, cause, error.Message);
+        }
+        else
+        {
+            logger.LogInformation(eventId, "{Cause}: {Operation} for {VirtualService} {RealServer}", cause, text, service, realServer);
+        }
+    }
+
+    private static (string Service, string RealServer) Subject(IpvsOperation operation) => operation switch
+    {
+        IpvsOperation.AddService s => (s.Service.Key.ToString(), "-"),
+        IpvsOperation.UpdateService s => (s.Service.Key.ToString(), "-"),
+        IpvsOperation.DeleteService s => (s.Key.ToString(), "-"),
+        IpvsOperation.AddDestination d => (d.Destination.Service.ToString(), IpvsFormat.Endpoint(d.Destination.Address, d.Destination.Port)),
+        IpvsOperation.UpdateDestination d => (d.Destination.Service.ToString(), IpvsFormat.Endpoint(d.Destination.Address, d.Destination.Port)),
+        IpvsOperation.DeleteDestination d => (d.Service.ToString(), IpvsFormat.Endpoint(d.Address, d.Port)),
+        _ => ("-", "-"),
+    };
+
+    private void BecomeBusy() => Become(Busy);
+
+    private void BecomeReady()
+    {
+        Become(Ready);
+        Stash.UnstashAll();
+    }
+
+    private static async Task<BatchCompleted> ExecuteAsync(IIpvs ipvs, HealthDecision? decision, ImmutableArray<IpvsOperation> plan)
+    {
+        // Any failure of the kernel interface (socket, netlink, a bug in it) becomes a message: the actor must
+        // outlive it and the drift repair retries.
+        try
+        {
+            var results = plan.IsEmpty ? [] : await ipvs.ExecuteAsync(plan).ConfigureAwait(false);
+            return new BatchCompleted(decision, [.. results], null);
+        }
+        catch (Exception e)
+        {
+            return new BatchCompleted(decision, [], e);
+        }
+    }
+
+    private static async Task<ReleaseCompleted> ReleaseAsync(IIpvs ipvs, ImmutableArray<IpvsOperation> plan, IActorRef replyTo) =>
+        new(await ExecuteAsync(ipvs, null, plan).ConfigureAwait(false), replyTo);
+
+    private static async Task<SyncCompleted> SyncAsync(IIpvs ipvs, IpvsTable wanted, IReadOnlySet<IpvsServiceKey>? formerlyManaged, SyncKind kind)
+    {
+        IpvsTable? actual = null;
+        try
+        {
+            actual = await IpvsTable.ReadAsync(ipvs).ConfigureAwait(false);
+            var plan = IpvsReconciler.Plan(wanted, actual, ReconcileScope.ManagedOnly, formerlyManaged);
+            var results = plan.IsEmpty ? [] : await ipvs.ExecuteAsync(plan).ConfigureAwait(false);
+            return new SyncCompleted(kind, actual, [.. results], null);
+        }
+        catch (Exception e)
+        {
+            return new SyncCompleted(kind, actual, [], e);
+        }
+    }
+
+    /// <summary>The periodic drift repair tick.</summary>
+    internal sealed record RepairDrift
+    {
+        public static readonly RepairDrift Instance = new();
+    }
+
+    private enum SyncKind
+    {
+        Startup,
+        Drift,
+        Reload,
+    }
+
+    private sealed record BatchCompleted(HealthDecision? Decision, ImmutableArray<IpvsOperationResult> Results, Exception? Error);
+
+    private sealed record SyncCompleted(SyncKind Kind, IpvsTable? Actual, ImmutableArray<IpvsOperationResult> Results, Exception? Error);
+
+    private sealed record ReleaseCompleted(BatchCompleted Batch, IActorRef ReplyTo);
+}

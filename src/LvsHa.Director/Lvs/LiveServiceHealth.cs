@@ -1,0 +1,134 @@
+using System.Net;
+using LvsHa.Config;
+using LvsHa.Health.State;
+using LvsHa.Ipvs;
+
+namespace LvsHa.Director.Lvs;
+
+/// <summary>
+/// The health state the wanted IPVS table is built from, kept current by health decisions. Starts in keepalived's
+/// start-up state (<see cref="StartupHealth"/>). Not thread-safe: owned by <see cref="IpvsReconcilerActor"/>.
+/// </summary>
+public sealed class LiveServiceHealth : IServiceHealth
+{
+    private readonly Dictionary<string, ServiceState> byName = new(StringComparer.Ordinal);
+    private readonly Dictionary<VirtualServer, ServiceState> byVirtualServer = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>Starts every mapped virtual service in its start-up state.</summary>
+    public LiveServiceHealth(IEnumerable<MappedVirtualService> services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        foreach (var service in services)
+        {
+            var state = new ServiceState(service.VirtualServer, StartupHealth.Instance.HasQuorum(service.VirtualServer));
+            foreach (var realServer in service.VirtualServer.RealServers)
+                state.RealServers[HealthSettingsMapper.Endpoint(realServer)] = StartupHealth.Instance.Of(service.VirtualServer, realServer);
+            byName.TryAdd(service.Name, state);
+            byVirtualServer.TryAdd(service.VirtualServer, state);
+        }
+    }
+
+    /// <summary>
+    /// Takes over the state of the named virtual services from <paramref name="previous"/> (a reload keeps the
+    /// health of services whose block did not change; their checks keep running).
+    /// </summary>
+    public void CarryOver(LiveServiceHealth previous, IEnumerable<string> names)
+    {
+        ArgumentNullException.ThrowIfNull(previous);
+        ArgumentNullException.ThrowIfNull(names);
+        foreach (var name in names)
+        {
+            if (!byName.TryGetValue(name, out var state) || !previous.byName.TryGetValue(name, out var old))
+                continue;
+            state.Quorum = old.Quorum;
+            foreach (var (endpoint, health) in old.RealServers)
+            {
+                if (state.RealServers.ContainsKey(endpoint))
+                    state.RealServers[endpoint] = health;
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public RealServerHealth Of(VirtualServer virtualServer, RealServer realServer)
+    {
+        ArgumentNullException.ThrowIfNull(virtualServer);
+        ArgumentNullException.ThrowIfNull(realServer);
+        return byVirtualServer.TryGetValue(virtualServer, out var state)
+            && state.RealServers.TryGetValue(HealthSettingsMapper.Endpoint(realServer), out var health)
+            ? health
+            : StartupHealth.Instance.Of(virtualServer, realServer);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Follows the sorry server swaps (the only place the table depends on quorum); for a virtual server
+    /// without sorry server it stays at its start-up value, which the table does not use.</remarks>
+    public bool HasQuorum(VirtualServer virtualServer)
+    {
+        ArgumentNullException.ThrowIfNull(virtualServer);
+        return byVirtualServer.TryGetValue(virtualServer, out var state) ? state.Quorum : StartupHealth.Instance.HasQuorum(virtualServer);
+    }
+
+    /// <summary>
+    /// Takes one decision into the state and returns the virtual server whose table entries it changes, or null
+    /// (a script, or an unknown virtual service: decisions of a configuration replaced by a reload).
+    /// </summary>
+    public VirtualServer? Apply(HealthDecision decision)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        if (decision is RunScript || !byName.TryGetValue(decision.VirtualService, out var state))
+            return null;
+        switch (decision)
+        {
+            case RealServerUp up:
+                Set(state, up.RealServer, alive: true, up.Weight);
+                break;
+            case RealServerDown down:
+                Set(state, down.RealServer, alive: false, weight: null);
+                break;
+            case RealServerWeightChanged changed:
+                Set(state, changed.RealServer, alive: null, changed.Weight);
+                break;
+            case SorryServerIn sorryIn:
+                // While the sorry server serves, real server changes are not published: the live set is what
+                // the swap names. The swaps published at start (quorum unchanged, empty lists) carry no pool.
+                if (state.Quorum)
+                    SetPool(state, sorryIn.RealServersOut);
+                state.Quorum = false;
+                break;
+            case SorryServerOut sorryOut:
+                if (!state.Quorum)
+                    SetPool(state, sorryOut.RealServersBack);
+                state.Quorum = true;
+                break;
+            default:
+                return null;
+        }
+        return state.VirtualServer;
+    }
+
+    private static void Set(ServiceState state, IPEndPoint realServer, bool? alive, int? weight)
+    {
+        if (!state.RealServers.TryGetValue(realServer, out var current))
+            return;
+        state.RealServers[realServer] = new RealServerHealth(alive ?? current.Alive, weight ?? current.Weight);
+    }
+
+    private static void SetPool(ServiceState state, IReadOnlyList<PoolMember> alive)
+    {
+        foreach (var endpoint in state.RealServers.Keys.ToArray())
+        {
+            var member = alive.FirstOrDefault(m => m.RealServer.Equals(endpoint));
+            Set(state, endpoint, member is not null, member?.Weight);
+        }
+    }
+
+    private sealed class ServiceState(VirtualServer virtualServer, bool quorum)
+    {
+        public VirtualServer VirtualServer { get; } = virtualServer;
+
+        public bool Quorum { get; set; } = quorum;
+
+        public Dictionary<IPEndPoint, RealServerHealth> RealServers { get; } = [];
+    }
+}

@@ -1,0 +1,242 @@
+using System.Collections.Immutable;
+using Akka.Actor;
+using LvsHa.Config;
+using LvsHa.Health.Checkers;
+using LvsHa.Health.Scheduling;
+using LvsHa.Health.State;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace LvsHa.Director.Lvs;
+
+/// <summary>
+/// Runs the health checks of every virtual service (one <see cref="HealthCheckScheduler"/> per virtual service, so a
+/// reload restarts only the checks of changed blocks), forwards the kernel decisions to the reconciler, runs
+/// notify/quorum scripts in order per virtual service, and answers <see cref="GetLvsStatus"/>.
+/// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "An actor's end of life is PostStop, which disposes them.")]
+public sealed class LvsHealthActor : ReceiveActor
+{
+    private static readonly EventId ScriptFailed = new(4510, "ScriptFailed");
+    private static readonly EventId ScriptRan = new(4511, "ScriptRan");
+
+    private readonly IActorRef reconciler;
+    private readonly LvsHealthOptions options;
+    private readonly ILogger logger;
+    private readonly Dictionary<string, Queue<RunScript>> scripts = new(StringComparer.Ordinal);
+    private readonly HashSet<string> running = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource stopping = new();
+    private readonly Dictionary<string, Checks> checks = new(StringComparer.Ordinal);
+    private ImmutableArray<MappedVirtualService> services;
+    private IActorRef? stopRequester;
+    private bool schedulerStopping;
+
+    /// <summary>Creates the actor; see <see cref="Props"/>.</summary>
+    public LvsHealthActor(IActorRef reconciler, LvsHaConfig config, LvsHealthOptions? options = null, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(reconciler);
+        ArgumentNullException.ThrowIfNull(config);
+        this.reconciler = reconciler;
+        this.options = options ?? new LvsHealthOptions();
+        this.logger = logger ?? NullLogger.Instance;
+        services = HealthSettingsMapper.Map(config);
+
+        Receive<HealthDecisions>(HandleDecisions);
+        Receive<ScriptFinished>(HandleScriptFinished);
+        Receive<ReloadConfig>(HandleReload);
+        Receive<GetLvsStatus>(_ => HandleGetStatus());
+        Receive<StopHealthChecks>(_ => HandleStop());
+        Receive<SchedulerStopped>(_ =>
+        {
+            schedulerStopping = false;
+            ReplyIfStopped();
+        });
+    }
+
+    /// <summary>Props for the actor.</summary>
+    public static Props Props(IActorRef reconciler, LvsHaConfig config, LvsHealthOptions? options = null, ILogger? logger = null) =>
+        Akka.Actor.Props.Create(() => new LvsHealthActor(reconciler, config, options, logger));
+
+    /// <inheritdoc/>
+    protected override void PreStart()
+    {
+        foreach (var service in services)
+            checks[service.Name] = StartChecks(service);
+    }
+
+    /// <inheritdoc/>
+    protected override void PostStop()
+    {
+        // Without StopHealthChecks first (an abrupt stop) the checks end without omega scripts.
+        foreach (var running in checks.Values)
+            running.Discard();
+        checks.Clear();
+        stopping.Cancel();
+        stopping.Dispose();
+    }
+
+    private Checks StartChecks(MappedVirtualService service)
+    {
+        var sink = new DecisionSink(Self);
+        var scheduler = new HealthCheckScheduler([service.Settings], sink, options.Scheduler, options.TimeProvider, logger);
+        scheduler.Start();
+        return new Checks(scheduler, sink);
+    }
+
+    private void HandleDecisions(HealthDecisions message)
+    {
+        var kernel = message.Decisions.Where(d => d is not RunScript).ToArray();
+        if (kernel.Length > 0)
+            reconciler.Tell(new HealthDecisions(kernel));
+        foreach (var script in message.Decisions.OfType<RunScript>())
+        {
+            if (!scripts.TryGetValue(script.VirtualService, out var queue))
+                scripts[script.VirtualService] = queue = new Queue<RunScript>();
+            queue.Enqueue(script);
+            RunNextScript(script.VirtualService);
+        }
+    }
+
+    private void RunNextScript(string virtualService)
+    {
+        if (running.Contains(virtualService) || !scripts.TryGetValue(virtualService, out var queue) || !queue.TryDequeue(out var script))
+            return;
+        running.Add(virtualService);
+        RunScriptAsync(script, options.ScriptTimeout, stopping.Token).PipeTo(Self);
+    }
+
+    private static async Task<ScriptFinished> RunScriptAsync(RunScript script, TimeSpan timeout, CancellationToken stopping)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        limit.CancelAfter(timeout);
+        try
+        {
+            var status = await ScriptRunner.RunAsync(script.Script, limit.Token).ConfigureAwait(false);
+            return new ScriptFinished(script, status, null);
+        }
+        catch (OperationCanceledException)
+        {
+            return new ScriptFinished(script, null, $"killed after {timeout.TotalSeconds:0.#} s");
+        }
+        catch (InvalidOperationException e)
+        {
+            return new ScriptFinished(script, null, e.Message);
+        }
+    }
+
+    private void HandleScriptFinished(ScriptFinished message)
+    {
+        var script = message.Script;
+        if (message.Problem is not null || message.ExitStatus != 0)
+        {
+            logger.LogWarning(ScriptFailed, "{Reason} script {Script} of {VirtualService} {RealServer} failed: {Problem}",
+                script.Reason, script.Script.Display, script.VirtualService, script.RealServer?.ToString() ?? "-",
+                message.Problem ?? $"exit status {message.ExitStatus}");
+        }
+        else
+        {
+            logger.LogInformation(ScriptRan, "{Reason} script {Script} of {VirtualService} {RealServer} ran",
+                script.Reason, script.Script.Display, script.VirtualService, script.RealServer?.ToString() ?? "-");
+        }
+        running.Remove(script.VirtualService);
+        RunNextScript(script.VirtualService);
+        ReplyIfStopped();
+    }
+
+    private void HandleReload(ReloadConfig message)
+    {
+        // Checks of unchanged blocks keep running with their state; the others stop (their decisions stop at once:
+        // their sink closes) and start again from the new block. The reconciler gets the new configuration before
+        // any decision of the new checks.
+        var next = HealthSettingsMapper.Map(message.Config);
+        var unchanged = VirtualServerFingerprint.Unchanged(services, next);
+        var names = next.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var (name, running) in checks.ToArray())
+        {
+            if (unchanged.Contains(name))
+                continue;
+            // A removed virtual service stops as at daemon stop (omega scripts run); a changed one must not let a
+            // late decision of its old checks reach the state of the new ones.
+            if (names.Contains(name))
+                running.Discard();
+            else
+                running.Retire();
+            checks.Remove(name);
+        }
+        services = next;
+        reconciler.Tell(message);
+        foreach (var service in services.Where(s => !checks.ContainsKey(s.Name)))
+            checks[service.Name] = StartChecks(service);
+    }
+
+    private void HandleGetStatus()
+    {
+        var reports = services.Where(s => checks.ContainsKey(s.Name)).Select(s =>
+        {
+            var current = checks[s.Name].Scheduler;
+            var statuses = current.Status(s.Name);
+            var realServers = statuses.Select(rs =>
+            {
+                var history = current.History(s.Name, rs.RealServer);
+                return new RealServerReport(rs.RealServer, rs.Alive, rs.Weight, rs.InPool, rs.FailedCheckers,
+                    history.Count > 0 ? history[^1] : null, history);
+            }).ToImmutableArray();
+            return new VirtualServiceReport(s.Name, current.QuorumUp(s.Name), realServers);
+        }).ToImmutableArray();
+        Sender.Tell(new LvsStatus(reports));
+    }
+
+    private void HandleStop()
+    {
+        stopRequester = Sender;
+        var current = checks.Values.Select(c => c.Scheduler).ToArray();
+        checks.Clear();
+        schedulerStopping = true;
+        // StopAsync publishes the omega scripts through the sink before it completes, so they are queued here
+        // before SchedulerStopped arrives.
+        Task.WhenAll(current.Select(c => c.DisposeAsync().AsTask())).PipeTo(Self, success: () => SchedulerStopped.Instance, failure: _ => SchedulerStopped.Instance);
+    }
+
+    private void ReplyIfStopped()
+    {
+        if (stopRequester is null || schedulerStopping || running.Count > 0)
+            return;
+        stopRequester.Tell(HealthChecksStopped.Instance);
+        stopRequester = null;
+    }
+
+    /// <summary>The running checks of one virtual service.</summary>
+    private sealed record Checks(HealthCheckScheduler Scheduler, DecisionSink Sink)
+    {
+        /// <summary>Stops the checks without publishing anything more (reload, abrupt stop).</summary>
+        public void Discard()
+        {
+            Sink.Close();
+            Retire();
+        }
+
+        /// <summary>Stops the checks; the stop decisions (omega scripts) still arrive.</summary>
+        public void Retire() => _ = Scheduler.DisposeAsync().AsTask();
+    }
+
+    private sealed record ScriptFinished(RunScript Script, int? ExitStatus, string? Problem);
+
+    private sealed record SchedulerStopped
+    {
+        public static readonly SchedulerStopped Instance = new();
+    }
+
+    /// <summary>Turns the scheduler's callbacks (any thread) into messages to the actor; closed on reload and stop.</summary>
+    private sealed class DecisionSink(IActorRef target) : IHealthDecisionSink
+    {
+        private volatile bool closed;
+
+        public void Close() => closed = true;
+
+        public void Publish(IReadOnlyList<HealthDecision> decisions)
+        {
+            if (!closed)
+                target.Tell(new HealthDecisions(decisions.ToArray()));
+        }
+    }
+}

@@ -1,0 +1,121 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Runtime.Versioning;
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
+using LvsHa.Director.Lvs;
+using LvsHa.Health.Checkers;
+using LvsHa.Health.Scheduling;
+using LvsHa.Health.State;
+
+namespace LvsHa.Director.Tests.Lvs;
+
+[SupportedOSPlatform("linux")]
+public sealed class LvsHealthActorTests : TestKit
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "lvsha-lvs-" + Guid.NewGuid().ToString("N"));
+    private readonly ConcurrentDictionary<IPEndPoint, bool> _up = new();
+
+    public LvsHealthActorTests() => Directory.CreateDirectory(_directory);
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && Directory.Exists(_directory))
+            Directory.Delete(_directory, recursive: true);
+        base.Dispose(disposing);
+    }
+
+    private sealed class SwitchCheck(ConcurrentDictionary<IPEndPoint, bool> up, IPEndPoint target) : IHealthCheck
+    {
+        public string Kind => "TCP_CHECK";
+
+        public Task<CheckResult> CheckAsync(CancellationToken cancellationToken) =>
+            Task.FromResult(up.GetValueOrDefault(target, true) ? CheckResult.Pass() : CheckResult.Fail("switched off"));
+    }
+
+    [Fact]
+    public async Task Decisions_RealServersFail_KernelDecisionsForwardedAndScriptsRunInOrder()
+    {
+        var script = Path.Combine(_directory, "notify.sh");
+        var log = Path.Combine(_directory, "notify.log");
+        // The sleep makes a script that ran in parallel with the next one write after it.
+        File.WriteAllText(script, $"#!/bin/sh\nsleep 0.2\necho \"$1\" >> {log}\n");
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var config = TestConfigs.Load($$"""
+            virtual_server 10.0.0.1 80 {
+                protocol TCP
+                lb_kind NAT
+                delay_loop 1
+                quorum_down "{{script}} quorum-down"
+                real_server 10.0.1.1 80 {
+                    notify_down "{{script}} down-1"
+                    TCP_CHECK {
+                        retry 0
+                        warmup 0
+                    }
+                }
+                real_server 10.0.1.2 80 {
+                    notify_down "{{script}} down-2"
+                    TCP_CHECK {
+                        retry 0
+                        warmup 0
+                    }
+                }
+            }
+            """);
+        var reconciler = CreateTestProbe();
+        var options = new LvsHealthOptions
+        {
+            Scheduler = new HealthSchedulerOptions { CheckFactory = (_, rs, _, _) => new SwitchCheck(_up, rs.Endpoint) },
+        };
+        var health = Sys.ActorOf(LvsHealthActor.Props(reconciler.Ref, config, options));
+        // The start-up decisions: both real servers up.
+        var start = reconciler.ExpectMsg<HealthDecisions>(TimeSpan.FromSeconds(5));
+        Assert.All(start.Decisions, d => Assert.IsType<RealServerUp>(d));
+
+        _up[new IPEndPoint(IPAddress.Parse("10.0.1.1"), 80)] = false;
+        var first = reconciler.ExpectMsg<HealthDecisions>(TimeSpan.FromSeconds(5));
+        _up[new IPEndPoint(IPAddress.Parse("10.0.1.2"), 80)] = false;
+        var second = reconciler.ExpectMsg<HealthDecisions>(TimeSpan.FromSeconds(5));
+        await AwaitAssertAsync(() => Assert.Equal(3, File.Exists(log) ? File.ReadAllLines(log).Length : 0), TimeSpan.FromSeconds(5));
+        await health.Ask<HealthChecksStopped>(StopHealthChecks.Instance, TimeSpan.FromSeconds(5));
+
+        Assert.Equal([new RealServerDown("10.0.0.1:80", new IPEndPoint(IPAddress.Parse("10.0.1.1"), 80), false)], first.Decisions);
+        Assert.Equal([new RealServerDown("10.0.0.1:80", new IPEndPoint(IPAddress.Parse("10.0.1.2"), 80), false)], second.Decisions);
+        Assert.Equal(["down-1", "down-2", "quorum-down"], File.ReadAllLines(log));
+    }
+
+    [Fact]
+    public async Task StopHealthChecks_Omega_AnswersAfterTheOmegaScriptsRan()
+    {
+        var script = Path.Combine(_directory, "notify.sh");
+        var log = Path.Combine(_directory, "notify.log");
+        File.WriteAllText(script, $"#!/bin/sh\nsleep 0.2\necho \"$1\" >> {log}\n");
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var config = TestConfigs.Load($$"""
+            virtual_server 10.0.0.1 80 {
+                protocol TCP
+                lb_kind NAT
+                omega
+                quorum_down "{{script}} quorum-down"
+                real_server 10.0.1.1 80 {
+                    notify_down "{{script}} down-1"
+                    TCP_CHECK {
+                        warmup 0
+                    }
+                }
+            }
+            """);
+        var reconciler = CreateTestProbe();
+        var options = new LvsHealthOptions
+        {
+            Scheduler = new HealthSchedulerOptions { CheckFactory = (_, rs, _, _) => new SwitchCheck(_up, rs.Endpoint) },
+        };
+        var health = Sys.ActorOf(LvsHealthActor.Props(reconciler.Ref, config, options));
+        reconciler.ExpectMsg<HealthDecisions>(TimeSpan.FromSeconds(5));
+
+        await health.Ask<HealthChecksStopped>(StopHealthChecks.Instance, TimeSpan.FromSeconds(10));
+
+        Assert.Equal(["down-1", "quorum-down"], File.ReadAllLines(log));
+    }
+}
