@@ -78,8 +78,8 @@ public static class WantedTable
             int weight;
             if (state.Alive && !sorryInUse)
                 weight = state.Weight;
-            else if (!state.Alive && realServer.InhibitOnFailure)
-                weight = 0;
+            else if (realServer.InhibitOnFailure)
+                weight = 0; // keepalived turns every removal of an inhibit_on_failure server into weight 0
             else
                 continue;
             destinations.Add(Destination(service, realServer.Address, realServer.PortFor(endpoint), realServer.Method, weight,

@@ -154,4 +154,33 @@ public class WantedTableTests
             "-a -t 10.0.0.1:80 -r 10.0.1.1:8080 -m -w 1",
         }, lines);
     }
+
+    [Fact]
+    public void Build_SorryServerInUse_AliveInhibitServersStayAtWeightZero()
+    {
+        var lines = StartupLines("""
+            virtual_server 10.0.0.1 80 {
+                protocol TCP
+                lb_algo rr
+                lb_kind DR
+                quorum 3
+                hysteresis 1
+                sorry_server 10.0.9.1 80
+                real_server 10.0.1.1 80 {
+                    weight 2
+                    inhibit_on_failure
+                }
+                real_server 10.0.1.2 80 {
+                    weight 1
+                }
+            }
+            """);
+
+        Assert.Equal(new[]
+        {
+            "-A -t 10.0.0.1:80 -s rr",
+            "-a -t 10.0.0.1:80 -r 10.0.1.1:80 -g -w 0",
+            "-a -t 10.0.0.1:80 -r 10.0.9.1:80 -g -w 1",
+        }, lines);
+    }
 }

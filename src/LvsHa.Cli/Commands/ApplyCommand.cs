@@ -30,19 +30,14 @@ public static class ApplyCommand
         return command;
     }
 
-    public static async Task<int> RunAsync(string path, bool prune, bool quiet, TextWriter output, TextWriter error,
+    public static Task<int> RunAsync(string path, bool prune, bool quiet, TextWriter output, TextWriter error,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
-        var config = ConfigFile.Load(path, error);
-        if (config is null)
-            return ExitCodes.Failed;
-        try
+        return PlanCommand.WithKernelAsync(path, error, async (applier, wanted) =>
         {
-            using var client = IpvsClient.Open();
-            var wanted = WantedTable.Build(config, StartupHealth.Instance);
-            var report = await new IpvsApplier(client).ApplyAsync(wanted, PlanCommand.Scope(prune), cancellationToken: cancellationToken);
+            var report = await applier.ApplyAsync(wanted, PlanCommand.Scope(prune), cancellationToken: cancellationToken);
             foreach (var result in report.Results)
             {
                 if (!result.Succeeded)
@@ -57,11 +52,6 @@ public static class ApplyCommand
                 : $"{report.Succeeded} operation(s) applied, {report.Failed} refused" +
                   (report.Converged ? "." : $"; {report.Remaining.Length} still needed."));
             return report.Converged ? ExitCodes.Ok : ExitCodes.Failed;
-        }
-        catch (NetlinkException e)
-        {
-            error.WriteLine($"lvsha: {e.Message}");
-            return ExitCodes.Failed;
-        }
+        });
     }
 }

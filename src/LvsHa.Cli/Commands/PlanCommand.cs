@@ -33,22 +33,34 @@ public static class PlanCommand
         Description = "Also delete kernel services the configuration does not name (by default they are left alone).",
     };
 
-    public static async Task<int> RunAsync(string path, bool prune, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    public static Task<int> RunAsync(string path, bool prune, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(output);
+        return WithKernelAsync(path, error, async (applier, wanted) =>
+        {
+            var plan = await applier.PlanAsync(wanted, Scope(prune), cancellationToken: cancellationToken);
+            if (plan.IsEmpty)
+                output.WriteLine("No changes.");
+            foreach (var operation in plan)
+                output.WriteLine(IpvsCommandText.Format(operation));
+            return ExitCodes.Ok;
+        });
+    }
+
+    /// <summary>
+    /// Loads the config, opens the kernel's IPVS table and runs <paramref name="body"/> with the start-up table;
+    /// a kernel without ip_vs or a socket failure is one clear line and exit code 1.
+    /// </summary>
+    internal static async Task<int> WithKernelAsync(string path, TextWriter error, Func<IpvsApplier, IpvsTable, Task<int>> body)
+    {
+        ArgumentNullException.ThrowIfNull(error);
         var config = ConfigFile.Load(path, error);
         if (config is null)
             return ExitCodes.Failed;
         try
         {
             using var client = IpvsClient.Open();
-            var wanted = WantedTable.Build(config, StartupHealth.Instance);
-            var plan = await new IpvsApplier(client).PlanAsync(wanted, Scope(prune), cancellationToken: cancellationToken);
-            if (plan.IsEmpty)
-                output.WriteLine("No changes.");
-            foreach (var operation in plan)
-                output.WriteLine(IpvsCommandText.Format(operation));
-            return ExitCodes.Ok;
+            return await body(new IpvsApplier(client), WantedTable.Build(config, StartupHealth.Instance));
         }
         catch (NetlinkException e)
         {

@@ -66,7 +66,7 @@ public class LvsHaBlockTests
     public void Load_NoRealServerPrep_GivesDefaults()
     {
         var p = LoadValid("").RealServerPrep;
-        Assert.Equal(("root", 22, false, false), (p.User, p.Port, p.Persist, p.AutoPrepare));
+        Assert.Equal(("root", 22, true, false), (p.User, p.Port, p.Persist, p.AutoPrepare));
         Assert.Null(LoadValid("").Cluster);
     }
 

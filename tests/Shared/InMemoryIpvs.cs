@@ -1,31 +1,74 @@
 using System.Collections.Immutable;
 using System.Net;
+using LvsHa.Ipvs;
 using LvsHa.Netlink;
 using LvsHa.Netlink.Ipvs;
 
-namespace LvsHa.Ipvs.Tests;
+namespace LvsHa.Testing;
 
 /// <summary>
 /// An IPVS table in memory with the kernel's refusals (EEXIST, ENOENT/ESRCH, EINVAL for an unknown scheduler),
 /// for unit tests of the reconciler and applier. It counts the write requests it receives.
+/// Thread-safe (actors call it from the thread pool while a test reads it), with a log of the operations and an
+/// injectable refusal. Shared by the test projects through a linked source file (tests/Shared).
 /// </summary>
 internal sealed class InMemoryIpvs : IIpvs
 {
     private static readonly HashSet<string> Schedulers = new() { "rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq", "fo", "ovf", "mh" };
     private readonly Dictionary<IpvsServiceKey, (IpvsService Service, List<IpvsDestination> Destinations)> _services = new();
 
-    public int WriteRequests { get; private set; }
+    private readonly Lock _gate = new();
+    private readonly List<IpvsOperation> _operations = new();
 
-    public IpvsTable Snapshot() => new(_services.Values
-        .Select(s => new IpvsTableEntry(s.Service, s.Destinations.ToImmutableArray())).ToImmutableArray());
+    public int WriteRequests { get { lock (_gate) return _operations.Count; } }
+
+    /// <summary>Called for every operation before it is applied; a non-null answer is the kernel's refusal.</summary>
+    public Func<IpvsOperation, IpvsException?>? Refuse { get; set; }
+
+    public IpvsTable Snapshot()
+    {
+        lock (_gate)
+        {
+            return new(_services.Values
+                .Select(s => new IpvsTableEntry(s.Service, s.Destinations.ToImmutableArray())).ToImmutableArray());
+        }
+    }
+
+    /// <summary>The operations received since the last call (refused ones included).</summary>
+    private int _reads;
+
+    /// <summary>How many times the service list was dumped.</summary>
+    public int Reads => Volatile.Read(ref _reads);
+
+    /// <summary>While set, reading the table fails as a broken netlink socket would.</summary>
+    public bool FailReads { get; set; }
+
+    public IReadOnlyList<IpvsOperation> TakeOperations()
+    {
+        lock (_gate)
+        {
+            var taken = _operations.ToArray();
+            _operations.Clear();
+            return taken;
+        }
+    }
+
+    /// <summary>Changes the table as another tool would (not logged as LvsHa's operations).</summary>
+    public IpvsException? BehindTheBack(IpvsOperation operation)
+    {
+        lock (_gate) return Apply(operation);
+    }
 
     public Task<IReadOnlyList<IpvsOperationResult>> ExecuteAsync(IReadOnlyList<IpvsOperation> operations, CancellationToken cancellationToken = default)
     {
         var results = new List<IpvsOperationResult>();
-        foreach (var op in operations)
+        lock (_gate)
         {
-            WriteRequests++;
-            results.Add(new IpvsOperationResult(op, Apply(op)));
+            foreach (var op in operations)
+            {
+                _operations.Add(op);
+                results.Add(new IpvsOperationResult(op, Refuse?.Invoke(op) ?? Apply(op)));
+            }
         }
         return Task.FromResult<IReadOnlyList<IpvsOperationResult>>(results);
     }
@@ -78,17 +121,30 @@ internal sealed class InMemoryIpvs : IIpvs
 
     private static bool Same(IpvsDestination d, IPAddress address, ushort port) => d.Address.Equals(address) && d.Port == port;
 
-    public Task<IReadOnlyList<IpvsServiceEntry>> GetServicesAsync(CancellationToken cancellationToken = default) =>
-        Task.FromResult<IReadOnlyList<IpvsServiceEntry>>(_services.Values
-            .Select(s => new IpvsServiceEntry(s.Service with { Flags = s.Service.Flags | IpvsServiceFlags.Hashed }, IpvsStats.Zero)).ToList());
+    public Task<IReadOnlyList<IpvsServiceEntry>> GetServicesAsync(CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _reads);
+        if (FailReads)
+            return Task.FromException<IReadOnlyList<IpvsServiceEntry>>(new IOException("netlink socket closed"));
+        lock (_gate)
+        {
+            return Task.FromResult<IReadOnlyList<IpvsServiceEntry>>(_services.Values
+                .Select(s => new IpvsServiceEntry(s.Service with { Flags = s.Service.Flags | IpvsServiceFlags.Hashed }, IpvsStats.Zero)).ToList());
+        }
+    }
 
-    public Task<IReadOnlyList<IpvsDestinationEntry>> GetDestinationsAsync(IpvsServiceKey service, CancellationToken cancellationToken = default) =>
-        Task.FromResult<IReadOnlyList<IpvsDestinationEntry>>(_services[Key(service)].Destinations
-            .Select(d => new IpvsDestinationEntry(d, 0, 0, 0, IpvsStats.Zero)).ToList());
+    public Task<IReadOnlyList<IpvsDestinationEntry>> GetDestinationsAsync(IpvsServiceKey service, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult<IReadOnlyList<IpvsDestinationEntry>>(_services[Key(service)].Destinations
+                .Select(d => new IpvsDestinationEntry(d, 0, 0, 0, IpvsStats.Zero)).ToList());
+        }
+    }
 
     public Task FlushAsync(CancellationToken cancellationToken = default)
     {
-        _services.Clear();
+        lock (_gate) _services.Clear();
         return Task.CompletedTask;
     }
 
