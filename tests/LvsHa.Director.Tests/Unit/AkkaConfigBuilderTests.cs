@@ -15,7 +15,7 @@ public sealed class AkkaConfigBuilderTests
         ExpectedDirectors = expected,
     };
 
-    private static Config Parse(DirectorOptions options) => ConfigurationFactory.ParseString(AkkaConfigBuilder.Build(options));
+    private static Akka.Configuration.Config Parse(DirectorOptions options) => ConfigurationFactory.ParseString(AkkaConfigBuilder.Build(options));
 
     [Fact]
     public void Build_NoClusterBlock_LocalProviderWithoutRemoting()

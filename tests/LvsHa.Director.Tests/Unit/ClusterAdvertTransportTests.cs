@@ -12,7 +12,7 @@ namespace LvsHa.Director.Tests.Unit;
 /// <summary>Two real ActorSystems in a cluster over loopback: adverts reach /user/vrrp-{vrid} on the other one.</summary>
 public sealed class ClusterAdvertTransportTests : TestKit
 {
-    private static readonly Config ClusterConfig = ConfigurationFactory.ParseString("""
+    private static readonly Akka.Configuration.Config ClusterConfig = ConfigurationFactory.ParseString("""
         akka.actor.provider = cluster
         akka.remote.dot-netty.tcp { hostname = "127.0.0.1", port = 0 }
         akka.cluster.roles = ["director"]
