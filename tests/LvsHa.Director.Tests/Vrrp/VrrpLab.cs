@@ -71,7 +71,9 @@ internal sealed partial class VrrpLab : IDisposable
     /// <summary>A configuration: the cluster block of every director, and a vrrp_instance when <paramref name="priority"/> is given (none: a witness).</summary>
     public string Config(int node, int? priority, string advertInterval = "0.1", bool nopreempt = false, string guard = "majority")
     {
-        var seeds = string.Concat(Enumerable.Range(1, Directors).Select(n => $"    seed {Address(n)} {Port}\n"));
+        // The last director (the witness in the tests) is the first seed: only the first seed may form a new cluster
+        // on its own, and a restarted VIP director must join the running cluster rather than form an island of one.
+        var seeds = string.Concat(Enumerable.Range(1, Directors).Reverse().Select(n => $"    seed {Address(n)} {Port}\n"));
         var text = $$"""
             cluster {
                 node_name d{{node}}
@@ -197,6 +199,13 @@ internal sealed partial class VrrpLab : IDisposable
             async () => (await Client(node).GetStatusAsync()).Instances.Any(i => i.State == state),
             timeout,
             $"director {node} reports {state}\n{Log(node)}");
+
+    /// <summary>Waits until director <paramref name="node"/> sees every director of the lab Up and reachable.</summary>
+    public Task<TimeSpan> WaitForMembersAsync(int node, TimeSpan timeout) =>
+        LabCluster.WaitForAsync(
+            async () => (await Client(node).GetStatusAsync()).Members.Count(m => m.Status == "Up" && m.Reachable) == Directors,
+            timeout,
+            $"director {node} sees {Directors} directors up\n{Log(node)}");
 
     public void Dispose()
     {

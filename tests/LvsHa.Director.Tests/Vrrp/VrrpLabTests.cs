@@ -37,6 +37,8 @@ public sealed class VrrpLabTests(Xunit.Abstractions.ITestOutputHelper output)
         using var lab = StartLab(output, "0.1", out var config1);
         await lab.WaitForSoleHolderAsync(1, [2], Startup);
         await lab.WaitForStateAsync(2, "BACKUP", Startup);
+        // The witness must be a member before a VIP director dies, or the survivor is a minority (1 of 3).
+        await lab.WaitForMembersAsync(2, Startup);
 
         // `lvsha status --json` against the running master.
         var (code, json) = VrrpLab.Lvsha("status", "--json", "--control-socket", lab.SocketPath(1));
@@ -82,6 +84,8 @@ public sealed class VrrpLabTests(Xunit.Abstractions.ITestOutputHelper output)
         using var lab = StartLab(output, "1", out _);
         await lab.WaitForSoleHolderAsync(1, [2], Startup);
         await lab.WaitForStateAsync(2, "BACKUP", Startup);
+        // The witness must be a member before a VIP director dies, or the survivor is a minority (1 of 3).
+        await lab.WaitForMembersAsync(2, Startup);
 
         lab.Signal(1, "TERM");
         var takeover = await LabClusterWaitAsync(() => lab.HoldsVipAsync(2), TimeSpan.FromSeconds(10), "director 2 adds the VIP");
