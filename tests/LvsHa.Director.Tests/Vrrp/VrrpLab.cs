@@ -117,24 +117,14 @@ internal sealed partial class VrrpLab : IDisposable
         }
 
         var log = _logs[node] = new StringBuilder();
-        var info = new ProcessStartInfo("ip") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in (string[])["netns", "exec", Namespace(node), "dotnet", TestAssembly, "lvsha", "run", "-f", configFile, "--control-socket", SocketPath(node)])
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        var process = System.Diagnostics.Process.Start(info) ?? throw new InvalidOperationException("cannot start lvsha run");
-        process.OutputDataReceived += (_, e) => Append(log, e.Data);
-        process.ErrorDataReceived += (_, e) => Append(log, e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        _processes[node] = process;
+        _processes[node] = LabCluster.StartProcess(
+            ["dotnet", TestAssembly, "lvsha", "run", "-f", configFile, "--control-socket", SocketPath(node)], log, Namespace(node));
     }
 
     public Process Process(int node) => _processes[node];
 
-    /// <summary>Sends <paramref name="signal"/> (KILL, TERM) to director <paramref name="node"/>'s process, by pid.</summary>
-    public void Signal(int node, string signal) => LabCommand.Run("kill", $"-{signal}", _processes[node].Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    /// <summary>Sends <paramref name="signal"/> (SIGKILL, SIGTERM) to director <paramref name="node"/>'s process, by pid, at once (no helper process to wait for).</summary>
+    public void Signal(int node, int signal) => Assert.Equal(0, Tmds.Linux.LibC.kill(_processes[node].Id, signal));
 
     public bool HasExited(int node, TimeSpan timeout) => _processes[node].WaitForExit(timeout);
 
@@ -214,52 +204,11 @@ internal sealed partial class VrrpLab : IDisposable
             _output.WriteLine($"===== director {node} =====\n{Log(node)}");
         }
 
-        foreach (var process in _processes.Values)
-        {
-            try
-            {
-                if (!process.HasExited)
-                {
-                    process.Kill();
-                    process.WaitForExit(5000);
-                }
-            }
-            catch (InvalidOperationException)
-            {
-            }
-
-            process.Dispose();
-        }
-
-        foreach (var ns in _namespaces)
-        {
-            LabCommand.TryRun("ip", "netns", "del", ns);
-        }
-
-        try
-        {
-            System.IO.Directory.Delete(Directory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        LabCluster.CleanUp(_processes.Values, _namespaces, Directory);
     }
 
     [GeneratedRegex("lladdr ([0-9a-f:]{17})")]
     private static partial Regex LladdrPattern();
-
-    private static void Append(StringBuilder log, string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (log)
-        {
-            log.AppendLine(line);
-        }
-    }
 
     private void CreateNetwork()
     {
