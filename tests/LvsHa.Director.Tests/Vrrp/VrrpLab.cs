@@ -69,7 +69,7 @@ internal sealed partial class VrrpLab : IDisposable
     }
 
     /// <summary>A configuration: the cluster block of every director, and a vrrp_instance when <paramref name="priority"/> is given (none: a witness).</summary>
-    public string Config(int node, int? priority, string advertInterval = "0.1", bool nopreempt = false, string guard = "majority")
+    public string Config(int node, int? priority, string advertInterval = "0.1", bool nopreempt = false, string guard = "majority", bool cluster = true)
     {
         // The last director (the witness in the tests) is the first seed: only the first seed may form a new cluster
         // on its own, and a restarted VIP director must join the running cluster rather than form an island of one.
@@ -83,6 +83,11 @@ internal sealed partial class VrrpLab : IDisposable
             }
 
             """;
+        if (!cluster)
+        {
+            text = "";
+        }
+
         if (priority is { } p)
         {
             text += $$"""

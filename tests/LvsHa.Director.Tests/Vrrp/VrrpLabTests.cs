@@ -110,6 +110,22 @@ public sealed class VrrpLabTests(Xunit.Abstractions.ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Run_NoClusterBlock_SingleDirectorBecomesMasterAndDropsVipOnStop()
+    {
+        using var lab = new VrrpLab(1, output);
+        lab.Start(1, lab.Config(1, 100, cluster: false));
+        await lab.WaitForSoleHolderAsync(1, [], Startup);
+        var status = await lab.Client(1).GetStatusAsync();
+        Assert.Null(status.SelfAddress);
+        Assert.Equal("MASTER", Assert.Single(status.Instances).State);
+
+        lab.Signal(1, Tmds.Linux.LibC.SIGTERM);
+        Assert.True(lab.HasExited(1, TimeSpan.FromSeconds(15)), "director 1 stops");
+        Assert.Equal(0, lab.Process(1).ExitCode);
+        Assert.False(await lab.HoldsVipAsync(1), "a stopped director removed its VIP");
+    }
+
+    [Fact]
     public void Run_InvalidConfig_ExitsOneWithFileLineColumn()
     {
         var file = Path.Combine(Path.GetTempPath(), $"lvsha-vd-bad-{Environment.ProcessId}.conf");
