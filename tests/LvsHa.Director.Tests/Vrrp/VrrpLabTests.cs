@@ -110,14 +110,43 @@ public sealed class VrrpLabTests(Xunit.Abstractions.ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Run_NoClusterBlock_SingleDirectorBecomesMasterAndDropsVipOnStop()
+    public async Task Run_NoClusterBlock_MasterAnnouncesIpv4AndIpv6VipsAndDropsThemOnStop()
     {
         using var lab = new VrrpLab(1, output);
-        lab.Start(1, lab.Config(1, 100, cluster: false));
+        // A second instance with an IPv6 VIP; the client holds stale entries with a wrong MAC for both VIPs, which
+        // only the director's gratuitous ARP / unsolicited NA (override) can correct.
+        const string Vip6 = "fd00:232::50";
+        var config = lab.Config(1, 100, cluster: false);
+        File.AppendAllText(config, $$"""
+            vrrp_instance VI_6 {
+                interface eth0
+                version 3
+                virtual_router_id 52
+                advert_int 0.1
+                virtual_ipaddress {
+                    {{Vip6}}/64 dev eth0
+                }
+            }
+            """);
+        var client = lab.Namespace(VrrpLab.ClientNode);
+        Lab.LabCommand.Run("ip", "-n", client, "-6", "addr", "add", "fd00:232::100/64", "dev", "eth0", "nodad");
+        Lab.LabCommand.Run("ip", "-n", client, "neigh", "add", lab.Vip, "lladdr", "02:00:00:00:00:01", "dev", "eth0", "nud", "stale");
+        Lab.LabCommand.Run("ip", "-n", client, "neigh", "add", Vip6, "lladdr", "02:00:00:00:00:01", "dev", "eth0", "nud", "stale");
+        lab.Start(1, config);
         await lab.WaitForSoleHolderAsync(1, [], Startup);
         var status = await lab.Client(1).GetStatusAsync();
         Assert.Null(status.SelfAddress);
-        Assert.Equal("MASTER", Assert.Single(status.Instances).State);
+        Assert.All(status.Instances, i => Assert.Equal("MASTER", i.State));
+        Assert.Equal(2, status.Instances.Count);
+        var mac = (await lab.MacAsync(1)).ToString().ToLowerInvariant();
+        await Lab.LabCluster.WaitForAsync(
+            () => Task.FromResult(NeighbourMac(client, lab.Vip) == mac && NeighbourMac(client, Vip6) == mac),
+            TimeSpan.FromSeconds(10),
+            $"client's entries for {lab.Vip} and {Vip6} point at the director ({mac})");
+        var addresses = Lab.LabCommand.Run("ip", "-n", lab.Namespace(1), "-6", "addr", "show", "dev", "eth0");
+        var vip6Line = addresses.Split('\n').Single(l => l.Contains(Vip6, StringComparison.Ordinal));
+        Assert.Contains("nodad", vip6Line, StringComparison.Ordinal);
+        Assert.DoesNotContain("tentative", vip6Line, StringComparison.Ordinal);
 
         lab.Signal(1, Tmds.Linux.LibC.SIGTERM);
         Assert.True(lab.HasExited(1, TimeSpan.FromSeconds(15)), "director 1 stops");
@@ -151,6 +180,13 @@ public sealed class VrrpLabTests(Xunit.Abstractions.ITestOutputHelper output)
         using var stderr = new StringWriter();
         Assert.Equal(1, LvsHaCli.Run(["status", "--control-socket", "/nonexistent/lvsha-vd.sock"], stdout, stderr));
         Assert.Contains("is `lvsha run` running?", stderr.ToString(), StringComparison.Ordinal);
+    }
+
+    private static string NeighbourMac(string ns, string address)
+    {
+        var words = Lab.LabCommand.Run("ip", "-n", ns, "neigh", "show", address).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var at = Array.IndexOf(words, "lladdr");
+        return at >= 0 && at + 1 < words.Length ? words[at + 1].Replace(":", "", StringComparison.Ordinal) : "";
     }
 
     private static Task<TimeSpan> LabClusterWait(Func<bool> probe, string what) =>
