@@ -16,6 +16,8 @@ public static class LvsHaCli
         root.Subcommands.Add(PlanCommand.Create());
         root.Subcommands.Add(ApplyCommand.Create());
         root.Subcommands.Add(PrepareCommand.Create());
+        root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(StatusCommand.Create());
         return root;
     }
 

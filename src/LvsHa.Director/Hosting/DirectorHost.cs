@@ -104,12 +104,16 @@ public static class DirectorHost
     }
 
     /// <summary>Builds and runs the host until it stops; returns the process exit code.</summary>
-    public static async Task<int> RunAsync(DirectorOptions options, CancellationToken cancellationToken = default)
+    public static Task<int> RunAsync(DirectorOptions options, CancellationToken cancellationToken = default) =>
+        RunAsync(options, configureServices: null, cancellationToken);
+
+    /// <summary>Builds (with <paramref name="configureServices"/>, see <see cref="Build"/>) and runs the host; returns the exit code.</summary>
+    public static async Task<int> RunAsync(DirectorOptions options, Action<IServiceCollection>? configureServices, CancellationToken cancellationToken = default)
     {
         IHost host;
         try
         {
-            host = Build(options);
+            host = Build(options, configureServices);
         }
         catch (ClusterSecretException e)
         {

@@ -112,7 +112,7 @@ public enum LogFormat
     Compact,
 }
 
-/// <summary>Placeholder of a vrrp_instance until the VRRP state machine is plugged in.</summary>
+/// <summary>A vrrp_instance this director runs.</summary>
 public sealed record VrrpInstanceOptions
 {
     /// <summary>vrrp_instance name.</summary>
@@ -126,4 +126,11 @@ public sealed record VrrpInstanceOptions
 
     /// <summary>advert_int.</summary>
     public TimeSpan AdvertInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Everything the VRRP state machine needs (from the vrrp_instance block); null runs the advert-only placeholder.
+    /// Not serialized: the lab's JSON options carry only the placeholder fields.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public LvsHa.Vrrp.VrrpInstanceSettings? Settings { get; init; }
 }

@@ -9,6 +9,15 @@ public interface IVrrpInstanceBehavior
     /// <summary>Current state name (for status and logs), e.g. BACKUP.</summary>
     string State { get; }
 
+    /// <summary>Effective priority for status, when the behavior has one.</summary>
+    int? Priority => null;
+
+    /// <summary>The master this instance follows (its address), for status, when known.</summary>
+    string? Master => null;
+
+    /// <summary>The VIPs this instance holds while master, for status.</summary>
+    IReadOnlyList<string> Vips => [];
+
     /// <summary>Handles <paramref name="instanceEvent"/> at <paramref name="now"/>; returns the actions to carry out.</summary>
     IReadOnlyList<VrrpInstanceAction> Handle(VrrpInstanceEvent instanceEvent, DateTimeOffset now);
 }

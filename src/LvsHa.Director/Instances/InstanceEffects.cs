@@ -13,15 +13,15 @@ public interface IVipManager
 /// <summary>Sends gratuitous ARP / unsolicited neighbour advertisements for the VIPs of an instance.</summary>
 public interface IGarpSender
 {
-    /// <summary>Announces the VIPs of <paramref name="instance"/> (garp_master_delay/repeat handled inside).</summary>
-    Task SendAsync(string instance, CancellationToken cancellationToken);
+    /// <summary>Announces the VIPs of <paramref name="instance"/> with one burst (the behavior times the bursts).</summary>
+    Task SendAsync(string instance, SendGarp burst, CancellationToken cancellationToken);
 }
 
 /// <summary>Runs notify scripts; implementations keep the calls of one instance in order.</summary>
 public interface INotifyRunner
 {
-    /// <summary>Runs the scripts for <paramref name="instance"/> entering <paramref name="state"/>.</summary>
-    Task RunAsync(string instance, string state, CancellationToken cancellationToken);
+    /// <summary>Runs the scripts for <paramref name="instance"/> entering <paramref name="state"/> at <paramref name="priority"/>.</summary>
+    Task RunAsync(string instance, string state, int priority, CancellationToken cancellationToken);
 }
 
 /// <summary>The effects an instance actor uses; the placeholder daemon passes <see cref="None"/>.</summary>
@@ -41,8 +41,8 @@ public sealed record InstanceEffects(IVipManager Vips, IGarpSender Garp, INotify
 
         public Task RemoveVipsAsync(string instance, CancellationToken cancellationToken) => Task.CompletedTask;
 
-        public Task SendAsync(string instance, CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task SendAsync(string instance, SendGarp burst, CancellationToken cancellationToken) => Task.CompletedTask;
 
-        public Task RunAsync(string instance, string state, CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task RunAsync(string instance, string state, int priority, CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

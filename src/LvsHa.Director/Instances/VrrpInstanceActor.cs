@@ -174,11 +174,11 @@ public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
             case RemoveVips:
                 Pipe("remove VIPs", _effects.Vips.RemoveVipsAsync(_name, token));
                 break;
-            case SendGarp:
-                Pipe("gratuitous ARP", _effects.Garp.SendAsync(_name, token));
+            case SendGarp burst:
+                Pipe("gratuitous ARP", _effects.Garp.SendAsync(_name, burst, token));
                 break;
             case RunNotify notify:
-                Pipe($"notify {notify.State}", _effects.Notify.RunAsync(_name, notify.State, token));
+                Pipe($"notify {notify.State}", _effects.Notify.RunAsync(_name, notify.State, notify.Priority, token));
                 break;
             default:
                 _log.Error("vrrp_instance {Instance}: unknown action {Action}", _name, action);
@@ -194,7 +194,7 @@ public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
 
     private InstanceStatus Status() => new(
         _name, _virtualRouterId, _behavior.State, _sent, _accepted, _rejected,
-        new Dictionary<string, DateTimeOffset>(_lastAdvertBySender, StringComparer.Ordinal), _quorum);
+        new Dictionary<string, DateTimeOffset>(_lastAdvertBySender, StringComparer.Ordinal), _quorum, _behavior.Priority, _behavior.Master, _behavior.Vips);
 
     private sealed record EffectDone(string Effect);
 

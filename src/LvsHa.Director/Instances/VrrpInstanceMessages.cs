@@ -52,11 +52,11 @@ public sealed record AddVips : VrrpInstanceAction;
 /// <summary>Remove the instance's VIPs (leaving master).</summary>
 public sealed record RemoveVips : VrrpInstanceAction;
 
-/// <summary>Send gratuitous ARP / unsolicited NA for the VIPs.</summary>
-public sealed record SendGarp : VrrpInstanceAction;
+/// <summary>Send gratuitous ARP / unsolicited NA for the VIPs: <paramref name="Repeat"/> per VIP, spaced by the intervals.</summary>
+public sealed record SendGarp(int Repeat = 5, TimeSpan ArpInterval = default, TimeSpan NaInterval = default) : VrrpInstanceAction;
 
-/// <summary>Run the notify scripts for entering <paramref name="State"/>.</summary>
-public sealed record RunNotify(string State) : VrrpInstanceAction;
+/// <summary>Run the notify scripts for entering <paramref name="State"/> at effective <paramref name="Priority"/>.</summary>
+public sealed record RunNotify(string State, int Priority = 0) : VrrpInstanceAction;
 
 /// <summary>Asks an instance actor for its <see cref="InstanceStatus"/>.</summary>
 public sealed record GetInstanceStatus
@@ -74,6 +74,9 @@ public sealed record GetInstanceStatus
 /// <param name="AdvertsRejected">Adverts dropped (bad HMAC, stale, replayed).</param>
 /// <param name="LastAdvertBySender">Arrival time of the last accepted advert per sender.</param>
 /// <param name="Quorum">Last majority view received.</param>
+/// <param name="Priority">Effective priority (null for the placeholder behavior).</param>
+/// <param name="Master">Address of the current master as this instance knows it, or null.</param>
+/// <param name="Vips">The VIPs the instance holds while master (null for the placeholder).</param>
 public sealed record InstanceStatus(
     string Name,
     int VirtualRouterId,
@@ -82,4 +85,7 @@ public sealed record InstanceStatus(
     long AdvertsAccepted,
     long AdvertsRejected,
     IReadOnlyDictionary<string, DateTimeOffset> LastAdvertBySender,
-    QuorumChanged? Quorum);
+    QuorumChanged? Quorum,
+    int? Priority = null,
+    string? Master = null,
+    IReadOnlyList<string>? Vips = null);

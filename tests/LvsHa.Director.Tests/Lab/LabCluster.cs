@@ -109,8 +109,13 @@ internal sealed class LabCluster : IDisposable
     /// <summary>Starts `dotnet {this assembly} lab-node {optionsFile}`, inside <paramref name="ns"/> when given.</summary>
     public static Process StartDirectorProcess(string optionsFile, StringBuilder log, string? ns = null)
     {
-        // `ip netns exec` execs the command after setns: the pid we get is the director's own.
-        string[] command = ["dotnet", TestAssembly, "lab-node", optionsFile];
+        return StartProcess(["dotnet", TestAssembly, "lab-node", optionsFile], log, ns);
+    }
+
+    /// <summary>Starts <paramref name="command"/>, inside <paramref name="ns"/> when given, its output going to <paramref name="log"/>.</summary>
+    public static Process StartProcess(string[] command, StringBuilder log, string? ns = null)
+    {
+        // `ip netns exec` execs the command after setns: the pid we get is the program's own.
         var info = new ProcessStartInfo(ns is null ? command[0] : "ip") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in ns is null ? command[1..] : ["netns", "exec", ns, .. command])
         {
@@ -260,7 +265,13 @@ internal sealed class LabCluster : IDisposable
             }
         }
 
-        foreach (var process in _processes.Values)
+        CleanUp(_processes.Values, _namespaces, Directory);
+    }
+
+    /// <summary>Kills the lab's processes that still run (by pid), deletes its namespaces and its folder.</summary>
+    public static void CleanUp(IEnumerable<System.Diagnostics.Process> processes, IEnumerable<string> namespaces, string directory)
+    {
+        foreach (var process in processes)
         {
             try
             {
@@ -277,21 +288,22 @@ internal sealed class LabCluster : IDisposable
             process.Dispose();
         }
 
-        foreach (var ns in _namespaces)
+        foreach (var ns in namespaces)
         {
             LabCommand.TryRun("ip", "netns", "del", ns);
         }
 
         try
         {
-            System.IO.Directory.Delete(Directory, recursive: true);
+            System.IO.Directory.Delete(directory, recursive: true);
         }
         catch (IOException)
         {
         }
     }
 
-    private static void Append(StringBuilder log, string? line)
+    /// <summary>Appends a line of a process's output to its log (thread-safe).</summary>
+    public static void Append(StringBuilder log, string? line)
     {
         if (line is null)
         {

@@ -54,9 +54,9 @@ public sealed class VrrpInstanceActorTests : TestKit
 
         public Task RemoveVipsAsync(string instance, CancellationToken cancellationToken) => Record($"remove {instance}");
 
-        public Task SendAsync(string instance, CancellationToken cancellationToken) => Record($"garp {instance}");
+        public Task SendAsync(string instance, SendGarp burst, CancellationToken cancellationToken) => Record($"garp {instance}");
 
-        public Task RunAsync(string instance, string state, CancellationToken cancellationToken) =>
+        public Task RunAsync(string instance, string state, int priority, CancellationToken cancellationToken) =>
             state == "FAULT" ? Task.FromException(new InvalidOperationException("script failed")) : Record($"notify {instance} {state}");
 
         private Task Record(string call)

@@ -1,0 +1,162 @@
+using System.Net;
+using LvsHa.Director.Instances;
+using LvsHa.Director.Membership;
+using LvsHa.Director.Tests.Unit;
+using LvsHa.Director.Vrrp;
+using LvsHa.Vrrp;
+using LvsHa.Vrrp.Wire;
+
+namespace LvsHa.Director.Tests.Vrrp;
+
+public sealed class StateMachineBehaviorTests
+{
+    private static readonly IPAddress Local = IPAddress.Parse("10.0.0.2");
+    private static readonly IPAddress Vip = IPAddress.Parse("10.0.0.50");
+    private static readonly TimeSpan Advert = TimeSpan.FromMilliseconds(100);
+    private readonly ManualTimeProvider _clock = new();
+    private readonly List<StateChanged> _changes = [];
+
+    private static VrrpInstanceSettings Settings(byte priority = 100, bool guard = false) => new()
+    {
+        Name = "VI_1",
+        VirtualRouterId = 51,
+        Priority = priority,
+        LocalAddress = Local,
+        AdvertInterval = Advert,
+        SplitBrainGuard = guard,
+    };
+
+    private StateMachineBehavior Behavior(VrrpInstanceSettings settings) => new(settings, [Vip], _clock, _changes.Add);
+
+    private static byte[] AdvertFrom(string sender, byte priority, byte vrid = 51) =>
+        VrrpAdvertCodec.Encode(new VrrpAdvert(vrid, priority, 10, IPAddress.Parse(sender), [Vip]), ReadOnlySpan<byte>.Empty);
+
+    private StateMachineBehavior Master(VrrpInstanceSettings? settings = null)
+    {
+        var behavior = Behavior(settings ?? Settings());
+        behavior.Handle(new InstanceStarted(), _clock.GetUtcNow());
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        behavior.Handle(new TimerElapsed(nameof(VrrpTimer.MasterDown)), _clock.GetUtcNow());
+        Assert.Equal("MASTER", behavior.State);
+        return behavior;
+    }
+
+    [Fact]
+    public void Handle_Started_BackupWithMasterDownTimerAndBackupNotify()
+    {
+        var behavior = Behavior(Settings());
+        var actions = behavior.Handle(new InstanceStarted(), _clock.GetUtcNow());
+        Assert.Equal(
+            [
+                new Instances.StartTimer("MasterDown", VrrpTiming.MasterDownInterval(100, Advert), Periodic: false),
+                new Instances.RunNotify("BACKUP", 100),
+            ],
+            actions);
+        Assert.Equal("BACKUP", behavior.State);
+        Assert.Equal(100, behavior.Priority);
+        Assert.Single(_changes);
+    }
+
+    [Fact]
+    public void Handle_MasterDownTimerElapsed_MasterAddsVipsAdvertisesAndAnnounces()
+    {
+        var behavior = Behavior(Settings());
+        behavior.Handle(new InstanceStarted(), _clock.GetUtcNow());
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        var actions = behavior.Handle(new TimerElapsed("MasterDown"), _clock.GetUtcNow());
+
+        Assert.Equal("MASTER", behavior.State);
+        Assert.IsType<Instances.AddVips>(actions[0]);
+        var advert = VrrpAdvertCodec.Decode(Assert.IsType<Instances.SendAdvert>(actions[1]).Payload).Advert;
+        Assert.Equal((byte)51, advert.VirtualRouterId);
+        Assert.Equal((byte)100, advert.Priority);
+        Assert.Equal(Local, advert.Sender);
+        Assert.Equal(Advert, advert.AdvertInterval);
+        Assert.Equal([Vip], advert.Vips);
+        Assert.Contains(new SendGarp(5, TimeSpan.Zero, TimeSpan.Zero), actions);
+        Assert.Contains(new Instances.StartTimer("Advert", Advert, Periodic: false), actions);
+        Assert.Equal(new Instances.RunNotify("MASTER", 100), actions[^1]);
+        Assert.Equal(Local.ToString(), behavior.Master);
+    }
+
+    [Fact]
+    public void Handle_HigherPriorityAdvertWhileMaster_RemovesVipsAndBecomesBackup()
+    {
+        var behavior = Master();
+        var actions = behavior.Handle(new Instances.AdvertReceived("d1", AdvertFrom("10.0.0.1", 150)), _clock.GetUtcNow());
+        Assert.Equal("BACKUP", behavior.State);
+        Assert.Contains(new Instances.RemoveVips(), actions);
+        Assert.Contains(new Instances.RunNotify("BACKUP", 100), actions);
+        Assert.Equal("10.0.0.1", behavior.Master);
+    }
+
+    [Fact]
+    public void Handle_Stopping_MasterSendsPriorityZeroRemovesVipsAndNotifiesStop()
+    {
+        var behavior = Master();
+        var actions = behavior.Handle(InstanceStopping.Instance, _clock.GetUtcNow());
+        var advert = actions.OfType<Instances.SendAdvert>().Single();
+        Assert.Equal((byte)0, VrrpAdvertCodec.Decode(advert.Payload).Advert.Priority);
+        Assert.Contains(new Instances.RemoveVips(), actions);
+        Assert.Equal(new Instances.RunNotify("STOP", 100), actions[^1]);
+        Assert.Equal("STOP", behavior.State);
+    }
+
+    [Theory]
+    [InlineData(new byte[0])]
+    [InlineData(new byte[] { (byte)'L', (byte)'V', 1, 51, 100, 0, 0 })]
+    [InlineData(new byte[] { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 })]
+    public void Handle_MalformedAdvert_IsIgnored(byte[] payload)
+    {
+        var behavior = Master();
+        Assert.Empty(behavior.Handle(new Instances.AdvertReceived("d1", payload), _clock.GetUtcNow()));
+        Assert.Equal("MASTER", behavior.State);
+    }
+
+    [Fact]
+    public void Handle_AdvertForAnotherRouter_IsIgnored()
+    {
+        var behavior = Master();
+        Assert.Empty(behavior.Handle(new Instances.AdvertReceived("d1", AdvertFrom("10.0.0.1", 200, vrid: 52)), _clock.GetUtcNow()));
+        Assert.Equal("MASTER", behavior.State);
+    }
+
+    [Fact]
+    public void Handle_UnknownTimer_IsIgnored()
+    {
+        var behavior = Behavior(Settings());
+        behavior.Handle(new InstanceStarted(), _clock.GetUtcNow());
+        Assert.Empty(behavior.Handle(new TimerElapsed("no-such-timer"), _clock.GetUtcNow()));
+    }
+
+    [Fact]
+    public void Handle_GuardWithoutMajority_StaysBackupUntilMajority()
+    {
+        var behavior = Behavior(Settings(guard: true));
+        behavior.Handle(new InstanceStarted(), _clock.GetUtcNow());
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        behavior.Handle(new TimerElapsed("MasterDown"), _clock.GetUtcNow());
+        Assert.Equal("BACKUP", behavior.State);
+
+        var actions = behavior.Handle(new QuorumUpdated(new Membership.QuorumChanged(true, 2, 3)), _clock.GetUtcNow());
+        var timer = Assert.IsType<Instances.StartTimer>(Assert.Single(actions));
+        _clock.Advance(timer.Delay);
+        behavior.Handle(new TimerElapsed(timer.Timer), _clock.GetUtcNow());
+        Assert.Equal("MASTER", behavior.State);
+
+        var lost = behavior.Handle(new QuorumUpdated(new Membership.QuorumChanged(false, 1, 3)), _clock.GetUtcNow());
+        Assert.Equal("BACKUP", behavior.State);
+        Assert.Contains(new Instances.RemoveVips(), lost);
+    }
+
+    [Fact]
+    public void Handle_TrackerDownWithWeight_LowersPriorityInAdverts()
+    {
+        var behavior = Master();
+        var actions = behavior.Handle(new Instances.TrackerChanged("eth1", Up: false, Weight: -30), _clock.GetUtcNow());
+        Assert.Equal(70, behavior.Priority);
+        _clock.Advance(Advert);
+        var next = behavior.Handle(new TimerElapsed("Advert"), _clock.GetUtcNow()).Concat(actions).OfType<Instances.SendAdvert>().First();
+        Assert.Equal((byte)70, VrrpAdvertCodec.Decode(next.Payload).Advert.Priority);
+    }
+}

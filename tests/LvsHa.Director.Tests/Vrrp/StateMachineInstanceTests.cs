@@ -1,0 +1,107 @@
+using System.Net;
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
+using LvsHa.Director.Adverts;
+using LvsHa.Director.Instances;
+using LvsHa.Director.Security;
+using LvsHa.Director.Vrrp;
+using LvsHa.Vrrp;
+
+namespace LvsHa.Director.Tests.Vrrp;
+
+/// <summary>Two instance actors running the real state machine, linked by in-memory transports, with fake effects.</summary>
+public sealed class StateMachineInstanceTests : TestKit
+{
+    private static readonly byte[] Key = ClusterSecret.FromString("correct horse battery staple").AdvertKey;
+
+    private sealed class Link : IAdvertTransport
+    {
+        public IActorRef? DeliverTo { get; set; }
+
+        public void Publish(VrrpAdvertEnvelope envelope) => DeliverTo?.Tell(envelope);
+    }
+
+    private sealed class RecordingEffects : IVipManager, IGarpSender, INotifyRunner
+    {
+        private readonly List<string> _calls = [];
+
+        public string[] Calls
+        {
+            get
+            {
+                lock (_calls)
+                {
+                    return [.. _calls];
+                }
+            }
+        }
+
+        public Task AddVipsAsync(string instance, CancellationToken cancellationToken) => Record("add");
+
+        public Task RemoveVipsAsync(string instance, CancellationToken cancellationToken) => Record("remove");
+
+        public Task SendAsync(string instance, SendGarp burst, CancellationToken cancellationToken) => Record($"garp {burst.Repeat}");
+
+        public Task RunAsync(string instance, string state, int priority, CancellationToken cancellationToken) => Record($"notify {state} {priority}");
+
+        private Task Record(string call)
+        {
+            lock (_calls)
+            {
+                _calls.Add(call);
+            }
+
+            return Task.CompletedTask;
+        }
+    }
+
+    private IActorRef Instance(string node, byte priority, IAdvertTransport transport, RecordingEffects effects)
+    {
+        var settings = new VrrpInstanceSettings
+        {
+            Name = "VI_1",
+            VirtualRouterId = 51,
+            Priority = priority,
+            LocalAddress = IPAddress.Parse($"10.0.0.{priority}"),
+            AdvertInterval = TimeSpan.FromMilliseconds(50),
+        };
+        var behavior = new StateMachineBehavior(settings, [IPAddress.Parse("10.0.0.50")], TimeProvider.System);
+        return Sys.ActorOf(VrrpInstanceActor.PropsFor(new VrrpInstanceSetup(
+            "VI_1", 51, behavior, transport, new AdvertAuthenticator(Key, node, TimeProvider.System, TimeSpan.FromSeconds(5)),
+            new InstanceEffects(effects, effects, effects), null, TimeProvider.System)));
+    }
+
+    private static InstanceStatus Status(IActorRef instance) => instance.Ask<InstanceStatus>(GetInstanceStatus.Instance, TimeSpan.FromSeconds(3)).Result;
+
+    [Fact]
+    public async Task TwoInstances_HigherPriorityIsMasterAndHandsOverOnStop()
+    {
+        var toHigh = new Link();
+        var toLow = new Link();
+        var highEffects = new RecordingEffects();
+        var lowEffects = new RecordingEffects();
+        var high = Instance("d1", 150, toLow, highEffects);
+        var low = Instance("d2", 100, toHigh, lowEffects);
+        toLow.DeliverTo = low;
+        toHigh.DeliverTo = high;
+
+        AwaitAssert(
+            () =>
+            {
+                Assert.Equal(("MASTER", 150, "10.0.0.150"), (Status(high).State, Status(high).Priority, Status(high).Master));
+                Assert.Equal(("BACKUP", "10.0.0.150"), (Status(low).State, Status(low).Master));
+            },
+            TimeSpan.FromSeconds(5));
+        // Both start as backup at once, so the lower one may be master for a moment (then the higher re-announces).
+        Assert.Equal(["notify BACKUP 150", "add", "garp 5", "notify MASTER 150"], highEffects.Calls[..4]);
+        var lowCalls = lowEffects.Calls;
+        Assert.True(Array.LastIndexOf(lowCalls, "add") <= Array.LastIndexOf(lowCalls, "remove"), string.Join(", ", lowCalls));
+        Assert.Equal(["10.0.0.50"], Status(high).Vips);
+
+        // Graceful stop: priority 0, VIPs removed, notify STOP; the backup takes over.
+        await high.Ask<InstanceStopped>(InstanceStopping.Instance, TimeSpan.FromSeconds(3));
+        Assert.Equal(["remove", "notify STOP 150"], highEffects.Calls[^2..]);
+        AwaitAssert(() => Assert.Equal("MASTER", Status(low).State), TimeSpan.FromSeconds(2));
+        AwaitAssert(() => Assert.Equal(["add", "garp 5", "notify MASTER 100"], lowEffects.Calls[^3..]), TimeSpan.FromSeconds(2));
+    }
+}

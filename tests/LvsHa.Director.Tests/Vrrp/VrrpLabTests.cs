@@ -1,0 +1,197 @@
+using System.Text.Json;
+using LvsHa.Cli;
+using LvsHa.Director.Control;
+using LvsHa.Vrrp;
+
+namespace LvsHa.Director.Tests.Vrrp;
+
+/// <summary>
+/// Real `lvsha run` daemons in network namespaces: two VIP directors (priorities 150/100) and a VIP-less witness, so
+/// the split-brain guard (majority) lets the survivor of a dead master be master.
+/// </summary>
+public sealed class VrrpLabTests(Xunit.Abstractions.ITestOutputHelper output)
+{
+    private static readonly TimeSpan Startup = TimeSpan.FromSeconds(60);
+
+    private static VrrpLab StartLab(Xunit.Abstractions.ITestOutputHelper output, string advertInterval, out string config1)
+    {
+        var lab = new VrrpLab(3, output);
+        try
+        {
+            config1 = lab.Config(1, 150, advertInterval);
+            lab.Start(1, config1);
+            lab.Start(2, lab.Config(2, 100, advertInterval));
+            lab.Start(3, lab.Config(3, priority: null));
+            return lab;
+        }
+        catch
+        {
+            lab.Dispose();
+            throw;
+        }
+    }
+
+    [Fact]
+    public async Task Run_MasterLinkDownAndKilled_BackupTakesVipClientFollowsAndMasterPreemptsBack()
+    {
+        using var lab = StartLab(output, "0.1", out var config1);
+        await lab.WaitForSoleHolderAsync(1, [2], Startup);
+        await lab.WaitForStateAsync(2, "BACKUP", Startup);
+        // The witness must be a member before a VIP director dies, or the survivor is a minority (1 of 3).
+        await lab.WaitForMembersAsync(2, Startup);
+
+        // `lvsha status --json` against the running master.
+        var (code, json) = VrrpLab.Lvsha("status", "--json", "--control-socket", lab.SocketPath(1));
+        Assert.True(code == 0, json);
+        var report = JsonSerializer.Deserialize<StatusReport>(json, ControlJson.Options)!;
+        var instance = Assert.Single(report.Instances);
+        Assert.Equal(("VI_1", "MASTER", 150, lab.Address(1)), (instance.Name, instance.State, instance.Priority, instance.Master));
+        Assert.Equal([lab.Vip], instance.Vips);
+        var (tableCode, table) = VrrpLab.Lvsha("status", "--control-socket", lab.SocketPath(2));
+        Assert.True(tableCode == 0, table);
+        Assert.Matches($@"VI_1\s+51\s+BACKUP\s+100\s+{lab.Address(1).Replace(".", "\\.", StringComparison.Ordinal)}\s+{lab.Vip.Replace(".", "\\.", StringComparison.Ordinal)}", table);
+
+        var mac1 = await lab.MacAsync(1);
+        var mac2 = await lab.MacAsync(2);
+        lab.ClientSendToVip();
+        await LabClusterWait(() => lab.ClientNeighbour()?.Equals(mac1) == true, "client resolves the VIP to director 1");
+
+        // Master death: link down and SIGKILL (no priority-0 advert), as a crashed machine.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        lab.SetLink(1, up: false);
+        lab.Signal(1, Tmds.Linux.LibC.SIGKILL);
+        await LabClusterWaitAsync(() => lab.HoldsVipAsync(2), TimeSpan.FromSeconds(10), "director 2 adds the VIP");
+        var failover = clock.Elapsed;
+        var garp = await LabClusterWait(() => lab.ClientNeighbour()?.Equals(mac2) == true, "client's ARP entry moves to director 2 (GARP)");
+        var masterDown = VrrpTiming.MasterDownInterval(100, TimeSpan.FromMilliseconds(100));
+        output.WriteLine($"failover after link down + SIGKILL: VIP on the backup after {failover.TotalMilliseconds:F0} ms (Master_Down_Interval {masterDown.TotalMilliseconds:F0} ms); client ARP moved {garp.TotalMilliseconds:F0} ms later");
+        // The bound: Master_Down_Interval plus 1 s for timer ticks, rtnetlink and a host shared by several builds.
+        Assert.True(failover < masterDown + TimeSpan.FromSeconds(1), $"failover took {failover}");
+
+        // The old master returns (its crashed run left the VIP behind) and preempts with its higher priority.
+        Assert.True(lab.HasExited(1, TimeSpan.FromSeconds(5)));
+        lab.SetLink(1, up: true);
+        Assert.True(await lab.HoldsVipAsync(1), "the killed director's VIP is still on its interface");
+        lab.Start(1, config1);
+        var back = await lab.WaitForSoleHolderAsync(1, [2], Startup);
+        Assert.Contains("left behind", lab.Log(1), StringComparison.Ordinal);
+        await LabClusterWait(() => lab.ClientNeighbour()?.Equals(mac1) == true, "client's ARP entry moves back to director 1");
+        output.WriteLine($"restarted director 1 preempted after {back.TotalSeconds:F1} s (process start, cluster join, Master_Down_Interval)");
+    }
+
+    [Fact]
+    public async Task Run_MasterStopsGracefully_BackupTakesOverAtOnceAndNopreemptKeepsIt()
+    {
+        // advert_int 1: without the priority-0 advert the backup would wait Master_Down_Interval (3.6 s).
+        using var lab = StartLab(output, "1", out _);
+        await lab.WaitForSoleHolderAsync(1, [2], Startup);
+        await lab.WaitForStateAsync(2, "BACKUP", Startup);
+        // The witness must be a member before a VIP director dies, or the survivor is a minority (1 of 3).
+        await lab.WaitForMembersAsync(2, Startup);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        lab.Signal(1, Tmds.Linux.LibC.SIGTERM);
+        await LabClusterWaitAsync(() => lab.HoldsVipAsync(2), TimeSpan.FromSeconds(10), "director 2 adds the VIP");
+        var takeover = clock.Elapsed;
+        output.WriteLine($"graceful stop: VIP on the backup after {takeover.TotalMilliseconds:F0} ms (Skew_Time 609 ms, Master_Down_Interval 3609 ms)");
+        Assert.True(takeover < TimeSpan.FromSeconds(2.5), $"takeover took {takeover}");
+        Assert.True(lab.HasExited(1, TimeSpan.FromSeconds(15)), "director 1 stops");
+        Assert.Equal(0, lab.Process(1).ExitCode);
+        Assert.False(await lab.HoldsVipAsync(1), "a stopped director removed its VIP");
+
+        // Back with nopreempt: it stays backup behind the lower-priority master.
+        lab.Start(1, lab.Config(1, 150, "1", nopreempt: true));
+        await lab.WaitForStateAsync(1, "BACKUP", Startup);
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        Assert.True(await lab.HoldsVipAsync(2), "director 2 still holds the VIP");
+        Assert.False(await lab.HoldsVipAsync(1), "nopreempt: director 1 did not take the VIP back");
+        var status = await lab.Client(1).GetStatusAsync();
+        Assert.Equal(lab.Address(2), status.Instances[0].Master);
+    }
+
+    [Fact]
+    public async Task Run_NoClusterBlock_MasterAnnouncesIpv4AndIpv6VipsAndDropsThemOnStop()
+    {
+        using var lab = new VrrpLab(1, output);
+        // A second instance with an IPv6 VIP; the client holds stale entries with a wrong MAC for both VIPs, which
+        // only the director's gratuitous ARP / unsolicited NA (override) can correct.
+        const string Vip6 = "fd00:232::50";
+        var config = lab.Config(1, 100, cluster: false);
+        File.AppendAllText(config, $$"""
+            vrrp_instance VI_6 {
+                interface eth0
+                version 3
+                virtual_router_id 52
+                advert_int 0.1
+                virtual_ipaddress {
+                    {{Vip6}}/64 dev eth0
+                }
+            }
+            """);
+        var client = lab.Namespace(VrrpLab.ClientNode);
+        Lab.LabCommand.Run("ip", "-n", client, "-6", "addr", "add", "fd00:232::100/64", "dev", "eth0", "nodad");
+        Lab.LabCommand.Run("ip", "-n", client, "neigh", "add", lab.Vip, "lladdr", "02:00:00:00:00:01", "dev", "eth0", "nud", "stale");
+        Lab.LabCommand.Run("ip", "-n", client, "neigh", "add", Vip6, "lladdr", "02:00:00:00:00:01", "dev", "eth0", "nud", "stale");
+        lab.Start(1, config);
+        await lab.WaitForSoleHolderAsync(1, [], Startup);
+        var status = await lab.Client(1).GetStatusAsync();
+        Assert.Null(status.SelfAddress);
+        Assert.All(status.Instances, i => Assert.Equal("MASTER", i.State));
+        Assert.Equal(2, status.Instances.Count);
+        var mac = (await lab.MacAsync(1)).ToString().ToLowerInvariant();
+        await Lab.LabCluster.WaitForAsync(
+            () => Task.FromResult(NeighbourMac(client, lab.Vip) == mac && NeighbourMac(client, Vip6) == mac),
+            TimeSpan.FromSeconds(10),
+            $"client's entries for {lab.Vip} and {Vip6} point at the director ({mac})");
+        var addresses = Lab.LabCommand.Run("ip", "-n", lab.Namespace(1), "-6", "addr", "show", "dev", "eth0");
+        var vip6Line = addresses.Split('\n').Single(l => l.Contains(Vip6, StringComparison.Ordinal));
+        Assert.Contains("nodad", vip6Line, StringComparison.Ordinal);
+        Assert.DoesNotContain("tentative", vip6Line, StringComparison.Ordinal);
+
+        lab.Signal(1, Tmds.Linux.LibC.SIGTERM);
+        Assert.True(lab.HasExited(1, TimeSpan.FromSeconds(15)), "director 1 stops");
+        Assert.Equal(0, lab.Process(1).ExitCode);
+        Assert.False(await lab.HoldsVipAsync(1), "a stopped director removed its VIP");
+    }
+
+    [Fact]
+    public void Run_InvalidConfig_ExitsOneWithFileLineColumn()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"lvsha-vd-bad-{Environment.ProcessId}.conf");
+        File.WriteAllText(file, "vrrp_instance VI_1 {\n  interface eth0\n  virtual_router_id 300\n}\n");
+        try
+        {
+            using var stdout = new StringWriter();
+            using var stderr = new StringWriter();
+            Assert.Equal(1, LvsHaCli.Run(["run", "-f", file, "--control-socket", file + ".sock"], stdout, stderr));
+            Assert.Contains($"{file}:3:", stderr.ToString(), StringComparison.Ordinal);
+            Assert.False(File.Exists(file + ".sock"));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void Status_NoDaemon_ExitsOneWithClearError()
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        Assert.Equal(1, LvsHaCli.Run(["status", "--control-socket", "/nonexistent/lvsha-vd.sock"], stdout, stderr));
+        Assert.Contains("is `lvsha run` running?", stderr.ToString(), StringComparison.Ordinal);
+    }
+
+    private static string NeighbourMac(string ns, string address)
+    {
+        var words = Lab.LabCommand.Run("ip", "-n", ns, "neigh", "show", address).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var at = Array.IndexOf(words, "lladdr");
+        return at >= 0 && at + 1 < words.Length ? words[at + 1].Replace(":", "", StringComparison.Ordinal) : "";
+    }
+
+    private static Task<TimeSpan> LabClusterWait(Func<bool> probe, string what) =>
+        Lab.LabCluster.WaitForAsync(() => Task.FromResult(probe()), TimeSpan.FromSeconds(10), what);
+
+    private static Task<TimeSpan> LabClusterWaitAsync(Func<Task<bool>> probe, TimeSpan timeout, string what) =>
+        Lab.LabCluster.WaitForAsync(probe, timeout, what);
+}
