@@ -44,10 +44,22 @@ public static class AkkaConfigBuilder
         // formed alone (a director restarted during a partition joins itself as first seed) keep running as "the
         // whole cluster". static-quorum also downs a side that lost quorum even when it is the only one left, which
         // is what the guard wants: a minority must stop being master. With the guard off the cluster only carries
-        // adverts, and keep-majority (ties kept by the lowest address) is the less disruptive choice.
-        var strategy = cluster.SplitBrainGuard == SplitBrainGuard.Majority
-            ? $"active-strategy = static-quorum\n      static-quorum {{ quorum-size = {quorum}, role = \"{DirectorRole}\" }}"
-            : $"active-strategy = keep-majority\n      keep-majority {{ role = \"{DirectorRole}\" }}";
+        // adverts and every director must act alone (plain VRRP): no downing at all, because any resolver downs one
+        // side of a 1-against-1 split and that side would stop and drop its VIPs. A dead director then stays
+        // "unreachable" until it comes back; its new incarnation at the same address replaces it.
+        var downing = cluster.SplitBrainGuard == SplitBrainGuard.Majority
+            ? $$"""
+              downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
+              split-brain-resolver {
+                active-strategy = static-quorum
+                static-quorum { quorum-size = {{quorum}}, role = "{{DirectorRole}}" }
+                stable-after = {{Ms(cluster.StableAfter)}}
+                down-all-when-unstable = on
+              }
+            """
+            : """
+              downing-provider-class = ""
+            """;
 
         hocon.AppendLine(CultureInfo.InvariantCulture, $$"""
             akka.actor.provider = cluster
@@ -93,12 +105,7 @@ public static class AkkaConfigBuilder
                 monitored-by-nr-of-members = 16
               }
               run-coordinated-shutdown-when-down = on
-              downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
-              split-brain-resolver {
-                {{strategy}}
-                stable-after = {{Ms(cluster.StableAfter)}}
-                down-all-when-unstable = on
-              }
+              {{downing}}
             }
             """);
     }

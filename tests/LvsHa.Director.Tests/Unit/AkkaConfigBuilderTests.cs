@@ -55,10 +55,11 @@ public sealed class AkkaConfigBuilderTests
     }
 
     [Fact]
-    public void Build_GuardOff_KeepMajority()
+    public void Build_GuardOff_NoDowningSoEachDirectorActsAlone()
     {
         var config = Parse(new DirectorOptions { Cluster = Cluster(SplitBrainGuard.Off) });
-        Assert.Equal("keep-majority", config.GetString("akka.cluster.split-brain-resolver.active-strategy"));
+        // Any resolver downs one side of a 1-against-1 split; plain VRRP needs both sides to keep running.
+        Assert.Equal("", config.GetString("akka.cluster.downing-provider-class"));
     }
 
     [Fact]
