@@ -14,8 +14,6 @@ public sealed record IpvsTable(ImmutableArray<IpvsTableEntry> Entries)
 {
     public static readonly IpvsTable Empty = new(ImmutableArray<IpvsTableEntry>.Empty);
 
-    public int DestinationCount => Entries.Sum(e => e.Destinations.Length);
-
     /// <summary>Reads the kernel's table: one dump of the services and one of each service's destinations.</summary>
     public static async Task<IpvsTable> ReadAsync(IIpvs ipvs, CancellationToken cancellationToken = default)
     {

@@ -88,20 +88,12 @@ public static class WantedTable
 
         if (sorry is not null && (sorryInUse || sorry.Inhibit))
         {
-            var sorryDestination = Destination(service, sorry.Address, SorryServerPort(sorry, endpoint), sorry.Method, sorryInUse ? 1 : 0, 0, 0);
+            var sorryDestination = Destination(service, sorry.Address, sorry.PortFor(endpoint), sorry.Method, sorryInUse ? 1 : 0, 0, 0);
             // A sorry server that is also a real server is the same kernel destination: keep the real server's.
             if (!destinations.Any(d => d.Address.Equals(sorryDestination.Address) && d.Port == sorryDestination.Port))
                 destinations.Add(sorryDestination);
         }
         return destinations.ToImmutable();
-    }
-
-    /// <summary>The sorry server's port follows the real servers' rule (<see cref="RealServer.PortFor"/>).</summary>
-    private static int SorryServerPort(SorryServer sorry, ServiceEndpoint endpoint)
-    {
-        if (sorry.Method.Method != LvsMethod.Nat)
-            return endpoint.IsFwmark ? 0 : endpoint.Port;
-        return sorry.Port != 0 || endpoint.IsFwmark ? sorry.Port : endpoint.Port;
     }
 
     private static IpvsDestination Destination(IpvsServiceKey service, IPAddress address, int port,

@@ -1,7 +1,5 @@
 using System.CommandLine;
 using LvsHa.Ipvs;
-using LvsHa.Netlink;
-using LvsHa.Netlink.Ipvs;
 
 namespace LvsHa.Cli.Commands;
 

@@ -17,6 +17,19 @@ public sealed record ForwardingMethod(LvsMethod Method, TunnelType Tunnel = Tunn
     /// <summary>Plain IPIP tunnelling.</summary>
     public static ForwardingMethod Tun { get; } = new(LvsMethod.Tun);
 
+    /// <summary>
+    /// The destination port a server written with <paramref name="writtenPort"/> gets under
+    /// <paramref name="endpoint"/>: DR/TUN cannot change the port, so the endpoint's (0 under a fwmark service); NAT
+    /// keeps the written port, or takes the endpoint's when none was written.
+    /// </summary>
+    public int DestinationPort(int writtenPort, ServiceEndpoint endpoint)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        if (Method != LvsMethod.Nat)
+            return endpoint.IsFwmark ? 0 : endpoint.Port;
+        return writtenPort != 0 || endpoint.IsFwmark ? writtenPort : endpoint.Port;
+    }
+
     /// <inheritdoc />
     public override string ToString() => Method switch
     {

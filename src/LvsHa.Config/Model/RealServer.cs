@@ -57,13 +57,7 @@ public sealed record RealServer
     /// The destination port to program under <paramref name="endpoint"/>: the endpoint's own port for DR/TUN (and for
     /// NAT real servers written without a port), 0 under a fwmark service unless NAT gave one, else <see cref="Port"/>.
     /// </summary>
-    public int PortFor(ServiceEndpoint endpoint)
-    {
-        ArgumentNullException.ThrowIfNull(endpoint);
-        if (Method.Method != LvsMethod.Nat)
-            return endpoint.IsFwmark ? 0 : endpoint.Port;
-        return Port != 0 || endpoint.IsFwmark ? Port : endpoint.Port;
-    }
+    public int PortFor(ServiceEndpoint endpoint) => Method.DestinationPort(Port, endpoint);
 
     /// <summary>"address:port" as operators write it.</summary>
     public string Name => Family == IpFamily.IPv6 ? $"[{Address}]:{Port}" : $"{Address}:{Port}";

@@ -323,26 +323,35 @@ internal sealed class LabCluster : IDisposable
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }
 
-    private void CreateNetwork()
+    private void CreateNetwork() =>
+        CreateBridgedNetwork(Bridge, Enumerable.Range(1, Directors), Namespace, Address, _namespaces);
+
+    /// <summary>
+    /// A bridge in namespace <paramref name="bridge"/> and one namespace per node with eth0 on it and the node's
+    /// address /24. Every namespace created is added to <paramref name="created"/> at once, so a failure half way
+    /// still cleans up.
+    /// </summary>
+    public static void CreateBridgedNetwork(string bridge, IEnumerable<int> nodes, Func<int, string> namespaceOf,
+        Func<int, string> addressOf, List<string> created)
     {
-        AddNamespace(Bridge);
-        LabCommand.Run("ip", "-n", Bridge, "link", "add", "br0", "type", "bridge");
-        LabCommand.Run("ip", "-n", Bridge, "link", "set", "br0", "up");
-        for (var node = 1; node <= Directors; node++)
+        AddNamespace(bridge, created);
+        LabCommand.Run("ip", "-n", bridge, "link", "add", "br0", "type", "bridge");
+        LabCommand.Run("ip", "-n", bridge, "link", "set", "br0", "up");
+        foreach (var node in nodes)
         {
-            var ns = Namespace(node);
-            AddNamespace(ns);
+            var ns = namespaceOf(node);
+            AddNamespace(ns, created);
             LabCommand.Run("ip", "-n", ns, "link", "set", "lo", "up");
-            LabCommand.Run("ip", "-n", ns, "link", "add", "eth0", "type", "veth", "peer", "name", $"v{node}", "netns", Bridge);
-            LabCommand.Run("ip", "-n", Bridge, "link", "set", $"v{node}", "master", "br0", "up");
-            LabCommand.Run("ip", "-n", ns, "addr", "add", $"{Address(node)}/24", "dev", "eth0");
+            LabCommand.Run("ip", "-n", ns, "link", "add", "eth0", "type", "veth", "peer", "name", $"v{node}", "netns", bridge);
+            LabCommand.Run("ip", "-n", bridge, "link", "set", $"v{node}", "master", "br0", "up");
+            LabCommand.Run("ip", "-n", ns, "addr", "add", $"{addressOf(node)}/24", "dev", "eth0");
             LabCommand.Run("ip", "-n", ns, "link", "set", "eth0", "up");
         }
     }
 
-    private void AddNamespace(string name)
+    private static void AddNamespace(string name, List<string> created)
     {
         LabCommand.Run("ip", "netns", "add", name);
-        _namespaces.Add(name);
+        created.Add(name);
     }
 }

@@ -215,27 +215,6 @@ internal sealed partial class VrrpLab : IDisposable
     [GeneratedRegex("lladdr ([0-9a-f:]{17})")]
     private static partial Regex LladdrPattern();
 
-    private void CreateNetwork()
-    {
-        var bridge = $"lvsha-vd-{_suffix}-br";
-        AddNamespace(bridge);
-        LabCommand.Run("ip", "-n", bridge, "link", "add", "br0", "type", "bridge");
-        LabCommand.Run("ip", "-n", bridge, "link", "set", "br0", "up");
-        foreach (var node in Enumerable.Range(1, Directors).Append(ClientNode))
-        {
-            var ns = Namespace(node);
-            AddNamespace(ns);
-            LabCommand.Run("ip", "-n", ns, "link", "set", "lo", "up");
-            LabCommand.Run("ip", "-n", ns, "link", "add", "eth0", "type", "veth", "peer", "name", $"v{node}", "netns", bridge);
-            LabCommand.Run("ip", "-n", bridge, "link", "set", $"v{node}", "master", "br0", "up");
-            LabCommand.Run("ip", "-n", ns, "addr", "add", $"{Address(node)}/24", "dev", "eth0");
-            LabCommand.Run("ip", "-n", ns, "link", "set", "eth0", "up");
-        }
-    }
-
-    private void AddNamespace(string name)
-    {
-        LabCommand.Run("ip", "netns", "add", name);
-        _namespaces.Add(name);
-    }
+    private void CreateNetwork() => LabCluster.CreateBridgedNetwork(
+        $"lvsha-vd-{_suffix}-br", Enumerable.Range(1, Directors).Append(ClientNode), Namespace, Address, _namespaces);
 }
