@@ -32,6 +32,16 @@ while (($#)); do
     esac
 done
 (($#)) || usage
+
+# /tmp, /run and /dev/shm are fresh inside the VM, so a checkout or working folder there (a CI clone under /tmp)
+# would be invisible: share it. Prepended, so the caller's shares inside it are mounted on top of it.
+implicit=()
+for dir in "$repo" "$PWD"; do
+    case $dir/ in
+        /tmp/*|/run/*|/dev/shm/*) [[ " ${implicit[*]} " == *" $dir "* ]] || implicit+=("$dir") ;;
+    esac
+done
+shares=("${implicit[@]}" "${shares[@]}")
 [[ $timeout =~ ^[0-9]+$ ]] || { echo "run-in-vm: --timeout needs whole seconds" >&2; exit 125; }
 
 log() { echo "run-in-vm: $*" >&2; }
