@@ -43,9 +43,14 @@ public sealed class DaemonKernelTests : IDisposable
         foreach (var process in _processes)
             process.Dispose();
         if (KernelLab.HasIpvs)
+        {
             Ipvsadm.Clear();
+            LabProcess.Run("ip", ["addr", "del", SuspendedVip + "/32", "dev", "lo"]);
+        }
         _folder.Delete(recursive: true);
     }
+
+    private const string SuspendedVip = "10.9.0.2";
 
     private static string Lvsha => Path.Combine(AppContext.BaseDirectory, "lvsha.dll");
 
@@ -153,6 +158,13 @@ public sealed class DaemonKernelTests : IDisposable
                     }
                 }
             }
+            virtual_server {{SuspendedVip}} 8080 {
+                protocol TCP
+                lb_kind NAT
+                ha_suspend
+                real_server 127.0.0.33 8080 {
+                }
+            }
             """;
         var serving = $"-a -t 10.9.0.1:80 -r 127.0.0.31:{webPort} -m -w 5";
         var (director, log) = StartDirector(config);
@@ -163,6 +175,14 @@ public sealed class DaemonKernelTests : IDisposable
         WaitFor(() => Logged(log, missing), TimeSpan.FromSeconds(20), "a log line naming the missing script");
         Assert.DoesNotContain(Ipvsadm.SaveSorted(), l => l.Contains("127.0.0.32", StringComparison.Ordinal));
         Assert.False(director.HasExited);
+
+        // ha_suspend: the service is programmed only while its address is on this machine (rtnetlink events).
+        Assert.DoesNotContain(Ipvsadm.SaveSorted(), l => l.Contains(SuspendedVip, StringComparison.Ordinal));
+        LabProcess.RunChecked("ip", "addr", "add", SuspendedVip + "/32", "dev", "lo");
+        var resumed = WaitFor(() => HasLine($"-A -t {SuspendedVip}:8080 -s wlc"), TimeSpan.FromSeconds(5), "the ha_suspend service once its address is local");
+        LabProcess.RunChecked("ip", "addr", "del", SuspendedVip + "/32", "dev", "lo");
+        var suspended = WaitFor(() => !HasLine($"-A -t {SuspendedVip}:8080 -s wlc"), TimeSpan.FromSeconds(5), "the ha_suspend service to leave with its address");
+        _output.WriteLine($"ha_suspend: resumed {resumed.TotalMilliseconds:0} ms after the address was added, suspended {suspended.TotalMilliseconds:0} ms after it was removed");
 
         // Status (JSON) agrees with the kernel.
         var status = LabProcess.Run("dotnet", [Lvsha, "status", "--json", "--control-socket", Socket], TimeSpan.FromSeconds(120)).EnsureSuccess();
