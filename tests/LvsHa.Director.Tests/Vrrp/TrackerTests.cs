@@ -347,6 +347,48 @@ public sealed class TrackerTests
     }
 
     [Fact]
+    public void SyncGroup_WiredToBehaviors_OneMembersTrackerFaultsBoth_AndTheyComeBackTogether()
+    {
+        // The daemon's wiring without actors: deliveries queue up like mailboxes and are handled afterwards.
+        var mailbox = new Queue<(string Member, VrrpInstanceEvent Event)>();
+        var notified = new List<string>();
+        var group = new Config.VrrpSyncGroup { Name = "G", Instances = ["A", "B"], Location = new SourceLocation("t", 1, 1) };
+        var coordinator = new SyncGroupCoordinator(
+            [group], (m, e) => mailbox.Enqueue((m, e)), (_, state) => { notified.Add(state); return Task.CompletedTask; }, NullLogger.Instance);
+        var members = new[] { "A", "B" }.ToDictionary(n => n, n => new StateMachineBehavior(
+            Settings(n), [], TimeProvider.System, null,
+            [new InstanceTracker(new TrackedObject(Own, 0), true), new InstanceTracker(new TrackedObject("track_script chk", 0), false)])
+        {
+            MemberChanged = b => coordinator.MemberChanged(b.Name, b.MachineState, b.HasTrackerFault),
+        });
+
+        void Drain()
+        {
+            while (mailbox.TryDequeue(out var item))
+                members[item.Member].Handle(item.Event, Now);
+        }
+
+        foreach (var member in members.Values)
+        {
+            member.Handle(new InstanceStarted(), Now);
+            Up(member, Own);
+            Up(member, "track_script chk");
+        }
+
+        Drain();
+        Assert.Equal(("BACKUP", "BACKUP"), (members["A"].State, members["B"].State));
+
+        Up(members["A"], "track_script chk", up: false);
+        Drain();
+        Assert.Equal(("FAULT", "FAULT"), (members["A"].State, members["B"].State));
+
+        Up(members["A"], "track_script chk");
+        Drain();
+        Assert.Equal(("BACKUP", "BACKUP"), (members["A"].State, members["B"].State));
+        Assert.Equal(["BACKUP", "FAULT", "BACKUP"], notified);
+    }
+
+    [Fact]
     public void SyncGroup_NotifyCommands_GroupNameStateAndZero()
     {
         var group = new Config.VrrpSyncGroup
