@@ -101,18 +101,21 @@ public sealed class TrackerTests
         Assert.Equal(("track_interface eth1", (bool?)null, true, 100), log[1]);
     }
 
-    [Fact]
-    public void TrackInterfaceWeightZero_Down_Faults()
+    [Theory]
+    [InlineData("track_interface eth1")]
+    [InlineData("track_script chk")]
+    public void WeightZeroTracker_HoldsTheStart_FaultsWhileDown(string tracker)
     {
-        var behavior = Behavior(100, new InstanceTracker(new TrackedObject("track_interface eth1", 0), true));
+        var behavior = Behavior(100, new InstanceTracker(new TrackedObject(tracker, 0), HoldsStart: true));
         behavior.Handle(new InstanceStarted(), Now);
         Up(behavior, Own);
-        Up(behavior, "track_interface eth1");
-        Assert.Equal("BACKUP", behavior.State);
-        Up(behavior, "track_interface eth1", up: false);
+        Assert.Equal("INIT", behavior.State);
+        Up(behavior, tracker, up: false);
         Assert.Equal("FAULT", behavior.State);
-        Up(behavior, "track_interface eth1");
+        Up(behavior, tracker);
         Assert.Equal("BACKUP", behavior.State);
+        Up(behavior, tracker, up: false);
+        Assert.Equal("FAULT", behavior.State);
     }
 
     [Fact]
@@ -151,19 +154,6 @@ public sealed class TrackerTests
     }
 
     [Fact]
-    public void WeightZeroScript_HoldsTheStart_ThenFaultOnFailure()
-    {
-        var behavior = Behavior(100, new InstanceTracker(new TrackedObject("track_script chk", 0), HoldsStart: true));
-        behavior.Handle(new InstanceStarted(), Now);
-        Up(behavior, Own);
-        Assert.Equal("INIT", behavior.State);
-        Up(behavior, "track_script chk", up: false);
-        Assert.Equal("FAULT", behavior.State);
-        Up(behavior, "track_script chk");
-        Assert.Equal("BACKUP", behavior.State);
-    }
-
-    [Fact]
     public void StopWhileWaitingForTrackers_Stops()
     {
         var behavior = Behavior();
@@ -177,7 +167,7 @@ public sealed class TrackerTests
     [Fact]
     public void Plan_OwnInterfaceTrackInterfacesAndScriptsWithOverrides()
     {
-        var config = Load("""
+        var config = Load($$"""
             vrrp_script chk {
              script /bin/true
              weight -10 reverse
@@ -186,11 +176,7 @@ public sealed class TrackerTests
              script /bin/false
             }
             vrrp_instance VI_1 {
-             interface eth0
-             virtual_router_id 51
-             virtual_ipaddress {
-              10.0.0.50
-             }
+             {{Common}}
              track_interface {
               eth1 weight -20
              }
@@ -408,13 +394,9 @@ public sealed class TrackerTests
     [Fact]
     public async Task Tracking_ReadsLinksAtStart_ThenFollowsLinkEvents()
     {
-        var config = Load("""
+        var config = Load($$"""
             vrrp_instance VI_1 {
-             interface eth0
-             virtual_router_id 51
-             virtual_ipaddress {
-              10.0.0.50
-             }
+             {{Common}}
              track_interface {
               eth1 weight -20
               missing0
@@ -447,6 +429,9 @@ public sealed class TrackerTests
         await Until(() => Count(sent) == 6);
         await tracking.StopAsync(CancellationToken.None);
     }
+
+    // The lines every test instance shares (interface, virtual router, one VIP).
+    private const string Common = "interface eth0\n virtual_router_id 51\n virtual_ipaddress {\n  10.0.0.50\n }";
 
     private static (SyncGroupCoordinator, List<(string, string)>, List<string>) Coordinator()
     {
