@@ -28,6 +28,7 @@ public sealed partial class MetricsHttpServer : IHostedService, IDisposable
     private readonly CancellationTokenSource stopping = new();
     private Socket? socket;
     private Task? accepting;
+    private int disposed;
 
     /// <summary>Creates the server; nothing listens until <see cref="StartAsync"/>.</summary>
     public MetricsHttpServer(MetricsListenOptions listen, CollectorRegistry registry, ILogger logger)
@@ -74,6 +75,11 @@ public sealed partial class MetricsHttpServer : IHostedService, IDisposable
     /// <summary>Stops accepting; requests in flight finish on their own.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (Volatile.Read(ref disposed) == 1)
+        {
+            return;
+        }
+
         await stopping.CancelAsync().ConfigureAwait(false);
         socket?.Dispose();
         if (accepting is not null)
@@ -85,6 +91,12 @@ public sealed partial class MetricsHttpServer : IHostedService, IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
+        // The container disposes it twice (as itself and as the hosted service it also is).
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
+
         stopping.Cancel();
         socket?.Dispose();
         stopping.Dispose();

@@ -46,6 +46,9 @@ public sealed class MetricsHttpServerTests
         using var server = new MetricsHttpServer(new MetricsListenOptions("127.0.0.1", port), new DirectorMetrics().Registry, NullLogger.Instance);
 
         var error = await Assert.ThrowsAsync<DirectorConfigException>(() => server.StartAsync(CancellationToken.None));
+        // The host stops and disposes what failed to start, the container disposes it once more.
+        await server.StopAsync(CancellationToken.None);
+        server.Dispose();
 
         Assert.Equal($"metrics_listen 127.0.0.1:{port}: cannot listen: the port is already in use (another lvsha or exporter listens there; stop it or choose another port)", error.Message);
     }
