@@ -105,6 +105,9 @@ public sealed class VrrpStateMachine
                 }
 
                 break;
+            case ReleaseFailover:
+                yielded = false;
+                break;
             case FollowSyncGroup follow:
                 OnSyncGroup(actions, follow.Target);
                 break;

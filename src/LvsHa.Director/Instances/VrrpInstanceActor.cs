@@ -50,6 +50,11 @@ public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
         Receive<QuorumChanged>(HandleQuorum);
         Receive<TimerElapsed>(Feed);
         Receive<TrackerChanged>(Feed);
+        Receive<OperatorFailover>(m =>
+        {
+            Feed(m);
+            Sender.Tell(Status());
+        });
         Receive<InstanceStopping>(HandleStopping);
         Receive<GetInstanceStatus>(_ => Sender.Tell(Status()));
         Receive<EffectFailed>(m => _log.Error(m.Cause, "vrrp_instance {Instance}: {Effect} failed", _name, m.Effect));

@@ -34,6 +34,14 @@ public sealed record QuorumUpdated(QuorumChanged Quorum) : VrrpInstanceEvent;
 /// <summary>A tracked interface or script changed (track_interface, track_script).</summary>
 public sealed record TrackerChanged(string Tracker, bool Up, int Weight) : VrrpInstanceEvent;
 
+/// <summary>
+/// The operator hands this instance's VIPs to the next director (`lvsha failover`): a master steps down at once
+/// with a priority-0 advert and does not preempt back until <see cref="Release"/> (or a restart); it still takes
+/// over when the new master dies. Answered with the instance's status.
+/// </summary>
+/// <param name="Release">True ends the hold: the instance preempts again as configured.</param>
+public sealed record OperatorFailover(bool Release) : VrrpInstanceEvent;
+
 /// <summary>An action carried out by the instance actor for its behavior.</summary>
 public abstract record VrrpInstanceAction;
 

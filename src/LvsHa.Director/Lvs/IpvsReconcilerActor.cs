@@ -80,6 +80,7 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
         Receive<ReloadConfig>(HandleReload);
         Receive<ReleaseTable>(_ => HandleRelease());
         Receive<GetIpvsState>(_ => HandleGetState());
+        Receive<DrainRealServer>(HandleDrain);
     }
 
     private void Busy()
@@ -123,11 +124,27 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
             if (plan.IsEmpty)
                 continue;
             BecomeBusy();
-            ExecuteAsync(ipvs, decision, plan).PipeTo(Self);
+            ExecuteAsync(ipvs, decision.ToString(), plan).PipeTo(Self);
             return;
         }
         if (driftDue)
             HandleRepairDrift();
+    }
+
+    private void HandleDrain(DrainRealServer message)
+    {
+        var matched = health.SetDrained(message.VirtualService, message.Address, message.Port, message.Drain);
+        Sender.Tell(new DrainApplied([.. matched.Select(m => new DrainedRealServer(m.VirtualService, m.RealServer))]));
+        var virtualServers = matched.Select(m => m.VirtualServer).Distinct().ToList();
+        if (virtualServers.Count == 0)
+            return;
+        var wanted = WantedTable.Build(config with { VirtualServers = virtualServers }, health);
+        var plan = IpvsReconciler.Plan(wanted, IpvsTableChanges.Only(kernel, IpvsTableChanges.Keys(wanted)));
+        if (plan.IsEmpty)
+            return;
+        BecomeBusy();
+        var cause = $"{(message.Drain ? "drain" : "undrain")} {message.Address}{(message.Port is { } port ? $":{port}" : "")}";
+        ExecuteAsync(ipvs, cause, plan).PipeTo(Self);
     }
 
     private void HandleRepairDrift()
@@ -171,18 +188,21 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
     }
 
     private void HandleGetState() =>
-        Sender.Tell(new IpvsState(started, kernel, WantedTable.Build(config, health), lastDriftCheck));
+        Sender.Tell(new IpvsState(started, kernel, WantedTable.Build(config, health), lastDriftCheck)
+        {
+            Drained = [.. health.Drained.Select(d => new DrainedRealServer(d.VirtualService, d.RealServer))],
+        });
 
     private void HandleBatchCompleted(BatchCompleted message)
     {
         if (message.Error is { } error)
         {
-            logger.LogError(KernelUnreachable, error, "IPVS batch for {Decision} failed; the drift repair retries it", message.Decision);
+            logger.LogError(KernelUnreachable, error, "IPVS batch for {Decision} failed; the drift repair retries it", message.Cause);
         }
         else
         {
             foreach (var result in message.Results)
-                LogResult(result, Changed, $"{message.Decision}");
+                LogResult(result, Changed, message.Cause ?? "-");
             kernel = IpvsTableChanges.Apply(kernel, message.Results);
         }
         BecomeReady();
@@ -261,18 +281,18 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
         Stash.UnstashAll();
     }
 
-    private static async Task<BatchCompleted> ExecuteAsync(IIpvs ipvs, HealthDecision? decision, ImmutableArray<IpvsOperation> plan)
+    private static async Task<BatchCompleted> ExecuteAsync(IIpvs ipvs, string? cause, ImmutableArray<IpvsOperation> plan)
     {
         // Any failure of the kernel interface (socket, netlink, a bug in it) becomes a message: the actor must
         // outlive it and the drift repair retries.
         try
         {
             var results = plan.IsEmpty ? [] : await ipvs.ExecuteAsync(plan).ConfigureAwait(false);
-            return new BatchCompleted(decision, [.. results], null);
+            return new BatchCompleted(cause, [.. results], null);
         }
         catch (Exception e)
         {
-            return new BatchCompleted(decision, [], e);
+            return new BatchCompleted(cause, [], e);
         }
     }
 
@@ -308,7 +328,7 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
         Reload,
     }
 
-    private sealed record BatchCompleted(HealthDecision? Decision, ImmutableArray<IpvsOperationResult> Results, Exception? Error);
+    private sealed record BatchCompleted(string? Cause, ImmutableArray<IpvsOperationResult> Results, Exception? Error);
 
     private sealed record SyncCompleted(SyncKind Kind, IpvsTable? Actual, ImmutableArray<IpvsOperationResult> Results, Exception? Error);
 

@@ -67,6 +67,8 @@ public sealed class StateMachineBehavior : IVrrpInstanceBehavior
             TimerElapsed elapsed => Enum.TryParse<VrrpTimer>(elapsed.Timer, out var timer) ? new TimerExpired(timer) : null,
             QuorumUpdated quorum => new M.QuorumChanged(quorum.Quorum.HasMajority),
             Instances.TrackerChanged tracker => Track(tracker),
+            OperatorFailover { Release: false } => new ForceFailover(),
+            OperatorFailover { Release: true } => new ReleaseFailover(),
             _ => null,
         };
         return input is null ? [] : Translate(_machine.Handle(input));

@@ -4,42 +4,18 @@ using LvsHa.Config;
 using LvsHa.Director.Hosting;
 using LvsHa.Director.Instances;
 using LvsHa.Netlink.Route;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
 namespace LvsHa.Director.Vrrp;
 
 /// <summary>
-/// `lvsha run`: wires a configuration's vrrp instances (state machine, rtnetlink VIPs, packet-socket GARP, notify
-/// scripts) into the director host and runs it until it stops.
+/// The VRRP part of `lvsha run` (<see cref="LvsHa.Director.Daemon.DirectorDaemon"/>): a configuration's vrrp instances
+/// as state machines with rtnetlink VIPs, packet-socket GARP and notify scripts.
 /// </summary>
 public static partial class VrrpDaemon
 {
     /// <summary>How long one notify script may run before its process group is killed.</summary>
     public static readonly TimeSpan NotifyTimeout = TimeSpan.FromSeconds(10);
-
-    /// <summary>Runs the director for <paramref name="config"/> in the current network namespace; returns the exit code.</summary>
-    /// <exception cref="DirectorConfigException">The configuration cannot run here (missing interface or address).</exception>
-    public static async Task<int> RunAsync(LvsHaConfig config, string? nodeName, string? controlSocket, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(config);
-        using var route = RouteNetlinkClient.Open();
-        var vips = new NetlinkVipManager(route, config.VrrpInstances);
-
-        // Before any instance runs: VIPs a crashed earlier run left behind would answer next to the real master.
-        var leftovers = await vips.RemoveLeftoversAsync(cancellationToken).ConfigureAwait(false);
-        var options = DirectorOptionsMapper.Map(
-            config, nodeName, controlSocket, await PrimaryAddressesAsync(route, config, cancellationToken).ConfigureAwait(false));
-        var time = TimeProvider.System;
-        return await DirectorHost.RunAsync(options, services => services.Replace(ServiceDescriptor.Singleton(sp =>
-        {
-            var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("LvsHa.Director.Vrrp");
-            foreach (var leftover in leftovers)
-                LogLeftoverRemoved(logger, leftover.ToString());
-            return Plugins(config, route, vips, time, logger);
-        })), cancellationToken).ConfigureAwait(false);
-    }
 
     /// <summary>The behaviors and effects of <paramref name="config"/>'s instances.</summary>
     public static DirectorPlugins Plugins(LvsHaConfig config, IAddressManager route, IVipManager vips, TimeProvider time, ILogger logger)
@@ -83,7 +59,4 @@ public static partial class VrrpDaemon
 
     [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "vrrp_instance {Instance}: {From} -> {To} ({Reason})")]
     private static partial void LogStateChanged(ILogger logger, string instance, LvsHa.Vrrp.VrrpState from, LvsHa.Vrrp.VrrpState to, string reason);
-
-    [LoggerMessage(EventId = 5002, Level = LogLevel.Warning, Message = "Removed VIP {Vip} left behind by an earlier run")]
-    private static partial void LogLeftoverRemoved(ILogger logger, string vip);
 }
