@@ -62,9 +62,6 @@ public interface IDirectorLivenessProbe
 /// </summary>
 public sealed class ActorSystemLivenessProbe(DirectorRuntime runtime) : IDirectorLivenessProbe
 {
-    /// <summary>Top-level actors asked when they exist (Identify goes through their mailbox).</summary>
-    public static readonly IReadOnlyList<string> OptionalActors = ["/user/lvs-health", "/user/ipvs"];
-
     /// <inheritdoc/>
     public async Task<bool?> IsAliveAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -86,8 +83,13 @@ public sealed class ActorSystemLivenessProbe(DirectorRuntime runtime) : IDirecto
                 runtime.MajorityTracker.Ask<QuorumChanged>(GetQuorum.Instance, timeout, cancellationToken),
             };
             asks.AddRange(runtime.Instances.Values.Select(i => i.Ask<InstanceStatus>(GetInstanceStatus.Instance, timeout, cancellationToken)));
-            asks.AddRange(OptionalActors.Select(path =>
-                runtime.System.ActorSelection(path).Ask<ActorIdentity>(new Identify(path), timeout, cancellationToken)));
+            if (runtime.Lvs is { } lvs)
+            {
+                // Identify is answered by the actor itself, after the messages queued before it: a mailbox that no
+                // longer drains (a reconciler stuck in a kernel call never returns to it) fails the probe.
+                asks.Add(lvs.Health.Ask<ActorIdentity>(new Identify(null), timeout, cancellationToken));
+                asks.Add(lvs.Reconciler.Ask<ActorIdentity>(new Identify(null), timeout, cancellationToken));
+            }
             await Task.WhenAll(asks).ConfigureAwait(false);
             return true;
         }

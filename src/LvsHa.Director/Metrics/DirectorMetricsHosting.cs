@@ -1,7 +1,6 @@
 using Akka.Actor;
 using LvsHa.Director.Control;
 using LvsHa.Director.Hosting;
-using LvsHa.Netlink.Ipvs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -11,9 +10,8 @@ namespace LvsHa.Director.Metrics;
 public static class DirectorMetricsHosting
 {
     /// <summary>
-    /// Registers <see cref="DirectorMetrics"/> (reading the director through <see cref="DirectorMetricsSource"/>; the
-    /// kernel's IPVS counters through the <see cref="IIpvs"/> service when the host registers one) and the HTTP
-    /// endpoint. Call before the ActorSystem is added, so a port in use fails the start before anything else runs.
+    /// Registers <see cref="DirectorMetrics"/> (reading the director through <see cref="DirectorMetricsSource"/>)
+    /// and the HTTP endpoint. Call before the ActorSystem is added, so a port in use fails the start before anything else runs.
     /// </summary>
     public static IServiceCollection AddDirectorMetrics(this IServiceCollection services, DirectorOptions options)
     {
@@ -26,7 +24,6 @@ public static class DirectorMetricsHosting
         services.AddSingleton(sp => new DirectorMetrics(new DirectorMetricsSource(
             sp.GetRequiredService<IStatusSource>(),
             sp.GetRequiredService<DirectorRuntime>(),
-            () => sp.GetService<IIpvs>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("LvsHa.Director.Metrics"))));
         services.AddSingleton(sp => new MetricsHttpServer(
             listen, sp.GetRequiredService<DirectorMetrics>().Registry, sp.GetRequiredService<ILoggerFactory>().CreateLogger("LvsHa.Director.Metrics")));

@@ -8,33 +8,26 @@ using Microsoft.Extensions.Logging;
 namespace LvsHa.Director.Metrics;
 
 /// <summary>
-/// Reads the running director at scrape time: the same status report `lvsha status` shows, the health actor's
-/// report (/user/lvs-health, when the director runs virtual services) and the kernel's IPVS table with counters
-/// (through the daemon's <see cref="IIpvs"/>, when it has one). Each part that fails is logged and left out.
+/// Reads the running director at scrape time: the same status report `lvsha status` shows, and when the director
+/// runs virtual services the health actor's report and the kernel's IPVS table with counters (through the daemon's
+/// <see cref="IIpvs"/>, the netlink client the reconciler also uses). Each part that fails is logged and left out.
 /// </summary>
 public sealed partial class DirectorMetricsSource : IMetricsSource
 {
-    /// <summary>Path of the health actor (see Lvs/README.md).</summary>
-    public const string HealthActorPath = "/user/lvs-health";
-
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(2);
 
     private readonly IStatusSource status;
     private readonly DirectorRuntime runtime;
-    private readonly Func<IIpvs?> ipvs;
     private readonly ILogger logger;
-    private IActorRef? health;
 
     /// <summary>Creates the source.</summary>
     /// <param name="status">What `lvsha status` reads.</param>
     /// <param name="runtime">The running director's actors.</param>
-    /// <param name="ipvs">The daemon's IPVS client, or null when it programs no IPVS.</param>
     /// <param name="logger">Where failed reads are logged.</param>
-    public DirectorMetricsSource(IStatusSource status, DirectorRuntime runtime, Func<IIpvs?> ipvs, ILogger logger)
+    public DirectorMetricsSource(IStatusSource status, DirectorRuntime runtime, ILogger logger)
     {
         this.status = status;
         this.runtime = runtime;
-        this.ipvs = ipvs;
         this.logger = logger;
     }
 
@@ -60,7 +53,8 @@ public sealed partial class DirectorMetricsSource : IMetricsSource
         }
 
         LvsStatus? lvs = null;
-        if (await HealthActorAsync().ConfigureAwait(false) is { } actor)
+        var lvsActors = runtime.Lvs;
+        if (lvsActors?.Health is { } actor)
         {
             try
             {
@@ -75,7 +69,7 @@ public sealed partial class DirectorMetricsSource : IMetricsSource
         }
 
         IReadOnlyList<IpvsServiceCounters>? table = null;
-        if (ipvs() is { } client)
+        if (lvsActors?.Ipvs is { } client)
         {
             try
             {
@@ -104,25 +98,6 @@ public sealed partial class DirectorMetricsSource : IMetricsSource
         }
 
         return result;
-    }
-
-    private async Task<IActorRef?> HealthActorAsync()
-    {
-        if (health is not null)
-        {
-            return health;
-        }
-
-        try
-        {
-            // Resolved once it exists; a director without virtual services has none (answered at once, not a timeout).
-            health = await runtime.System.ActorSelection(HealthActorPath).ResolveOne(AskTimeout).ConfigureAwait(false);
-            return health;
-        }
-        catch (ActorNotFoundException)
-        {
-            return null;
-        }
     }
 
     [LoggerMessage(EventId = 4601, Level = LogLevel.Warning, Message = "Metrics: reading {Source} for a scrape failed: {Reason}")]

@@ -13,7 +13,7 @@ using LvsHa.Director.Tests.Lvs;
 using LvsHa.Health.Checkers;
 using LvsHa.Health.Scheduling;
 using LvsHa.Netlink.Ipvs;
-using static LvsHa.Director.Tests.Metrics.MetricsText;
+using static LvsHa.Testing.MetricsText;
 
 namespace LvsHa.Director.Tests.Metrics;
 

@@ -3,10 +3,10 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Prometheus;
 
-namespace LvsHa.Director.Tests.Metrics;
+namespace LvsHa.Testing;
 
-/// <summary>Reads values out of the Prometheus text format.</summary>
-internal static partial class MetricsText
+/// <summary>Reads values out of the Prometheus text format (metrics tests of the director and the kernel lab).</summary>
+public static partial class MetricsText
 {
     public static async Task<string> ExportAsync(CollectorRegistry registry)
     {
