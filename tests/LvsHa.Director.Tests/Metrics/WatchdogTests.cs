@@ -36,9 +36,8 @@ public sealed class WatchdogTests : IDisposable
     [Fact]
     public async Task Watchdog_AliveProbe_PingsEveryHalfTimeout_DeadProbe_Silent()
     {
-        var path = Path.Combine(_folder, "notify");
-        using var notify = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
-        notify.Bind(new UnixDomainSocketEndPoint(path));
+        var (path, notify) = BindNotifySocket();
+        using var bound = notify;
         var probe = new SwitchProbe { Alive = true };
         using var watchdog = new SystemdWatchdog(new SystemdWatchdogSettings(path, TimeSpan.FromMilliseconds(400)), probe, NullLogger.Instance);
 
@@ -66,9 +65,8 @@ public sealed class WatchdogTests : IDisposable
     [Fact]
     public async Task Watchdog_Starting_NoPingUntilTheProbeHasAVerdict()
     {
-        var path = Path.Combine(_folder, "notify");
-        using var notify = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
-        notify.Bind(new UnixDomainSocketEndPoint(path));
+        var (path, notify) = BindNotifySocket();
+        using var bound = notify;
         var probe = new SwitchProbe { Alive = null };
         using var watchdog = new SystemdWatchdog(new SystemdWatchdogSettings(path, TimeSpan.FromMilliseconds(200)), probe, NullLogger.Instance);
 
@@ -80,6 +78,15 @@ public sealed class WatchdogTests : IDisposable
 
         Assert.Null(starting);
         Assert.Equal("WATCHDOG=1", started);
+    }
+
+    /// <summary>A datagram socket standing in for systemd's notify socket.</summary>
+    private (string Path, Socket Socket) BindNotifySocket()
+    {
+        var path = Path.Combine(_folder, "notify");
+        var socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+        socket.Bind(new UnixDomainSocketEndPoint(path));
+        return (path, socket);
     }
 
     internal static async Task<string?> ReceiveAsync(Socket socket, TimeSpan timeout)

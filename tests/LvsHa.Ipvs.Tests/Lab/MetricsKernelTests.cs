@@ -54,6 +54,12 @@ public sealed class MetricsKernelTests : IDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    private bool Logged(string what)
+    {
+        lock (_log)
+            return _log.ToString().Contains(what, StringComparison.Ordinal);
+    }
+
     private static async Task<TimeSpan> WaitForAsync(Func<Task<bool>> condition, TimeSpan limit, string what)
     {
         var clock = Stopwatch.StartNew();
@@ -110,17 +116,21 @@ public sealed class MetricsKernelTests : IDisposable
         director.BeginErrorReadLine();
         _processes.Add(director);
 
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{metricsPort}"), Timeout = TimeSpan.FromSeconds(30) };
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{metricsPort}"), Timeout = TimeSpan.FromSeconds(60) };
         var text = "";
+        var problem = "";
         async Task<bool> ScrapedAsync(Func<string, bool> condition)
         {
-            Assert.False(director.HasExited, $"lvsha run exited");
+            Assert.False(director.HasExited, "lvsha run exited");
+            var clock = Stopwatch.StartNew();
             try
             {
                 text = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+                problem = $"last scrape took {clock.ElapsedMilliseconds} ms";
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
+                problem = $"scrape failed after {clock.ElapsedMilliseconds} ms: {e.Message}";
                 return false;
             }
 
@@ -129,9 +139,18 @@ public sealed class MetricsKernelTests : IDisposable
 
         const string Service = "TCP 10.9.1.1:80";
         var realServer = $"127.0.0.41:{webPort}";
-        await WaitForAsync(() => ScrapedAsync(t =>
-            Value(t, "lvsha_ipvs_real_server_weight", ("service", Service), ("real_server", realServer)) == 5
-            && Value(t, "lvsha_health_check_duration_seconds_count", ("checker", "TCP_CHECK")) >= 1), StartLimit, "the healthy real server in the metrics");
+        await WaitForAsync(() => Task.FromResult(Logged("IPVS table adopted")), StartLimit, "lvsha run to adopt the table");
+        await WaitForAsync(() => Task.FromResult(Ipvsadm.SaveSorted().Contains($"-a -t 10.9.1.1:80 -r {realServer} -m -w 5")), TimeSpan.FromSeconds(30), "the healthy real server in the kernel");
+        try
+        {
+            await WaitForAsync(() => ScrapedAsync(t =>
+                Value(t, "lvsha_ipvs_real_server_weight", ("service", Service), ("real_server", realServer)) == 5
+                && Value(t, "lvsha_health_check_duration_seconds_count", ("checker", "TCP_CHECK")) >= 1), TimeSpan.FromSeconds(60), "the healthy real server in the metrics");
+        }
+        catch (Xunit.Sdk.XunitException e)
+        {
+            Assert.Fail($"{e.Message}\n{problem}\nlast scrape:\n{text}");
+        }
 
         Assert.Equal(1, Value(text, "lvsha_real_server_up", ("virtual_service", "10.9.1.1:80"), ("real_server", realServer)));
         Assert.Equal(5, Value(text, "lvsha_real_server_weight", ("virtual_service", "10.9.1.1:80"), ("real_server", realServer)));
