@@ -76,6 +76,12 @@ public static partial class DirectorDaemon
                     sp.GetRequiredService<DirectorReloader>(), sp.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>()));
             }
 
+            if (ipvs is not null && config.VirtualServers.Any(v => v.HaSuspend))
+            {
+                services.AddHostedService(sp => new LocalAddressWatcher(
+                    new LinkMonitor(), route, sp.GetRequiredService<DirectorRuntime>(), sp.GetRequiredService<ILogger<LocalAddressWatcher>>()));
+            }
+
             services.Replace(ServiceDescriptor.Singleton(sp => Plugins(sp, config, run, route, vips, ipvs, leftovers, time)));
         }, cancellationToken).ConfigureAwait(false);
     }

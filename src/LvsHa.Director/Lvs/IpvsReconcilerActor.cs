@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Net;
 using Akka.Actor;
 using LvsHa.Config;
 using LvsHa.Health.State;
@@ -26,6 +27,7 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
     private static readonly EventId KernelUnreachable = new(4504, "IpvsKernelUnreachable");
     private static readonly EventId Reloaded = new(4505, "IpvsReloaded");
     private static readonly EventId Released = new(4506, "IpvsReleased");
+    private static readonly EventId Suspension = new(4507, "IpvsHaSuspend");
 
     private readonly IIpvs ipvs;
     private readonly IpvsReconcilerOptions options;
@@ -37,6 +39,7 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
     private bool started;
     private bool driftDue;
     private DateTimeOffset? lastDriftCheck;
+    private IReadOnlySet<IPAddress> localAddresses = new HashSet<IPAddress>();
 
     /// <summary>Creates the actor; see <see cref="Props"/>.</summary>
     public IpvsReconcilerActor(IIpvs ipvs, LvsHaConfig config, IpvsReconcilerOptions? options = null, ILogger? logger = null)
@@ -66,7 +69,7 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
     {
         // keepalived's start-up state (alpha real servers out, sorry server if starting without quorum); the
         // scheduler's first decisions say the same, so they change nothing afterwards.
-        var wanted = WantedTable.Build(config, StartupHealth.Instance);
+        var wanted = Wanted(config.VirtualServers, StartupHealth.Instance);
         SyncAsync(ipvs, wanted, null, SyncKind.Startup).PipeTo(Self);
         // Drift bound: a change made behind LvsHa's back is repaired at most DriftRepairInterval + one batch in
         // flight + one read-and-apply after it happened (a tick during a batch runs right after the batch).
@@ -81,6 +84,7 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
         Receive<ReleaseTable>(_ => HandleRelease());
         Receive<GetIpvsState>(_ => HandleGetState());
         Receive<DrainRealServer>(HandleDrain);
+        Receive<LocalAddresses>(HandleLocalAddresses);
     }
 
     private void Busy()
@@ -118,7 +122,7 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
                 continue;
             // Only the affected virtual server's services are compared, against what the kernel was last seen to
             // hold: a health change never costs a table dump.
-            var wanted = WantedTable.Build(config with { VirtualServers = [virtualServer] }, health);
+            var wanted = Wanted([virtualServer], health);
             var current = IpvsTableChanges.Only(kernel, IpvsTableChanges.Keys(wanted));
             var plan = IpvsReconciler.Plan(wanted, current);
             if (plan.IsEmpty)
@@ -138,7 +142,7 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
         var virtualServers = matched.Select(m => m.VirtualServer).Distinct().ToList();
         if (virtualServers.Count == 0)
             return;
-        var wanted = WantedTable.Build(config with { VirtualServers = virtualServers }, health);
+        var wanted = Wanted(virtualServers, health);
         var plan = IpvsReconciler.Plan(wanted, IpvsTableChanges.Only(kernel, IpvsTableChanges.Keys(wanted)));
         if (plan.IsEmpty)
             return;
@@ -151,7 +155,7 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
     {
         driftDue = false;
         BecomeBusy();
-        SyncAsync(ipvs, WantedTable.Build(config, health), null, SyncKind.Drift).PipeTo(Self);
+        SyncAsync(ipvs, Wanted(config.VirtualServers, health), null, SyncKind.Drift).PipeTo(Self);
     }
 
     private void HandleReload(ReloadConfig message)
@@ -167,7 +171,7 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
         config = message.Config;
         health = next;
         BecomeBusy();
-        SyncAsync(ipvs, WantedTable.Build(config, health), formerlyManaged, SyncKind.Reload).PipeTo(Self);
+        SyncAsync(ipvs, Wanted(config.VirtualServers, health), formerlyManaged, SyncKind.Reload).PipeTo(Self);
     }
 
     private void HandleRelease()
@@ -187,8 +191,35 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
         ReleaseAsync(ipvs, plan, replyTo).PipeTo(Self);
     }
 
+    /// <summary>
+    /// The table <paramref name="virtualServers"/> call for, without the ha_suspend ones whose address this director
+    /// does not hold (keepalived programs such a service only while its VIP is local).
+    /// </summary>
+    private IpvsTable Wanted(IReadOnlyList<VirtualServer> virtualServers, IServiceHealth state) =>
+        WantedTable.Build(config with { VirtualServers = [.. virtualServers.Where(IsActive)] }, state);
+
+    private bool IsActive(VirtualServer virtualServer) =>
+        !virtualServer.HaSuspend || (virtualServer.Address is { } address && localAddresses.Contains(address));
+
+    private void HandleLocalAddresses(LocalAddresses message)
+    {
+        var suspendedBefore = config.VirtualServers.Where(v => !IsActive(v)).ToHashSet();
+        localAddresses = message.Addresses;
+        var suspendedAfter = config.VirtualServers.Where(v => !IsActive(v)).ToHashSet();
+        if (suspendedBefore.SetEquals(suspendedAfter))
+            return;
+        foreach (var resumed in suspendedBefore.Except(suspendedAfter))
+            logger.LogInformation(Suspension, "ha_suspend: {VirtualService} resumed (its address is on this director)", resumed.Name);
+        foreach (var suspended in suspendedAfter.Except(suspendedBefore))
+            logger.LogInformation(Suspension, "ha_suspend: {VirtualService} suspended (its address left this director)", suspended.Name);
+        // Every managed service may be touched: the suspended ones leave the kernel, the resumed ones return.
+        BecomeBusy();
+        var managed = IpvsTableChanges.Keys(WantedTable.Build(config, health));
+        SyncAsync(ipvs, Wanted(config.VirtualServers, health), managed, SyncKind.Suspension).PipeTo(Self);
+    }
+
     private void HandleGetState() =>
-        Sender.Tell(new IpvsState(started, kernel, WantedTable.Build(config, health), lastDriftCheck)
+        Sender.Tell(new IpvsState(started, kernel, Wanted(config.VirtualServers, health), lastDriftCheck)
         {
             Drained = [.. health.Drained.Select(d => new DrainedRealServer(d.VirtualService, d.RealServer))],
         });
@@ -221,7 +252,13 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
         else
         {
             lastDriftCheck = DateTimeOffset.UtcNow;
-            var eventId = message.Kind switch { SyncKind.Drift => DriftRepaired, SyncKind.Reload => Reloaded, _ => Started };
+            var eventId = message.Kind switch
+            {
+                SyncKind.Drift => DriftRepaired,
+                SyncKind.Reload => Reloaded,
+                SyncKind.Suspension => Suspension,
+                _ => Started,
+            };
             foreach (var result in message.Results)
                 LogResult(result, eventId, message.Kind.ToString());
             kernel = IpvsTableChanges.Apply(message.Actual, message.Results);
@@ -326,6 +363,7 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
         Startup,
         Drift,
         Reload,
+        Suspension,
     }
 
     private sealed record BatchCompleted(string? Cause, ImmutableArray<IpvsOperationResult> Results, Exception? Error);

@@ -104,3 +104,6 @@ public sealed record DrainApplied(ImmutableArray<DrainedRealServer> Matched);
 
 /// <summary>One drained (or undrained) real server of a virtual service.</summary>
 public sealed record DrainedRealServer(string VirtualService, IPEndPoint RealServer);
+
+/// <summary>Every address configured on this director's interfaces (for ha_suspend); sent on each change.</summary>
+public sealed record LocalAddresses(IReadOnlySet<IPAddress> Addresses);

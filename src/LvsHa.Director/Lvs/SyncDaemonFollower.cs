@@ -74,11 +74,11 @@ public sealed partial class SyncDaemonFollower : INotifyRunner
             if (running.Any(d => d.Role == role))
                 return;
             await _ipvs.StartSyncDaemonAsync(Daemon(_settings, role)).ConfigureAwait(false);
-            LogStarted(role, _settings.Interface, _settings.SyncId, _settings.VrrpInstance);
+            LogStarted(Name(role), _settings.Interface, _settings.SyncId, _settings.VrrpInstance);
         }
         catch (NetlinkException e)
         {
-            LogFailed("start", role, _settings.Interface, e.Message);
+            LogFailed("start", Name(role), _settings.Interface, e.Message);
         }
     }
 
@@ -90,22 +90,24 @@ public sealed partial class SyncDaemonFollower : INotifyRunner
             if (running.All(d => d.Role != role))
                 return;
             await _ipvs.StopSyncDaemonAsync(role).ConfigureAwait(false);
-            LogStopped(role, _settings.VrrpInstance);
+            LogStopped(Name(role), _settings.VrrpInstance);
         }
         catch (NetlinkException e)
         {
-            LogFailed("stop", role, _settings.Interface, e.Message);
+            LogFailed("stop", Name(role), _settings.Interface, e.Message);
         }
     }
 
+    private static string Name(IpvsSyncDaemonRole role) => role == IpvsSyncDaemonRole.Master ? "master" : "backup";
+
     [LoggerMessage(EventId = 4520, Level = LogLevel.Information, Message = "lvs_sync_daemon: {Role} sync daemon started on {Interface} (syncid {SyncId}) for vrrp_instance {Instance}")]
-    private partial void LogStarted(IpvsSyncDaemonRole role, string @interface, int syncId, string instance);
+    private partial void LogStarted(string role, string @interface, int syncId, string instance);
 
     [LoggerMessage(EventId = 4521, Level = LogLevel.Information, Message = "lvs_sync_daemon: {Role} sync daemon stopped (vrrp_instance {Instance})")]
-    private partial void LogStopped(IpvsSyncDaemonRole role, string instance);
+    private partial void LogStopped(string role, string instance);
 
     [LoggerMessage(EventId = 4522, Level = LogLevel.Error, Message = "lvs_sync_daemon: could not {Action} the {Role} sync daemon on {Interface}: {Error}")]
-    private partial void LogFailed(string action, IpvsSyncDaemonRole role, string @interface, string error);
+    private partial void LogFailed(string action, string role, string @interface, string error);
 }
 
 /// <summary>Runs several notify runners for each state change, one after another.</summary>

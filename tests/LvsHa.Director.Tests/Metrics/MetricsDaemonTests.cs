@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using LvsHa.Config;
 using LvsHa.Director.Daemon;
-using LvsHa.Director.Tests.Lvs;
 using static LvsHa.Testing.MetricsText;
 
 namespace LvsHa.Director.Tests.Metrics;

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using LvsHa.Testing;
 
 namespace LvsHa.Ipvs.Tests.Lab;
 
@@ -43,42 +43,19 @@ public sealed class DaemonKernelTests : IDisposable
         foreach (var process in _processes)
             process.Dispose();
         if (KernelLab.HasIpvs)
+        {
             Ipvsadm.Clear();
+            LabProcess.Run("ip", ["addr", "del", SuspendedVip + "/32", "dev", "lo"]);
+        }
         _folder.Delete(recursive: true);
     }
+
+    private const string SuspendedVip = "10.9.0.2";
 
     private static string Lvsha => Path.Combine(AppContext.BaseDirectory, "lvsha.dll");
 
     private string Socket => Path.Combine(_folder.FullName, "lvsha.sock");
 
-    private static int FreePort(IPAddress address)
-    {
-        using var listener = new TcpListener(address, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private Process StartWebServer(string address, int port)
-    {
-        var process = LabProcess.Start("python3", ["-m", "http.server", "--bind", address, port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--directory", _folder.FullName]);
-        _processes.Add(process);
-        WaitFor(() => CanConnect(address, port), TimeSpan.FromSeconds(30), $"web server on {address}:{port}");
-        return process;
-    }
-
-    private static bool CanConnect(string address, int port)
-    {
-        using var client = new TcpClient();
-        try
-        {
-            client.Connect(IPAddress.Parse(address), port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
 
     private (Process Process, StringBuilder Log) StartDirector(string config, params string[] extra)
     {
@@ -124,10 +101,12 @@ public sealed class DaemonKernelTests : IDisposable
     }
 
     [Fact]
-    public void LvshaRun_RealKernel_HealthDrivesTableRepairsDriftAndReleasesOnStop()
+    public async Task LvshaRun_RealKernel_HealthDrivesTableRepairsDriftAndReleasesOnStop()
     {
-        var webPort = FreePort(IPAddress.Parse("127.0.0.31"));
-        var web = StartWebServer("127.0.0.31", webPort);
+        // A real HTTP server in this process: a separate one (python) can take half a minute to start under emulation.
+        await using var web = new LoopbackHttpServer(IPAddress.Parse("127.0.0.31"));
+        web.Start();
+        var webPort = web.Port;
         var missing = Path.Combine(_folder.FullName, "no-such-check.sh");
         var config = $$"""
             virtual_server 10.9.0.1 80 {
@@ -153,6 +132,13 @@ public sealed class DaemonKernelTests : IDisposable
                     }
                 }
             }
+            virtual_server {{SuspendedVip}} 8080 {
+                protocol TCP
+                lb_kind NAT
+                ha_suspend
+                real_server 127.0.0.33 8080 {
+                }
+            }
             """;
         var serving = $"-a -t 10.9.0.1:80 -r 127.0.0.31:{webPort} -m -w 5";
         var (director, log) = StartDirector(config);
@@ -163,6 +149,14 @@ public sealed class DaemonKernelTests : IDisposable
         WaitFor(() => Logged(log, missing), TimeSpan.FromSeconds(20), "a log line naming the missing script");
         Assert.DoesNotContain(Ipvsadm.SaveSorted(), l => l.Contains("127.0.0.32", StringComparison.Ordinal));
         Assert.False(director.HasExited);
+
+        // ha_suspend: the service is programmed only while its address is on this machine (rtnetlink events).
+        Assert.DoesNotContain(Ipvsadm.SaveSorted(), l => l.Contains(SuspendedVip, StringComparison.Ordinal));
+        LabProcess.RunChecked("ip", "addr", "add", SuspendedVip + "/32", "dev", "lo");
+        var resumed = WaitFor(() => HasLine($"-A -t {SuspendedVip}:8080 -s wlc"), TimeSpan.FromSeconds(5), "the ha_suspend service once its address is local");
+        LabProcess.RunChecked("ip", "addr", "del", SuspendedVip + "/32", "dev", "lo");
+        var suspended = WaitFor(() => !HasLine($"-A -t {SuspendedVip}:8080 -s wlc"), TimeSpan.FromSeconds(5), "the ha_suspend service to leave with its address");
+        _output.WriteLine($"ha_suspend: resumed {resumed.TotalMilliseconds:0} ms after the address was added, suspended {suspended.TotalMilliseconds:0} ms after it was removed");
 
         // Status (JSON) agrees with the kernel.
         var status = LabProcess.Run("dotnet", [Lvsha, "status", "--json", "--control-socket", Socket], TimeSpan.FromSeconds(120)).EnsureSuccess();
@@ -178,12 +172,11 @@ public sealed class DaemonKernelTests : IDisposable
         }
 
         // The web server stops: its real server leaves the kernel within the bound; it returns when the server does.
-        web.Kill();
-        web.WaitForExit();
+        await web.StopAsync();
         var removed = WaitFor(() => !HasLine(serving), RemovalBound + TimeSpan.FromSeconds(1), "the stopped real server to leave the kernel");
         _output.WriteLine($"removed {removed.TotalMilliseconds:0} ms after the web server was killed (bound {RemovalBound.TotalSeconds} s + 1 s)");
         Assert.True(removed <= RemovalBound + TimeSpan.FromSeconds(1));
-        StartWebServer("127.0.0.31", webPort);
+        web.Start();
         var back = WaitFor(() => HasLine(serving), TimeSpan.FromSeconds(5), "the restarted real server back in the kernel");
         _output.WriteLine($"back {back.TotalMilliseconds:0} ms after the web server answered again");
 
@@ -208,5 +201,41 @@ public sealed class DaemonKernelTests : IDisposable
         Assert.True(Logged(adoptLog, "1 services found, 1 operations applied"), adoptLog.ToString());
         Assert.False(Logged(adoptLog, "-r 127.0.0.31"), adoptLog.ToString());
         Stop(adopting);
+    }
+
+    [Fact]
+    public void LvshaRun_LvsSyncDaemon_FollowsTheVrrpInstance()
+    {
+        // A single director becomes MASTER of VI_1 on lab0: the kernel's master sync daemon runs while it is, and
+        // both daemons are gone after the stop (keepalived's lvs_sync_daemon behaviour).
+        var config = """
+            global_defs {
+                lvs_sync_daemon lab0 VI_1 id 7
+            }
+            vrrp_instance VI_1 {
+                interface lab0
+                virtual_router_id 61
+                priority 100
+                advert_int 0.1
+                virtual_ipaddress {
+                    10.9.1.1/32 dev lab0
+                }
+            }
+            virtual_server 10.9.1.1 80 {
+                protocol TCP
+                lb_kind DR
+                real_server 10.9.1.10 80 {
+                }
+            }
+            """;
+        var (director, log) = StartDirector(config);
+        WaitFor(() => Ipvsadm.Run("-L", "--daemon").StandardOutput.Contains("master sync daemon (mcast=lab0, syncid=7)", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(20), "the master sync daemon");
+        Assert.DoesNotContain("backup sync daemon", Ipvsadm.Run("-L", "--daemon").StandardOutput, StringComparison.Ordinal);
+        Assert.True(Logged(log, "master sync daemon started on lab0"), log.ToString());
+
+        Stop(director);
+        Assert.Equal("", Ipvsadm.Run("-L", "--daemon").StandardOutput.Trim());
+        Assert.Empty(Ipvsadm.SaveSorted());
     }
 }
