@@ -77,6 +77,16 @@ public static class StatusCommand
                 i.Name, i.VirtualRouterId.ToString(inv), i.State, i.Priority?.ToString(inv) ?? "-", i.Master ?? "-",
                 i.Vips is { Count: > 0 } vips ? string.Join(' ', vips) : "-",
             })));
+        var trackers = report.Instances.SelectMany(i => (i.Trackers ?? []).Select(t => new[]
+        {
+            i.Name, t.Tracker, t.State, t.Weight.ToString(inv) + (t.Reverse ? " reverse" : ""),
+        })).ToList();
+        if (trackers.Count > 0)
+        {
+            text.AppendLine("Trackers:");
+            text.Append(Table(["INSTANCE", "TRACKER", "STATE", "WEIGHT"], trackers));
+        }
+
         foreach (var service in report.VirtualServices)
         {
             text.AppendLine(inv, $"Virtual service {service.Name}: {(service.InKernel ? "in kernel" : "NOT IN KERNEL")}, " +

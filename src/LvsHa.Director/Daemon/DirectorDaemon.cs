@@ -83,6 +83,9 @@ public static partial class DirectorDaemon
             }
 
             services.Replace(ServiceDescriptor.Singleton(sp => Plugins(sp, config, run, route, vips, ipvs, leftovers, time)));
+            // track_interface, vrrp_script loops and vrrp_sync_group coordination.
+            services.AddHostedService(sp => VrrpDaemon.Tracking(
+                config, route, sp.GetRequiredService<DirectorRuntime>(), time, sp.GetRequiredService<ILoggerFactory>()));
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -94,7 +97,7 @@ public static partial class DirectorDaemon
         var logger = loggers.CreateLogger("LvsHa.Director.Vrrp");
         foreach (var leftover in leftovers)
             LogLeftoverRemoved(logger, leftover.ToString());
-        var plugins = VrrpDaemon.Plugins(config, route, vips, time, logger);
+        var plugins = VrrpDaemon.Plugins(config, route, vips, time, logger, VrrpDaemon.Deliver(sp.GetRequiredService<DirectorRuntime>()));
         if (ipvs is null)
             return plugins;
         var notify = config.Global.LvsSyncDaemon is { } sync

@@ -42,6 +42,16 @@ public sealed record TrackerChanged(string Tracker, bool Up, int Weight) : VrrpI
 /// <param name="Release">True ends the hold: the instance preempts again as configured.</param>
 public sealed record OperatorFailover(bool Release) : VrrpInstanceEvent;
 
+/// <summary>The instance's vrrp_sync_group requires it to follow the group into <paramref name="Target"/> (MASTER, BACKUP or FAULT).</summary>
+public sealed record SyncGroupFollow(string Target) : VrrpInstanceEvent;
+
+/// <summary>One tracker of an instance as `lvsha status` shows it.</summary>
+/// <param name="Tracker">What is tracked, e.g. "track_script chk_web" or "interface eth0".</param>
+/// <param name="State">UP, DOWN, or INIT before its first result.</param>
+/// <param name="Weight">keepalived weight (0 = FAULT while down).</param>
+/// <param name="Reverse">Written with `reverse`: the weight counts the other way round.</param>
+public sealed record TrackerStatus(string Tracker, string State, int Weight, bool Reverse = false);
+
 /// <summary>An action carried out by the instance actor for its behavior.</summary>
 public abstract record VrrpInstanceAction;
 
@@ -85,6 +95,7 @@ public sealed record GetInstanceStatus
 /// <param name="Priority">Effective priority (null for the placeholder behavior).</param>
 /// <param name="Master">Address of the current master as this instance knows it, or null.</param>
 /// <param name="Vips">The VIPs the instance holds while master (null for the placeholder).</param>
+/// <param name="Trackers">Its track_interface / track_script states (null for the placeholder).</param>
 public sealed record InstanceStatus(
     string Name,
     int VirtualRouterId,
@@ -96,4 +107,5 @@ public sealed record InstanceStatus(
     QuorumChanged? Quorum,
     int? Priority = null,
     string? Master = null,
-    IReadOnlyList<string>? Vips = null);
+    IReadOnlyList<string>? Vips = null,
+    IReadOnlyList<TrackerStatus>? Trackers = null);

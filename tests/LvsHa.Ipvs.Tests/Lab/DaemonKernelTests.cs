@@ -216,6 +216,7 @@ public sealed class DaemonKernelTests : IDisposable
                 interface lab0
                 virtual_router_id 61
                 priority 100
+                version 3
                 advert_int 0.1
                 virtual_ipaddress {
                     10.9.1.1/32 dev lab0
@@ -229,8 +230,13 @@ public sealed class DaemonKernelTests : IDisposable
             }
             """;
         var (director, log) = StartDirector(config);
-        WaitFor(() => Ipvsadm.Run("-L", "--daemon").StandardOutput.Contains("master sync daemon (mcast=lab0, syncid=7)", StringComparison.Ordinal),
-            TimeSpan.FromSeconds(20), "the master sync daemon");
+        var clock = Stopwatch.StartNew();
+        while (!Ipvsadm.Run("-L", "--daemon").StandardOutput.Contains("master sync daemon (mcast=lab0, syncid=7,", StringComparison.Ordinal))
+        {
+            if (clock.Elapsed > TimeSpan.FromSeconds(20))
+                Assert.Fail($"no master sync daemon after 20 s; ipvsadm -L --daemon: {Ipvsadm.Run("-L", "--daemon").StandardOutput}\nlvsha log:\n{log}");
+            Thread.Sleep(100);
+        }
         Assert.DoesNotContain("backup sync daemon", Ipvsadm.Run("-L", "--daemon").StandardOutput, StringComparison.Ordinal);
         Assert.True(Logged(log, "master sync daemon started on lab0"), log.ToString());
 
