@@ -19,7 +19,7 @@ public sealed class MetricsKernelTests : IDisposable
     private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(120);
 
     private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("lvsha-metrics-kernel-");
-    private readonly List<Process> _processes = [];
+    private Process? _director;
     private readonly StringBuilder _log = new();
     private readonly Xunit.Abstractions.ITestOutputHelper _output;
 
@@ -32,26 +32,18 @@ public sealed class MetricsKernelTests : IDisposable
 
     public void Dispose()
     {
-        foreach (var process in _processes.Where(p => !p.HasExited))
+        if (_director is { HasExited: false })
         {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit();
+            _director.Kill(entireProcessTree: true);
+            _director.WaitForExit();
         }
 
-        foreach (var process in _processes)
-            process.Dispose();
+        _director?.Dispose();
         lock (_log)
             _output.WriteLine(_log.ToString());
         if (KernelLab.HasIpvs)
             Ipvsadm.Clear();
         _folder.Delete(recursive: true);
-    }
-
-    private static int FreePort(IPAddress address)
-    {
-        using var listener = new TcpListener(address, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private bool Logged(string what)
@@ -79,7 +71,14 @@ public sealed class MetricsKernelTests : IDisposable
         await using var web = new LoopbackHttpServer(IPAddress.Parse("127.0.0.41"));
         web.Start();
         var webPort = web.Port;
-        var metricsPort = FreePort(IPAddress.Loopback);
+        // The port of a listener just closed: free unless something takes it in between (nothing else runs here).
+        int metricsPort;
+        using (var probe = new TcpListener(IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            metricsPort = ((IPEndPoint)probe.LocalEndpoint).Port;
+        }
+
         var config = Path.Combine(_folder.FullName, "lvsha.conf");
         File.WriteAllText(config, $$"""
             global_defs {
@@ -109,13 +108,12 @@ public sealed class MetricsKernelTests : IDisposable
                 }
             }
             """);
-        var director = LabProcess.Start("dotnet", [Path.Combine(AppContext.BaseDirectory, "lvsha.dll"), "run", "-f", config,
+        var director = _director = LabProcess.Start("dotnet", [Path.Combine(AppContext.BaseDirectory, "lvsha.dll"), "run", "-f", config,
             "--control-socket", Path.Combine(_folder.FullName, "lvsha.sock"), "--node-name", "metrics-lab"]);
         director.OutputDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
         director.ErrorDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
         director.BeginOutputReadLine();
         director.BeginErrorReadLine();
-        _processes.Add(director);
 
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{metricsPort}"), Timeout = TimeSpan.FromSeconds(60) };
         var text = "";
