@@ -49,7 +49,7 @@ public sealed partial class DirectorMetricsSource : IMetricsSource
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             sources["vrrp"] = false;
-            LogSourceFailed(logger, e, "vrrp", e.Message);
+            LogSourceFailed(logger, "vrrp", e.Message);
         }
 
         LvsStatus? lvs = null;
@@ -64,7 +64,7 @@ public sealed partial class DirectorMetricsSource : IMetricsSource
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
                 sources["health"] = false;
-                LogSourceFailed(logger, e, "health", e.Message);
+                LogSourceFailed(logger, "health", e.Message);
             }
         }
 
@@ -79,7 +79,7 @@ public sealed partial class DirectorMetricsSource : IMetricsSource
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
                 sources["ipvs"] = false;
-                LogSourceFailed(logger, e, "ipvs", e.Message);
+                LogSourceFailed(logger, "ipvs", e.Message);
             }
         }
 
@@ -100,6 +100,6 @@ public sealed partial class DirectorMetricsSource : IMetricsSource
         return result;
     }
 
-    [LoggerMessage(EventId = 4601, Level = LogLevel.Warning, Message = "Metrics: reading {Source} for a scrape failed: {Reason}")]
-    private static partial void LogSourceFailed(ILogger logger, Exception exception, string source, string reason);
+    [LoggerMessage(EventId = 4601, Level = LogLevel.Warning, Message = "Metrics: reading {Source} for a scrape failed (its metrics keep their last values): {Reason}")]
+    private static partial void LogSourceFailed(ILogger logger, string source, string reason);
 }
