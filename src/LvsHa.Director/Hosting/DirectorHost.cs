@@ -9,6 +9,7 @@ using LvsHa.Director.Control;
 using LvsHa.Director.Instances;
 using LvsHa.Director.Lvs;
 using LvsHa.Director.Membership;
+using LvsHa.Director.Metrics;
 using LvsHa.Director.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -77,6 +78,8 @@ public static class DirectorHost
         builder.Services.AddSingleton(new DirectorPlugins());
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IStatusSource, DirectorStatusSource>();
+        builder.Services.AddDirectorMetrics(options);
+        builder.Services.AddDirectorWatchdog();
         if (options.ControlSocketPath is { } socketPath)
         {
             builder.Services.AddHostedService(sp => new ControlServer(
@@ -98,6 +101,7 @@ public static class DirectorHost
                 akka.AddSetup(TlsSetup(secret, logger));
             }
 
+            akka.WithActors((system, _) => DirectorMetricsHosting.Subscribe(system, services));
             akka.WithActors((system, _) => StartActors(system, runtime, secret, services));
         });
 

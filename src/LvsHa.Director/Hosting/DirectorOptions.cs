@@ -18,6 +18,9 @@ public sealed record DirectorOptions
     /// <summary>Minimum level of log events (Serilog level name: Verbose, Debug, Information, Warning, Error).</summary>
     public string LogLevel { get; init; } = "Information";
 
+    /// <summary>global_defs metrics_listen: where the Prometheus endpoint listens; null (the default) serves none.</summary>
+    public Metrics.MetricsListenOptions? MetricsListen { get; init; }
+
     /// <summary>The vrrp_instance blocks this director runs.</summary>
     public IReadOnlyList<VrrpInstanceOptions> Instances { get; init; } = [];
 

@@ -150,9 +150,15 @@ public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
 
     private void Feed(VrrpInstanceEvent instanceEvent)
     {
+        var before = _behavior.State;
         foreach (var action in _behavior.Handle(instanceEvent, _time.GetUtcNow()))
         {
             Execute(action);
+        }
+
+        if (_behavior.State != before)
+        {
+            Context.System.EventStream.Publish(new Metrics.VrrpStateTransition(_name, _virtualRouterId, before, _behavior.State));
         }
     }
 

@@ -286,6 +286,7 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
     {
         var (service, realServer) = Subject(result.Operation);
         var text = IpvsCommandText.Format(result.Operation);
+        Context.System.EventStream.Publish(new Metrics.IpvsOperationReported(result.Operation, result.Error is not null, eventId.Name ?? ""));
         if (result.Error is { } error)
         {
             // Never fatal: the next drift repair (at most DriftRepairInterval away) compares again and retries.

@@ -78,7 +78,9 @@ public sealed class LvsHealthActor : ReceiveActor
     private Checks StartChecks(MappedVirtualService service)
     {
         var sink = new DecisionSink(Self);
-        var scheduler = new HealthCheckScheduler([service.Settings], sink, options.Scheduler, options.TimeProvider, logger);
+        // Every attempt is reported on the EventStream (check latency and result metrics).
+        var measured = options.Scheduler with { CheckFactory = Metrics.MeasuredHealthCheck.Wrap(options.Scheduler.CheckFactory, Context.System.EventStream) };
+        var scheduler = new HealthCheckScheduler([service.Settings], sink, measured, options.TimeProvider, logger);
         scheduler.Start();
         return new Checks(scheduler, sink);
     }

@@ -29,6 +29,7 @@ public static class DirectorOptionsMapper
             NodeName = nodeName ?? config.Cluster?.NodeName ?? Environment.MachineName,
             Cluster = cluster,
             ControlSocketPath = controlSocket ?? DirectorOptions.DefaultControlSocketPath,
+            MetricsListen = config.Global.MetricsListen is { } metrics ? new Metrics.MetricsListenOptions(metrics.Host, metrics.Port) : null,
             Instances = [.. config.VrrpInstances.Select(i => MapInstance(i, guard, primaryAddresses))],
         };
     }
