@@ -59,7 +59,9 @@ public sealed class CheckRunner
     {
         if (!withRetries) return await AttemptAsync(onAttempt, cancellationToken).ConfigureAwait(false);
         return await retryPipeline.ExecuteAsync(
-            async ct => await AttemptAsync(onAttempt, ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            static (state, ct) => new ValueTask<CheckResult>(state.Runner.AttemptAsync(state.OnAttempt, ct)),
+            (Runner: this, OnAttempt: onAttempt),
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>One attempt under the timeout; every failure, including a timeout, becomes a failed result.</summary>
@@ -71,7 +73,7 @@ public sealed class CheckRunner
         try
         {
             result = await attemptPipeline.ExecuteAsync(
-                static async (c, ct) => await c.CheckAsync(ct).ConfigureAwait(false), check, cancellationToken).ConfigureAwait(false);
+                static (c, ct) => new ValueTask<CheckResult>(c.CheckAsync(ct)), check, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutRejectedException)
         {
