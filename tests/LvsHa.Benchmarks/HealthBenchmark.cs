@@ -13,7 +13,11 @@ internal static class HealthBenchmark
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var positional = args.Skip(1).Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
+        var granularityAt = Array.IndexOf(args, "--start-granularity-ms");
+        TimeSpan? granularity = granularityAt > 0 && granularityAt + 1 < args.Length
+            ? TimeSpan.FromMilliseconds(double.Parse(args[granularityAt + 1], CultureInfo.InvariantCulture))
+            : null;
+        var positional = args.Skip(1).Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && i + 1 != granularityAt).ToArray();
         var kind = positional.Length > 0 ? positional[0] : "tcp";
         if (kind is not ("tcp" or "http"))
         {
@@ -43,7 +47,7 @@ internal static class HealthBenchmark
             if (endpoints.Count != realServers)
                 throw new InvalidOperationException($"listener process gave {endpoints.Count} endpoints, not {realServers}: {await child.StandardError.ReadToEndAsync().ConfigureAwait(false)}");
             CheckerSpec spec = http ? new HttpCheckSpec { Urls = [new HttpUrlSpec("/")] } : new TcpCheckSpec();
-            var result = await CheckBenchmark.RunAgainstAsync(endpoints, spec, duration, interval, () => CpuTime(child.Id)).ConfigureAwait(false);
+            var result = await CheckBenchmark.RunAgainstAsync(endpoints, spec, duration, interval, () => CpuTime(child.Id), granularity).ConfigureAwait(false);
             Console.WriteLine($"health {kind}, {realServers} real servers every 1 s for {duration.TotalSeconds:F0} s, listeners in process {child.Id}: {result}");
             return 0;
         }

@@ -50,7 +50,7 @@ public static class CheckBenchmark
     public static async Task<CheckBenchmarkResult> RunTcpAsync(int realServers, TimeSpan duration, TimeSpan interval, CancellationToken cancellationToken = default)
     {
         await using var listeners = LoopbackListeners.Start(realServers);
-        return await RunAgainstAsync(listeners.Endpoints, new TcpCheckSpec(), duration, interval, null, cancellationToken).ConfigureAwait(false);
+        return await RunAgainstAsync(listeners.Endpoints, new TcpCheckSpec(), duration, interval, null, null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>HTTP_GET of "/" (status 200-299) against in-process listeners answering a fixed 200 response.</summary>
@@ -58,7 +58,7 @@ public static class CheckBenchmark
     {
         await using var listeners = LoopbackListeners.Start(realServers, answerHttp: true);
         var spec = new HttpCheckSpec { Urls = [new HttpUrlSpec("/")] };
-        return await RunAgainstAsync(listeners.Endpoints, spec, duration, interval, null, cancellationToken).ConfigureAwait(false);
+        return await RunAgainstAsync(listeners.Endpoints, spec, duration, interval, null, null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Runs one checker per target (e.g. <see cref="LoopbackListeners"/> in another process, so that the CPU
@@ -68,6 +68,8 @@ public static class CheckBenchmark
     /// <param name="duration">Measured time, after one interval of warm-up.</param>
     /// <param name="interval">delay_loop of every checker.</param>
     /// <param name="listenerCpuTime">Reads the listeners' process CPU time (reported beside the checker's), if any.</param>
+    /// <param name="startGranularity">The scheduler's <see cref="HealthSchedulerOptions.StartGranularity"/>; null
+    /// keeps its default.</param>
     /// <param name="cancellationToken">Stops early.</param>
     public static async Task<CheckBenchmarkResult> RunAgainstAsync(
         IReadOnlyList<IPEndPoint> targets,
@@ -75,6 +77,7 @@ public static class CheckBenchmark
         TimeSpan duration,
         TimeSpan interval,
         Func<TimeSpan>? listenerCpuTime = null,
+        TimeSpan? startGranularity = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(targets);
@@ -87,6 +90,7 @@ public static class CheckBenchmark
         {
             CheckFactory = (s, rs, service, timing) => new TimedCheck(HealthCheckFactory.Create(s, rs, service, timing), recorder),
         };
+        if (startGranularity is { } granularity) options = options with { StartGranularity = granularity };
         await using var scheduler = new HealthCheckScheduler([vs], new NullSink(), options);
         scheduler.Start();
         await Task.Delay(interval, cancellationToken).ConfigureAwait(false);

@@ -42,6 +42,7 @@ public sealed class HealthCheckScheduler : IAsyncDisposable
     private readonly PriorityQueue<Checker, long> queue = new();
     private readonly TaskCompletionSource drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly long dueTolerance;
+    private readonly long granularity;
     private ITimer? timer;
     private long timerDue = long.MaxValue;
     private int running;
@@ -63,6 +64,7 @@ public sealed class HealthCheckScheduler : IAsyncDisposable
         this.logger = logger ?? NullLogger.Instance;
         concurrency = new SemaphoreSlim(this.options.MaxConcurrentChecks, this.options.MaxConcurrentChecks);
         dueTolerance = TimestampTicks(DueTolerance);
+        granularity = Math.Max(1, TimestampTicks(this.options.StartGranularity));
         foreach (var vs in virtualServices) services.Add(vs.Name, new Service(vs, this.options.HistoryLength));
     }
 
@@ -161,6 +163,7 @@ public sealed class HealthCheckScheduler : IAsyncDisposable
     {
         var now = timeProvider.GetTimestamp();
         var due = now + TimestampTicks(after);
+        if (due % granularity != 0) due += granularity - due % granularity;
         lock (queueGate)
         {
             if (stopped) return;
