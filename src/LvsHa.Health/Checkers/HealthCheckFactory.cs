@@ -20,7 +20,9 @@ public static class HealthCheckFactory
         var target = new CheckTarget(
             new IPEndPoint(spec.ConnectIp ?? realServer.Endpoint.Address, spec.ConnectPort ?? realServer.Endpoint.Port),
             spec.BindTo,
-            spec.BindPort);
+            spec.BindPort,
+            spec.BindInterface,
+            spec.Fwmark);
         return spec switch
         {
             TcpCheckSpec => new TcpCheck(target),

@@ -134,4 +134,45 @@ public sealed class MiscCheckTests : IDisposable
             return false;
         }
     }
+
+    [Fact]
+    public async Task CheckAsync_User_ScriptRunsWithThatUsersAndGroupsIds()
+    {
+        // Needs root (setpriv changes ids). The script and its output file must be reachable by nobody: the
+        // temporary folder is opened up for it.
+        File.SetUnixFileMode(dir, (UnixFileMode)0b111_111_111);
+        var output = Path.Combine(dir, "ids");
+        var script = Script("ids.sh", $"id -u > {output}; id -g >> {output}");
+        File.SetUnixFileMode(script, (UnixFileMode)0b111_101_101);
+        var user = ScriptUser.Resolve("nobody daemon", out var error) ?? throw new InvalidOperationException(error);
+
+        var result = await Run(new MiscCheckSpec(script) { User = user });
+
+        Assert.True(result.Up, result.Reason);
+        Assert.Equal(["65534", "1"], File.ReadAllLines(output));
+    }
+
+    [Fact]
+    public async Task CheckAsync_UserWithoutGroup_UsersPrimaryGroup()
+    {
+        File.SetUnixFileMode(dir, (UnixFileMode)0b111_111_111);
+        var output = Path.Combine(dir, "ids");
+        var script = Script("ids.sh", $"id -u > {output}; id -g >> {output}");
+        File.SetUnixFileMode(script, (UnixFileMode)0b111_101_101);
+
+        var result = await Run(new MiscCheckSpec(script) { User = ScriptUser.Resolve("nobody", out _) });
+
+        Assert.True(result.Up, result.Reason);
+        Assert.Equal(["65534", "65534"], File.ReadAllLines(output));
+    }
+
+    [Theory]
+    [InlineData("lvsha-no-such-user", "no such user 'lvsha-no-such-user'")]
+    [InlineData("nobody lvsha-no-such-group", "no such group 'lvsha-no-such-group'")]
+    [InlineData("a b c", "is not 'USER [GROUP]'")]
+    public void Resolve_Unknown_Reason(string text, string reason)
+    {
+        Assert.Null(ScriptUser.Resolve(text, out var error));
+        Assert.Contains(reason, error, StringComparison.Ordinal);
+    }
 }

@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using LvsHa.Health.Checkers;
+using LvsHa.Health.Model;
+
+namespace LvsHa.Health.Tests.Lab;
+
+/// <summary>bind_if and a checker's fwmark against a real server in its own network namespace (needs root, iproute2
+/// and nft; fails, never skips, without them). The checker runs in namespace lvsha-health-so-PID-N-c, which reaches
+/// the real server's namespace (-s) through one veth and has a second veth on another subnet, with no route to the real server's address.
+/// Both namespaces are removed afterwards.</summary>
+public sealed class SocketOptionsLabTests : IDisposable
+{
+    private readonly int subnet = Random.Shared.Next(1, 250);
+    private readonly string checker;
+    private readonly string realServer;
+    private readonly List<string> created = [];
+
+    public SocketOptionsLabTests()
+    {
+        var id = $"{Environment.ProcessId}-{subnet}";
+        checker = $"lvsha-health-so-{id}-c";
+        realServer = $"lvsha-health-so-{id}-s";
+    }
+
+    private string Veth => $"hso{subnet}";
+
+    private string OtherLink => $"hsd{subnet}";
+
+    private IPAddress RealServerAddress => IPAddress.Parse($"10.78.{subnet}.2");
+
+    private static void Run(string program, params string[] arguments)
+    {
+        var info = new ProcessStartInfo(program) { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var a in arguments) info.ArgumentList.Add(a);
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"cannot start {program}");
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} failed (needs root, iproute2, nft): {error}");
+    }
+
+    private static void Ip(string arguments) => Run("ip", arguments.Split(' '));
+
+    private void BuildLab()
+    {
+        Ip($"netns add {checker}");
+        created.Add(checker);
+        Ip($"netns add {realServer}");
+        created.Add(realServer);
+        Ip($"link add {Veth} netns {checker} type veth peer name hsr{subnet} netns {realServer}");
+        Ip($"-n {checker} addr add 10.78.{subnet}.1/24 dev {Veth}");
+        Ip($"-n {checker} link set {Veth} up");
+        // A second link to the real server's namespace, on another subnet: up, but with no route to the real server.
+        Ip($"link add {OtherLink} netns {checker} type veth peer name hse{subnet} netns {realServer}");
+        Ip($"-n {checker} addr add 10.79.{subnet}.1/24 dev {OtherLink}");
+        Ip($"-n {checker} link set {OtherLink} up");
+        Ip($"-n {realServer} addr add 10.79.{subnet}.2/24 dev hse{subnet}");
+        Ip($"-n {realServer} link set hse{subnet} up");
+
+        // A socket bound to a device without a route there treats the destination as on-link and asks ARP on that
+        // device; the real server must not answer for an address it holds on its other link.
+        Run("ip", "netns", "exec", realServer, "sysctl", "-q", "-w", "net.ipv4.conf.all.arp_ignore=1");
+        Ip($"-n {realServer} addr add {RealServerAddress}/24 dev hsr{subnet}");
+        Ip($"-n {realServer} link set hsr{subnet} up");
+    }
+
+    private Socket Listen()
+    {
+        var listener = NetworkNamespace.CreateSocket($"/run/netns/{realServer}", AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(RealServerAddress, 0));
+        listener.Listen(16);
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                while (true) (await listener.AcceptAsync()).Dispose();
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+            }
+        });
+        return listener;
+    }
+
+    /// <summary>One TCP_CHECK attempt built by the factory from the spec, started inside the checker namespace.</summary>
+    private async Task<CheckResult> Check(Socket listener, TcpCheckSpec spec)
+    {
+        spec = spec with { Timing = new() { ConnectTimeout = TimeSpan.FromSeconds(1), Retry = 0 } };
+        var rs = new RealServerHealthSettings((IPEndPoint)listener.LocalEndPoint!) { Checkers = [spec] };
+        var timing = CheckerTiming.Resolve(spec, TimingKeys.None, TimingKeys.None);
+        var runner = new CheckRunner(HealthCheckFactory.Create(spec, rs, new VirtualServiceHealthSettings("vs"), timing), timing, TimeProvider.System);
+        return await NetworkNamespace.Run($"/run/netns/{checker}", () => runner.AttemptAsync(null, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task BindIf_OnlyTheInterfaceThatReachesTheRealServerPasses()
+    {
+        BuildLab();
+        using var listener = Listen();
+
+        var unbound = await Check(listener, new TcpCheckSpec());
+        var throughVeth = await Check(listener, new TcpCheckSpec { BindInterface = Veth });
+        var throughOtherLink = await Check(listener, new TcpCheckSpec { BindInterface = OtherLink });
+        var missing = await Check(listener, new TcpCheckSpec { BindInterface = "hsnone" });
+
+        Assert.True(unbound.Up, unbound.Reason);
+        Assert.True(throughVeth.Up, throughVeth.Reason);
+        Assert.False(throughOtherLink.Up);
+        Assert.False(missing.Up);
+        Assert.Contains("bind_if hsnone: no such interface", missing.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Fwmark_MarkedPacketsDroppedByNftables_OnlyTheMarkedCheckFails()
+    {
+        BuildLab();
+        using var listener = Listen();
+        Run("ip", "netns", "exec", checker, "nft",
+            "add table inet lvsha; add chain inet lvsha out { type filter hook output priority 0; }; add rule inet lvsha out meta mark 42 drop");
+
+        var unmarked = await Check(listener, new TcpCheckSpec());
+        var otherMark = await Check(listener, new TcpCheckSpec { Fwmark = 41 });
+        var dropped = await Check(listener, new TcpCheckSpec { Fwmark = 42 });
+
+        Assert.True(unmarked.Up, unmarked.Reason);
+        Assert.True(otherMark.Up, otherMark.Reason);
+        Assert.False(dropped.Up);
+    }
+
+    public void Dispose()
+    {
+        foreach (var ns in created)
+        {
+            try
+            {
+                Ip($"netns del {ns}");
+            }
+            catch (InvalidOperationException)
+            {
+                // Best effort; leftovers show by name.
+            }
+        }
+    }
+}
