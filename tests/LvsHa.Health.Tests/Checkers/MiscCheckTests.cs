@@ -135,36 +135,29 @@ public sealed class MiscCheckTests : IDisposable
         }
     }
 
-    [Fact]
-    public async Task CheckAsync_User_ScriptRunsWithThatUsersAndGroupsIds()
-    {
-        // Needs root (setpriv changes ids). The script and its output file must be reachable by nobody: the
-        // temporary folder is opened up for it.
-        File.SetUnixFileMode(dir, (UnixFileMode)0b111_111_111);
-        var output = Path.Combine(dir, "ids");
-        var script = Script("ids.sh", $"id -u > {output}; id -g >> {output}");
-        File.SetUnixFileMode(script, (UnixFileMode)0b111_101_101);
-        var user = ScriptUser.Resolve("nobody daemon", out var error) ?? throw new InvalidOperationException(error);
-
-        var result = await Run(new MiscCheckSpec(script) { User = user });
-
-        Assert.True(result.Up, result.Reason);
-        Assert.Equal(["65534", "1"], File.ReadAllLines(output));
-    }
-
-    [Fact]
-    public async Task CheckAsync_UserWithoutGroup_UsersPrimaryGroup()
+    /// <summary>Runs, as <paramref name="user"/>, a script that writes its uid and gid, and returns the two lines.
+    /// Needs root (setpriv changes ids); the temporary folder is opened up so that the user can run and write.</summary>
+    private async Task<string[]> IdsAs(string user)
     {
         File.SetUnixFileMode(dir, (UnixFileMode)0b111_111_111);
         var output = Path.Combine(dir, "ids");
         var script = Script("ids.sh", $"id -u > {output}; id -g >> {output}");
         File.SetUnixFileMode(script, (UnixFileMode)0b111_101_101);
+        var resolved = ScriptUser.Resolve(user, out var error) ?? throw new InvalidOperationException(error);
 
-        var result = await Run(new MiscCheckSpec(script) { User = ScriptUser.Resolve("nobody", out _) });
+        var result = await Run(new MiscCheckSpec(script) { User = resolved });
 
         Assert.True(result.Up, result.Reason);
-        Assert.Equal(["65534", "65534"], File.ReadAllLines(output));
+        return File.ReadAllLines(output);
     }
+
+    [Fact]
+    public async Task CheckAsync_User_ScriptRunsWithThatUsersAndGroupsIds() =>
+        Assert.Equal(["65534", "1"], await IdsAs("nobody daemon"));
+
+    [Fact]
+    public async Task CheckAsync_UserWithoutGroup_UsersPrimaryGroup() =>
+        Assert.Equal(["65534", "65534"], await IdsAs("nobody"));
 
     [Theory]
     [InlineData("lvsha-no-such-user", "no such user 'lvsha-no-such-user'")]

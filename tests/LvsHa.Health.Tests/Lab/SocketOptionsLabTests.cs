@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using LvsHa.Health.Checkers;
@@ -15,7 +14,7 @@ public sealed class SocketOptionsLabTests : IDisposable
     private readonly int subnet = Random.Shared.Next(1, 250);
     private readonly string checker;
     private readonly string realServer;
-    private readonly List<string> created = [];
+    private readonly LabNamespaces lab = new();
 
     public SocketOptionsLabTests()
     {
@@ -30,59 +29,28 @@ public sealed class SocketOptionsLabTests : IDisposable
 
     private IPAddress RealServerAddress => IPAddress.Parse($"10.78.{subnet}.2");
 
-    private static void Run(string program, params string[] arguments)
-    {
-        var info = new ProcessStartInfo(program) { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in arguments) info.ArgumentList.Add(a);
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"cannot start {program}");
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} failed (needs root, iproute2, nft): {error}");
-    }
-
-    private static void Ip(string arguments) => Run("ip", arguments.Split(' '));
-
     private void BuildLab()
     {
-        Ip($"netns add {checker}");
-        created.Add(checker);
-        Ip($"netns add {realServer}");
-        created.Add(realServer);
-        Ip($"link add {Veth} netns {checker} type veth peer name hsr{subnet} netns {realServer}");
-        Ip($"-n {checker} addr add 10.78.{subnet}.1/24 dev {Veth}");
-        Ip($"-n {checker} link set {Veth} up");
+        lab.Add(checker);
+        lab.Add(realServer);
+        LabNamespaces.Ip($"link add {Veth} netns {checker} type veth peer name hsr{subnet} netns {realServer}");
+        LabNamespaces.Ip($"-n {checker} addr add 10.78.{subnet}.1/24 dev {Veth}");
+        LabNamespaces.Ip($"-n {checker} link set {Veth} up");
         // A second link to the real server's namespace, on another subnet: up, but with no route to the real server.
-        Ip($"link add {OtherLink} netns {checker} type veth peer name hse{subnet} netns {realServer}");
-        Ip($"-n {checker} addr add 10.79.{subnet}.1/24 dev {OtherLink}");
-        Ip($"-n {checker} link set {OtherLink} up");
-        Ip($"-n {realServer} addr add 10.79.{subnet}.2/24 dev hse{subnet}");
-        Ip($"-n {realServer} link set hse{subnet} up");
+        LabNamespaces.Ip($"link add {OtherLink} netns {checker} type veth peer name hse{subnet} netns {realServer}");
+        LabNamespaces.Ip($"-n {checker} addr add 10.79.{subnet}.1/24 dev {OtherLink}");
+        LabNamespaces.Ip($"-n {checker} link set {OtherLink} up");
+        LabNamespaces.Ip($"-n {realServer} addr add 10.79.{subnet}.2/24 dev hse{subnet}");
+        LabNamespaces.Ip($"-n {realServer} link set hse{subnet} up");
 
         // A socket bound to a device without a route there treats the destination as on-link and asks ARP on that
         // device; the real server must not answer for an address it holds on its other link.
-        Run("ip", "netns", "exec", realServer, "sysctl", "-q", "-w", "net.ipv4.conf.all.arp_ignore=1");
-        Ip($"-n {realServer} addr add {RealServerAddress}/24 dev hsr{subnet}");
-        Ip($"-n {realServer} link set hsr{subnet} up");
+        LabNamespaces.Run("ip", "netns", "exec", realServer, "sysctl", "-q", "-w", "net.ipv4.conf.all.arp_ignore=1");
+        LabNamespaces.Ip($"-n {realServer} addr add {RealServerAddress}/24 dev hsr{subnet}");
+        LabNamespaces.Ip($"-n {realServer} link set hsr{subnet} up");
     }
 
-    private Socket Listen()
-    {
-        var listener = NetworkNamespace.CreateSocket($"/run/netns/{realServer}", AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(RealServerAddress, 0));
-        listener.Listen(16);
-        _ = Task.Run(async () =>
-        {
-            try
-            {
-                while (true) (await listener.AcceptAsync()).Dispose();
-            }
-            catch (Exception e) when (e is SocketException or ObjectDisposedException)
-            {
-            }
-        });
-        return listener;
-    }
+    private Socket Listen() => LabNamespaces.Listen(realServer, new IPEndPoint(RealServerAddress, 0));
 
     /// <summary>One TCP_CHECK attempt built by the factory from the spec, started inside the checker namespace.</summary>
     private async Task<CheckResult> Check(Socket listener, TcpCheckSpec spec)
@@ -117,7 +85,7 @@ public sealed class SocketOptionsLabTests : IDisposable
     {
         BuildLab();
         using var listener = Listen();
-        Run("ip", "netns", "exec", checker, "nft",
+        LabNamespaces.Run("ip", "netns", "exec", checker, "nft",
             "add table inet lvsha; add chain inet lvsha out { type filter hook output priority 0; }; add rule inet lvsha out meta mark 42 drop");
 
         var unmarked = await Check(listener, new TcpCheckSpec());
@@ -129,18 +97,5 @@ public sealed class SocketOptionsLabTests : IDisposable
         Assert.False(dropped.Up);
     }
 
-    public void Dispose()
-    {
-        foreach (var ns in created)
-        {
-            try
-            {
-                Ip($"netns del {ns}");
-            }
-            catch (InvalidOperationException)
-            {
-                // Best effort; leftovers show by name.
-            }
-        }
-    }
+    public void Dispose() => lab.Dispose();
 }
