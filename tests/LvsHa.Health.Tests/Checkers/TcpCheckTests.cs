@@ -98,4 +98,41 @@ public class TcpCheckTests
             foreach (var s in fillers) s.Dispose();
         }
     }
+
+    [Fact]
+    public async Task CheckAsync_Ipv6_UpWhenListeningRefusedWhenNot()
+    {
+        using var listener = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetworkV6, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.IPv6Loopback, 0));
+        listener.Listen(8);
+        var endpoint = (IPEndPoint)listener.LocalEndPoint!;
+
+        var up = await new TcpCheck(new CheckTarget(endpoint)).CheckAsync(CancellationToken.None);
+        listener.Close();
+        var refused = await new TcpCheck(new CheckTarget(endpoint)).CheckAsync(CancellationToken.None);
+
+        Assert.True(up.Up, up.Reason);
+        Assert.False(refused.Up);
+        Assert.Contains("refused", refused.Reason, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task CheckAsync_ManyAtOnceAndAfterCancellation_EachCompletesOnItsOwn()
+    {
+        await using var server = TcpTestServer.AcceptAndClose();
+        using var closed = new ClosedPort();
+        using (var cancelled = new CancellationTokenSource())
+        {
+            await cancelled.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new TcpCheck(new CheckTarget(server.Endpoint)).CheckAsync(cancelled.Token));
+        }
+
+        var checks = Enumerable.Range(0, 200)
+            .Select(i => new TcpCheck(new CheckTarget(i % 2 == 0 ? server.Endpoint : closed.Endpoint)).CheckAsync(CancellationToken.None))
+            .ToArray();
+        var results = await Task.WhenAll(checks);
+
+        Assert.All(results.Where((_, i) => i % 2 == 0), r => Assert.True(r.Up, r.Reason));
+        Assert.All(results.Where((_, i) => i % 2 == 1), r => Assert.Contains("refused", r.Reason, StringComparison.OrdinalIgnoreCase));
+    }
 }
