@@ -33,10 +33,16 @@ public sealed partial record CheckTarget(IPEndPoint Remote, IPAddress? BindAddre
         }
     }
 
+    /// <summary>When set (lab tests), sockets are created in this network namespace (e.g. /run/netns/NAME) instead of
+    /// the calling thread's; the check itself runs on ordinary threads.</summary>
+    internal string? NetworkNamespacePath { get; init; }
+
     /// <summary>A socket of the remote's family, bound to bindto/bind_port when given.</summary>
     internal Socket NewSocket(SocketType type, ProtocolType protocol)
     {
-        var socket = new Socket(Remote.AddressFamily, type, protocol);
+        var socket = NetworkNamespacePath is null
+            ? new Socket(Remote.AddressFamily, type, protocol)
+            : NetworkNamespace.CreateSocket(NetworkNamespacePath, Remote.AddressFamily, type, protocol);
         try
         {
             if (BindInterface is not null) BindToInterface(socket, BindInterface);
@@ -73,7 +79,7 @@ public sealed partial record CheckTarget(IPEndPoint Remote, IPAddress? BindAddre
         catch (SocketException e)
         {
             // .NET has no text for ENODEV ("Unknown socket error"): name the cause in the operator's words
-            // (if_nametoindex looks in the calling thread's namespace, the socket's).
+            // (if_nametoindex looks in the calling thread's namespace, which is the socket's in the daemon).
             throw new SocketException((int)e.SocketErrorCode, IfNameToIndex(name) == 0
                 ? $"bind_if {name}: no such interface"
                 : $"bind_if {name}: {e.Message}");

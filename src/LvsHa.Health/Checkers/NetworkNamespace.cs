@@ -18,11 +18,11 @@ public static partial class NetworkNamespace
         Run(namespacePath, () => new Socket(family, type, protocol), static s => s.Dispose());
 
     /// <summary>Runs <paramref name="create"/> on a short-lived thread inside the namespace and returns its result:
-    /// sockets it creates belong to that namespace (a checker's CheckAsync creates its socket before its first
-    /// await, so a whole check can be started in another namespace).</summary>
+    /// sockets it creates belong to that namespace. It must not start threads (thread-pool work, timers): a thread
+    /// inherits its creator's namespace.</summary>
     /// <exception cref="IOException">The namespace cannot be opened.</exception>
     /// <exception cref="Win32Exception">setns failed (needs CAP_SYS_ADMIN).</exception>
-    internal static T Run<T>(string namespacePath, Func<T> create, Action<T>? discard = null)
+    private static T Run<T>(string namespacePath, Func<T> create, Action<T>? discard = null)
     {
         T? created = default;
         Exception? failure = null;

@@ -69,8 +69,32 @@ internal static partial class TcpConnector
     {
         var epoll = EpollCreate1(EpollCloexec);
         if (epoll < 0) throw new SocketException((int)SocketError.SocketError, $"epoll_create1: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
-        new Thread(() => Run(epoll)) { IsBackground = true, Name = "lvsha-tcp-check" }.Start();
+        new Thread(() =>
+        {
+            JoinProcessNetworkNamespace();
+            Run(epoll);
+        })
+        { IsBackground = true, Name = "lvsha-tcp-check" }.Start();
         return epoll;
+    }
+
+    /// <summary>A new thread inherits its creator's network namespace, and the first connect may come from a thread
+    /// that visits another one (<see cref="NetworkNamespace"/>): this thread, which runs the checks' continuations,
+    /// moves to the process's own namespace (the main thread's) so that no later socket is created elsewhere.</summary>
+    private static void JoinProcessNetworkNamespace()
+    {
+        try
+        {
+            var own = new FileInfo("/proc/thread-self/ns/net").LinkTarget;
+            var process = new FileInfo("/proc/self/ns/net").LinkTarget;
+            if (own == process) return;
+            using var target = File.OpenHandle("/proc/self/ns/net");
+            _ = SetNs((int)target.DangerousGetHandle(), 0x40000000);
+        }
+        catch (IOException)
+        {
+            // No /proc: stay where created.
+        }
     }
 
     private static void Run(int epoll)
@@ -154,6 +178,9 @@ internal static partial class TcpConnector
             TrySetCanceled(cancellationToken);
         }
     }
+
+    [LibraryImport("libc", EntryPoint = "setns", SetLastError = true)]
+    private static partial int SetNs(int fd, int nstype);
 
     [LibraryImport("libc", EntryPoint = "epoll_create1", SetLastError = true)]
     private static partial int EpollCreate1(int flags);

@@ -42,7 +42,9 @@ public class TcpCheckTests
         var result = await check.CheckAsync(CancellationToken.None);
 
         Assert.True(result.Up, result.Reason);
-        await Task.Delay(100);
+
+        // The check ends at connect; the server's accept may come later on a loaded machine.
+        for (var waited = 0; waited < 5000 && sources.Count == 0; waited += 20) await Task.Delay(20);
         lock (sources) Assert.Equal(IPAddress.Parse("127.0.0.3"), Assert.IsType<IPEndPoint>(Assert.Single(sources)).Address);
     }
 
@@ -61,7 +63,9 @@ public class TcpCheckTests
         var result = await new TcpCheck(new CheckTarget(server.Endpoint, IPAddress.Loopback, freePort)).CheckAsync(CancellationToken.None);
 
         Assert.True(result.Up, result.Reason);
-        await Task.Delay(100);
+
+        // The check ends at connect; the server's accept may come later on a loaded machine.
+        for (var waited = 0; waited < 5000 && sources.Count == 0; waited += 20) await Task.Delay(20);
         lock (sources) Assert.Equal(freePort, Assert.IsType<IPEndPoint>(Assert.Single(sources)).Port);
     }
 
@@ -134,5 +138,19 @@ public class TcpCheckTests
 
         Assert.All(results.Where((_, i) => i % 2 == 0), r => Assert.True(r.Up, r.Reason));
         Assert.All(results.Where((_, i) => i % 2 == 1), r => Assert.Contains("refused", r.Reason, StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task Factory_BindIfUnknownInterface_DownNamingIt()
+    {
+        await using var server = TcpTestServer.AcceptAndClose();
+        var spec = new TcpCheckSpec { BindInterface = "lvsha-none0" };
+        var rs = new RealServerHealthSettings(server.Endpoint) { Checkers = [spec] };
+        var vs = new VirtualServiceHealthSettings("vs") { RealServers = [rs] };
+
+        var result = await HealthCheckFactory.Create(spec, rs, vs, CheckerTiming.Resolve(spec, rs.Timing, vs.Timing)).CheckAsync(CancellationToken.None);
+
+        Assert.False(result.Up);
+        Assert.Contains("bind_if lvsha-none0: no such interface", result.Reason, StringComparison.Ordinal);
     }
 }

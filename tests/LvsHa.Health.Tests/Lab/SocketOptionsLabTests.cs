@@ -52,14 +52,15 @@ public sealed class SocketOptionsLabTests : IDisposable
 
     private Socket Listen() => LabNamespaces.Listen(realServer, new IPEndPoint(RealServerAddress, 0));
 
-    /// <summary>One TCP_CHECK attempt built by the factory from the spec, started inside the checker namespace.</summary>
+    /// <summary>One TCP_CHECK attempt to the factory's target for the spec, its socket created in the checker
+    /// namespace (the check itself runs on ordinary threads: a thread that enters a namespace must not start others).</summary>
     private async Task<CheckResult> Check(Socket listener, TcpCheckSpec spec)
     {
         spec = spec with { Timing = new() { ConnectTimeout = TimeSpan.FromSeconds(1), Retry = 0 } };
         var rs = new RealServerHealthSettings((IPEndPoint)listener.LocalEndPoint!) { Checkers = [spec] };
         var timing = CheckerTiming.Resolve(spec, TimingKeys.None, TimingKeys.None);
-        var runner = new CheckRunner(HealthCheckFactory.Create(spec, rs, new VirtualServiceHealthSettings("vs"), timing), timing, TimeProvider.System);
-        return await NetworkNamespace.Run($"/run/netns/{checker}", () => runner.AttemptAsync(null, CancellationToken.None));
+        var target = HealthCheckFactory.Target(spec, rs) with { NetworkNamespacePath = $"/run/netns/{checker}" };
+        return await new CheckRunner(new TcpCheck(target), timing, TimeProvider.System).AttemptAsync(null, CancellationToken.None);
     }
 
     [Fact]
