@@ -71,6 +71,11 @@ public static class RunCommand
             error.WriteLine($"lvsha run: {e.Message}");
             return ExitCodes.Failed;
         }
+        catch (LvsHa.Config.ConfigException e)
+        {
+            error.WriteLine($"lvsha run: {e.Message}");
+            return ExitCodes.Failed;
+        }
         catch (NetlinkException e)
         {
             error.WriteLine($"lvsha run: {e.Message}");

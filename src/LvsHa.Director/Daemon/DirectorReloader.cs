@@ -79,7 +79,19 @@ public sealed partial class DirectorReloader : IDisposable
             return new ReloadResult(false, messages);
         }
 
-        var changes = ConfigChanges.Between(_current, next);
+        ConfigChanges changes;
+        try
+        {
+            changes = ConfigChanges.Between(_current, next);
+        }
+        catch (ConfigException e)
+        {
+            // Resolved only when mapped (a MISC_CHECK user that does not exist): as invalid as a syntax error.
+            LogInvalid(_path, 0, e.Message);
+            messages.Add($"{e.Message}");
+            messages.Add("reload refused: the running configuration is unchanged");
+            return new ReloadResult(false, messages);
+        }
         if (_runtime.Lvs is { } lvs)
         {
             // The health actor restarts only the checks of changed blocks and forwards the new configuration to

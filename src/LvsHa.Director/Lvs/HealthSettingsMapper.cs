@@ -74,8 +74,9 @@ public static class HealthSettingsMapper
             Timing = new TimingKeys { DelayLoop = realServer.DelayLoop, Alpha = realServer.Alpha },
         };
 
-    /// <summary>One checker. bind_if, the checker fwmark and MISC_CHECK's user are not carried: LvsHa.Health has no
-    /// such settings (the config loader accepts them for keepalived compatibility).</summary>
+    /// <summary>One checker, with bind_if, its fwmark and MISC_CHECK's user.</summary>
+    /// <exception cref="ConfigException">MISC_CHECK's user or group does not exist (the message names the checker's
+    /// file:line).</exception>
     public static CheckerSpec Map(HealthChecker checker, RealServer realServer)
     {
         ArgumentNullException.ThrowIfNull(checker);
@@ -96,7 +97,7 @@ public static class HealthSettingsMapper
                 UseTls = http.UseTls,
                 EnableSni = http.EnableSni,
             },
-            MiscChecker misc => new MiscCheckSpec(misc.Path) { Timeout = misc.Timeout, Dynamic = misc.Dynamic },
+            MiscChecker misc => new MiscCheckSpec(misc.Path) { Timeout = misc.Timeout, Dynamic = misc.Dynamic, User = User(misc) },
             DnsChecker dns => new DnsCheckSpec { Type = dns.QueryType, Name = dns.QueryName },
             UdpChecker udp => new UdpCheckSpec
             {
@@ -118,6 +119,8 @@ public static class HealthSettingsMapper
             ConnectPort = connects ? (checker.ConnectPort != 0 ? checker.ConnectPort : realServer.Port) : null,
             BindTo = checker.BindTo,
             BindPort = checker.BindPort != 0 ? checker.BindPort : null,
+            BindInterface = connects ? checker.BindInterface : null,
+            Fwmark = connects && checker.Fwmark != 0 ? checker.Fwmark : null,
             Timing = new TimingKeys
             {
                 ConnectTimeout = checker.ConnectTimeout,
@@ -128,6 +131,15 @@ public static class HealthSettingsMapper
                 Alpha = checker.Alpha,
             },
         };
+    }
+
+    // Resolved at start (and reload) so that a user unknown to this machine stops the daemon with the place it was
+    // written, instead of failing the check at every delay_loop.
+    private static ScriptUser? User(MiscChecker misc)
+    {
+        if (misc.User is null) return null;
+        return ScriptUser.Resolve(misc.User, out var error)
+            ?? throw new ConfigException($"{misc.Location}: MISC_CHECK user {error}");
     }
 
     private static HttpUrlSpec Url(UrlCheck url) => new(

@@ -38,7 +38,7 @@ public sealed partial class VrrpScriptTracker
         _instances = string.Join(", ", instances);
         _time = time;
         _logger = logger;
-        _run = run ?? ScriptRunner.RunAsync;
+        _run = run ?? ((command, cancellationToken) => ScriptRunner.RunAsync(command, cancellationToken));
         _command = ScriptCommand.Parse(script.Script);
         Counter = new ScriptResultCounter(script.Rise, script.Fall, script.InitFail);
     }

@@ -18,8 +18,10 @@ namespace LvsHa.Health.Benchmarks;
 /// <param name="UserCpuTime">The user-mode part of <paramref name="CpuTime"/>.</param>
 /// <param name="LatencyP50">Median attempt latency.</param>
 /// <param name="LatencyP99">99th percentile attempt latency.</param>
+/// <param name="ListenerCpuTime">CPU time of the listeners' process in that time, when they run in another one.</param>
 public sealed record CheckBenchmarkResult(
-    int RealServers, TimeSpan Duration, long Checks, long Failures, TimeSpan CpuTime, TimeSpan UserCpuTime, TimeSpan LatencyP50, TimeSpan LatencyP99)
+    int RealServers, TimeSpan Duration, long Checks, long Failures, TimeSpan CpuTime, TimeSpan UserCpuTime, TimeSpan LatencyP50, TimeSpan LatencyP99,
+    TimeSpan? ListenerCpuTime = null)
 {
     /// <summary>Checks per second.</summary>
     public double ChecksPerSecond => Checks / Duration.TotalSeconds;
@@ -31,7 +33,8 @@ public sealed record CheckBenchmarkResult(
     public override string ToString() =>
         $"{RealServers} real servers, {Checks} checks in {Duration.TotalSeconds:0.0} s ({ChecksPerSecond:0} /s, {Failures} failed), " +
         $"CPU {CpuTime.TotalSeconds:0.00} s (user {UserCpuTime.TotalSeconds:0.00} s) = {CoresUsed * 100:0.0}% of one core, latency p50 {LatencyP50.TotalMilliseconds:0.000} ms " +
-        $"p99 {LatencyP99.TotalMilliseconds:0.000} ms";
+        $"p99 {LatencyP99.TotalMilliseconds:0.000} ms" +
+        (ListenerCpuTime is { } listeners ? $"; listeners' process CPU {listeners.TotalSeconds:0.00} s = {listeners / Duration * 100:0.0}% of one core" : string.Empty);
 }
 
 /// <summary>Runs TCP_CHECK or HTTP_GET against N loopback listeners (127.1.x.y, one per real server) through the real
@@ -47,7 +50,7 @@ public static class CheckBenchmark
     public static async Task<CheckBenchmarkResult> RunTcpAsync(int realServers, TimeSpan duration, TimeSpan interval, CancellationToken cancellationToken = default)
     {
         await using var listeners = LoopbackListeners.Start(realServers);
-        return await RunAgainstAsync(listeners.Endpoints, new TcpCheckSpec(), duration, interval, cancellationToken).ConfigureAwait(false);
+        return await RunAgainstAsync(listeners.Endpoints, new TcpCheckSpec(), duration, interval, null, null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>HTTP_GET of "/" (status 200-299) against in-process listeners answering a fixed 200 response.</summary>
@@ -55,13 +58,27 @@ public static class CheckBenchmark
     {
         await using var listeners = LoopbackListeners.Start(realServers, answerHttp: true);
         var spec = new HttpCheckSpec { Urls = [new HttpUrlSpec("/")] };
-        return await RunAgainstAsync(listeners.Endpoints, spec, duration, interval, cancellationToken).ConfigureAwait(false);
+        return await RunAgainstAsync(listeners.Endpoints, spec, duration, interval, null, null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Runs one checker per target (e.g. <see cref="LoopbackListeners"/> in another process, so that the CPU
     /// time is the checker's alone). The spec's timing keys are replaced by the benchmark's.</summary>
+    /// <param name="targets">The real servers.</param>
+    /// <param name="spec">The checker of every real server.</param>
+    /// <param name="duration">Measured time, after one interval of warm-up.</param>
+    /// <param name="interval">delay_loop of every checker.</param>
+    /// <param name="listenerCpuTime">Reads the listeners' process CPU time (reported beside the checker's), if any.</param>
+    /// <param name="startGranularity">The scheduler's <see cref="HealthSchedulerOptions.StartGranularity"/>; null
+    /// keeps its default.</param>
+    /// <param name="cancellationToken">Stops early.</param>
     public static async Task<CheckBenchmarkResult> RunAgainstAsync(
-        IReadOnlyList<IPEndPoint> targets, CheckerSpec spec, TimeSpan duration, TimeSpan interval, CancellationToken cancellationToken = default)
+        IReadOnlyList<IPEndPoint> targets,
+        CheckerSpec spec,
+        TimeSpan duration,
+        TimeSpan interval,
+        Func<TimeSpan>? listenerCpuTime = null,
+        TimeSpan? startGranularity = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(targets);
         ArgumentNullException.ThrowIfNull(spec);
@@ -73,6 +90,7 @@ public static class CheckBenchmark
         {
             CheckFactory = (s, rs, service, timing) => new TimedCheck(HealthCheckFactory.Create(s, rs, service, timing), recorder),
         };
+        if (startGranularity is { } granularity) options = options with { StartGranularity = granularity };
         await using var scheduler = new HealthCheckScheduler([vs], new NullSink(), options);
         scheduler.Start();
         await Task.Delay(interval, cancellationToken).ConfigureAwait(false);
@@ -82,6 +100,7 @@ public static class CheckBenchmark
         process.Refresh();
         var cpuBefore = process.TotalProcessorTime;
         var userBefore = process.UserProcessorTime;
+        var listenersBefore = listenerCpuTime?.Invoke();
         var wall = Stopwatch.StartNew();
         await Task.Delay(duration, cancellationToken).ConfigureAwait(false);
         var (latencies, failures) = recorder.Take();
@@ -89,10 +108,11 @@ public static class CheckBenchmark
         process.Refresh();
         var cpu = process.TotalProcessorTime - cpuBefore;
         var user = process.UserProcessorTime - userBefore;
+        var listeners = listenerCpuTime?.Invoke() - listenersBefore;
         await scheduler.StopAsync().ConfigureAwait(false);
         Array.Sort(latencies);
         return new CheckBenchmarkResult(
-            targets.Count, wall.Elapsed, latencies.Length, failures, cpu, user, Percentile(latencies, 0.50), Percentile(latencies, 0.99));
+            targets.Count, wall.Elapsed, latencies.Length, failures, cpu, user, Percentile(latencies, 0.50), Percentile(latencies, 0.99), listeners);
     }
 
     private static TimeSpan Percentile(long[] sortedTicks, double p) =>

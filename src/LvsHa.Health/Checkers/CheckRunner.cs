@@ -16,6 +16,7 @@ public sealed class CheckRunner
     private readonly ResiliencePipeline attemptPipeline;
     private readonly ResiliencePipeline<CheckResult> retryPipeline;
     private readonly TimeSpan attemptTimeout;
+    private readonly bool retries;
 
     /// <summary>Creates the runner.</summary>
     /// <param name="check">The checker.</param>
@@ -34,7 +35,8 @@ public sealed class CheckRunner
             .AddTimeout(new TimeoutStrategyOptions { Timeout = timing.AttemptTimeout })
             .Build();
         var builder = new ResiliencePipelineBuilder<CheckResult> { TimeProvider = timeProvider };
-        if (timing.Retry > 0)
+        retries = timing.Retry > 0;
+        if (retries)
         {
             builder.AddRetry(new RetryStrategyOptions<CheckResult>
             {
@@ -57,9 +59,17 @@ public sealed class CheckRunner
     /// <paramref name="onAttempt"/>.</summary>
     public async Task<CheckResult> RunRoundAsync(bool withRetries, Action<CheckResult>? onAttempt, CancellationToken cancellationToken)
     {
-        if (!withRetries) return await AttemptAsync(onAttempt, cancellationToken).ConfigureAwait(false);
+        // The first attempt runs outside the retry strategy: a round that passes (nearly all of them) costs no
+        // retry pipeline. A failure enters the strategy with that attempt as its first outcome, so Polly waits
+        // delay_before_retry and makes the retry attempts exactly as if it had made the first one itself.
+        var first = await AttemptAsync(onAttempt, cancellationToken).ConfigureAwait(false);
+        if (!withRetries || first.Up || !retries) return first;
         return await retryPipeline.ExecuteAsync(
-            async ct => await AttemptAsync(onAttempt, ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            static (state, ct) => state.Round.TakeFirst(out var made)
+                ? ValueTask.FromResult(made)
+                : new ValueTask<CheckResult>(state.Runner.AttemptAsync(state.OnAttempt, ct)),
+            (Runner: this, OnAttempt: onAttempt, Round: new FailedRound(first)),
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>One attempt under the timeout; every failure, including a timeout, becomes a failed result.</summary>
@@ -71,7 +81,7 @@ public sealed class CheckRunner
         try
         {
             result = await attemptPipeline.ExecuteAsync(
-                static async (c, ct) => await c.CheckAsync(ct).ConfigureAwait(false), check, cancellationToken).ConfigureAwait(false);
+                static (c, ct) => new ValueTask<CheckResult>(c.CheckAsync(ct)), check, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutRejectedException)
         {
@@ -89,5 +99,19 @@ public sealed class CheckRunner
         result = result with { Latency = timeProvider.GetElapsedTime(started) };
         onAttempt?.Invoke(result);
         return result;
+    }
+
+    /// <summary>The failed first attempt of a round, handed to the retry strategy once.</summary>
+    private sealed class FailedRound(CheckResult first)
+    {
+        private bool taken;
+
+        public bool TakeFirst(out CheckResult result)
+        {
+            result = first;
+            if (taken) return false;
+            taken = true;
+            return true;
+        }
     }
 }

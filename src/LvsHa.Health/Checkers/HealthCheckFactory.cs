@@ -17,10 +17,7 @@ public static class HealthCheckFactory
         ArgumentNullException.ThrowIfNull(realServer);
         ArgumentNullException.ThrowIfNull(virtualService);
         ArgumentNullException.ThrowIfNull(timing);
-        var target = new CheckTarget(
-            new IPEndPoint(spec.ConnectIp ?? realServer.Endpoint.Address, spec.ConnectPort ?? realServer.Endpoint.Port),
-            spec.BindTo,
-            spec.BindPort);
+        var target = Target(spec, realServer);
         return spec switch
         {
             TcpCheckSpec => new TcpCheck(target),
@@ -33,4 +30,13 @@ public static class HealthCheckFactory
             _ => throw new ArgumentException($"no checker for {spec.Kind}", nameof(spec)),
         };
     }
+
+    /// <summary>Where a checker connects: connect_ip/connect_port over the real server, bindto, bind_port, bind_if,
+    /// fwmark.</summary>
+    internal static CheckTarget Target(CheckerSpec spec, RealServerHealthSettings realServer) => new(
+        new IPEndPoint(spec.ConnectIp ?? realServer.Endpoint.Address, spec.ConnectPort ?? realServer.Endpoint.Port),
+        spec.BindTo,
+        spec.BindPort,
+        spec.BindInterface,
+        spec.Fwmark);
 }

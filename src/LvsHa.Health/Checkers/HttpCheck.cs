@@ -22,6 +22,9 @@ public sealed class HttpCheck : IHealthCheck
     private readonly string? fallbackVirtualHost;
     private readonly long maxBodyBytes;
 
+    // The request of each url never changes: built once, not per check.
+    private readonly byte[][] requests;
+
     /// <summary>Creates the checker.</summary>
     /// <param name="spec">The HTTP_GET/SSL_GET block.</param>
     /// <param name="target">Where to connect.</param>
@@ -35,6 +38,7 @@ public sealed class HttpCheck : IHealthCheck
         this.target = target;
         this.fallbackVirtualHost = fallbackVirtualHost;
         this.maxBodyBytes = maxBodyBytes;
+        requests = spec.Urls.Select(url => Encoding.ASCII.GetBytes(BuildRequest(url.Path, VirtualHost(url)))).ToArray();
     }
 
     /// <inheritdoc/>
@@ -43,18 +47,20 @@ public sealed class HttpCheck : IHealthCheck
     /// <inheritdoc/>
     public async Task<CheckResult> CheckAsync(CancellationToken cancellationToken)
     {
-        foreach (var url in spec.Urls)
+        for (var i = 0; i < spec.Urls.Count; i++)
         {
-            var result = await CheckUrlAsync(url, cancellationToken).ConfigureAwait(false);
+            var result = await CheckUrlAsync(spec.Urls[i], requests[i], cancellationToken).ConfigureAwait(false);
             if (!result.Up) return result;
         }
 
         return CheckResult.Pass(spec.Urls.Count == 1 ? $"{spec.Urls[0].Path} ok" : $"{spec.Urls.Count} urls ok");
     }
 
-    private async Task<CheckResult> CheckUrlAsync(HttpUrlSpec url, CancellationToken cancellationToken)
+    private string? VirtualHost(HttpUrlSpec url) => url.VirtualHost ?? spec.VirtualHost ?? fallbackVirtualHost;
+
+    private async Task<CheckResult> CheckUrlAsync(HttpUrlSpec url, byte[] request, CancellationToken cancellationToken)
     {
-        var virtualHost = url.VirtualHost ?? spec.VirtualHost ?? fallbackVirtualHost;
+        var virtualHost = VirtualHost(url);
         Socket socket;
         try
         {
@@ -84,7 +90,6 @@ public sealed class HttpCheck : IHealthCheck
                     }, cancellationToken).ConfigureAwait(false);
                 }
 
-                var request = Encoding.ASCII.GetBytes(BuildRequest(url.Path, virtualHost));
                 await stream.WriteAsync(request, cancellationToken).ConfigureAwait(false);
                 await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
                 return await ReadResponseAsync(stream, url, cancellationToken).ConfigureAwait(false);
@@ -114,7 +119,20 @@ public sealed class HttpCheck : IHealthCheck
 
     private async Task<CheckResult> ReadResponseAsync(Stream stream, HttpUrlSpec url, CancellationToken cancellationToken)
     {
-        var buffer = new byte[16 * 1024];
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            return await ReadResponseAsync(stream, url, buffer, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private async Task<CheckResult> ReadResponseAsync(Stream stream, HttpUrlSpec url, byte[] pooled, CancellationToken cancellationToken)
+    {
+        var buffer = pooled;
         var filled = 0;
         var headerEnd = -1;
         while (headerEnd < 0)

@@ -14,9 +14,17 @@ public static partial class NetworkNamespace
     /// <summary>Creates a socket in the namespace at <paramref name="namespacePath"/> (e.g. /run/netns/NAME).</summary>
     /// <exception cref="IOException">The namespace cannot be opened.</exception>
     /// <exception cref="Win32Exception">setns failed (needs CAP_SYS_ADMIN).</exception>
-    public static Socket CreateSocket(string namespacePath, AddressFamily family, SocketType type, ProtocolType protocol)
+    public static Socket CreateSocket(string namespacePath, AddressFamily family, SocketType type, ProtocolType protocol) =>
+        Run(namespacePath, () => new Socket(family, type, protocol), static s => s.Dispose());
+
+    /// <summary>Runs <paramref name="create"/> on a short-lived thread inside the namespace and returns its result:
+    /// sockets it creates belong to that namespace. It must not start threads (thread-pool work, timers): a thread
+    /// inherits its creator's namespace.</summary>
+    /// <exception cref="IOException">The namespace cannot be opened.</exception>
+    /// <exception cref="Win32Exception">setns failed (needs CAP_SYS_ADMIN).</exception>
+    private static T Run<T>(string namespacePath, Func<T> create, Action<T>? discard = null)
     {
-        Socket? socket = null;
+        T? created = default;
         Exception? failure = null;
         var thread = new Thread(() =>
         {
@@ -27,7 +35,7 @@ public static partial class NetworkNamespace
                 Enter(target.DangerousGetHandle());
                 try
                 {
-                    socket = new Socket(family, type, protocol);
+                    created = create();
                 }
                 finally
                 {
@@ -49,11 +57,11 @@ public static partial class NetworkNamespace
         thread.Join();
         if (failure is not null)
         {
-            socket?.Dispose();
+            if (created is not null) discard?.Invoke(created);
             throw failure is Win32Exception or IOException ? failure : new IOException(failure.Message, failure);
         }
 
-        return socket!;
+        return created!;
     }
 
     private static void Enter(nint fd)

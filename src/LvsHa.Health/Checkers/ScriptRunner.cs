@@ -11,6 +11,7 @@ namespace LvsHa.Health.Checkers;
 public static partial class ScriptRunner
 {
     private const string SetSid = "/usr/bin/setsid";
+    private const string SetPriv = "/usr/bin/setpriv";
     private const int SigKill = 9;
     private const int SigTerm = 15;
 
@@ -32,22 +33,41 @@ public static partial class ScriptRunner
     }
 
     /// <summary>Runs the script to its end and returns its exit status (128+signal when killed by a signal).</summary>
+    /// <param name="command">The script and its arguments.</param>
+    /// <param name="cancellationToken">Kills the script's process group.</param>
+    /// <param name="user">Runs the script as this user and group (through util-linux's setpriv, which sets the ids
+    /// and the user's supplementary groups after the fork; .NET's Process cannot), or as the daemon's user.</param>
     /// <exception cref="OperationCanceledException">Cancelled; the script's process group has been killed.</exception>
-    /// <exception cref="InvalidOperationException">The script cannot be started (see <see cref="Problem"/>).</exception>
-    public static async Task<int> RunAsync(ScriptCommand command, CancellationToken cancellationToken)
+    /// <exception cref="InvalidOperationException">The script cannot be started (see <see cref="Problem"/>), or
+    /// cannot be run as <paramref name="user"/> because setpriv is missing.</exception>
+    public static async Task<int> RunAsync(ScriptCommand command, CancellationToken cancellationToken, ScriptUser? user = null)
     {
         var problem = Problem(command, out var path);
         if (problem is not null) throw new InvalidOperationException(problem);
+        if (user is not null && !File.Exists(SetPriv))
+            throw new InvalidOperationException($"script {path} cannot run as user {user}: {SetPriv} (util-linux) not found");
         var useSetSid = File.Exists(SetSid);
-        var info = new ProcessStartInfo(useSetSid ? SetSid : path!)
+        var argv = new List<string>();
+        if (useSetSid) argv.Add(SetSid);
+        if (user is not null)
+        {
+            argv.Add(SetPriv);
+            argv.Add(FormattableString.Invariant($"--reuid={user.Uid}"));
+            argv.Add(FormattableString.Invariant($"--regid={user.Gid}"));
+            argv.Add("--init-groups");
+            argv.Add("--");
+        }
+
+        argv.Add(path!);
+        argv.AddRange(command.Arguments);
+        var info = new ProcessStartInfo(argv[0])
         {
             UseShellExecute = false,
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        if (useSetSid) info.ArgumentList.Add(path!);
-        foreach (var argument in command.Arguments) info.ArgumentList.Add(argument);
+        foreach (var argument in argv.Skip(1)) info.ArgumentList.Add(argument);
 
         using var process = new Process { StartInfo = info };
         try

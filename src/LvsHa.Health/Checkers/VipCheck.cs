@@ -7,9 +7,6 @@ namespace LvsHa.Health.Checkers;
 /// server (see <see cref="VipCheckSpec"/>). Up when the real server completes the handshake for the VIP.</summary>
 public sealed class VipCheck(VipCheckSpec spec) : IHealthCheck
 {
-    private const int SolSocket = 1;
-    private const int SoMark = 36;
-
     /// <inheritdoc/>
     public string Kind => "VIP_CHECK";
 
@@ -30,7 +27,7 @@ public sealed class VipCheck(VipCheckSpec spec) : IHealthCheck
         {
             try
             {
-                socket.SetRawSocketOption(SolSocket, SoMark, BitConverter.GetBytes(spec.Mark));
+                CheckTarget.SetMark(socket, spec.Mark);
                 await socket.ConnectAsync(spec.Vip, cancellationToken).ConfigureAwait(false);
                 return CheckResult.Pass($"real server accepted {spec.Vip}");
             }

@@ -19,6 +19,12 @@ public abstract record CheckerSpec
     /// <summary>Source port of the check connection (bind_port).</summary>
     public int? BindPort { get; init; }
 
+    /// <summary>Interface the check's socket is bound to (bind_if, SO_BINDTODEVICE): only routes through it are used.</summary>
+    public string? BindInterface { get; init; }
+
+    /// <summary>Firewall mark of the check's packets (the checker's fwmark, SO_MARK).</summary>
+    public uint? Fwmark { get; init; }
+
     /// <summary>The checker's own timing keys.</summary>
     public TimingKeys Timing { get; init; } = TimingKeys.None;
 
@@ -102,6 +108,9 @@ public sealed record MiscCheckSpec(string Command) : CheckerSpec
 
     /// <summary>misc_dynamic: exit 2..255 means up with weight exit-2.</summary>
     public bool Dynamic { get; init; }
+
+    /// <summary>user: the user (and group) the script runs as; null runs it as the daemon's user.</summary>
+    public ScriptUser? User { get; init; }
 
     /// <inheritdoc/>
     public override string Kind => "MISC_CHECK";

@@ -8,8 +8,14 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace LvsHa.Health.Scheduling;
 
 /// <summary>Runs every checker of every virtual service on keepalived's schedule (warmup, delay_loop, retries while
-/// up) as async loops: no thread per check, attempts bounded by a semaphore, time from a <see cref="TimeProvider"/>.
-/// Results go through each service's <see cref="VirtualServiceHealth"/>; its decisions go to the sink.</summary>
+/// up): no thread and no timer per check. One timer per scheduler, from a <see cref="TimeProvider"/>, wakes at the
+/// earliest due checker and starts every checker then due; a round's end puts its checker back delay_loop later.
+/// Attempts are bounded by a semaphore. Results go through each service's <see cref="VirtualServiceHealth"/>; its
+/// decisions go to the sink.</summary>
+/// <remarks>A timer per checker cost a timer-queue entry and a thread-pool hop per check; with thousands of real
+/// servers the single timer starts several due checks per wake-up on one thread. Network checkers start inline on the
+/// timer's thread (their synchronous part is a socket and a connect call); MISC_CHECK forks a process synchronously
+/// and so starts on the thread pool, so that slow forks do not delay the other checks.</remarks>
 public sealed class HealthCheckScheduler : IAsyncDisposable
 {
     /// <summary>Health's EventId range starts at 4000 (issue 4); 4001: a checker changed state.</summary>
@@ -18,6 +24,13 @@ public sealed class HealthCheckScheduler : IAsyncDisposable
     /// <summary>4002: the decision sink threw.</summary>
     private static readonly EventId SinkFailed = new(4002, "SinkFailed");
 
+    /// <summary>4003: a check round threw unexpectedly (the checker keeps its schedule).</summary>
+    private static readonly EventId RoundFailed = new(4003, "RoundFailed");
+
+    /// <summary>System timers keep milliseconds on a coarse clock and may wake a little early: a checker due within
+    /// this much of the wake-up starts with it instead of costing one more wake-up.</summary>
+    private static readonly TimeSpan DueTolerance = TimeSpan.FromMilliseconds(1);
+
     private readonly IHealthDecisionSink sink;
     private readonly HealthSchedulerOptions options;
     private readonly TimeProvider timeProvider;
@@ -25,7 +38,15 @@ public sealed class HealthCheckScheduler : IAsyncDisposable
     private readonly SemaphoreSlim concurrency;
     private readonly Dictionary<string, Service> services = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource stopping = new();
-    private readonly List<Task> loops = [];
+    private readonly Lock queueGate = new();
+    private readonly PriorityQueue<Checker, long> queue = new();
+    private readonly TaskCompletionSource drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly long dueTolerance;
+    private readonly long granularity;
+    private ITimer? timer;
+    private long timerDue = long.MaxValue;
+    private int running;
+    private bool stopped;
     private bool started;
 
     /// <summary>Creates the scheduler; nothing runs until <see cref="Start"/>.</summary>
@@ -42,14 +63,18 @@ public sealed class HealthCheckScheduler : IAsyncDisposable
         this.timeProvider = timeProvider ?? TimeProvider.System;
         this.logger = logger ?? NullLogger.Instance;
         concurrency = new SemaphoreSlim(this.options.MaxConcurrentChecks, this.options.MaxConcurrentChecks);
+        dueTolerance = TimestampTicks(DueTolerance);
+        granularity = Math.Max(1, TimestampTicks(this.options.StartGranularity));
         foreach (var vs in virtualServices) services.Add(vs.Name, new Service(vs, this.options.HistoryLength));
     }
 
-    /// <summary>Publishes each service's initial table and starts the checker loops.</summary>
+    /// <summary>Publishes each service's initial table and schedules every checker's first round (after a random
+    /// part of its warmup).</summary>
     public void Start()
     {
         if (started) throw new InvalidOperationException("scheduler already started");
         started = true;
+        var checkers = new List<Checker>();
         foreach (var service in services.Values)
         {
             lock (service.Gate) Publish(service.Health.Start());
@@ -61,18 +86,37 @@ public sealed class HealthCheckScheduler : IAsyncDisposable
                     var spec = rs.Checkers[c];
                     var timing = CheckerTiming.Resolve(spec, rs.Timing, service.Settings.Timing);
                     var runner = new CheckRunner(options.CheckFactory(spec, rs, service.Settings, timing), timing, timeProvider, concurrency);
-                    loops.Add(RunCheckerAsync(service, r, c, timing, runner, stopping.Token));
+                    checkers.Add(new Checker(this, service, r, c, timing, runner, startsInline: spec is not MiscCheckSpec));
                 }
             }
         }
+
+        lock (queueGate)
+        {
+            if (stopped) return;
+            timer = timeProvider.CreateTimer(static s => ((HealthCheckScheduler)s!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
+
+        // warmup: a random start in [0, warmup] spreads the checks of many real servers over time.
+        foreach (var checker in checkers)
+            Schedule(checker, TimeSpan.FromTicks((long)(checker.Timing.Warmup.Ticks * options.Random.NextDouble())));
     }
 
-    /// <summary>Stops the loops and publishes the stop decisions (omega scripts).</summary>
+    /// <summary>Stops scheduling, waits for the rounds under way (cancelled) and publishes the stop decisions (omega
+    /// scripts).</summary>
     public async Task StopAsync()
     {
         if (stopping.IsCancellationRequested) return;
         await stopping.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAll(loops).ConfigureAwait(false);
+        lock (queueGate)
+        {
+            stopped = true;
+            timer?.Dispose();
+            queue.Clear();
+        }
+
+        if (Volatile.Read(ref running) == 0) drained.TrySetResult();
+        await drained.Task.ConfigureAwait(false);
         if (!started) return;
         foreach (var service in services.Values)
         {
@@ -108,46 +152,109 @@ public sealed class HealthCheckScheduler : IAsyncDisposable
         concurrency.Dispose();
     }
 
-    private async Task RunCheckerAsync(Service service, int realServer, int checker, CheckerTiming timing, CheckRunner runner, CancellationToken cancellationToken)
+    private static TimeSpan Later(long ticks, long frequency) =>
+        TimeSpan.FromTicks((long)Math.Ceiling(ticks * (double)TimeSpan.TicksPerSecond / frequency));
+
+    private long TimestampTicks(TimeSpan span) => (long)(span.Ticks * (double)timeProvider.TimestampFrequency / TimeSpan.TicksPerSecond);
+
+    /// <summary>Puts a checker in the queue to start <paramref name="after"/> from now, re-arming the timer when it
+    /// is now the earliest.</summary>
+    private void Schedule(Checker checker, TimeSpan after)
     {
-        var rs = service.Settings.RealServers[realServer];
-        var history = service.Histories[rs.Endpoint];
-        void Record(CheckResult result) =>
-            history.Add(new CheckRecord(timeProvider.GetUtcNow(), runner.Check.Kind, result.Up, result.Reason, result.Latency));
+        var now = timeProvider.GetTimestamp();
+        var due = now + TimestampTicks(after);
+        if (due % granularity != 0) due += granularity - due % granularity;
+        lock (queueGate)
+        {
+            if (stopped) return;
+            queue.Enqueue(checker, due);
+            if (due < timerDue) Arm(due, now);
+        }
+    }
+
+    /// <summary>Under the queue's lock: the timer wakes at <paramref name="due"/>, rounded up to whole milliseconds
+    /// (system timers truncate, which would wake before the due time).</summary>
+    private void Arm(long due, long now)
+    {
+        timerDue = due;
+        var wait = Later(Math.Max(0, due - now), timeProvider.TimestampFrequency);
+        if (timeProvider == TimeProvider.System) wait = TimeSpan.FromMilliseconds(Math.Ceiling(wait.TotalMilliseconds));
+        timer!.Change(wait, Timeout.InfiniteTimeSpan);
+    }
+
+    private void OnTimer()
+    {
+        List<Checker>? ready = null;
+        lock (queueGate)
+        {
+            if (stopped) return;
+            var now = timeProvider.GetTimestamp();
+            while (queue.TryPeek(out var checker, out var due) && due <= now + dueTolerance)
+            {
+                queue.Dequeue();
+                (ready ??= []).Add(checker);
+            }
+
+            timerDue = long.MaxValue;
+            if (queue.TryPeek(out _, out var next)) Arm(next, now);
+            if (ready is null) return;
+
+            // Counted under the lock, so that StopAsync, once it has set stopped, waits for every round started.
+            Interlocked.Add(ref running, ready.Count);
+        }
+
+        foreach (var checker in ready)
+        {
+            if (checker.StartsInline) _ = RunRoundAsync(checker);
+            else ThreadPool.UnsafeQueueUserWorkItem(static c => _ = c.Scheduler.RunRoundAsync(c), checker, preferLocal: false);
+        }
+    }
+
+    /// <summary>One keepalived round of a checker (an attempt and, while the checker is up, its retries), then the
+    /// checker goes back in the queue delay_loop later: the next round starts delay_loop after this one ended.</summary>
+    private async Task RunRoundAsync(Checker checker)
+    {
+        var cancellationToken = stopping.Token;
+        var service = checker.Service;
         try
         {
-            // warmup: a random start in [0, warmup] spreads the checks of many real servers over time.
-            var warmup = TimeSpan.FromTicks((long)(timing.Warmup.Ticks * options.Random.NextDouble()));
-            await Task.Delay(warmup, timeProvider, cancellationToken).ConfigureAwait(false);
-            while (!cancellationToken.IsCancellationRequested)
+            bool checkerUp, retries;
+            lock (service.Gate)
             {
-                bool checkerUp, retries;
-                lock (service.Gate)
-                {
-                    checkerUp = service.Health.IsCheckerUp(realServer, checker);
-                    retries = service.Health.RetriesFailures(realServer, checker);
-                }
-
-                var result = await runner.RunRoundAsync(retries, Record, cancellationToken).ConfigureAwait(false);
-                lock (service.Gate)
-                {
-                    if (checkerUp != result.Up)
-                    {
-                        logger.LogInformation(
-                            CheckerChanged,
-                            "{Checker} of {RealServer} in {VirtualService} is {State}: {Reason}",
-                            runner.Check.Kind, rs.Endpoint, service.Settings.Name, result.Up ? "up" : "down", result.Reason);
-                    }
-
-                    Publish(service.Health.OnCheckResult(realServer, checker, result.Up, result.DynamicWeight));
-                }
-
-                await Task.Delay(timing.DelayLoop, timeProvider, cancellationToken).ConfigureAwait(false);
+                checkerUp = service.Health.IsCheckerUp(checker.RealServer, checker.Index);
+                retries = service.Health.RetriesFailures(checker.RealServer, checker.Index);
             }
+
+            var result = await checker.Runner.RunRoundAsync(retries, checker.Record, cancellationToken).ConfigureAwait(false);
+            lock (service.Gate)
+            {
+                if (checkerUp != result.Up)
+                {
+                    logger.LogInformation(
+                        CheckerChanged,
+                        "{Checker} of {RealServer} in {VirtualService} is {State}: {Reason}",
+                        checker.Runner.Check.Kind, checker.Endpoint, service.Settings.Name, result.Up ? "up" : "down", result.Reason);
+                }
+
+                Publish(service.Health.OnCheckResult(checker.RealServer, checker.Index, result.Up, result.DynamicWeight));
+            }
+
+            Schedule(checker, checker.Timing.DelayLoop);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Stopping.
+        }
+        catch (Exception e)
+        {
+            // A bug in one round must not end the real server's checking: log it and keep the schedule.
+            logger.LogError(RoundFailed, e, "{Checker} round of {RealServer} in {VirtualService} failed",
+                checker.Runner.Check.Kind, checker.Endpoint, service.Settings.Name);
+            Schedule(checker, checker.Timing.DelayLoop);
+        }
+        finally
+        {
+            if (Interlocked.Decrement(ref running) == 0 && Volatile.Read(ref stopped)) drained.TrySetResult();
         }
     }
 
@@ -181,5 +288,44 @@ public sealed class HealthCheckScheduler : IAsyncDisposable
         public Lock Gate { get; } = new();
 
         public Dictionary<IPEndPoint, HealthHistory> Histories { get; } = [];
+    }
+
+    /// <summary>One checker of one real server with what its rounds need, built once (no allocation per round
+    /// beyond the attempt's own).</summary>
+    private sealed class Checker
+    {
+        public Checker(HealthCheckScheduler scheduler, Service service, int realServer, int index, CheckerTiming timing, CheckRunner runner, bool startsInline)
+        {
+            Scheduler = scheduler;
+            Service = service;
+            RealServer = realServer;
+            Index = index;
+            Timing = timing;
+            Runner = runner;
+            StartsInline = startsInline;
+            Endpoint = service.Settings.RealServers[realServer].Endpoint;
+            var history = service.Histories[Endpoint];
+            var clock = scheduler.timeProvider;
+            var kind = runner.Check.Kind;
+            Record = result => history.Add(new CheckRecord(clock.GetUtcNow(), kind, result.Up, result.Reason, result.Latency));
+        }
+
+        public HealthCheckScheduler Scheduler { get; }
+
+        public Service Service { get; }
+
+        public int RealServer { get; }
+
+        public int Index { get; }
+
+        public IPEndPoint Endpoint { get; }
+
+        public CheckerTiming Timing { get; }
+
+        public CheckRunner Runner { get; }
+
+        public bool StartsInline { get; }
+
+        public Action<CheckResult> Record { get; }
     }
 }

@@ -16,6 +16,11 @@ public sealed record HealthSchedulerOptions
     public Func<CheckerSpec, RealServerHealthSettings, VirtualServiceHealthSettings, CheckerTiming, IHealthCheck> CheckFactory { get; init; }
         = HealthCheckFactory.Create;
 
+    /// <summary>Checker start times are rounded up to a multiple of this on the scheduler's clock, so that the checks
+    /// of many real servers start together in one timer wake-up (each wake-up costs a thread-pool hop). A start is at
+    /// most this late; zero starts each check exactly when due.</summary>
+    public TimeSpan StartGranularity { get; init; } = TimeSpan.FromMilliseconds(10);
+
     /// <summary>Source of the warmup delays; seed it in tests.</summary>
     public Random Random { get; init; } = Random.Shared;
 }

@@ -198,4 +198,61 @@ public class HealthSettingsMapperTests
         Assert.Empty(Assert.Single(mapped.Settings.RealServers).Checkers);
         Assert.Null(mapped.Settings.SorryServer);
     }
+
+    [Fact]
+    public void Map_BindIfFwmarkAndMiscUser_Carried()
+    {
+        var config = TestConfigs.Load("""
+            virtual_server 10.0.0.1 80 {
+                protocol TCP
+                real_server 10.0.1.1 80 {
+                    TCP_CHECK {
+                        bind_if eth7
+                        fwmark 42
+                    }
+                    HTTP_GET {
+                        url {
+                            path /
+                        }
+                    }
+                    MISC_CHECK {
+                        misc_path /bin/true
+                        user nobody nogroup
+                    }
+                }
+            }
+            """);
+
+        var checkers = Assert.Single(Assert.Single(HealthSettingsMapper.Map(config)).Settings.RealServers).Checkers;
+        var tcp = Assert.IsType<TcpCheckSpec>(checkers[0]);
+        var http = Assert.IsType<HttpCheckSpec>(checkers[1]);
+        var misc = Assert.IsType<MiscCheckSpec>(checkers[2]);
+
+        Assert.Equal("eth7", tcp.BindInterface);
+        Assert.Equal(42u, tcp.Fwmark);
+        Assert.Null(http.BindInterface);
+        Assert.Null(http.Fwmark);
+        Assert.Equal(new ScriptUser("nobody:nogroup", 65534, 65534), misc.User);
+    }
+
+    [Fact]
+    public void Map_MiscUserUnknown_ConfigErrorNamingFileAndLine()
+    {
+        var config = TestConfigs.Load("""
+            virtual_server 10.0.0.1 80 {
+                protocol TCP
+                real_server 10.0.1.1 80 {
+                    MISC_CHECK {
+                        misc_path /bin/true
+                        user lvsha-no-such-user
+                    }
+                }
+            }
+            """);
+
+        var error = Assert.Throws<LvsHa.Config.ConfigException>(() => HealthSettingsMapper.Map(config));
+
+        Assert.StartsWith("/tmp/lvsha-lvs-test.conf:4:", error.Message, StringComparison.Ordinal);
+        Assert.Contains("no such user 'lvsha-no-such-user'", error.Message, StringComparison.Ordinal);
+    }
 }

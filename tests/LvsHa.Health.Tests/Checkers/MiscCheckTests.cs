@@ -134,4 +134,38 @@ public sealed class MiscCheckTests : IDisposable
             return false;
         }
     }
+
+    /// <summary>Runs, as <paramref name="user"/>, a script that writes its uid and gid, and returns the two lines.
+    /// Needs root (setpriv changes ids); the temporary folder is opened up so that the user can run and write.</summary>
+    private async Task<string[]> IdsAs(string user)
+    {
+        File.SetUnixFileMode(dir, (UnixFileMode)0b111_111_111);
+        var output = Path.Combine(dir, "ids");
+        var script = Script("ids.sh", $"id -u > {output}; id -g >> {output}");
+        File.SetUnixFileMode(script, (UnixFileMode)0b111_101_101);
+        var resolved = ScriptUser.Resolve(user, out var error) ?? throw new InvalidOperationException(error);
+
+        var result = await Run(new MiscCheckSpec(script) { User = resolved });
+
+        Assert.True(result.Up, result.Reason);
+        return File.ReadAllLines(output);
+    }
+
+    [Fact]
+    public async Task CheckAsync_User_ScriptRunsWithThatUsersAndGroupsIds() =>
+        Assert.Equal(["65534", "1"], await IdsAs("nobody daemon"));
+
+    [Fact]
+    public async Task CheckAsync_UserWithoutGroup_UsersPrimaryGroup() =>
+        Assert.Equal(["65534", "65534"], await IdsAs("nobody"));
+
+    [Theory]
+    [InlineData("lvsha-no-such-user", "no such user 'lvsha-no-such-user'")]
+    [InlineData("nobody lvsha-no-such-group", "no such group 'lvsha-no-such-group'")]
+    [InlineData("a b c", "is not 'USER [GROUP]'")]
+    public void Resolve_Unknown_Reason(string text, string reason)
+    {
+        Assert.Null(ScriptUser.Resolve(text, out var error));
+        Assert.Contains(reason, error, StringComparison.Ordinal);
+    }
 }

@@ -42,7 +42,9 @@ public class TcpCheckTests
         var result = await check.CheckAsync(CancellationToken.None);
 
         Assert.True(result.Up, result.Reason);
-        await Task.Delay(100);
+
+        // The check ends at connect; the server's accept may come later on a loaded machine.
+        for (var waited = 0; waited < 5000 && sources.Count == 0; waited += 20) await Task.Delay(20);
         lock (sources) Assert.Equal(IPAddress.Parse("127.0.0.3"), Assert.IsType<IPEndPoint>(Assert.Single(sources)).Address);
     }
 
@@ -61,7 +63,9 @@ public class TcpCheckTests
         var result = await new TcpCheck(new CheckTarget(server.Endpoint, IPAddress.Loopback, freePort)).CheckAsync(CancellationToken.None);
 
         Assert.True(result.Up, result.Reason);
-        await Task.Delay(100);
+
+        // The check ends at connect; the server's accept may come later on a loaded machine.
+        for (var waited = 0; waited < 5000 && sources.Count == 0; waited += 20) await Task.Delay(20);
         lock (sources) Assert.Equal(freePort, Assert.IsType<IPEndPoint>(Assert.Single(sources)).Port);
     }
 
@@ -97,5 +101,56 @@ public class TcpCheckTests
         {
             foreach (var s in fillers) s.Dispose();
         }
+    }
+
+    [Fact]
+    public async Task CheckAsync_Ipv6_UpWhenListeningRefusedWhenNot()
+    {
+        using var listener = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetworkV6, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.IPv6Loopback, 0));
+        listener.Listen(8);
+        var endpoint = (IPEndPoint)listener.LocalEndPoint!;
+
+        var up = await new TcpCheck(new CheckTarget(endpoint)).CheckAsync(CancellationToken.None);
+        listener.Close();
+        var refused = await new TcpCheck(new CheckTarget(endpoint)).CheckAsync(CancellationToken.None);
+
+        Assert.True(up.Up, up.Reason);
+        Assert.False(refused.Up);
+        Assert.Contains("refused", refused.Reason, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task CheckAsync_ManyAtOnceAndAfterCancellation_EachCompletesOnItsOwn()
+    {
+        await using var server = TcpTestServer.AcceptAndClose();
+        using var closed = new ClosedPort();
+        using (var cancelled = new CancellationTokenSource())
+        {
+            await cancelled.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new TcpCheck(new CheckTarget(server.Endpoint)).CheckAsync(cancelled.Token));
+        }
+
+        var checks = Enumerable.Range(0, 200)
+            .Select(i => new TcpCheck(new CheckTarget(i % 2 == 0 ? server.Endpoint : closed.Endpoint)).CheckAsync(CancellationToken.None))
+            .ToArray();
+        var results = await Task.WhenAll(checks);
+
+        Assert.All(results.Where((_, i) => i % 2 == 0), r => Assert.True(r.Up, r.Reason));
+        Assert.All(results.Where((_, i) => i % 2 == 1), r => Assert.Contains("refused", r.Reason, StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task Factory_BindIfUnknownInterface_DownNamingIt()
+    {
+        await using var server = TcpTestServer.AcceptAndClose();
+        var spec = new TcpCheckSpec { BindInterface = "lvsha-none0" };
+        var rs = new RealServerHealthSettings(server.Endpoint) { Checkers = [spec] };
+        var vs = new VirtualServiceHealthSettings("vs") { RealServers = [rs] };
+
+        var result = await HealthCheckFactory.Create(spec, rs, vs, CheckerTiming.Resolve(spec, rs.Timing, vs.Timing)).CheckAsync(CancellationToken.None);
+
+        Assert.False(result.Up);
+        Assert.Contains("bind_if lvsha-none0: no such interface", result.Reason, StringComparison.Ordinal);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using LvsHa.Health.Checkers;
@@ -14,7 +13,7 @@ public sealed class VipCheckLabTests : IDisposable
     private readonly string probe;
     private readonly string realServer;
     private readonly int subnet = Random.Shared.Next(1, 250);
-    private readonly List<string> created = [];
+    private readonly LabNamespaces lab = new();
 
     public VipCheckLabTests()
     {
@@ -27,22 +26,12 @@ public sealed class VipCheckLabTests : IDisposable
 
     private IPAddress RealServerAddress => IPAddress.Parse($"10.77.{subnet}.2");
 
-    private static void Ip(string arguments)
-    {
-        var info = new ProcessStartInfo("ip") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in arguments.Split(' ')) info.ArgumentList.Add(a);
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("cannot start ip");
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"ip {arguments} failed (needs root and iproute2): {error}");
-    }
+    private static void Ip(string arguments) => LabNamespaces.Ip(arguments);
 
     private void BuildLab()
     {
-        Ip($"netns add {probe}");
-        created.Add(probe);
-        Ip($"netns add {realServer}");
-        created.Add(realServer);
+        lab.Add(probe);
+        lab.Add(realServer);
         var p = $"vhp{subnet}";
         var r = $"vhr{subnet}";
         Ip($"link add {p} netns {probe} type veth peer name {r} netns {realServer}");
@@ -59,23 +48,7 @@ public sealed class VipCheckLabTests : IDisposable
         Ip($"-n {probe} route add {Vip}/32 via {RealServerAddress} dev {p} onlink table 107");
     }
 
-    private Socket ListenInRealServer()
-    {
-        var listener = NetworkNamespace.CreateSocket($"/run/netns/{realServer}", AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Any, 0));
-        listener.Listen(16);
-        _ = Task.Run(async () =>
-        {
-            try
-            {
-                while (true) (await listener.AcceptAsync()).Dispose();
-            }
-            catch (Exception e) when (e is SocketException or ObjectDisposedException)
-            {
-            }
-        });
-        return listener;
-    }
+    private Socket ListenInRealServer() => LabNamespaces.Listen(realServer, new IPEndPoint(IPAddress.Any, 0));
 
     private async Task<CheckResult> Check(int port, uint mark)
     {
@@ -125,18 +98,5 @@ public sealed class VipCheckLabTests : IDisposable
         Assert.Contains("probe namespace", result.Reason);
     }
 
-    public void Dispose()
-    {
-        foreach (var ns in created)
-        {
-            try
-            {
-                Ip($"netns del {ns}");
-            }
-            catch (InvalidOperationException)
-            {
-                // Best effort; the next assertion run shows leftovers by name.
-            }
-        }
-    }
+    public void Dispose() => lab.Dispose();
 }
