@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Text;
 using System.Text.Json;
 using LvsHa.Testing;
 
@@ -19,11 +18,8 @@ public sealed class DaemonKernelTests : IDisposable
     // delay_loop 1 + retry 1 x delay_before_retry 1 + connect_timeout 1, plus the one second the issue allows.
     private static readonly TimeSpan RemovalBound = TimeSpan.FromSeconds(4);
 
-    // Under the VM's software emulation the first start of a .NET process takes tens of seconds.
-    private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(120);
-
     private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("lvsha-daemon-kernel-");
-    private readonly List<Process> _processes = [];
+    private readonly List<LvshaDaemon> _daemons = [];
     private readonly Xunit.Abstractions.ITestOutputHelper _output;
 
     public DaemonKernelTests(Xunit.Abstractions.ITestOutputHelper output)
@@ -35,13 +31,8 @@ public sealed class DaemonKernelTests : IDisposable
 
     public void Dispose()
     {
-        foreach (var process in _processes.Where(p => !p.HasExited))
-        {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit();
-        }
-        foreach (var process in _processes)
-            process.Dispose();
+        foreach (var daemon in _daemons)
+            daemon.Dispose();
         if (KernelLab.HasIpvs)
         {
             Ipvsadm.Clear();
@@ -52,31 +43,16 @@ public sealed class DaemonKernelTests : IDisposable
 
     private const string SuspendedVip = "10.9.0.2";
 
-    private static string Lvsha => Path.Combine(AppContext.BaseDirectory, "lvsha.dll");
-
     private string Socket => Path.Combine(_folder.FullName, "lvsha.sock");
 
 
-    private (Process Process, StringBuilder Log) StartDirector(string config, params string[] extra)
+    private LvshaDaemon StartDirector(string config, params string[] extra)
     {
         var path = Path.Combine(_folder.FullName, "lvsha.conf");
         File.WriteAllText(path, config);
-        var log = new StringBuilder();
-        var process = LabProcess.Start("dotnet", [Lvsha, "run", "-f", path, "--control-socket", Socket, "--node-name", "kernel-lab", .. extra]);
-        process.OutputDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        _processes.Add(process);
-        WaitFor(() => Logged(log, "IPVS table adopted") || process.HasExited, StartLimit, "lvsha run to adopt the table");
-        Assert.False(process.HasExited, $"lvsha run exited with {(process.HasExited ? process.ExitCode : 0)}:\n{log}");
-        return (process, log);
-    }
-
-    private static bool Logged(StringBuilder log, string text)
-    {
-        lock (log)
-            return log.ToString().Contains(text, StringComparison.Ordinal);
+        var daemon = LvshaDaemon.Start(path, Socket, "kernel-lab", extra: extra);
+        _daemons.Add(daemon);
+        return daemon;
     }
 
     private static TimeSpan WaitFor(Func<bool> condition, TimeSpan limit, string what)
@@ -92,13 +68,6 @@ public sealed class DaemonKernelTests : IDisposable
     }
 
     private static bool HasLine(string line) => Ipvsadm.SaveSorted().Contains(line);
-
-    private static void Stop(Process process)
-    {
-        LabProcess.RunChecked("kill", "-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(60)), "lvsha run did not stop within 60 s of SIGTERM");
-        Assert.Equal(0, process.ExitCode);
-    }
 
     [Fact]
     public async Task LvshaRun_RealKernel_HealthDrivesTableRepairsDriftAndReleasesOnStop()
@@ -141,12 +110,12 @@ public sealed class DaemonKernelTests : IDisposable
             }
             """;
         var serving = $"-a -t 10.9.0.1:80 -r 127.0.0.31:{webPort} -m -w 5";
-        var (director, log) = StartDirector(config);
+        var director = StartDirector(config);
 
         // Health: the web server is checked and programmed; the real server whose script is missing is down, logged,
         // and the daemon keeps running.
         WaitFor(() => HasLine(serving), TimeSpan.FromSeconds(20), "the healthy real server in the kernel");
-        WaitFor(() => Logged(log, missing), TimeSpan.FromSeconds(20), "a log line naming the missing script");
+        WaitFor(() => director.Logged(missing), TimeSpan.FromSeconds(20), "a log line naming the missing script");
         Assert.DoesNotContain(Ipvsadm.SaveSorted(), l => l.Contains("127.0.0.32", StringComparison.Ordinal));
         Assert.False(director.HasExited);
 
@@ -159,7 +128,7 @@ public sealed class DaemonKernelTests : IDisposable
         _output.WriteLine($"ha_suspend: resumed {resumed.TotalMilliseconds:0} ms after the address was added, suspended {suspended.TotalMilliseconds:0} ms after it was removed");
 
         // Status (JSON) agrees with the kernel.
-        var status = LabProcess.Run("dotnet", [Lvsha, "status", "--json", "--control-socket", Socket], TimeSpan.FromSeconds(120)).EnsureSuccess();
+        var status = LabProcess.Run("dotnet", [LvshaDaemon.Assembly, "status", "--json", "--control-socket", Socket], TimeSpan.FromSeconds(120)).EnsureSuccess();
         using (var json = JsonDocument.Parse(status.StandardOutput))
         {
             var service = json.RootElement.GetProperty("virtualServices")[0];
@@ -184,23 +153,23 @@ public sealed class DaemonKernelTests : IDisposable
         Ipvsadm.Run("-e", "-t", "10.9.0.1:80", "-r", $"127.0.0.31:{webPort}", "-m", "-w", "1");
         var repaired = WaitFor(() => HasLine(serving), TimeSpan.FromSeconds(8), "the drift repair of a changed weight");
         _output.WriteLine($"drift repaired after {repaired.TotalMilliseconds:0} ms");
-        WaitFor(() => Logged(log, "IpvsDriftRepaired") || Logged(log, "Drift:"), TimeSpan.FromSeconds(2), "the drift repair in the log");
+        WaitFor(() => director.Logged("Drift:"), TimeSpan.FromSeconds(2), "the drift repair in the log");
 
         // Stop with --dont-release-ipvs semantics checked below; a plain stop removes the managed service.
-        Stop(director);
+        director.Stop();
         Assert.Empty(Ipvsadm.SaveSorted());
 
         // Kept across a restart: with -I the table stays, and the next start adopts it without a write.
-        var (keeping, _) = StartDirector(config, "--dont-release-ipvs");
+        var keeping = StartDirector(config, "--dont-release-ipvs");
         WaitFor(() => HasLine(serving), TimeSpan.FromSeconds(20), "the real server in the kernel");
-        Stop(keeping);
+        keeping.Stop();
         Assert.Contains(serving, Ipvsadm.SaveSorted());
-        var (adopting, adoptLog) = StartDirector(config);
+        var adopting = StartDirector(config);
         // The kept service and its healthy real server are adopted untouched (their connections survive); only the
         // script-checked server is added back, as keepalived starts every non-alpha real server.
-        Assert.True(Logged(adoptLog, "1 services found, 1 operations applied"), adoptLog.ToString());
-        Assert.False(Logged(adoptLog, "-r 127.0.0.31"), adoptLog.ToString());
-        Stop(adopting);
+        Assert.True(adopting.Logged("1 services found, 1 operations applied"), adopting.Log);
+        Assert.False(adopting.Logged("-r 127.0.0.31"), adopting.Log);
+        adopting.Stop();
     }
 
     [Fact]
@@ -229,18 +198,18 @@ public sealed class DaemonKernelTests : IDisposable
                 }
             }
             """;
-        var (director, log) = StartDirector(config);
+        var director = StartDirector(config);
         var clock = Stopwatch.StartNew();
         while (!Ipvsadm.Run("-L", "--daemon").StandardOutput.Contains("master sync daemon (mcast=lab0, syncid=7,", StringComparison.Ordinal))
         {
             if (clock.Elapsed > TimeSpan.FromSeconds(20))
-                Assert.Fail($"no master sync daemon after 20 s; ipvsadm -L --daemon: {Ipvsadm.Run("-L", "--daemon").StandardOutput}\nlvsha log:\n{log}");
+                Assert.Fail($"no master sync daemon after 20 s; ipvsadm -L --daemon: {Ipvsadm.Run("-L", "--daemon").StandardOutput}\nlvsha log:\n{director.Log}");
             Thread.Sleep(100);
         }
         Assert.DoesNotContain("backup sync daemon", Ipvsadm.Run("-L", "--daemon").StandardOutput, StringComparison.Ordinal);
-        Assert.True(Logged(log, "master sync daemon started on lab0"), log.ToString());
+        Assert.True(director.Logged("master sync daemon started on lab0"), director.Log);
 
-        Stop(director);
+        director.Stop();
         Assert.Equal("", Ipvsadm.Run("-L", "--daemon").StandardOutput.Trim());
         Assert.Empty(Ipvsadm.SaveSorted());
     }

@@ -16,11 +16,8 @@ namespace LvsHa.Ipvs.Tests.Lab;
 [Collection(KernelTableCollection.Name)]
 public sealed class MetricsKernelTests : IDisposable
 {
-    private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(120);
-
     private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("lvsha-metrics-kernel-");
-    private Process? _director;
-    private readonly StringBuilder _log = new();
+    private LvshaDaemon? _director;
     private readonly Xunit.Abstractions.ITestOutputHelper _output;
 
     public MetricsKernelTests(Xunit.Abstractions.ITestOutputHelper output)
@@ -32,24 +29,14 @@ public sealed class MetricsKernelTests : IDisposable
 
     public void Dispose()
     {
-        if (_director is { HasExited: false })
+        if (_director is not null)
         {
-            _director.Kill(entireProcessTree: true);
-            _director.WaitForExit();
+            _director.Dispose();
+            _output.WriteLine(_director.Log);
         }
-
-        _director?.Dispose();
-        lock (_log)
-            _output.WriteLine(_log.ToString());
         if (KernelLab.HasIpvs)
             Ipvsadm.Clear();
         _folder.Delete(recursive: true);
-    }
-
-    private bool Logged(string what)
-    {
-        lock (_log)
-            return _log.ToString().Contains(what, StringComparison.Ordinal);
     }
 
     private static async Task<TimeSpan> WaitForAsync(Func<Task<bool>> condition, TimeSpan limit, string what)
@@ -108,12 +95,7 @@ public sealed class MetricsKernelTests : IDisposable
                 }
             }
             """);
-        var director = _director = LabProcess.Start("dotnet", [Path.Combine(AppContext.BaseDirectory, "lvsha.dll"), "run", "-f", config,
-            "--control-socket", Path.Combine(_folder.FullName, "lvsha.sock"), "--node-name", "metrics-lab"]);
-        director.OutputDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
-        director.ErrorDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
-        director.BeginOutputReadLine();
-        director.BeginErrorReadLine();
+        var director = _director = LvshaDaemon.Start(config, Path.Combine(_folder.FullName, "lvsha.sock"), "metrics-lab");
 
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{metricsPort}"), Timeout = TimeSpan.FromSeconds(60) };
         var text = "";
@@ -138,7 +120,6 @@ public sealed class MetricsKernelTests : IDisposable
 
         const string Service = "TCP 10.9.1.1:80";
         var realServer = $"127.0.0.41:{webPort}";
-        await WaitForAsync(() => Task.FromResult(Logged("IPVS table adopted")), StartLimit, "lvsha run to adopt the table");
         await WaitForAsync(() => Task.FromResult(Ipvsadm.SaveSorted().Contains($"-a -t 10.9.1.1:80 -r {realServer} -m -w 5")), TimeSpan.FromSeconds(30), "the healthy real server in the kernel");
         try
         {
@@ -169,8 +150,6 @@ public sealed class MetricsKernelTests : IDisposable
         Ipvsadm.Run("-a", "-t", "10.9.1.99:80", "-r", "127.0.0.43:80", "-m", "-w", "7");
         Assert.True(await ScrapedAsync(t => Value(t, "lvsha_ipvs_real_server_weight", ("service", "TCP 10.9.1.99:80"), ("real_server", "127.0.0.43:80")) == 7), text);
 
-        LabProcess.RunChecked("kill", "-TERM", director.Id.ToString(CultureInfo.InvariantCulture));
-        Assert.True(director.WaitForExit(TimeSpan.FromSeconds(60)), "lvsha run did not stop within 60 s of SIGTERM");
-        Assert.Equal(0, director.ExitCode);
+        director.Stop();
     }
 }

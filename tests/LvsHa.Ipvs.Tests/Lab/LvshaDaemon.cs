@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+
+namespace LvsHa.Ipvs.Tests.Lab;
+
+/// <summary>
+/// One `lvsha run` process started as an operator would (`dotnet lvsha.dll run -f FILE ...`) for the kernel tests:
+/// its log is kept, it is stopped with SIGTERM, and killed (with its children) on Dispose if still running.
+/// </summary>
+public sealed class LvshaDaemon : IDisposable
+{
+    /// <summary>Under the VM's software emulation the first start of a .NET process takes tens of seconds.</summary>
+    public static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(120);
+
+    private readonly Process _process;
+    private readonly StringBuilder _log = new();
+
+    private LvshaDaemon(Process process)
+    {
+        _process = process;
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    /// <summary>The lvsha entry assembly next to the test assembly (the test project references LvsHa.Cli).</summary>
+    public static string Assembly => Path.Combine(AppContext.BaseDirectory, "lvsha.dll");
+
+    /// <summary>Everything the daemon printed so far.</summary>
+    public string Log
+    {
+        get
+        {
+            lock (_log)
+                return _log.ToString();
+        }
+    }
+
+    /// <summary>Whether the process has ended.</summary>
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Starts `lvsha run -f <paramref name="configFile"/>` with the control socket and node name given, and
+    /// waits until it has adopted the IPVS table (<paramref name="readyLine"/>; null: do not wait).</summary>
+    public static LvshaDaemon Start(string configFile, string controlSocket, string nodeName, string? readyLine = "IPVS table adopted", params string[] extra)
+    {
+        var daemon = new LvshaDaemon(LabProcess.Start("dotnet",
+            [Assembly, "run", "-f", configFile, "--control-socket", controlSocket, "--node-name", nodeName, .. extra]));
+        if (readyLine is not null)
+        {
+            var clock = Stopwatch.StartNew();
+            while (!daemon.Logged(readyLine) && !daemon.HasExited)
+            {
+                if (clock.Elapsed > StartLimit)
+                {
+                    daemon.Dispose();
+                    Assert.Fail($"lvsha run did not log \"{readyLine}\" within {StartLimit.TotalSeconds} s:\n{daemon.Log}");
+                }
+                Thread.Sleep(50);
+            }
+            Assert.False(daemon.HasExited, $"lvsha run exited with {(daemon.HasExited ? daemon._process.ExitCode : 0)}:\n{daemon.Log}");
+        }
+        return daemon;
+    }
+
+    /// <summary>Whether the log contains <paramref name="text"/>.</summary>
+    public bool Logged(string text) => Log.Contains(text, StringComparison.Ordinal);
+
+    /// <summary>SIGTERM, as systemd stops it; fails unless it exits with 0 within a minute.</summary>
+    public void Stop()
+    {
+        LabProcess.RunChecked("kill", "-TERM", _process.Id.ToString(CultureInfo.InvariantCulture));
+        Assert.True(_process.WaitForExit(TimeSpan.FromSeconds(60)), $"lvsha run did not stop within 60 s of SIGTERM:\n{Log}");
+        Assert.True(_process.ExitCode == 0, $"lvsha run exited with {_process.ExitCode}:\n{Log}");
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+        _process.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        lock (_log)
+            _log.AppendLine(line);
+    }
+}
