@@ -1,0 +1,126 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Event;
+
+namespace LvsHa.Director.Membership;
+
+/// <summary>
+/// Joins this director to the directors' cluster (akka.cluster.seed-nodes stays empty, so Akka does not join on its
+/// own). It hands Akka the seed list *without itself* (Akka's join-seed-node process then joins whichever seed
+/// answers as a cluster member and never forms a cluster alone) and probes the other seeds' joiners itself: only
+/// when <see cref="FoundingRule"/> says so does it join itself and form a new cluster. A restarted director thus
+/// rejoins the running cluster whatever its place in the seed lines. The joiner also answers other directors'
+/// probes for as long as it runs.
+/// </summary>
+public sealed class SeedJoiner : ReceiveActor, IWithTimers
+{
+    /// <summary>Name under /user; every director has it, probes are addressed to it.</summary>
+    public const string Name = "seed-joiner";
+
+    /// <summary>How often seeds are probed while this director is not yet a member.</summary>
+    public static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How long a probe answer counts (a seed that stopped answering may have died).</summary>
+    public static readonly TimeSpan AnswerLifetime = TimeSpan.FromSeconds(2);
+
+    private const string TickKey = "probe";
+    private readonly Cluster _cluster;
+    private readonly Address _self;
+    private readonly bool _selfIsSeed;
+    private readonly IReadOnlyList<Address> _otherSeeds;
+    private readonly TimeSpan _foundingDelay;
+    private readonly Dictionary<Address, (bool IsMember, DateTime At)> _answers = [];
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly DateTime _started = DateTime.UtcNow;
+    private bool _founded;
+
+    /// <summary>Creates the joiner.</summary>
+    /// <param name="seeds">Seed addresses of the cluster block (this director's own among them or not).</param>
+    /// <param name="foundingDelay">How long to wait for seeds that do not answer before forming a cluster without them.</param>
+    public SeedJoiner(IReadOnlyList<Address> seeds, TimeSpan foundingDelay)
+    {
+        ArgumentNullException.ThrowIfNull(seeds);
+        _cluster = Cluster.Get(Context.System);
+        _self = _cluster.SelfAddress;
+        _selfIsSeed = seeds.Contains(_self) || seeds.Count == 0;
+        _otherSeeds = [.. seeds.Where(s => !s.Equals(_self)).Distinct()];
+        _foundingDelay = foundingDelay;
+
+        Receive<SeedProbe>(_ => Sender.Tell(new SeedProbeReply(IsMember(_cluster.SelfMember.Status))));
+        Receive<SeedProbeReply>(reply => _answers[Sender.Path.Address] = (reply.IsMember, DateTime.UtcNow));
+        Receive<Tick>(_ => OnTick());
+    }
+
+    /// <inheritdoc />
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>Props of the joiner for <paramref name="seeds"/>.</summary>
+    public static Props PropsFor(IReadOnlyList<Address> seeds, TimeSpan foundingDelay) =>
+        Props.Create(() => new SeedJoiner(seeds, foundingDelay));
+
+    /// <summary>Whether a director in <paramref name="status"/> belongs to a cluster another director can join.</summary>
+    public static bool IsMember(MemberStatus status) =>
+        status is MemberStatus.Joining or MemberStatus.WeaklyUp or MemberStatus.Up or MemberStatus.Leaving or MemberStatus.Exiting;
+
+    /// <inheritdoc />
+    protected override void PreStart()
+    {
+        if (_otherSeeds.Count == 0)
+        {
+            // The only seed (or none listed): nobody to join, form the cluster at once.
+            Found("no other seed is configured");
+            return;
+        }
+
+        _log.Info("Joining the directors' cluster through seeds {0}", string.Join(", ", _otherSeeds));
+        _cluster.JoinSeedNodes(_otherSeeds);
+        Timers.StartPeriodicTimer(TickKey, Tick.Instance, TimeSpan.Zero, ProbeInterval);
+    }
+
+    private void OnTick()
+    {
+        if (IsMember(_cluster.SelfMember.Status) || _founded)
+        {
+            Timers.Cancel(TickKey);
+            return;
+        }
+
+        var now = DateTime.UtcNow;
+        var fresh = _answers.Where(a => now - a.Value.At <= AnswerLifetime).ToDictionary(a => a.Key, a => a.Value.IsMember);
+        if (FoundingRule.ShouldFound(_self, _selfIsSeed, _otherSeeds, fresh, now - _started >= _foundingDelay))
+        {
+            var answered = fresh.Count == 0 ? "none" : string.Join(", ", fresh.Keys);
+            Found($"no seed is a cluster member, this is the lowest address of the seeds that answered ({answered}), {_otherSeeds.Count - fresh.Count} of {_otherSeeds.Count} other seeds silent");
+            return;
+        }
+
+        foreach (var seed in _otherSeeds)
+        {
+            Context.ActorSelection(new RootActorPath(seed) / "user" / Name).Tell(SeedProbe.Instance);
+        }
+    }
+
+    private void Found(string reason)
+    {
+        _founded = true;
+        Timers.Cancel(TickKey);
+        _log.Warning("Forming a new directors' cluster at {0}: {1}", _self, reason);
+        _cluster.Join(_self);
+    }
+
+    private sealed class Tick
+    {
+        public static readonly Tick Instance = new();
+    }
+}
+
+/// <summary>Asks another director's <see cref="SeedJoiner"/> whether it is a member of a cluster.</summary>
+public sealed record SeedProbe
+{
+    /// <summary>The message.</summary>
+    public static readonly SeedProbe Instance = new();
+}
+
+/// <summary>Answer to <see cref="SeedProbe"/>.</summary>
+/// <param name="IsMember">The answering director is a member of a cluster (joining, up, leaving).</param>
+public sealed record SeedProbeReply(bool IsMember);
