@@ -11,6 +11,10 @@ namespace LvsHa.Director.Membership;
 /// when <see cref="FoundingRule"/> says so does it join itself and form a new cluster. A restarted director thus
 /// rejoins the running cluster whatever its place in the seed lines. The joiner also answers other directors'
 /// probes for as long as it runs.
+/// A seed that was cut off for longer than the founding delay forms a cluster of its own; Akka never merges two
+/// clusters. So a member keeps probing the seeds (every <see cref="MemberProbeInterval"/>): when a seed answers
+/// <see cref="IslandRule.Yields"/> times in a row from a disjoint cluster that wins, this director downs itself
+/// (exit code 3; systemd restarts it and it joins the winner).
 /// </summary>
 public sealed class SeedJoiner : ReceiveActor, IWithTimers
 {
@@ -19,6 +23,9 @@ public sealed class SeedJoiner : ReceiveActor, IWithTimers
 
     /// <summary>How often seeds are probed while this director is not yet a member.</summary>
     public static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How often a member probes the seeds for another cluster (an island formed during a partition).</summary>
+    public static readonly TimeSpan MemberProbeInterval = TimeSpan.FromSeconds(2);
 
     /// <summary>How long a probe answer counts (a seed that stopped answering may have died).</summary>
     public static readonly TimeSpan AnswerLifetime = TimeSpan.FromSeconds(2);
@@ -32,7 +39,10 @@ public sealed class SeedJoiner : ReceiveActor, IWithTimers
     private readonly Dictionary<Address, (bool IsMember, DateTime At)> _answers = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly DateTime _started = DateTime.UtcNow;
+    private readonly Dictionary<Address, int> _foreignAnswers = [];
     private bool _founded;
+    private bool _member;
+    private bool _yielding;
 
     /// <summary>Creates the joiner.</summary>
     /// <param name="seeds">Seed addresses of the cluster block (this director's own among them or not).</param>
@@ -46,8 +56,15 @@ public sealed class SeedJoiner : ReceiveActor, IWithTimers
         _otherSeeds = [.. seeds.Where(s => !s.Equals(_self)).Distinct()];
         _foundingDelay = foundingDelay;
 
-        Receive<SeedProbe>(_ => Sender.Tell(new SeedProbeReply(IsMember(_cluster.SelfMember.Status))));
-        Receive<SeedProbeReply>(reply => _answers[Sender.Path.Address] = (reply.IsMember, DateTime.UtcNow));
+        Receive<SeedProbe>(_ => Sender.Tell(new SeedProbeReply(IsMember(_cluster.SelfMember.Status), OurMembers())));
+        Receive<SeedProbeReply>(reply =>
+        {
+            _answers[Sender.Path.Address] = (reply.IsMember, DateTime.UtcNow);
+            if (_member)
+            {
+                CheckForeignCluster(Sender.Path.Address, reply);
+            }
+        });
         Receive<Tick>(_ => OnTick());
     }
 
@@ -79,19 +96,23 @@ public sealed class SeedJoiner : ReceiveActor, IWithTimers
 
     private void OnTick()
     {
-        if (IsMember(_cluster.SelfMember.Status) || _founded)
+        if (!_member && IsMember(_cluster.SelfMember.Status))
         {
-            Timers.Cancel(TickKey);
-            return;
+            // A member now: from here on only look out for another cluster, less often.
+            _member = true;
+            _answers.Clear();
+            Timers.StartPeriodicTimer(TickKey, Tick.Instance, MemberProbeInterval);
         }
 
-        var now = DateTime.UtcNow;
-        var fresh = _answers.Where(a => now - a.Value.At <= AnswerLifetime).ToDictionary(a => a.Key, a => a.Value.IsMember);
-        if (FoundingRule.ShouldFound(_self, _selfIsSeed, _otherSeeds, fresh, now - _started >= _foundingDelay))
+        if (!_member && !_founded)
         {
-            var answered = fresh.Count == 0 ? "none" : string.Join(", ", fresh.Keys);
-            Found($"no seed is a cluster member, this is the lowest address of the seeds that answered ({answered}), {_otherSeeds.Count - fresh.Count} of {_otherSeeds.Count} other seeds silent");
-            return;
+            var now = DateTime.UtcNow;
+            var fresh = _answers.Where(a => now - a.Value.At <= AnswerLifetime).ToDictionary(a => a.Key, a => a.Value.IsMember);
+            if (FoundingRule.ShouldFound(_self, _selfIsSeed, _otherSeeds, fresh, now - _started >= _foundingDelay))
+            {
+                var answered = fresh.Count == 0 ? "none" : string.Join(", ", fresh.Keys);
+                Found($"no seed is a cluster member, this is the lowest address of the seeds that answered ({answered}), {_otherSeeds.Count - fresh.Count} of {_otherSeeds.Count} other seeds silent");
+            }
         }
 
         foreach (var seed in _otherSeeds)
@@ -100,12 +121,38 @@ public sealed class SeedJoiner : ReceiveActor, IWithTimers
         }
     }
 
+    private string[] OurMembers() =>
+        [.. _cluster.State.Members.Select(m => IslandRule.MemberId(m.UniqueAddress.Address, m.UniqueAddress.Uid))];
+
+    private void CheckForeignCluster(Address seed, SeedProbeReply reply)
+    {
+        var ours = OurMembers();
+        if (!reply.IsMember || _yielding || !IslandRule.IsForeign(ours, reply.Members))
+        {
+            _foreignAnswers.Remove(seed);
+            return;
+        }
+
+        var seen = _foreignAnswers[seed] = _foreignAnswers.GetValueOrDefault(seed) + 1;
+        _log.Warning(
+            "Seed {0} belongs to another directors' cluster ({1} members: {2}); this cluster has {3} ({4})",
+            seed, reply.Members.Length, string.Join(", ", reply.Members), ours.Length, string.Join(", ", ours));
+        if (seen >= IslandRule.Yields && IslandRule.OursYields(ours, reply.Members))
+        {
+            _yielding = true;
+            _log.Error(
+                "This director is on the smaller of two directors' clusters (an island formed while seeds were cut off): downing itself so that it restarts (exit code 3) and joins the cluster of seed {0}",
+                seed);
+            _cluster.Down(_self);
+        }
+    }
+
     private void Found(string reason)
     {
         _founded = true;
-        Timers.Cancel(TickKey);
         _log.Warning("Forming a new directors' cluster at {0}: {1}", _self, reason);
         _cluster.Join(_self);
+        Timers.StartPeriodicTimer(TickKey, Tick.Instance, MemberProbeInterval);
     }
 
     private sealed class Tick
@@ -123,4 +170,5 @@ public sealed record SeedProbe
 
 /// <summary>Answer to <see cref="SeedProbe"/>.</summary>
 /// <param name="IsMember">The answering director is a member of a cluster (joining, up, leaving).</param>
-public sealed record SeedProbeReply(bool IsMember);
+/// <param name="Members">Members of its cluster (<see cref="IslandRule.MemberId"/>), empty when it is none's.</param>
+public sealed record SeedProbeReply(bool IsMember, string[] Members);

@@ -95,7 +95,7 @@ public sealed class VipPartitionLabTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task GuardOff_TwoDirectorsLowerAddressMasterDies_SurvivorKeepsVipAndRestartedFirstSeedRejoins()
+    public async Task GuardOff_TwoDirectorsLowerAddressMasterDies_SurvivorKeepsVipIslandGivesWayRestartedFirstSeedRejoins()
     {
         using var lab = new VrrpLab(2, output);
         int[] seeds = [1, 2];
@@ -123,10 +123,22 @@ public sealed class VipPartitionLabTests(ITestOutputHelper output)
         Assert.Equal("MASTER", status.Instances.Single().State);
         Assert.Contains(status.Members, m => m.Address.Contains(lab.Address(1), StringComparison.Ordinal) && !m.Reachable);
 
-        // The dead director comes back (first seed, lowest address): it joins the survivor's cluster as a new
-        // incarnation (the old one is removed) and preempts.
+        // It restarts while still cut off: after the founding delay it forms an island of its own (and, guard off,
+        // is master there). When its link returns, it finds the survivor's larger cluster and downs itself (exit 3).
         Assert.True(lab.HasExited(1, TimeSpan.FromSeconds(5)));
+        lab.Start(1, config1);
+        await LabCluster.WaitForAsync(
+            () => Task.FromResult(lab.Log(1).Contains(JoinedItself, StringComparison.Ordinal)), Startup, "the cut-off director 1 forms an island");
         lab.SetLink(1, up: true);
+        var island = Stopwatch.StartNew();
+        Assert.True(lab.HasExited(1, TimeSpan.FromSeconds(30)), $"the island director 1 still runs\n{lab.Log(1)}");
+        Assert.Equal(DirectorHost.ActorSystemLostExitCode, lab.Process(1).ExitCode);
+        Assert.Contains("downing itself", lab.Log(1), StringComparison.Ordinal);
+        output.WriteLine($"island of the restarted first seed gave way {island.Elapsed.TotalSeconds:F1} s after the link returned");
+        Assert.True(await lab.HoldsVipAsync(2), "director 2 still holds the VIP");
+
+        // Restarted with the network up (systemd would), the first seed joins the survivor's cluster as a new
+        // incarnation (the old one is removed) and preempts.
         lab.Start(1, config1);
         await lab.WaitForSoleHolderAsync(1, [2], Startup);
         await lab.WaitForMembersAsync(1, Startup);

@@ -51,3 +51,29 @@ public sealed class FoundingRuleTests
     public void Compare_OrdersByAddressBytesThenPort(string a, string b, int sign) =>
         Assert.Equal(sign, Math.Sign(FoundingRule.Compare(Address.Parse(a), Address.Parse(b))));
 }
+
+public sealed class IslandRuleTests
+{
+    private static string M(int host, long uid) => IslandRule.MemberId(Address.Parse($"akka.ssl.tcp://lvsha@10.0.0.{host}:2552"), uid);
+
+    [Fact]
+    public void IsForeign_SharedUniqueMember_SameCluster()
+    {
+        Assert.False(IslandRule.IsForeign([M(1, 7), M(2, 8)], [M(2, 8), M(3, 9)]));
+        Assert.False(IslandRule.IsForeign([M(1, 7)], []));
+    }
+
+    [Fact]
+    public void IsForeign_RestartedSeedIslandBesideItsOldIncarnation_Foreign() =>
+        // The main cluster still lists d1's old incarnation (uid 7); the island is d1's new one (uid 70).
+        Assert.True(IslandRule.IsForeign([M(1, 70)], [M(1, 7), M(2, 8), M(3, 9)]));
+
+    [Fact]
+    public void OursYields_FewerMembersYieldEqualCountsTheHigherLowestAddress()
+    {
+        Assert.True(IslandRule.OursYields([M(1, 70)], [M(1, 7), M(2, 8), M(3, 9)]));
+        Assert.False(IslandRule.OursYields([M(1, 7), M(2, 8), M(3, 9)], [M(1, 70)]));
+        Assert.True(IslandRule.OursYields([M(2, 8)], [M(1, 70)]));
+        Assert.False(IslandRule.OursYields([M(1, 70)], [M(2, 8)]));
+    }
+}
