@@ -101,7 +101,8 @@ public static class DirectorHost
             {
                 // After the instances exist, so adverts from peers find them as soon as this director is a member.
                 akka.WithActors((system, _) => system.ActorOf(
-                    SeedJoiner.PropsFor(AkkaConfigBuilder.SeedAddresses(joining), joining.FoundingDelay), SeedJoiner.Name));
+                    SeedJoiner.PropsFor(AkkaConfigBuilder.SeedAddresses(joining), joining.FoundingDelay, joining.EffectiveExpectedDirectors),
+                    SeedJoiner.Name));
             }
         });
 

@@ -12,7 +12,8 @@ namespace LvsHa.Director.Membership;
 /// rejoins the running cluster whatever its place in the seed lines. The joiner also answers other directors'
 /// probes for as long as it runs.
 /// A seed that was cut off for longer than the founding delay forms a cluster of its own; Akka never merges two
-/// clusters. So a member keeps probing the seeds (every <see cref="MemberProbeInterval"/>): when a seed answers
+/// clusters. So a member whose cluster has at most half the expected directors keeps probing the seeds outside it
+/// (every <see cref="MemberProbeInterval"/>): when a seed answers
 /// <see cref="IslandRule.Yields"/> times in a row from a disjoint cluster that wins, this director downs itself
 /// (exit code 3; systemd restarts it and it joins the winner).
 /// </summary>
@@ -36,6 +37,7 @@ public sealed class SeedJoiner : ReceiveActor, IWithTimers
     private readonly bool _selfIsSeed;
     private readonly IReadOnlyList<Address> _otherSeeds;
     private readonly TimeSpan _foundingDelay;
+    private readonly int _expectedDirectors;
     private readonly Dictionary<Address, (bool IsMember, DateTime At)> _answers = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly DateTime _started = DateTime.UtcNow;
@@ -47,7 +49,9 @@ public sealed class SeedJoiner : ReceiveActor, IWithTimers
     /// <summary>Creates the joiner.</summary>
     /// <param name="seeds">Seed addresses of the cluster block (this director's own among them or not).</param>
     /// <param name="foundingDelay">How long to wait for seeds that do not answer before forming a cluster without them.</param>
-    public SeedJoiner(IReadOnlyList<Address> seeds, TimeSpan foundingDelay)
+    /// <param name="expectedDirectors">Directors the cluster is meant to have; a member probes for a larger cluster
+    /// only while its own has at most half of them (a majority cluster never yields).</param>
+    public SeedJoiner(IReadOnlyList<Address> seeds, TimeSpan foundingDelay, int expectedDirectors)
     {
         ArgumentNullException.ThrowIfNull(seeds);
         _cluster = Cluster.Get(Context.System);
@@ -55,6 +59,7 @@ public sealed class SeedJoiner : ReceiveActor, IWithTimers
         _selfIsSeed = seeds.Contains(_self) || seeds.Count == 0;
         _otherSeeds = [.. seeds.Where(s => !s.Equals(_self)).Distinct()];
         _foundingDelay = foundingDelay;
+        _expectedDirectors = expectedDirectors;
 
         Receive<SeedProbe>(_ => Sender.Tell(new SeedProbeReply(IsMember(_cluster.SelfMember.Status), OurMembers())));
         Receive<SeedProbeReply>(reply =>
@@ -72,8 +77,8 @@ public sealed class SeedJoiner : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>Props of the joiner for <paramref name="seeds"/>.</summary>
-    public static Props PropsFor(IReadOnlyList<Address> seeds, TimeSpan foundingDelay) =>
-        Props.Create(() => new SeedJoiner(seeds, foundingDelay));
+    public static Props PropsFor(IReadOnlyList<Address> seeds, TimeSpan foundingDelay, int expectedDirectors) =>
+        Props.Create(() => new SeedJoiner(seeds, foundingDelay, expectedDirectors));
 
     /// <summary>Whether a director in <paramref name="status"/> belongs to a cluster another director can join.</summary>
     public static bool IsMember(MemberStatus status) =>
@@ -115,7 +120,16 @@ public sealed class SeedJoiner : ReceiveActor, IWithTimers
             }
         }
 
-        foreach (var seed in _otherSeeds)
+        // A member probes only seeds outside its cluster, and only while its cluster could be the smaller side:
+        // a healthy cluster sends nothing, and a seed with a wrong secret (a failed outgoing TLS handshake stops
+        // Akka) is never contacted by a majority.
+        var members = _member ? _cluster.State.Members.Select(m => m.Address).ToHashSet() : [];
+        if (_member && members.Count * 2 > _expectedDirectors)
+        {
+            return;
+        }
+
+        foreach (var seed in _otherSeeds.Where(s => !members.Contains(s)))
         {
             Context.ActorSelection(new RootActorPath(seed) / "user" / Name).Tell(SeedProbe.Instance);
         }
