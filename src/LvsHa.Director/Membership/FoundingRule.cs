@@ -11,8 +11,9 @@ namespace LvsHa.Director.Membership;
 /// <list type="bullet">
 /// <item>it is a seed itself,</item>
 /// <item>no seed answered that it is a member of a cluster (then there is one to join),</item>
-/// <item>every other seed answered (a cold start of the whole set), or <paramref name="waitedLongEnough"/> (a seed
-/// that never answers is dead or cut off),</item>
+/// <item>every other seed answered (a cold start of the whole set), or <paramref name="waitedLongEnough"/> and no
+/// silent seed is connected (a seed that never answers is dead or cut off; one that completed a TLS handshake with
+/// this director is alive, and its answers are lost on the way back: a stale association, not a reason to found),</item>
 /// <item>and it has the lowest address of itself and the seeds that answered (one founder, whatever the list order).</item>
 /// </list>
 /// </summary>
@@ -24,9 +25,12 @@ public static class FoundingRule
     /// <param name="otherSeeds">Seeds other than this director.</param>
     /// <param name="answers">Recent probe answers by seed: whether that seed is a member of a cluster.</param>
     /// <param name="waitedLongEnough">The founding delay has passed since this director started to look for a cluster.</param>
+    /// <param name="connected">Seeds this director has a remoting association with (they are alive).</param>
     public static bool ShouldFound(
-        Address self, bool selfIsSeed, IReadOnlyCollection<Address> otherSeeds, IReadOnlyDictionary<Address, bool> answers, bool waitedLongEnough)
+        Address self, bool selfIsSeed, IReadOnlyCollection<Address> otherSeeds, IReadOnlyDictionary<Address, bool> answers, bool waitedLongEnough,
+        IReadOnlySet<Address> connected)
     {
+        ArgumentNullException.ThrowIfNull(connected);
         ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(otherSeeds);
         ArgumentNullException.ThrowIfNull(answers);
@@ -35,13 +39,18 @@ public static class FoundingRule
             return false;
         }
 
-        if (!waitedLongEnough && !otherSeeds.All(answers.ContainsKey))
+        if (!otherSeeds.All(answers.ContainsKey) && (!waitedLongEnough || ConnectedButSilent(otherSeeds, answers, connected).Any()))
         {
             return false;
         }
 
         return answers.Keys.All(other => Compare(self, other) < 0);
     }
+
+    /// <summary>Seeds this director is connected to that do not answer its probes.</summary>
+    public static IEnumerable<Address> ConnectedButSilent(
+        IEnumerable<Address> otherSeeds, IReadOnlyDictionary<Address, bool> answers, IReadOnlySet<Address> connected) =>
+        otherSeeds.Where(s => connected.Contains(s) && !answers.ContainsKey(s));
 
     /// <summary>Orders addresses by IP address (IPv4 before IPv6, then bytes), then port; host names ordinally.</summary>
     public static int Compare(Address a, Address b)

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
+using Akka.Remote;
 
 namespace LvsHa.Director.Membership;
 
@@ -31,6 +32,13 @@ public sealed class SeedJoiner : ReceiveActor, IWithTimers
     /// <summary>How long a probe answer counts (a seed that stopped answering may have died).</summary>
     public static readonly TimeSpan AnswerLifetime = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How long a director may fail to join while a seed it is connected to stays silent before it stops (exit 3) so
+    /// that systemd restarts it: Akka classic remoting can keep a stale association towards a restarted address, and
+    /// a new incarnation gets a fresh one.
+    /// </summary>
+    public static readonly TimeSpan StuckJoinLimit = TimeSpan.FromSeconds(30);
+
     private const string TickKey = "probe";
     private readonly Cluster _cluster;
     private readonly Address _self;
@@ -42,6 +50,7 @@ public sealed class SeedJoiner : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly DateTime _started = DateTime.UtcNow;
     private readonly Dictionary<Address, int> _foreignAnswers = [];
+    private readonly HashSet<Address> _connected = [];
     private bool _founded;
     private bool _member;
     private bool _yielding;
@@ -71,6 +80,8 @@ public sealed class SeedJoiner : ReceiveActor, IWithTimers
             }
         });
         Receive<Tick>(_ => OnTick());
+        Receive<AssociatedEvent>(e => _connected.Add(e.RemoteAddress));
+        Receive<DisassociatedEvent>(e => _connected.Remove(e.RemoteAddress));
     }
 
     /// <inheritdoc />
@@ -94,6 +105,8 @@ public sealed class SeedJoiner : ReceiveActor, IWithTimers
             return;
         }
 
+        Context.System.EventStream.Subscribe(Self, typeof(AssociatedEvent));
+        Context.System.EventStream.Subscribe(Self, typeof(DisassociatedEvent));
         _log.Info("Joining the directors' cluster through seeds {0}", string.Join(", ", _otherSeeds));
         _cluster.JoinSeedNodes(_otherSeeds);
         Timers.StartPeriodicTimer(TickKey, Tick.Instance, TimeSpan.Zero, ProbeInterval);
@@ -113,10 +126,20 @@ public sealed class SeedJoiner : ReceiveActor, IWithTimers
         {
             var now = DateTime.UtcNow;
             var fresh = _answers.Where(a => now - a.Value.At <= AnswerLifetime).ToDictionary(a => a.Key, a => a.Value.IsMember);
-            if (FoundingRule.ShouldFound(_self, _selfIsSeed, _otherSeeds, fresh, now - _started >= _foundingDelay))
+            if (FoundingRule.ShouldFound(_self, _selfIsSeed, _otherSeeds, fresh, now - _started >= _foundingDelay, _connected))
             {
                 var answered = fresh.Count == 0 ? "none" : string.Join(", ", fresh.Keys);
                 Found($"no seed is a cluster member, this is the lowest address of the seeds that answered ({answered}), {_otherSeeds.Count - fresh.Count} of {_otherSeeds.Count} other seeds silent");
+            }
+            else if (now - _started >= StuckJoinLimit && !_yielding
+                && FoundingRule.ConnectedButSilent(_otherSeeds, fresh, _connected).ToList() is { Count: > 0 } silent)
+            {
+                _yielding = true;
+                _log.Error(
+                    "Not in the directors' cluster after {0}: seeds {1} are connected but nothing they send arrives (stale association); stopping with exit code 3 so that a restart gets a fresh one",
+                    StuckJoinLimit, string.Join(", ", silent));
+                CoordinatedShutdown.Get(Context.System).Run(StuckJoinReason.Instance);
+                return;
             }
         }
 
@@ -169,9 +192,20 @@ public sealed class SeedJoiner : ReceiveActor, IWithTimers
         Timers.StartPeriodicTimer(TickKey, Tick.Instance, MemberProbeInterval);
     }
 
+    /// <inheritdoc />
+    protected override void PostStop() => Context.System.EventStream.Unsubscribe(Self);
+
     private sealed class Tick
     {
         public static readonly Tick Instance = new();
+    }
+
+    /// <summary>Why a director that could not join stopped (maps to exit code 3).</summary>
+    private sealed class StuckJoinReason : CoordinatedShutdown.Reason
+    {
+        public static readonly StuckJoinReason Instance = new();
+
+        public override int ExitCode => Hosting.DirectorHost.ActorSystemLostExitCode;
     }
 }
 

@@ -15,33 +15,43 @@ public sealed class FoundingRuleTests
     [Fact]
     public void ShouldFound_ColdStartAllAnsweredNoneMember_OnlyTheLowestAddressFoundsAtOnce()
     {
-        Assert.True(FoundingRule.ShouldFound(D1, true, [D2, D10], Answers((D2, false), (D10, false)), waitedLongEnough: false));
-        Assert.False(FoundingRule.ShouldFound(D2, true, [D1, D10], Answers((D1, false), (D10, false)), waitedLongEnough: false));
+        Assert.True(FoundingRule.ShouldFound(D1, true, [D2, D10], Answers((D2, false), (D10, false)), waitedLongEnough: false, new HashSet<Address>()));
+        Assert.False(FoundingRule.ShouldFound(D2, true, [D1, D10], Answers((D1, false), (D10, false)), waitedLongEnough: false, new HashSet<Address>()));
         // 10.0.0.10 sorts after 10.0.0.2 as an address (not as a string).
-        Assert.False(FoundingRule.ShouldFound(D10, true, [D1, D2], Answers((D1, false), (D2, false)), waitedLongEnough: true));
+        Assert.False(FoundingRule.ShouldFound(D10, true, [D1, D2], Answers((D1, false), (D2, false)), waitedLongEnough: true, new HashSet<Address>()));
     }
 
     [Fact]
     public void ShouldFound_SomeSeedIsAMember_NeverFoundsEvenWhenLowestAndLate()
     {
         // The restarted first seed: the others run a cluster, so it must join theirs.
-        Assert.False(FoundingRule.ShouldFound(D1, true, [D2, D10], Answers((D2, true), (D10, false)), waitedLongEnough: true));
+        Assert.False(FoundingRule.ShouldFound(D1, true, [D2, D10], Answers((D2, true), (D10, false)), waitedLongEnough: true, new HashSet<Address>()));
     }
 
     [Fact]
     public void ShouldFound_SilentSeeds_WaitsForTheDelayThenTheLowestOfThoseThatAnsweredFounds()
     {
         // D1 is dead: D2 waits, then founds as the lowest of the answering seeds; D10 keeps waiting for D2.
-        Assert.False(FoundingRule.ShouldFound(D2, true, [D1, D10], Answers((D10, false)), waitedLongEnough: false));
-        Assert.True(FoundingRule.ShouldFound(D2, true, [D1, D10], Answers((D10, false)), waitedLongEnough: true));
-        Assert.False(FoundingRule.ShouldFound(D10, true, [D1, D2], Answers((D2, false)), waitedLongEnough: true));
+        Assert.False(FoundingRule.ShouldFound(D2, true, [D1, D10], Answers((D10, false)), waitedLongEnough: false, new HashSet<Address>()));
+        Assert.True(FoundingRule.ShouldFound(D2, true, [D1, D10], Answers((D10, false)), waitedLongEnough: true, new HashSet<Address>()));
+        Assert.False(FoundingRule.ShouldFound(D10, true, [D1, D2], Answers((D2, false)), waitedLongEnough: true, new HashSet<Address>()));
         // Nobody answers at all: after the delay the seed forms a cluster alone.
-        Assert.True(FoundingRule.ShouldFound(D10, true, [D1, D2], Answers(), waitedLongEnough: true));
+        Assert.True(FoundingRule.ShouldFound(D10, true, [D1, D2], Answers(), waitedLongEnough: true, new HashSet<Address>()));
+    }
+
+    [Fact]
+    public void ShouldFound_SilentSeedThatIsConnected_NeverFoundsOnTheDelay()
+    {
+        // D2 completed the TLS handshake (alive) but its answers never arrive: a stale association, not a dead seed.
+        Assert.False(FoundingRule.ShouldFound(D1, true, [D2, D10], Answers((D10, false)), waitedLongEnough: true, new HashSet<Address> { D2, D10 }));
+        Assert.Equal([D2], FoundingRule.ConnectedButSilent([D2, D10], Answers((D10, false)), new HashSet<Address> { D2, D10 }));
+        // Every seed answered: the cold-start path is not affected by connections.
+        Assert.True(FoundingRule.ShouldFound(D1, true, [D2, D10], Answers((D2, false), (D10, false)), waitedLongEnough: false, new HashSet<Address> { D2, D10 }));
     }
 
     [Fact]
     public void ShouldFound_NotASeed_NeverFounds() =>
-        Assert.False(FoundingRule.ShouldFound(D1, false, [D2, D10], Answers(), waitedLongEnough: true));
+        Assert.False(FoundingRule.ShouldFound(D1, false, [D2, D10], Answers(), waitedLongEnough: true, new HashSet<Address>()));
 
     [Theory]
     [InlineData("akka.ssl.tcp://lvsha@10.0.0.2:2552", "akka.ssl.tcp://lvsha@10.0.0.10:2552", -1)]
