@@ -295,7 +295,10 @@ def bench_lvsha(lab, folder, trials, guard):
             except RuntimeError:
                 # As systemd would after exit code 3 (or an operator after a stuck join): start d1 once more. Printed,
                 # because it is a finding, not part of the failover figure.
-                print(f"  lvsha (guard {guard}) trial {trial + 1}: restarted d1 not in the cluster within 40 s; restarting it again", flush=True)
+                print(f"  lvsha (guard {guard}) trial {trial + 1}: restarted d1 not in the cluster within 40 s; restarting it again; "
+                      f"d1's log:", flush=True)
+                print("".join(f"    {line}" for line in lab.log_tail(1, 400).splitlines(True)
+                              if "SeedJoiner" in line or "JoinSeedNode" in line or "exit code" in line or "Welcome" in line), flush=True)
                 lab.start(1, command(1, 150))
                 wait_for("LvsHa steady (d1 master, d2 backup, 3 members up)", lambda: lvsha_steady(lab, folder), lab, [1, 2, 3])
             time.sleep(1.0)  # a few more adverts, so the backup's timer runs from a regular advert
