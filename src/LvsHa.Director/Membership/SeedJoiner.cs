@@ -37,7 +37,7 @@ public sealed class SeedJoiner : ReceiveActor, IWithTimers
     /// that systemd restarts it: Akka classic remoting can keep a stale association towards a restarted address, and
     /// a new incarnation gets a fresh one.
     /// </summary>
-    public static readonly TimeSpan StuckJoinLimit = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan StuckJoinLimit = TimeSpan.FromSeconds(15);
 
     private const string TickKey = "probe";
     private readonly Cluster _cluster;
