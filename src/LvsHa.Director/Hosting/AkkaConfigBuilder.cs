@@ -36,7 +36,6 @@ public static class AkkaConfigBuilder
     private static void AppendCluster(StringBuilder hocon, ClusterOptions cluster)
     {
         var fd = cluster.FailureDetector;
-        var seeds = string.Join(", ", cluster.Seeds.Select(s => Quote(SeedAddress(s))));
         var quorum = (cluster.EffectiveExpectedDirectors / 2) + 1;
 
         // Split-brain resolver: static-quorum when the guard is on. Directors are a fixed, configured set, so the
@@ -85,7 +84,8 @@ public static class AkkaConfigBuilder
               retry-gate-closed-for = 500ms
             }
             akka.cluster {
-              seed-nodes = [{{seeds}}]
+              # Empty on purpose: Membership.SeedJoiner joins (Akka's first-seed rule formed islands, see there).
+              seed-nodes = []
               roles = ["{{DirectorRole}}"]
               seed-node-timeout = 2s
               retry-unsuccessful-join-after = 1s
@@ -108,6 +108,13 @@ public static class AkkaConfigBuilder
               {{downing}}
             }
             """);
+    }
+
+    /// <summary>The Akka addresses of the cluster block's seeds, for <see cref="Membership.SeedJoiner"/>.</summary>
+    public static IReadOnlyList<Akka.Actor.Address> SeedAddresses(ClusterOptions cluster)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        return [.. cluster.Seeds.Select(s => Akka.Actor.Address.Parse(SeedAddress(s))).Distinct()];
     }
 
     /// <summary>"host:port" to the Akka address of the director listening there.</summary>

@@ -103,6 +103,13 @@ public static class DirectorHost
 
             akka.WithActors((system, _) => DirectorMetricsHosting.Subscribe(system, services));
             akka.WithActors((system, _) => StartActors(system, runtime, secret, services));
+            if (options.Cluster is { } joining)
+            {
+                // After the instances exist, so adverts from peers find them as soon as this director is a member.
+                akka.WithActors((system, _) => system.ActorOf(
+                    SeedJoiner.PropsFor(AkkaConfigBuilder.SeedAddresses(joining), joining.FoundingDelay, joining.EffectiveExpectedDirectors),
+                    SeedJoiner.Name));
+            }
         });
 
         configureServices?.Invoke(builder.Services);

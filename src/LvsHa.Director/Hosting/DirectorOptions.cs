@@ -56,6 +56,13 @@ public sealed record ClusterOptions
     /// <summary>Failure detector timing; the defaults give a minority bound of about 2 s.</summary>
     public FailureDetectorOptions FailureDetector { get; init; } = new();
 
+    /// <summary>
+    /// How long a seed director waits for seeds that do not answer before it forms a cluster without them (only the
+    /// lowest-addressed seed of those that answered does; see Membership.FoundingRule). Seeds that all answer, none of
+    /// them a member, let it form the cluster at once.
+    /// </summary>
+    public TimeSpan FoundingDelay { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How long membership must be stable before the split-brain resolver downs the other side.</summary>
     public TimeSpan StableAfter { get; init; } = TimeSpan.FromSeconds(3);
 

@@ -200,7 +200,33 @@ internal sealed class LabCluster : IDisposable
     }
 
     /// <summary>Cuts director <paramref name="node"/> off: nftables in its namespace drops all but loopback traffic.</summary>
-    public void Isolate(int node)
+    public void Isolate(int node) => Isolate(Namespace(node), Directory);
+
+    /// <summary>Cuts namespace <paramref name="ns"/> off (nftables drops all but loopback); the rule file goes to <paramref name="folder"/>.</summary>
+    public static void Isolate(string ns, string folder)
+    {
+        var file = WriteIsolationRules(ns, folder);
+        LabCommand.Run("ip", "netns", "exec", ns, "nft", "-f", file);
+    }
+
+    /// <summary>
+    /// Starts the isolation of <paramref name="ns"/> up to the last step: the returned process (a shell in the
+    /// namespace) loads the rules as soon as a line arrives on its stdin. Spawning processes from the test host takes
+    /// up to a second on a loaded machine; triggering a waiting one marks the moment of the cut to a few ms.
+    /// </summary>
+    public static Process PrepareIsolation(string ns, string folder)
+    {
+        var file = WriteIsolationRules(ns, folder);
+        var info = new ProcessStartInfo("ip") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { "netns", "exec", ns, "sh", "-c", "read line && exec nft -f \"$0\"", file })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        return System.Diagnostics.Process.Start(info) ?? throw new InvalidOperationException("cannot start nft");
+    }
+
+    private static string WriteIsolationRules(string ns, string folder)
     {
         const string Rules = """
             table inet lvsha_partition {
@@ -208,10 +234,13 @@ internal sealed class LabCluster : IDisposable
               chain output { type filter hook output priority -10; policy drop; oif "lo" accept; }
             }
             """;
-        var file = Path.Combine(Directory, $"partition-{node}.nft");
+        var file = Path.Combine(folder, $"partition-{ns}.nft");
         File.WriteAllText(file, Rules);
-        LabCommand.Run("ip", "netns", "exec", Namespace(node), "nft", "-f", file);
+        return file;
     }
+
+    /// <summary>Ends an <see cref="Isolate(string, string)"/>.</summary>
+    public static void Heal(string ns) => LabCommand.Run("ip", "netns", "exec", ns, "nft", "delete", "table", "inet", "lvsha_partition");
 
     /// <summary>Polls <paramref name="probe"/> until it holds; returns the time it took, or fails after <paramref name="timeout"/>.</summary>
     public static async Task<TimeSpan> WaitForAsync(Func<Task<bool>> probe, TimeSpan timeout, string what)

@@ -33,9 +33,11 @@ public sealed class AkkaConfigBuilderTests
         Assert.Equal("10.0.0.1", config.GetString("akka.remote.dot-netty.tcp.hostname"));
         Assert.Equal(2552, config.GetInt("akka.remote.dot-netty.tcp.port"));
         Assert.True(config.GetBoolean("akka.remote.dot-netty.tcp.enable-ssl"));
+        // Akka does not join by itself (SeedJoiner does), from the seed addresses over TLS.
+        Assert.Empty(config.GetStringList("akka.cluster.seed-nodes"));
         Assert.Equal(
             ["akka.ssl.tcp://lvsha@10.0.0.1:2552", "akka.ssl.tcp://lvsha@10.0.0.2:2552", "akka.ssl.tcp://lvsha@10.0.0.3:2552"],
-            config.GetStringList("akka.cluster.seed-nodes"));
+            AkkaConfigBuilder.SeedAddresses(Cluster()).Select(a => a.ToString()));
         Assert.Equal(["director"], config.GetStringList("akka.cluster.roles"));
     }
 

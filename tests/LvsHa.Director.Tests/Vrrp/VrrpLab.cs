@@ -71,13 +71,12 @@ internal sealed partial class VrrpLab : IDisposable
     /// <summary>A configuration: the cluster block of every director, and a vrrp_instance when <paramref name="priority"/> is given (none: a witness).</summary>
     /// <param name="preamble">Top-level blocks before the instance (e.g. vrrp_script).</param>
     /// <param name="instanceLines">Extra lines inside the vrrp_instance block (e.g. track_script).</param>
+    /// <param name="seedOrder">Directors in the order of the seed lines; default: the last director (the witness in the tests) first.</param>
     public string Config(
         int node, int? priority, string advertInterval = "0.1", bool nopreempt = false, string guard = "majority", bool cluster = true,
-        string preamble = "", string instanceLines = "")
+        string preamble = "", string instanceLines = "", IEnumerable<int>? seedOrder = null)
     {
-        // The last director (the witness in the tests) is the first seed: only the first seed may form a new cluster
-        // on its own, and a restarted VIP director must join the running cluster rather than form an island of one.
-        var seeds = string.Concat(Enumerable.Range(1, Directors).Reverse().Select(n => $"    seed {Address(n)} {Port}\n"));
+        var seeds = string.Concat((seedOrder ?? Enumerable.Range(1, Directors).Reverse()).Select(n => $"    seed {Address(n)} {Port}\n"));
         var text = $$"""
             cluster {
                 node_name d{{node}}

@@ -1,0 +1,79 @@
+using System.Net;
+using Akka.Actor;
+
+namespace LvsHa.Director.Membership;
+
+/// <summary>
+/// When a director may form a new cluster by joining itself (pure). Akka's own rule lets the first entry of the
+/// seed list do it when no other seed answered within seed-node-timeout; a director restarted while listed first
+/// whose peers answered slowly (TLS handshake, JIT on a busy host) thus formed an island of one, and directors with
+/// differently ordered seed lists could each form their own cluster. Here a director forms a cluster only when
+/// <list type="bullet">
+/// <item>it is a seed itself,</item>
+/// <item>no seed answered that it is a member of a cluster (then there is one to join),</item>
+/// <item>every other seed answered (a cold start of the whole set), or <paramref name="waitedLongEnough"/> and no
+/// silent seed is connected (a seed that never answers is dead or cut off; one that completed a TLS handshake with
+/// this director is alive, and its answers are lost on the way back: a stale association, not a reason to found),</item>
+/// <item>and it has the lowest address of itself and the seeds that answered (one founder, whatever the list order).</item>
+/// </list>
+/// </summary>
+public static class FoundingRule
+{
+    /// <summary>Whether <paramref name="self"/> joins itself now.</summary>
+    /// <param name="self">This director's cluster address.</param>
+    /// <param name="selfIsSeed">Whether this director is among the seeds; only seeds found clusters.</param>
+    /// <param name="otherSeeds">Seeds other than this director.</param>
+    /// <param name="answers">Recent probe answers by seed: whether that seed is a member of a cluster.</param>
+    /// <param name="waitedLongEnough">The founding delay has passed since this director started to look for a cluster.</param>
+    /// <param name="connected">Seeds this director has a remoting association with (they are alive).</param>
+    public static bool ShouldFound(
+        Address self, bool selfIsSeed, IReadOnlyCollection<Address> otherSeeds, IReadOnlyDictionary<Address, bool> answers, bool waitedLongEnough,
+        IReadOnlySet<Address> connected)
+    {
+        ArgumentNullException.ThrowIfNull(connected);
+        ArgumentNullException.ThrowIfNull(self);
+        ArgumentNullException.ThrowIfNull(otherSeeds);
+        ArgumentNullException.ThrowIfNull(answers);
+        if (!selfIsSeed || answers.Values.Any(isMember => isMember))
+        {
+            return false;
+        }
+
+        if (!otherSeeds.All(answers.ContainsKey) && (!waitedLongEnough || ConnectedButSilent(otherSeeds, answers, connected).Any()))
+        {
+            return false;
+        }
+
+        return answers.Keys.All(other => Compare(self, other) < 0);
+    }
+
+    /// <summary>Seeds this director is connected to that do not answer its probes.</summary>
+    public static IEnumerable<Address> ConnectedButSilent(
+        IEnumerable<Address> otherSeeds, IReadOnlyDictionary<Address, bool> answers, IReadOnlySet<Address> connected) =>
+        otherSeeds.Where(s => connected.Contains(s) && !answers.ContainsKey(s));
+
+    /// <summary>Orders addresses by IP address (IPv4 before IPv6, then bytes), then port; host names ordinally.</summary>
+    public static int Compare(Address a, Address b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        var ipA = Ip(a.Host);
+        var ipB = Ip(b.Host);
+        int byHost;
+        if (ipA is not null && ipB is not null)
+        {
+            var bytesA = ipA.GetAddressBytes();
+            var bytesB = ipB.GetAddressBytes();
+            byHost = bytesA.Length != bytesB.Length ? bytesA.Length.CompareTo(bytesB.Length) : bytesA.AsSpan().SequenceCompareTo(bytesB);
+        }
+        else
+        {
+            byHost = string.CompareOrdinal(a.Host, b.Host);
+        }
+
+        return byHost != 0 ? byHost : Nullable.Compare(a.Port, b.Port);
+    }
+
+    private static IPAddress? Ip(string? host) =>
+        IPAddress.TryParse(host?.Trim('[', ']'), out var ip) ? (ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip) : null;
+}

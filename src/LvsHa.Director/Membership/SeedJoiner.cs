@@ -1,0 +1,222 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Event;
+using Akka.Remote;
+
+namespace LvsHa.Director.Membership;
+
+/// <summary>
+/// Joins this director to the directors' cluster (akka.cluster.seed-nodes stays empty, so Akka does not join on its
+/// own). It hands Akka the seed list *without itself* (Akka's join-seed-node process then joins whichever seed
+/// answers as a cluster member and never forms a cluster alone) and probes the other seeds' joiners itself: only
+/// when <see cref="FoundingRule"/> says so does it join itself and form a new cluster. A restarted director thus
+/// rejoins the running cluster whatever its place in the seed lines. The joiner also answers other directors'
+/// probes for as long as it runs.
+/// A seed that was cut off for longer than the founding delay forms a cluster of its own; Akka never merges two
+/// clusters. So a member whose cluster has at most half the expected directors keeps probing the seeds outside it
+/// (every <see cref="MemberProbeInterval"/>): when a seed answers
+/// <see cref="IslandRule.Yields"/> times in a row from a disjoint cluster that wins, this director downs itself
+/// (exit code 3; systemd restarts it and it joins the winner).
+/// </summary>
+public sealed class SeedJoiner : ReceiveActor, IWithTimers
+{
+    /// <summary>Name under /user; every director has it, probes are addressed to it.</summary>
+    public const string Name = "seed-joiner";
+
+    /// <summary>How often seeds are probed while this director is not yet a member.</summary>
+    public static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How often a member probes the seeds for another cluster (an island formed during a partition).</summary>
+    public static readonly TimeSpan MemberProbeInterval = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long a probe answer counts (a seed that stopped answering may have died).</summary>
+    public static readonly TimeSpan AnswerLifetime = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How long a director may fail to join while a seed it is connected to stays silent before it stops (exit 3) so
+    /// that systemd restarts it: Akka classic remoting can keep a stale association towards a restarted address, and
+    /// a new incarnation gets a fresh one.
+    /// </summary>
+    public static readonly TimeSpan StuckJoinLimit = TimeSpan.FromSeconds(15);
+
+    private const string TickKey = "probe";
+    private readonly Cluster _cluster;
+    private readonly Address _self;
+    private readonly bool _selfIsSeed;
+    private readonly IReadOnlyList<Address> _otherSeeds;
+    private readonly TimeSpan _foundingDelay;
+    private readonly int _expectedDirectors;
+    private readonly Dictionary<Address, (bool IsMember, DateTime At)> _answers = [];
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly DateTime _started = DateTime.UtcNow;
+    private readonly Dictionary<Address, int> _foreignAnswers = [];
+    private readonly HashSet<Address> _connected = [];
+    private bool _founded;
+    private bool _member;
+    private bool _yielding;
+
+    /// <summary>Creates the joiner.</summary>
+    /// <param name="seeds">Seed addresses of the cluster block (this director's own among them or not).</param>
+    /// <param name="foundingDelay">How long to wait for seeds that do not answer before forming a cluster without them.</param>
+    /// <param name="expectedDirectors">Directors the cluster is meant to have; a member probes for a larger cluster
+    /// only while its own has at most half of them (a majority cluster never yields).</param>
+    public SeedJoiner(IReadOnlyList<Address> seeds, TimeSpan foundingDelay, int expectedDirectors)
+    {
+        ArgumentNullException.ThrowIfNull(seeds);
+        _cluster = Cluster.Get(Context.System);
+        _self = _cluster.SelfAddress;
+        _selfIsSeed = seeds.Contains(_self) || seeds.Count == 0;
+        _otherSeeds = [.. seeds.Where(s => !s.Equals(_self)).Distinct()];
+        _foundingDelay = foundingDelay;
+        _expectedDirectors = expectedDirectors;
+
+        Receive<SeedProbe>(_ => Sender.Tell(new SeedProbeReply(IsMember(_cluster.SelfMember.Status), OurMembers())));
+        Receive<SeedProbeReply>(reply =>
+        {
+            _answers[Sender.Path.Address] = (reply.IsMember, DateTime.UtcNow);
+            if (_member)
+            {
+                CheckForeignCluster(Sender.Path.Address, reply);
+            }
+        });
+        Receive<Tick>(_ => OnTick());
+        Receive<AssociatedEvent>(e => _connected.Add(e.RemoteAddress));
+        Receive<DisassociatedEvent>(e => _connected.Remove(e.RemoteAddress));
+    }
+
+    /// <inheritdoc />
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>Props of the joiner for <paramref name="seeds"/>.</summary>
+    public static Props PropsFor(IReadOnlyList<Address> seeds, TimeSpan foundingDelay, int expectedDirectors) =>
+        Props.Create(() => new SeedJoiner(seeds, foundingDelay, expectedDirectors));
+
+    /// <summary>Whether a director in <paramref name="status"/> belongs to a cluster another director can join.</summary>
+    public static bool IsMember(MemberStatus status) =>
+        status is MemberStatus.Joining or MemberStatus.WeaklyUp or MemberStatus.Up or MemberStatus.Leaving or MemberStatus.Exiting;
+
+    /// <inheritdoc />
+    protected override void PreStart()
+    {
+        if (_otherSeeds.Count == 0)
+        {
+            // The only seed (or none listed): nobody to join, form the cluster at once.
+            Found("no other seed is configured");
+            return;
+        }
+
+        Context.System.EventStream.Subscribe(Self, typeof(AssociatedEvent));
+        Context.System.EventStream.Subscribe(Self, typeof(DisassociatedEvent));
+        _log.Info("Joining the directors' cluster through seeds {0}", string.Join(", ", _otherSeeds));
+        _cluster.JoinSeedNodes(_otherSeeds);
+        Timers.StartPeriodicTimer(TickKey, Tick.Instance, TimeSpan.Zero, ProbeInterval);
+    }
+
+    private void OnTick()
+    {
+        if (!_member && IsMember(_cluster.SelfMember.Status))
+        {
+            // A member now: from here on only look out for another cluster, less often.
+            _member = true;
+            _answers.Clear();
+            Timers.StartPeriodicTimer(TickKey, Tick.Instance, MemberProbeInterval);
+        }
+
+        if (!_member && !_founded)
+        {
+            var now = DateTime.UtcNow;
+            var fresh = _answers.Where(a => now - a.Value.At <= AnswerLifetime).ToDictionary(a => a.Key, a => a.Value.IsMember);
+            if (FoundingRule.ShouldFound(_self, _selfIsSeed, _otherSeeds, fresh, now - _started >= _foundingDelay, _connected))
+            {
+                var answered = fresh.Count == 0 ? "none" : string.Join(", ", fresh.Keys);
+                Found($"no seed is a cluster member, this is the lowest address of the seeds that answered ({answered}), {_otherSeeds.Count - fresh.Count} of {_otherSeeds.Count} other seeds silent");
+            }
+            else if (now - _started >= StuckJoinLimit && !_yielding
+                && FoundingRule.ConnectedButSilent(_otherSeeds, fresh, _connected).ToList() is { Count: > 0 } silent)
+            {
+                _yielding = true;
+                _log.Error(
+                    "Not in the directors' cluster after {0}: seeds {1} are connected but nothing they send arrives (stale association); stopping with exit code 3 so that a restart gets a fresh one",
+                    StuckJoinLimit, string.Join(", ", silent));
+                CoordinatedShutdown.Get(Context.System).Run(StuckJoinReason.Instance);
+                return;
+            }
+        }
+
+        // A member probes only seeds outside its cluster, and only while its cluster could be the smaller side:
+        // a healthy cluster sends nothing, and a seed with a wrong secret (a failed outgoing TLS handshake stops
+        // Akka) is never contacted by a majority.
+        var members = _member ? _cluster.State.Members.Select(m => m.Address).ToHashSet() : [];
+        if (_member && members.Count * 2 > _expectedDirectors)
+        {
+            return;
+        }
+
+        foreach (var seed in _otherSeeds.Where(s => !members.Contains(s)))
+        {
+            Context.ActorSelection(new RootActorPath(seed) / "user" / Name).Tell(SeedProbe.Instance);
+        }
+    }
+
+    private string[] OurMembers() =>
+        [.. _cluster.State.Members.Select(m => IslandRule.MemberId(m.UniqueAddress.Address, m.UniqueAddress.Uid))];
+
+    private void CheckForeignCluster(Address seed, SeedProbeReply reply)
+    {
+        var ours = OurMembers();
+        if (!reply.IsMember || _yielding || !IslandRule.IsForeign(ours, reply.Members))
+        {
+            _foreignAnswers.Remove(seed);
+            return;
+        }
+
+        var seen = _foreignAnswers[seed] = _foreignAnswers.GetValueOrDefault(seed) + 1;
+        _log.Warning(
+            "Seed {0} belongs to another directors' cluster ({1} members: {2}); this cluster has {3} ({4})",
+            seed, reply.Members.Length, string.Join(", ", reply.Members), ours.Length, string.Join(", ", ours));
+        if (seen >= IslandRule.Yields && IslandRule.OursYields(ours, reply.Members))
+        {
+            _yielding = true;
+            _log.Error(
+                "This director is on the smaller of two directors' clusters (an island formed while seeds were cut off): downing itself so that it restarts (exit code 3) and joins the cluster of seed {0}",
+                seed);
+            _cluster.Down(_self);
+        }
+    }
+
+    private void Found(string reason)
+    {
+        _founded = true;
+        _log.Warning("Forming a new directors' cluster at {0}: {1}", _self, reason);
+        _cluster.Join(_self);
+        Timers.StartPeriodicTimer(TickKey, Tick.Instance, MemberProbeInterval);
+    }
+
+    /// <inheritdoc />
+    protected override void PostStop() => Context.System.EventStream.Unsubscribe(Self);
+
+    private sealed class Tick
+    {
+        public static readonly Tick Instance = new();
+    }
+
+    /// <summary>Why a director that could not join stopped (maps to exit code 3).</summary>
+    private sealed class StuckJoinReason : CoordinatedShutdown.Reason
+    {
+        public static readonly StuckJoinReason Instance = new();
+
+        public override int ExitCode => Hosting.DirectorHost.ActorSystemLostExitCode;
+    }
+}
+
+/// <summary>Asks another director's <see cref="SeedJoiner"/> whether it is a member of a cluster.</summary>
+public sealed record SeedProbe
+{
+    /// <summary>The message.</summary>
+    public static readonly SeedProbe Instance = new();
+}
+
+/// <summary>Answer to <see cref="SeedProbe"/>.</summary>
+/// <param name="IsMember">The answering director is a member of a cluster (joining, up, leaving).</param>
+/// <param name="Members">Members of its cluster (<see cref="IslandRule.MemberId"/>), empty when it is none's.</param>
+public sealed record SeedProbeReply(bool IsMember, string[] Members);

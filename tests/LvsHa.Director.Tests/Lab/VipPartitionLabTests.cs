@@ -1,0 +1,228 @@
+using System.Diagnostics;
+using LvsHa.Director.Hosting;
+using LvsHa.Director.Tests.Vrrp;
+using Xunit.Abstractions;
+
+namespace LvsHa.Director.Tests.Lab;
+
+/// <summary>
+/// `lvsha run` directors holding a VIP, cut apart: the split-brain guard's bound on double holding, plain VRRP with
+/// the guard off, and a restarted first seed that must rejoin the running cluster (one cluster, not an island).
+/// </summary>
+[Trait("Category", "Lab")]
+[Collection("DirectorLab")]
+public sealed class VipPartitionLabTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Startup = TimeSpan.FromSeconds(60);
+
+    // The stated bound (src/LvsHa.Director/README.md): a director cut off in a minority drops its VIPs within
+    // FailureDetectorOptions.UnreachableBound (2.2 s) of the cut plus 0.3 s for the VIP removal, the 25 ms sampling and
+    // a loaded two-core host.
+    private static readonly TimeSpan VipDropBound = new FailureDetectorOptions().UnreachableBound + TimeSpan.FromMilliseconds(300);
+
+    private const string JoinedItself = "Forming a new directors' cluster";
+
+    [Fact]
+    public async Task Partition_MasterCutOffFromTwoDirectors_DropsVipWithinBoundMajorityElectsOneMasterAndRestartedFirstSeedRejoins()
+    {
+        using var lab = new VrrpLab(3, output);
+        // The master is the lowest address and first in every seed list: after the partition it restarts and must
+        // join the running cluster of the other two (Akka's first-seed rule formed an island of one here).
+        int[] seeds = [1, 2, 3];
+        var config1 = lab.Config(1, 150, seedOrder: seeds);
+        lab.Start(1, config1);
+        lab.Start(2, lab.Config(2, 100, seedOrder: seeds));
+        lab.Start(3, lab.Config(3, 50, seedOrder: seeds));
+        await lab.WaitForSoleHolderAsync(1, [2, 3], Startup);
+        foreach (var node in new[] { 1, 2, 3 })
+        {
+            await lab.WaitForMembersAsync(node, Startup);
+        }
+
+        await lab.WaitForStateAsync(2, "BACKUP", Startup);
+        await lab.WaitForStateAsync(3, "BACKUP", Startup);
+
+        using var isolation = LabCluster.PrepareIsolation(lab.Namespace(1), lab.Directory);
+        using var sampler = new HolderSampler(lab, [1, 2, 3]);
+        await Task.Delay(500);
+        // The cut: the waiting shell in d1's namespace execs `nft -f` (a few ms) on this line.
+        isolation.StandardInput.WriteLine("cut");
+        isolation.StandardInput.Flush();
+        var cut = sampler.Now;
+        Assert.True(isolation.WaitForExit(10_000) && isolation.ExitCode == 0, $"nft failed: {isolation.StandardError.ReadToEnd()}");
+
+        // The minority side downs itself (static-quorum) and stops with exit code 3; the majority side has elected d2.
+        Assert.True(lab.HasExited(1, TimeSpan.FromSeconds(20)), $"isolated director 1 still running\n{lab.Log(1)}");
+        Assert.Equal(DirectorHost.ActorSystemLostExitCode, lab.Process(1).ExitCode);
+        await lab.WaitForSoleHolderAsync(2, [1, 3], TimeSpan.FromSeconds(5));
+        await Task.Delay(500);
+        var samples = sampler.Stop();
+
+        var dropped = samples.First(s => s.At > cut && !s.Holders.Contains(1)).At - cut;
+        var tookOver = samples.First(s => s.At > cut && s.Holders.Contains(2)).At - cut;
+        var doubleHolding = HolderSampler.LongestMultipleHolding(samples);
+        var gap = samples.Zip(samples.Skip(1), (a, b) => b.At - a.At).Max();
+        output.WriteLine($"partition of the master: new master d2 after {tookOver.TotalMilliseconds:F0} ms, isolated d1 dropped the VIP after {dropped.TotalMilliseconds:F0} ms, two holders for at most {doubleHolding.TotalMilliseconds:F0} ms (bound {VipDropBound.TotalMilliseconds:F0} ms, {samples.Count} samples, largest gap {gap.TotalMilliseconds:F0} ms)");
+        Assert.True(dropped <= VipDropBound, $"the isolated master kept the VIP for {dropped}");
+        Assert.True(doubleHolding <= VipDropBound, $"two directors held the VIP for {doubleHolding}");
+        // After the bound only the majority side holds it; d3 (priority 50) may win a moment when d2's adverts are
+        // late on a loaded host (a double holding within the bound, as with any VRRP), never d1.
+        Assert.All(samples.Where(s => s.At > cut + VipDropBound), s => Assert.DoesNotContain(1, s.Holders));
+
+        // Heal; the downed director is restarted (systemd would) while the other two run: it joins their cluster,
+        // every director sees all three, and it takes the VIP back (preempt) as the only master.
+        LabCluster.Heal(lab.Namespace(1));
+        lab.Start(1, config1);
+        var back = await lab.WaitForSoleHolderAsync(1, [2, 3], Startup);
+        foreach (var node in new[] { 1, 2, 3 })
+        {
+            await lab.WaitForMembersAsync(node, Startup);
+        }
+
+        Assert.DoesNotContain(JoinedItself, lab.Log(1), StringComparison.Ordinal);
+        using (var after = new HolderSampler(lab, [1, 2, 3]))
+        {
+            await Task.Delay(2000);
+            var healed = after.Stop();
+            Assert.All(healed, s => Assert.Contains(1, s.Holders));
+            Assert.True(HolderSampler.LongestMultipleHolding(healed) <= VipDropBound, "two holders after the heal");
+        }
+
+        var status = await lab.Client(2).GetStatusAsync();
+        Assert.Equal(3, status.Members.Count);
+        Assert.Equal(lab.Address(1), status.Instances.Single().Master);
+        output.WriteLine($"healed: restarted first seed d1 joined and preempted after {back.TotalSeconds:F1} s");
+    }
+
+    [Fact]
+    public async Task GuardOff_TwoDirectorsLowerAddressMasterDies_SurvivorKeepsVipIslandGivesWayRestartedFirstSeedRejoins()
+    {
+        using var lab = new VrrpLab(2, output);
+        int[] seeds = [1, 2];
+        var config1 = lab.Config(1, 150, guard: "off", seedOrder: seeds);
+        lab.Start(1, config1);
+        lab.Start(2, lab.Config(2, 100, guard: "off", seedOrder: seeds));
+        await lab.WaitForSoleHolderAsync(1, [2], Startup);
+        await lab.WaitForMembersAsync(2, Startup);
+        await lab.WaitForStateAsync(2, "BACKUP", Startup);
+
+        // The lower-address master dies (link down + SIGKILL). A downing strategy would now down one side of the
+        // 1-against-1 split (keep-majority: the survivor, after stable-after); plain VRRP keeps it running as master.
+        lab.SetLink(1, up: false);
+        lab.Signal(1, Tmds.Linux.LibC.SIGKILL);
+        await LabCluster.WaitForAsync(() => lab.HoldsVipAsync(2), TimeSpan.FromSeconds(5), "director 2 adds the VIP");
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            Assert.False(lab.Process(2).HasExited, $"director 2 stopped\n{lab.Log(2)}");
+            Assert.True(await lab.HoldsVipAsync(2), $"director 2 lost the VIP after {clock.Elapsed}\n{lab.Log(2)}");
+            await Task.Delay(200);
+        }
+
+        var status = await lab.Client(2).GetStatusAsync();
+        Assert.Equal("MASTER", status.Instances.Single().State);
+        Assert.Contains(status.Members, m => m.Address.Contains(lab.Address(1), StringComparison.Ordinal) && !m.Reachable);
+
+        // It restarts while still cut off: after the founding delay it forms an island of its own (and, guard off,
+        // is master there). When its link returns, it finds the survivor's larger cluster and downs itself (exit 3).
+        Assert.True(lab.HasExited(1, TimeSpan.FromSeconds(5)));
+        lab.Start(1, config1);
+        await LabCluster.WaitForAsync(
+            () => Task.FromResult(lab.Log(1).Contains(JoinedItself, StringComparison.Ordinal)), Startup, "the cut-off director 1 forms an island");
+        lab.SetLink(1, up: true);
+        var island = Stopwatch.StartNew();
+        Assert.True(lab.HasExited(1, TimeSpan.FromSeconds(30)), $"the island director 1 still runs\n{lab.Log(1)}");
+        Assert.Equal(DirectorHost.ActorSystemLostExitCode, lab.Process(1).ExitCode);
+        Assert.Contains("downing itself", lab.Log(1), StringComparison.Ordinal);
+        output.WriteLine($"island of the restarted first seed gave way {island.Elapsed.TotalSeconds:F1} s after the link returned");
+        Assert.True(await lab.HoldsVipAsync(2), "director 2 still holds the VIP");
+
+        // Restarted with the network up (systemd would), the first seed joins the survivor's cluster as a new
+        // incarnation (the old one is removed) and preempts.
+        lab.Start(1, config1);
+        await lab.WaitForSoleHolderAsync(1, [2], Startup);
+        await lab.WaitForMembersAsync(1, Startup);
+        await lab.WaitForMembersAsync(2, Startup);
+        Assert.Equal(2, (await lab.Client(2).GetStatusAsync()).Members.Count);
+        Assert.DoesNotContain(JoinedItself, lab.Log(1), StringComparison.Ordinal);
+    }
+
+    /// <summary>Samples which directors hold the VIP every 25 ms in the background.</summary>
+    private sealed class HolderSampler : IDisposable
+    {
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private readonly CancellationTokenSource _stop = new();
+        private readonly List<(TimeSpan At, int[] Holders)> _samples = [];
+        private readonly Task _loop;
+
+        public HolderSampler(VrrpLab lab, int[] nodes) => _loop = Task.Run(async () =>
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                var holders = new List<int>();
+                foreach (var node in nodes)
+                {
+                    if (await lab.HoldsVipAsync(node))
+                    {
+                        holders.Add(node);
+                    }
+                }
+
+                lock (_samples)
+                {
+                    _samples.Add((_clock.Elapsed, [.. holders]));
+                }
+
+                await Task.Delay(25);
+            }
+        });
+
+        public TimeSpan Now => _clock.Elapsed;
+
+        public List<(TimeSpan At, int[] Holders)> Stop()
+        {
+            _stop.Cancel();
+            _loop.GetAwaiter().GetResult();
+            lock (_samples)
+            {
+                return [.. _samples];
+            }
+        }
+
+        /// <summary>Longest stretch from a sample with two or more holders to the next sample with fewer.</summary>
+        public static TimeSpan LongestMultipleHolding(List<(TimeSpan At, int[] Holders)> samples)
+        {
+            var longest = TimeSpan.Zero;
+            TimeSpan? since = null;
+            foreach (var (at, holders) in samples)
+            {
+                if (holders.Length >= 2)
+                {
+                    since ??= at;
+                }
+                else if (since is { } start)
+                {
+                    longest = at - start > longest ? at - start : longest;
+                    since = null;
+                }
+            }
+
+            var last = since is { } open ? samples[^1].At - open : TimeSpan.Zero;
+            return last > longest ? last : longest;
+        }
+
+        public void Dispose()
+        {
+            _stop.Cancel();
+            try
+            {
+                _loop.GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            _stop.Dispose();
+        }
+    }
+}
