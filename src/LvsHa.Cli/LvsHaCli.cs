@@ -11,13 +11,15 @@ public static class LvsHaCli
     {
         var root = new RootCommand(
             "LvsHa runs LVS/IPVS directors from a keepalived-style configuration.\n" + ExitCodes.Help);
-        // Later commands (plan, apply, run, status, prepare) are added here, each from its own file.
         root.Subcommands.Add(CheckCommand.Create());
         root.Subcommands.Add(PlanCommand.Create());
         root.Subcommands.Add(ApplyCommand.Create());
         root.Subcommands.Add(PrepareCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());
+        root.Subcommands.Add(OperatorCommands.CreateReload());
+        root.Subcommands.Add(OperatorCommands.CreateDrain());
+        root.Subcommands.Add(OperatorCommands.CreateFailover());
         return root;
     }
 

@@ -31,6 +31,9 @@ public sealed record QuorumChanged(bool HasMajority) : VrrpInput;
 /// <summary>The operator hands the VIPs to another director: the master steps down and does not preempt back.</summary>
 public sealed record ForceFailover : VrrpInput;
 
+/// <summary>The operator ends a <see cref="ForceFailover"/> hold: the instance preempts again as configured.</summary>
+public sealed record ReleaseFailover : VrrpInput;
+
 /// <summary>The sync group (see <see cref="VrrpSyncGroup"/>) requires this member to follow the group into a state.</summary>
 /// <param name="Target">Master, Backup or Fault.</param>
 public sealed record FollowSyncGroup(VrrpState Target) : VrrpInput;

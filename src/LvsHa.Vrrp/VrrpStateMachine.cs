@@ -105,6 +105,9 @@ public sealed class VrrpStateMachine
                 }
 
                 break;
+            case ReleaseFailover:
+                yielded = false;
+                break;
             case FollowSyncGroup follow:
                 OnSyncGroup(actions, follow.Target);
                 break;
@@ -119,7 +122,9 @@ public sealed class VrrpStateMachine
     {
         if (trackerFault || groupFault)
             EnterFault(actions, reason + (trackerFault ? ", but a tracker is failing" : ", but the sync group is in fault"));
-        else if (EffectivePriority == 255 && MayBeMaster)
+        // keepalived 2.2 jumps to master only for an owner that wants MASTER; with nopreempt it is not forced to MASTER
+        // and starts as a backup like any other (vrrp_complete_instance, vrrp_init_state).
+        else if (EffectivePriority == 255 && MayBeMaster && settings.Preempt)
             EnterMaster(actions, reason + " as address owner (priority 255)");
         else
             EnterBackup(actions, reason, settings.AdvertInterval, announceStop: false);

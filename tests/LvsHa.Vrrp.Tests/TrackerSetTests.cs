@@ -32,5 +32,23 @@ public class TrackerSetTests
         Assert.Equal(new TrackerChanged(-30, Fault: false), TrackerSet.Evaluate(Trackers, states));
     }
 
+    [Fact]
+    public void Evaluate_Reverse_WeightsCountTheOtherWayRound()
+    {
+        TrackedObject[] reversed = [new("plus", 20, Reverse: true), new("minus", -30, Reverse: true)];
+
+        // keepalived's weight multiplier -1: a positive weight is subtracted while up, a negative one added while down.
+        Assert.Equal(new TrackerChanged(-20, Fault: false), TrackerSet.Evaluate(reversed, Up("plus", "minus")));
+        Assert.Equal(new TrackerChanged(30, Fault: false), TrackerSet.Evaluate(reversed, Up()));
+    }
+
+    [Fact]
+    public void Evaluate_ReverseWeightZero_FaultsWhileUp()
+    {
+        TrackedObject[] reversed = [new("chk_standby", 0, Reverse: true)];
+        Assert.True(TrackerSet.Evaluate(reversed, Up("chk_standby")).Fault);
+        Assert.False(TrackerSet.Evaluate(reversed, Up()).Fault);
+    }
+
     private static Dictionary<string, bool> Up(params string[] names) => names.ToDictionary(n => n, _ => true);
 }

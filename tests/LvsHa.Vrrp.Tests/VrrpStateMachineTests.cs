@@ -66,6 +66,16 @@ public class VrrpStateMachineTests
     }
 
     [Fact]
+    public void Start_Priority255WithNopreempt_StartsAsBackup()
+    {
+        // keepalived 2.2: an owner with nopreempt is not treated as state MASTER; it times out from backup.
+        var machine = Machine(Settings(255) with { Preempt = false });
+        var actions = machine.Handle(new Start());
+        Assert.Equal(VrrpState.Backup, machine.State);
+        Assert.Contains(new StartTimer(VrrpTimer.MasterDown, VrrpTiming.MasterDownInterval(255, Second)), actions);
+    }
+
+    [Fact]
     public void Start_Priority255_BecomesMasterAtOnce()
     {
         var machine = Machine(Settings(255));

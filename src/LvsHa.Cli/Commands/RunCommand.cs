@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LvsHa.Director.Daemon;
 using LvsHa.Director.Hosting;
 using LvsHa.Director.Vrrp;
 using LvsHa.Netlink;
@@ -22,25 +23,40 @@ public static class RunCommand
             Description = "This director's name (default: the cluster block's node_name, else the host name).",
             HelpName = "NAME",
         };
+        var keepIpvs = new Option<bool>("--dont-release-ipvs", "-I")
+        {
+            Description = "Leave the managed IPVS services in the kernel on stop (keepalived -I): traffic keeps flowing " +
+                "while the daemon restarts, and the next start adopts them without touching their connections.",
+        };
         var command = new Command("run",
             "Run the director: VRRP instances (VIPs, gratuitous ARP, notify scripts) in the cluster of the cluster block, " +
-            "or alone without one. Stops gracefully (priority-0 advert, VIPs removed) on SIGTERM/SIGINT.\n" +
+            "or alone without one; health checks of the virtual_server blocks keeping the kernel's IPVS table in step. " +
+            "Stops gracefully on SIGTERM/SIGINT: priority-0 advert, VIPs removed, then the managed IPVS services removed " +
+            "(unless --dont-release-ipvs).\n" +
             "Exit codes: 0 stopped, 1 invalid configuration or cannot start, 3 downed by the split-brain resolver, " +
             "2 unusable secret_file, 79 refused by the cluster (different secret).")
         {
             file,
             socket,
             nodeName,
+            keepIpvs,
         };
         // Synchronous on purpose: the generic host handles SIGTERM itself and must get the time a graceful stop
         // takes; an async System.CommandLine action would be cut off after its termination timeout.
         command.SetAction(parse => Run(
-            parse.GetValue(file)!, parse.GetValue(socket), parse.GetValue(nodeName), parse.InvocationConfiguration.Error));
+            parse.GetValue(file)!,
+            new DaemonRunOptions
+            {
+                ControlSocket = parse.GetValue(socket),
+                NodeName = parse.GetValue(nodeName),
+                ReleaseIpvsOnStop = !parse.GetValue(keepIpvs),
+            },
+            parse.InvocationConfiguration.Error));
         return command;
     }
 
     /// <summary>Validates <paramref name="path"/> and runs the director until it stops; returns the exit code.</summary>
-    public static int Run(string path, string? controlSocket, string? nodeName, TextWriter error)
+    public static int Run(string path, DaemonRunOptions options, TextWriter error)
     {
         ArgumentNullException.ThrowIfNull(error);
         var config = ConfigFile.Load(path, error);
@@ -48,7 +64,7 @@ public static class RunCommand
             return ExitCodes.Failed;
         try
         {
-            return VrrpDaemon.RunAsync(config, nodeName, controlSocket).GetAwaiter().GetResult();
+            return DirectorDaemon.RunAsync(config, options with { ConfigPath = Path.GetFullPath(path) }).GetAwaiter().GetResult();
         }
         catch (DirectorConfigException e)
         {

@@ -19,7 +19,8 @@ public static class StatusCommand
             HelpName = "PATH",
         };
         var command = new Command("status",
-            "Show a running director: node, quorum, cluster members, VRRP instances (state, priority, master, VIPs).\n" +
+            "Show a running director: node, quorum, cluster members, VRRP instances (state, priority, master, VIPs), " +
+            "virtual services with their real servers (health, weight, kernel weight, connections, rates, last check).\n" +
             "Exit codes: 0 shown, 1 the daemon is not running or did not answer.")
         {
             json,
@@ -76,6 +77,32 @@ public static class StatusCommand
                 i.Name, i.VirtualRouterId.ToString(inv), i.State, i.Priority?.ToString(inv) ?? "-", i.Master ?? "-",
                 i.Vips is { Count: > 0 } vips ? string.Join(' ', vips) : "-",
             })));
+        var trackers = report.Instances.SelectMany(i => (i.Trackers ?? []).Select(t => new[]
+        {
+            i.Name, t.Tracker, t.State, t.Weight.ToString(inv) + (t.Reverse ? " reverse" : ""),
+        })).ToList();
+        if (trackers.Count > 0)
+        {
+            text.AppendLine("Trackers:");
+            text.Append(Table(["INSTANCE", "TRACKER", "STATE", "WEIGHT"], trackers));
+        }
+
+        foreach (var service in report.VirtualServices)
+        {
+            text.AppendLine(inv, $"Virtual service {service.Name}: {(service.InKernel ? "in kernel" : "NOT IN KERNEL")}, " +
+                $"quorum {(service.QuorumUp ? "up" : "DOWN (sorry server)")}, IPVS {string.Join(", ", service.Services)}");
+            text.Append(Table(
+                ["REAL SERVER", "HEALTH", "WEIGHT", "KERNEL", "ACTIVE", "INACTIVE", "CONN/S", "BYTES/S", "CHECKS FAILED", "LAST CHECK"],
+                service.RealServers.Select(r => new[]
+                {
+                    r.Address, r.Health, r.Weight.ToString(inv), r.KernelWeight?.ToString(inv) ?? "-",
+                    r.ActiveConnections.ToString(inv), r.InactiveConnections.ToString(inv),
+                    r.ConnectionsPerSecond.ToString(inv), r.InBytesPerSecond.ToString(inv),
+                    $"{r.FailedChecks}/{r.RecentChecks}",
+                    r.LastCheck is null ? "-" : $"{r.LastCheckAt:HH:mm:ss} {r.LastCheck}",
+                })));
+        }
+
         return text.ToString().TrimEnd();
     }
 

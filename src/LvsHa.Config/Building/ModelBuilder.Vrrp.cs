@@ -13,7 +13,7 @@ internal sealed partial class ModelBuilder
         var state = VrrpState.Backup;
         string? iface = null;
         int? vrid = null;
-        int priority = 100;
+        int? priority = null;
         var advert = TimeSpan.FromSeconds(1);
         int version = 2;
         bool nopreempt = false;
@@ -92,14 +92,14 @@ internal sealed partial class ModelBuilder
                     if (RequireBlock(s))
                     {
                         foreach (var t in s.Block!)
-                            trackInterfaces.Add(new TrackedInterface(t.Keyword, TrackWeight(t) ?? 0, t.Location));
+                            trackInterfaces.Add(new TrackedInterface(t.Keyword, TrackWeight(t, out var reverse) ?? 0, t.Location) { Reverse = reverse });
                     }
                     break;
                 case "track_script":
                     if (RequireBlock(s))
                     {
                         foreach (var t in s.Block!)
-                            trackScripts.Add(new TrackedScript(t.Keyword, TrackWeight(t), t.Location));
+                            trackScripts.Add(new TrackedScript(t.Keyword, TrackWeight(t, out var reverse), t.Location) { Reverse = reverse });
                     }
                     break;
                 case "garp_master_delay": garpDelay = _read.Seconds(s, 0, 0, 86400, "garp_master_delay") ?? garpDelay; break;
@@ -169,7 +169,8 @@ internal sealed partial class ModelBuilder
             State = state,
             Interface = iface,
             VirtualRouterId = vrid.Value,
-            Priority = priority,
+            // keepalived 2.2 (vrrp_complete_instance): state MASTER without a priority is the address owner (255).
+            Priority = priority ?? (state == VrrpState.Master ? 255 : 100),
             AdvertInterval = advert,
             Version = version,
             NoPreempt = nopreempt,
@@ -208,8 +209,9 @@ internal sealed partial class ModelBuilder
         }
     }
 
-    private int? TrackWeight(SyntaxStatement t)
+    private int? TrackWeight(SyntaxStatement t, out bool? reverse)
     {
+        reverse = null;
         if (t.ArgumentCount == 0)
             return null;
         if (t.Argument(0).Text != "weight" || t.ArgumentCount < 2)
@@ -218,8 +220,15 @@ internal sealed partial class ModelBuilder
             return null;
         }
         var w = (int?)_read.Integer(t.Argument(1), -254, 254, "weight");
-        if (t.ArgumentCount > 2 && t.Argument(2).Text == "reverse")
-            _diagnostics.Warning(t.Argument(2).Location, "'reverse' is not supported by LvsHa; ignored");
+        if (t.ArgumentCount > 2)
+        {
+            if (t.Argument(2).Text == "reverse")
+                reverse = true;
+            else if (t.Argument(2).Text == "noreverse")
+                reverse = false;
+            else
+                _diagnostics.Error(t.Argument(2).Location, $"expected 'reverse' or 'noreverse' after the weight of '{t.Keyword}'");
+        }
         return w;
     }
 
@@ -344,6 +353,8 @@ internal sealed partial class ModelBuilder
         var interval = TimeSpan.FromSeconds(1);
         TimeSpan? timeout = null;
         int weight = 0, rise = 1, fall = 1;
+        var weightReverse = false;
+        var initFail = false;
         string? user = null;
         foreach (var s in block.Block!)
         {
@@ -355,8 +366,11 @@ internal sealed partial class ModelBuilder
                 case "weight":
                     weight = _read.Int(s, 0, -253, 253, "weight") ?? weight;
                     if (s.ArgumentCount > 1 && s.Argument(1).Text == "reverse")
-                        _diagnostics.Warning(s.Argument(1).Location, "'reverse' is not supported by LvsHa; ignored");
+                        weightReverse = true;
+                    else if (s.ArgumentCount > 1)
+                        _diagnostics.Error(s.Argument(1).Location, "expected 'reverse' after the weight");
                     break;
+                case "init_fail": initFail = true; break;
                 case "rise": rise = _read.Int(s, 0, 1, 1000, "rise") ?? rise; break;
                 case "fall": fall = _read.Int(s, 0, 1, 1000, "fall") ?? fall; break;
                 case "user":
@@ -379,6 +393,8 @@ internal sealed partial class ModelBuilder
             Interval = interval,
             Timeout = timeout ?? interval,
             Weight = weight,
+            WeightReverse = weightReverse,
+            InitFail = initFail,
             Rise = rise,
             Fall = fall,
             User = user,

@@ -24,13 +24,21 @@ public sealed record Vip(IPAddress Address, int PrefixLength, string? Device, st
 /// <param name="Name">Interface name.</param>
 /// <param name="Weight">Priority change while it is down (0 = fault).</param>
 /// <param name="Location">Where it was written.</param>
-public sealed record TrackedInterface(string Name, int Weight, SourceLocation Location);
+public sealed record TrackedInterface(string Name, int Weight, SourceLocation Location)
+{
+    /// <summary>`weight N reverse` (true) / `noreverse` (false); null when not written.</summary>
+    public bool? Reverse { get; init; }
+}
 
 /// <summary>A vrrp_script tracked by an instance (`track_script`).</summary>
 /// <param name="Name">vrrp_script name.</param>
 /// <param name="Weight">Weight override, or null to use the script's.</param>
 /// <param name="Location">Where it was written.</param>
-public sealed record TrackedScript(string Name, int? Weight, SourceLocation Location);
+public sealed record TrackedScript(string Name, int? Weight, SourceLocation Location)
+{
+    /// <summary>`weight N reverse` (true) / `noreverse` (false); null to use the vrrp_script's.</summary>
+    public bool? Reverse { get; init; }
+}
 
 /// <summary>VRRP authentication (`authentication { auth_type auth_pass }`).</summary>
 /// <param name="Type">PASS or AH.</param>
@@ -53,7 +61,7 @@ public sealed record VrrpInstance
     /// <summary>VRID, 1..255.</summary>
     public required int VirtualRouterId { get; init; }
 
-    /// <summary>Priority 1..255 (default 100).</summary>
+    /// <summary>Priority 1..255 (default 100; 255 with state MASTER, as keepalived).</summary>
     public required int Priority { get; init; }
 
     /// <summary>Advertisement interval (default 1 s).</summary>

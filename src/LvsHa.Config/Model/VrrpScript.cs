@@ -18,6 +18,12 @@ public sealed record VrrpScript
     /// <summary>`weight` (-253..253, default 0 = fault on failure).</summary>
     public int Weight { get; init; }
 
+    /// <summary>`weight N reverse`: the weight applies the other way round (keepalived's weight multiplier -1).</summary>
+    public bool WeightReverse { get; init; }
+
+    /// <summary>`init_fail`: the script counts as failed until it has succeeded `rise` times.</summary>
+    public bool InitFail { get; init; }
+
     /// <summary>`rise` (default 1).</summary>
     public required int Rise { get; init; }
 

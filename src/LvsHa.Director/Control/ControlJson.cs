@@ -8,6 +8,6 @@ public static class ControlJson
     /// <summary>Shared serializer options.</summary>
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web) { WriteIndented = false };
 
-    /// <summary>Longest request or reply line accepted.</summary>
-    public const int MaxLineLength = 1 << 20;
+    /// <summary>Longest request or reply line accepted (a status of 10,000 virtual services is ~20 MB).</summary>
+    public const int MaxLineLength = 64 << 20;
 }

@@ -17,13 +17,15 @@ public sealed partial class ControlServer : BackgroundService
     private readonly string _path;
     private readonly IStatusSource _status;
     private readonly ILogger<ControlServer> _logger;
+    private readonly IDirectorCommands? _commands;
 
-    /// <summary>Creates the server for socket <paramref name="path"/>.</summary>
-    public ControlServer(string path, IStatusSource status, ILogger<ControlServer> logger)
+    /// <summary>Creates the server for socket <paramref name="path"/>; without <paramref name="commands"/> only status is served.</summary>
+    public ControlServer(string path, IStatusSource status, ILogger<ControlServer> logger, IDirectorCommands? commands = null)
     {
         _path = path;
         _status = status;
         _logger = logger;
+        _commands = commands;
     }
 
     /// <inheritdoc />
@@ -125,9 +127,59 @@ public sealed partial class ControlServer : BackgroundService
                     return new ControlResponse(false, $"status failed: {e.Message}", null);
                 }
 
+            case "reload" or "drain" or "failover" when _commands is null:
+                return new ControlResponse(false, $"this director does not offer '{request.Command}'", null);
+
+            case "reload" or "drain" or "failover":
+                try
+                {
+                    return await RunCommandAsync(request, _commands!, cancellationToken).ConfigureAwait(false);
+                }
+                catch (ArgumentException e)
+                {
+                    return new ControlResponse(false, e.Message, null);
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    _logger.LogWarning(e, "Control command {Command} failed", request.Command);
+                    return new ControlResponse(false, $"{request.Command} failed: {e.Message}", null);
+                }
+
             default:
                 return new ControlResponse(false, $"unknown command '{request?.Command}'", null);
         }
+    }
+
+    private static async Task<ControlResponse> RunCommandAsync(ControlRequest request, IDirectorCommands commands, CancellationToken cancellationToken)
+    {
+        switch (request.Command)
+        {
+            case "reload":
+                var (applied, messages) = await commands.ReloadAsync(cancellationToken).ConfigureAwait(false);
+                return new ControlResponse(applied, applied ? null : "the configuration is invalid; the running one is unchanged", null) { Messages = messages };
+            case "drain":
+                var (address, port) = ParseRealServer(request.RealServer);
+                var matched = await commands.DrainAsync(request.VirtualService, address, port, !request.Undo, cancellationToken).ConfigureAwait(false);
+                return matched.Count == 0
+                    ? new ControlResponse(false, $"no real server {request.RealServer} in {request.VirtualService ?? "any virtual service"}", null)
+                    : new ControlResponse(true, null, null) { Messages = matched };
+            default:
+                var text = await commands.FailoverAsync(
+                    request.Instance ?? throw new ArgumentException("failover needs an instance"), request.Undo, cancellationToken).ConfigureAwait(false);
+                return new ControlResponse(true, null, null) { Messages = [text] };
+        }
+    }
+
+    /// <summary>"ADDRESS", "ADDRESS:PORT" or "[V6]:PORT".</summary>
+    public static (System.Net.IPAddress Address, int? Port) ParseRealServer(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+            throw new ArgumentException("a real server address is needed");
+        if (System.Net.IPAddress.TryParse(text, out var bare))
+            return (bare, null);
+        if (System.Net.IPEndPoint.TryParse(text, out var endpoint))
+            return (endpoint.Address, endpoint.Port);
+        throw new ArgumentException($"'{text}' is not ADDRESS or ADDRESS:PORT");
     }
 
     private static void TryDelete(string path)

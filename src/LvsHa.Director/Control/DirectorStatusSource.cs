@@ -1,7 +1,10 @@
 using Akka.Actor;
 using LvsHa.Director.Hosting;
 using LvsHa.Director.Instances;
+using LvsHa.Director.Lvs;
 using LvsHa.Director.Membership;
+using LvsHa.Ipvs;
+using LvsHa.Netlink.Ipvs;
 
 namespace LvsHa.Director.Control;
 
@@ -44,6 +47,24 @@ public sealed class DirectorStatusSource : IStatusSource
             self,
             new QuorumReport(quorum.HasMajority, quorum.Reachable, quorum.Total, guard),
             members,
-            [.. instances.OrderBy(i => i.Name, StringComparer.Ordinal)]);
+            [.. instances.OrderBy(i => i.Name, StringComparer.Ordinal)])
+        {
+            VirtualServices = _runtime.Lvs is { } lvs ? await VirtualServicesAsync(lvs, cancellationToken).ConfigureAwait(false) : [],
+        };
+    }
+
+    private static async Task<IReadOnlyList<VirtualServiceSummary>> VirtualServicesAsync(LvsActors lvs, CancellationToken cancellationToken)
+    {
+        var health = await lvs.Health.Ask<LvsStatus>(GetLvsStatus.Instance, AskTimeout, cancellationToken).ConfigureAwait(false);
+        var state = await lvs.Reconciler.Ask<IpvsState>(GetIpvsState.Instance, AskTimeout, cancellationToken).ConfigureAwait(false);
+        // Counters come live from the kernel (the reconciler's copy is only as fresh as its last drift read).
+        var wanted = health.VirtualServices.Where(v => v.VirtualServer is not null)
+            .SelectMany(v => VirtualServiceSummaries.Services(v.VirtualServer!)).ToHashSet();
+        var present = (await lvs.Ipvs.GetServicesAsync(cancellationToken).ConfigureAwait(false))
+            .Select(s => IpvsKeys.Normalize(s.Service.Key)).Where(wanted.Contains).ToArray();
+        var kernel = new Dictionary<IpvsServiceKey, IReadOnlyList<IpvsDestinationEntry>>();
+        foreach (var key in present)
+            kernel[key] = await lvs.Ipvs.GetDestinationsAsync(key, cancellationToken).ConfigureAwait(false);
+        return VirtualServiceSummaries.Build(health, kernel, state.Drained);
     }
 }

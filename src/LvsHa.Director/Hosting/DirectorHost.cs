@@ -7,6 +7,7 @@ using Akka.Remote.Transport.DotNetty;
 using LvsHa.Director.Adverts;
 using LvsHa.Director.Control;
 using LvsHa.Director.Instances;
+using LvsHa.Director.Lvs;
 using LvsHa.Director.Membership;
 using LvsHa.Director.Security;
 using Microsoft.Extensions.DependencyInjection;
@@ -79,7 +80,8 @@ public static class DirectorHost
         if (options.ControlSocketPath is { } socketPath)
         {
             builder.Services.AddHostedService(sp => new ControlServer(
-                socketPath, sp.GetRequiredService<IStatusSource>(), sp.GetRequiredService<ILogger<ControlServer>>()));
+                socketPath, sp.GetRequiredService<IStatusSource>(), sp.GetRequiredService<ILogger<ControlServer>>(),
+                sp.GetService<IDirectorCommands>()));
         }
 
         builder.Services.AddAkka(AkkaConfigBuilder.SystemName, (akka, services) =>
@@ -177,7 +179,8 @@ public static class DirectorHost
                 ClusterAdvertTransport.InstanceActorName(instance.VirtualRouterId));
         }
 
-        runtime.Attach(system, tracker, instances);
+        var lvs = plugins.Lvs is { } setup ? StartLvs(system, setup, services.GetRequiredService<ILoggerFactory>()) : null;
+        runtime.Attach(system, tracker, instances, lvs);
 
         // Before the director leaves the cluster, every instance gets to send its priority-0 advert and drop its
         // VIPs while the peers can still hear it (keepalived's behaviour on stop, so the backup takes over at once).
@@ -188,6 +191,19 @@ public static class DirectorHost
                 i => i.Ask<InstanceStopped>(InstanceStopping.Instance, StopTimeout))).ConfigureAwait(false);
             return Akka.Done.Instance;
         });
+
+        // Only after the VIPs have moved: the checks stop (omega scripts run) and the managed services leave the
+        // kernel (or stay, --dont-release-ipvs), so no client of a VIP this director still held loses its service.
+        if (lvs is not null)
+        {
+            shutdown.AddTask(CoordinatedShutdown.PhaseServiceUnbind, "lvs-stop", async () =>
+            {
+                var timeout = plugins.Lvs!.StopTimeout;
+                await lvs.Health.Ask<HealthChecksStopped>(StopHealthChecks.Instance, timeout).ConfigureAwait(false);
+                await lvs.Reconciler.Ask<TableReleased>(ReleaseTable.Instance, timeout).ConfigureAwait(false);
+                return Akka.Done.Instance;
+            });
+        }
 
         // A director downed by the split-brain resolver, or stopped by Akka for a failed TLS handshake (a peer with
         // another secret), must not linger as a process without cluster: stop the host with a failure exit code so
@@ -205,6 +221,15 @@ public static class DirectorHost
                 }
             },
             TaskScheduler.Default);
+    }
+
+    private static LvsActors StartLvs(ActorSystem system, LvsSetup setup, ILoggerFactory loggers)
+    {
+        var reconciler = system.ActorOf(
+            IpvsReconcilerActor.Props(setup.Ipvs, setup.Config, setup.Reconciler, loggers.CreateLogger("LvsHa.Ipvs")), "ipvs");
+        var health = system.ActorOf(
+            LvsHealthActor.Props(reconciler, setup.Config, setup.Health, loggers.CreateLogger("LvsHa.Health")), "lvs-health");
+        return new LvsActors(health, reconciler, setup.Ipvs);
     }
 
     private static DotNettySslSetup TlsSetup(ClusterSecret secret, Serilog.ILogger logger)

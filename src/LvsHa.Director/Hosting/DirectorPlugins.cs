@@ -1,4 +1,5 @@
 using LvsHa.Director.Instances;
+using LvsHa.Director.Lvs;
 
 namespace LvsHa.Director.Hosting;
 
@@ -15,4 +16,7 @@ public sealed class DirectorPlugins
 
     /// <summary>Effects used by every instance.</summary>
     public InstanceEffects Effects { get; init; } = InstanceEffects.None;
+
+    /// <summary>The virtual services to health-check and program into IPVS; null runs VRRP only.</summary>
+    public LvsSetup? Lvs { get; init; }
 }

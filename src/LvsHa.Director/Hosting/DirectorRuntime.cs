@@ -1,4 +1,5 @@
 using Akka.Actor;
+using LvsHa.Director.Lvs;
 
 namespace LvsHa.Director.Hosting;
 
@@ -22,6 +23,9 @@ public sealed class DirectorRuntime
     /// <summary>Instance actors by vrrp_instance name.</summary>
     public IReadOnlyDictionary<string, IActorRef> Instances => Started.Instances;
 
+    /// <summary>The health and IPVS actors, or null when the configuration has no virtual_server.</summary>
+    public LvsActors? Lvs => Started.Lvs;
+
     /// <summary>
     /// Process exit code after the host stopped: 0 for a requested stop, <see cref="DirectorHost.ActorSystemLostExitCode"/>
     /// when the cluster downed this director, <see cref="DirectorHost.TlsFailureExitCode"/> when Akka stopped it for a
@@ -39,9 +43,9 @@ public sealed class DirectorRuntime
 
     private State Started => _state ?? throw new InvalidOperationException("the director's ActorSystem has not started yet");
 
-    internal void Attach(ActorSystem system, IActorRef majorityTracker, IReadOnlyDictionary<string, IActorRef> instances) =>
-        _state = new State(system, CoordinatedShutdown.Get(system), majorityTracker, instances);
+    internal void Attach(ActorSystem system, IActorRef majorityTracker, IReadOnlyDictionary<string, IActorRef> instances, LvsActors? lvs) =>
+        _state = new State(system, CoordinatedShutdown.Get(system), majorityTracker, instances, lvs);
 
     private sealed record State(
-        ActorSystem System, CoordinatedShutdown Shutdown, IActorRef MajorityTracker, IReadOnlyDictionary<string, IActorRef> Instances);
+        ActorSystem System, CoordinatedShutdown Shutdown, IActorRef MajorityTracker, IReadOnlyDictionary<string, IActorRef> Instances, LvsActors? Lvs);
 }

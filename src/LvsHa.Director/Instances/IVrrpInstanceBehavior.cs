@@ -18,6 +18,9 @@ public interface IVrrpInstanceBehavior
     /// <summary>The VIPs this instance holds while master, for status.</summary>
     IReadOnlyList<string> Vips => [];
 
+    /// <summary>Tracker states for status (null when the behavior has none).</summary>
+    IReadOnlyList<TrackerStatus>? Trackers => null;
+
     /// <summary>Handles <paramref name="instanceEvent"/> at <paramref name="now"/>; returns the actions to carry out.</summary>
     IReadOnlyList<VrrpInstanceAction> Handle(VrrpInstanceEvent instanceEvent, DateTimeOffset now);
 }

@@ -50,6 +50,12 @@ public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
         Receive<QuorumChanged>(HandleQuorum);
         Receive<TimerElapsed>(Feed);
         Receive<TrackerChanged>(Feed);
+        Receive<OperatorFailover>(m =>
+        {
+            Feed(m);
+            Sender.Tell(Status());
+        });
+        Receive<SyncGroupFollow>(Feed);
         Receive<InstanceStopping>(HandleStopping);
         Receive<GetInstanceStatus>(_ => Sender.Tell(Status()));
         Receive<EffectFailed>(m => _log.Error(m.Cause, "vrrp_instance {Instance}: {Effect} failed", _name, m.Effect));
@@ -194,7 +200,7 @@ public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
 
     private InstanceStatus Status() => new(
         _name, _virtualRouterId, _behavior.State, _sent, _accepted, _rejected,
-        new Dictionary<string, DateTimeOffset>(_lastAdvertBySender, StringComparer.Ordinal), _quorum, _behavior.Priority, _behavior.Master, _behavior.Vips);
+        new Dictionary<string, DateTimeOffset>(_lastAdvertBySender, StringComparer.Ordinal), _quorum, _behavior.Priority, _behavior.Master, _behavior.Vips, _behavior.Trackers);
 
     private sealed record EffectDone(string Effect);
 

@@ -34,6 +34,24 @@ public sealed record QuorumUpdated(QuorumChanged Quorum) : VrrpInstanceEvent;
 /// <summary>A tracked interface or script changed (track_interface, track_script).</summary>
 public sealed record TrackerChanged(string Tracker, bool Up, int Weight) : VrrpInstanceEvent;
 
+/// <summary>
+/// The operator hands this instance's VIPs to the next director (`lvsha failover`): a master steps down at once
+/// with a priority-0 advert and does not preempt back until <see cref="Release"/> (or a restart); it still takes
+/// over when the new master dies. Answered with the instance's status.
+/// </summary>
+/// <param name="Release">True ends the hold: the instance preempts again as configured.</param>
+public sealed record OperatorFailover(bool Release) : VrrpInstanceEvent;
+
+/// <summary>The instance's vrrp_sync_group requires it to follow the group into <paramref name="Target"/> (MASTER, BACKUP or FAULT).</summary>
+public sealed record SyncGroupFollow(string Target) : VrrpInstanceEvent;
+
+/// <summary>One tracker of an instance as `lvsha status` shows it.</summary>
+/// <param name="Tracker">What is tracked, e.g. "track_script chk_web" or "interface eth0".</param>
+/// <param name="State">UP, DOWN, or INIT before its first result.</param>
+/// <param name="Weight">keepalived weight (0 = FAULT while down).</param>
+/// <param name="Reverse">Written with `reverse`: the weight counts the other way round.</param>
+public sealed record TrackerStatus(string Tracker, string State, int Weight, bool Reverse = false);
+
 /// <summary>An action carried out by the instance actor for its behavior.</summary>
 public abstract record VrrpInstanceAction;
 
@@ -77,6 +95,7 @@ public sealed record GetInstanceStatus
 /// <param name="Priority">Effective priority (null for the placeholder behavior).</param>
 /// <param name="Master">Address of the current master as this instance knows it, or null.</param>
 /// <param name="Vips">The VIPs the instance holds while master (null for the placeholder).</param>
+/// <param name="Trackers">Its track_interface / track_script states (null for the placeholder).</param>
 public sealed record InstanceStatus(
     string Name,
     int VirtualRouterId,
@@ -88,4 +107,5 @@ public sealed record InstanceStatus(
     QuorumChanged? Quorum,
     int? Priority = null,
     string? Master = null,
-    IReadOnlyList<string>? Vips = null);
+    IReadOnlyList<string>? Vips = null,
+    IReadOnlyList<TrackerStatus>? Trackers = null);

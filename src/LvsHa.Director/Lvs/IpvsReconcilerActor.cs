@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Net;
 using Akka.Actor;
 using LvsHa.Config;
 using LvsHa.Health.State;
@@ -26,6 +27,7 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
     private static readonly EventId KernelUnreachable = new(4504, "IpvsKernelUnreachable");
     private static readonly EventId Reloaded = new(4505, "IpvsReloaded");
     private static readonly EventId Released = new(4506, "IpvsReleased");
+    private static readonly EventId Suspension = new(4507, "IpvsHaSuspend");
 
     private readonly IIpvs ipvs;
     private readonly IpvsReconcilerOptions options;
@@ -37,6 +39,7 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
     private bool started;
     private bool driftDue;
     private DateTimeOffset? lastDriftCheck;
+    private IReadOnlySet<IPAddress> localAddresses = new HashSet<IPAddress>();
 
     /// <summary>Creates the actor; see <see cref="Props"/>.</summary>
     public IpvsReconcilerActor(IIpvs ipvs, LvsHaConfig config, IpvsReconcilerOptions? options = null, ILogger? logger = null)
@@ -66,7 +69,7 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
     {
         // keepalived's start-up state (alpha real servers out, sorry server if starting without quorum); the
         // scheduler's first decisions say the same, so they change nothing afterwards.
-        var wanted = WantedTable.Build(config, StartupHealth.Instance);
+        var wanted = Wanted(config.VirtualServers, StartupHealth.Instance);
         SyncAsync(ipvs, wanted, null, SyncKind.Startup).PipeTo(Self);
         // Drift bound: a change made behind LvsHa's back is repaired at most DriftRepairInterval + one batch in
         // flight + one read-and-apply after it happened (a tick during a batch runs right after the batch).
@@ -80,6 +83,8 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
         Receive<ReloadConfig>(HandleReload);
         Receive<ReleaseTable>(_ => HandleRelease());
         Receive<GetIpvsState>(_ => HandleGetState());
+        Receive<DrainRealServer>(HandleDrain);
+        Receive<LocalAddresses>(HandleLocalAddresses);
     }
 
     private void Busy()
@@ -117,24 +122,40 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
                 continue;
             // Only the affected virtual server's services are compared, against what the kernel was last seen to
             // hold: a health change never costs a table dump.
-            var wanted = WantedTable.Build(config with { VirtualServers = [virtualServer] }, health);
+            var wanted = Wanted([virtualServer], health);
             var current = IpvsTableChanges.Only(kernel, IpvsTableChanges.Keys(wanted));
             var plan = IpvsReconciler.Plan(wanted, current);
             if (plan.IsEmpty)
                 continue;
             BecomeBusy();
-            ExecuteAsync(ipvs, decision, plan).PipeTo(Self);
+            ExecuteAsync(ipvs, decision.ToString(), plan).PipeTo(Self);
             return;
         }
         if (driftDue)
             HandleRepairDrift();
     }
 
+    private void HandleDrain(DrainRealServer message)
+    {
+        var matched = health.SetDrained(message.VirtualService, message.Address, message.Port, message.Drain);
+        Sender.Tell(new DrainApplied([.. matched.Select(m => new DrainedRealServer(m.VirtualService, m.RealServer))]));
+        var virtualServers = matched.Select(m => m.VirtualServer).Distinct().ToList();
+        if (virtualServers.Count == 0)
+            return;
+        var wanted = Wanted(virtualServers, health);
+        var plan = IpvsReconciler.Plan(wanted, IpvsTableChanges.Only(kernel, IpvsTableChanges.Keys(wanted)));
+        if (plan.IsEmpty)
+            return;
+        BecomeBusy();
+        var cause = $"{(message.Drain ? "drain" : "undrain")} {message.Address}{(message.Port is { } port ? $":{port}" : "")}";
+        ExecuteAsync(ipvs, cause, plan).PipeTo(Self);
+    }
+
     private void HandleRepairDrift()
     {
         driftDue = false;
         BecomeBusy();
-        SyncAsync(ipvs, WantedTable.Build(config, health), null, SyncKind.Drift).PipeTo(Self);
+        SyncAsync(ipvs, Wanted(config.VirtualServers, health), null, SyncKind.Drift).PipeTo(Self);
     }
 
     private void HandleReload(ReloadConfig message)
@@ -150,7 +171,7 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
         config = message.Config;
         health = next;
         BecomeBusy();
-        SyncAsync(ipvs, WantedTable.Build(config, health), formerlyManaged, SyncKind.Reload).PipeTo(Self);
+        SyncAsync(ipvs, Wanted(config.VirtualServers, health), formerlyManaged, SyncKind.Reload).PipeTo(Self);
     }
 
     private void HandleRelease()
@@ -170,19 +191,49 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
         ReleaseAsync(ipvs, plan, replyTo).PipeTo(Self);
     }
 
+    /// <summary>
+    /// The table <paramref name="virtualServers"/> call for, without the ha_suspend ones whose address this director
+    /// does not hold (keepalived programs such a service only while its VIP is local).
+    /// </summary>
+    private IpvsTable Wanted(IReadOnlyList<VirtualServer> virtualServers, IServiceHealth state) =>
+        WantedTable.Build(config with { VirtualServers = [.. virtualServers.Where(IsActive)] }, state);
+
+    private bool IsActive(VirtualServer virtualServer) =>
+        !virtualServer.HaSuspend || (virtualServer.Address is { } address && localAddresses.Contains(address));
+
+    private void HandleLocalAddresses(LocalAddresses message)
+    {
+        var suspendedBefore = config.VirtualServers.Where(v => !IsActive(v)).ToHashSet();
+        localAddresses = message.Addresses;
+        var suspendedAfter = config.VirtualServers.Where(v => !IsActive(v)).ToHashSet();
+        if (suspendedBefore.SetEquals(suspendedAfter))
+            return;
+        foreach (var resumed in suspendedBefore.Except(suspendedAfter))
+            logger.LogInformation(Suspension, "ha_suspend: {VirtualService} resumed (its address is on this director)", resumed.Name);
+        foreach (var suspended in suspendedAfter.Except(suspendedBefore))
+            logger.LogInformation(Suspension, "ha_suspend: {VirtualService} suspended (its address left this director)", suspended.Name);
+        // Every managed service may be touched: the suspended ones leave the kernel, the resumed ones return.
+        BecomeBusy();
+        var managed = IpvsTableChanges.Keys(WantedTable.Build(config, health));
+        SyncAsync(ipvs, Wanted(config.VirtualServers, health), managed, SyncKind.Suspension).PipeTo(Self);
+    }
+
     private void HandleGetState() =>
-        Sender.Tell(new IpvsState(started, kernel, WantedTable.Build(config, health), lastDriftCheck));
+        Sender.Tell(new IpvsState(started, kernel, Wanted(config.VirtualServers, health), lastDriftCheck)
+        {
+            Drained = [.. health.Drained.Select(d => new DrainedRealServer(d.VirtualService, d.RealServer))],
+        });
 
     private void HandleBatchCompleted(BatchCompleted message)
     {
         if (message.Error is { } error)
         {
-            logger.LogError(KernelUnreachable, error, "IPVS batch for {Decision} failed; the drift repair retries it", message.Decision);
+            logger.LogError(KernelUnreachable, error, "IPVS batch for {Decision} failed; the drift repair retries it", message.Cause);
         }
         else
         {
             foreach (var result in message.Results)
-                LogResult(result, Changed, $"{message.Decision}");
+                LogResult(result, Changed, message.Cause ?? "-");
             kernel = IpvsTableChanges.Apply(kernel, message.Results);
         }
         BecomeReady();
@@ -201,7 +252,13 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
         else
         {
             lastDriftCheck = DateTimeOffset.UtcNow;
-            var eventId = message.Kind switch { SyncKind.Drift => DriftRepaired, SyncKind.Reload => Reloaded, _ => Started };
+            var eventId = message.Kind switch
+            {
+                SyncKind.Drift => DriftRepaired,
+                SyncKind.Reload => Reloaded,
+                SyncKind.Suspension => Suspension,
+                _ => Started,
+            };
             foreach (var result in message.Results)
                 LogResult(result, eventId, message.Kind.ToString());
             kernel = IpvsTableChanges.Apply(message.Actual, message.Results);
@@ -260,18 +317,18 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
         Stash.UnstashAll();
     }
 
-    private static async Task<BatchCompleted> ExecuteAsync(IIpvs ipvs, HealthDecision? decision, ImmutableArray<IpvsOperation> plan)
+    private static async Task<BatchCompleted> ExecuteAsync(IIpvs ipvs, string? cause, ImmutableArray<IpvsOperation> plan)
     {
         // Any failure of the kernel interface (socket, netlink, a bug in it) becomes a message: the actor must
         // outlive it and the drift repair retries.
         try
         {
             var results = plan.IsEmpty ? [] : await ipvs.ExecuteAsync(plan).ConfigureAwait(false);
-            return new BatchCompleted(decision, [.. results], null);
+            return new BatchCompleted(cause, [.. results], null);
         }
         catch (Exception e)
         {
-            return new BatchCompleted(decision, [], e);
+            return new BatchCompleted(cause, [], e);
         }
     }
 
@@ -305,9 +362,10 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
         Startup,
         Drift,
         Reload,
+        Suspension,
     }
 
-    private sealed record BatchCompleted(HealthDecision? Decision, ImmutableArray<IpvsOperationResult> Results, Exception? Error);
+    private sealed record BatchCompleted(string? Cause, ImmutableArray<IpvsOperationResult> Results, Exception? Error);
 
     private sealed record SyncCompleted(SyncKind Kind, IpvsTable? Actual, ImmutableArray<IpvsOperationResult> Results, Exception? Error);
 

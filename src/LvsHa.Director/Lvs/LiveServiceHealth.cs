@@ -47,17 +47,56 @@ public sealed class LiveServiceHealth : IServiceHealth
                     state.RealServers[endpoint] = health;
             }
         }
+
+        // An operator's drain outlasts a reload of any block that still has the real server.
+        foreach (var (name, old) in previous.byName)
+        {
+            if (byName.TryGetValue(name, out var state))
+                state.Drained.UnionWith(old.Drained.Where(state.RealServers.ContainsKey));
+        }
     }
+
+    /// <summary>
+    /// Drains (weight 0 while alive: no new connections, established ones continue) or undrains every real server
+    /// matching <paramref name="address"/> (and <paramref name="port"/> unless null) in the named virtual service,
+    /// or in all when <paramref name="virtualService"/> is null. Returns the pairs it matched, with the virtual
+    /// servers whose table entries change.
+    /// </summary>
+    public IReadOnlyList<(string VirtualService, IPEndPoint RealServer, VirtualServer VirtualServer)> SetDrained(
+        string? virtualService, IPAddress address, int? port, bool drained)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        var matched = new List<(string, IPEndPoint, VirtualServer)>();
+        foreach (var (name, state) in byName)
+        {
+            if (virtualService is not null && !string.Equals(name, virtualService, StringComparison.Ordinal))
+                continue;
+            foreach (var endpoint in state.RealServers.Keys.Where(e => e.Address.Equals(address) && (port is null || e.Port == port)))
+            {
+                if (drained)
+                    state.Drained.Add(endpoint);
+                else
+                    state.Drained.Remove(endpoint);
+                matched.Add((name, endpoint, state.VirtualServer));
+            }
+        }
+        return matched;
+    }
+
+    /// <summary>The drained real servers, by virtual service name.</summary>
+    public IEnumerable<(string VirtualService, IPEndPoint RealServer)> Drained =>
+        byName.SelectMany(s => s.Value.Drained.Select(e => (s.Key, e)));
 
     /// <inheritdoc/>
     public RealServerHealth Of(VirtualServer virtualServer, RealServer realServer)
     {
         ArgumentNullException.ThrowIfNull(virtualServer);
         ArgumentNullException.ThrowIfNull(realServer);
-        return byVirtualServer.TryGetValue(virtualServer, out var state)
-            && state.RealServers.TryGetValue(HealthSettingsMapper.Endpoint(realServer), out var health)
-            ? health
-            : StartupHealth.Instance.Of(virtualServer, realServer);
+        var endpoint = HealthSettingsMapper.Endpoint(realServer);
+        if (!byVirtualServer.TryGetValue(virtualServer, out var state) || !state.RealServers.TryGetValue(endpoint, out var health))
+            return StartupHealth.Instance.Of(virtualServer, realServer);
+        // A drained server that is alive stays in the kernel at weight 0, as ipvsadm -e -w 0 would leave it.
+        return health.Alive && state.Drained.Contains(endpoint) ? health with { Weight = 0 } : health;
     }
 
     /// <inheritdoc/>
@@ -130,5 +169,7 @@ public sealed class LiveServiceHealth : IServiceHealth
         public bool Quorum { get; set; } = quorum;
 
         public Dictionary<IPEndPoint, RealServerHealth> RealServers { get; } = [];
+
+        public HashSet<IPEndPoint> Drained { get; } = [];
     }
 }

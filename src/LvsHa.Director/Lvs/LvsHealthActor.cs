@@ -181,7 +181,7 @@ public sealed class LvsHealthActor : ReceiveActor
                 return new RealServerReport(rs.RealServer, rs.Alive, rs.Weight, rs.InPool, rs.FailedCheckers,
                     history.Count > 0 ? history[^1] : null, history);
             }).ToImmutableArray();
-            return new VirtualServiceReport(s.Name, current.QuorumUp(s.Name), realServers);
+            return new VirtualServiceReport(s.Name, current.QuorumUp(s.Name), realServers) { VirtualServer = s.VirtualServer };
         }).ToImmutableArray();
         Sender.Tell(new LvsStatus(reports));
     }

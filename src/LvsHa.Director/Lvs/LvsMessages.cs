@@ -43,7 +43,11 @@ public sealed record GetIpvsState
 /// <param name="Kernel">The managed part of the kernel table as last read and changed by the reconciler.</param>
 /// <param name="Wanted">The table the configuration and the current health call for.</param>
 /// <param name="LastDriftCheck">When the kernel was last read for drift repair (null before the first).</param>
-public sealed record IpvsState(bool Started, IpvsTable Kernel, IpvsTable Wanted, DateTimeOffset? LastDriftCheck);
+public sealed record IpvsState(bool Started, IpvsTable Kernel, IpvsTable Wanted, DateTimeOffset? LastDriftCheck)
+{
+    /// <summary>The real servers an operator drained (<see cref="DrainRealServer"/>).</summary>
+    public ImmutableArray<DrainedRealServer> Drained { get; init; } = [];
+}
 
 /// <summary>Ask the health actor for the status of every virtual service (for <c>lvsha status</c>).</summary>
 public sealed record GetLvsStatus
@@ -56,7 +60,11 @@ public sealed record GetLvsStatus
 public sealed record LvsStatus(ImmutableArray<VirtualServiceReport> VirtualServices);
 
 /// <summary>One virtual service's health.</summary>
-public sealed record VirtualServiceReport(string Name, bool QuorumUp, ImmutableArray<RealServerReport> RealServers);
+public sealed record VirtualServiceReport(string Name, bool QuorumUp, ImmutableArray<RealServerReport> RealServers)
+{
+    /// <summary>The virtual_server block the checks run for (its IPVS services and real-server ports).</summary>
+    public VirtualServer? VirtualServer { get; init; }
+}
 
 /// <summary>One real server's health: state, effective weight, last check and recent history (oldest first).</summary>
 public sealed record RealServerReport(
@@ -82,3 +90,20 @@ public sealed record HealthChecksStopped
     /// <summary>The message.</summary>
     public static readonly HealthChecksStopped Instance = new();
 }
+
+/// <summary>
+/// Ask the reconciler to drain (weight 0: no new connections, established ones finish) or undrain the real servers
+/// at <paramref name="Address"/> (and <paramref name="Port"/> unless null) of one virtual service (or all when
+/// <paramref name="VirtualService"/> is null); answered with <see cref="DrainApplied"/>. A drain outlasts health
+/// changes and reloads until undone or the daemon restarts.
+/// </summary>
+public sealed record DrainRealServer(string? VirtualService, IPAddress Address, int? Port, bool Drain);
+
+/// <summary>Answer to <see cref="DrainRealServer"/>: the (virtual service, real server) pairs it matched.</summary>
+public sealed record DrainApplied(ImmutableArray<DrainedRealServer> Matched);
+
+/// <summary>One drained (or undrained) real server of a virtual service.</summary>
+public sealed record DrainedRealServer(string VirtualService, IPEndPoint RealServer);
+
+/// <summary>Every address configured on this director's interfaces (for ha_suspend); sent on each change.</summary>
+public sealed record LocalAddresses(IReadOnlySet<IPAddress> Addresses);

@@ -11,10 +11,14 @@ namespace LvsHa.Director.Lvs;
 public static class VirtualServerFingerprint
 {
     /// <summary>The block as canonical JSON (the <c>lvsha check --dump</c> form) without source locations.</summary>
-    public static string Of(VirtualServer virtualServer)
+    public static string Of(VirtualServer virtualServer) => OfBlock(virtualServer);
+
+    /// <summary>Any configuration block (a vrrp_instance, the cluster block) as canonical JSON without source locations.</summary>
+    public static string OfBlock(object? block)
     {
-        ArgumentNullException.ThrowIfNull(virtualServer);
-        var node = JsonSerializer.SerializeToNode(virtualServer, ConfigJson.Options);
+        if (block is null)
+            return "";
+        var node = JsonSerializer.SerializeToNode(block, block.GetType(), ConfigJson.Options);
         RemoveLocations(node);
         return node?.ToJsonString() ?? "";
     }

@@ -33,45 +33,71 @@ public sealed partial class ScriptNotifyRunner : INotifyRunner
     public static IReadOnlyList<ScriptCommand> CommandsFor(VrrpInstance instance, string state, int priority)
     {
         ArgumentNullException.ThrowIfNull(instance);
+        return Commands(
+            "INSTANCE", instance.Name, state, priority,
+            (instance.NotifyMaster, instance.NotifyBackup, instance.NotifyFault, instance.NotifyStop), instance.Notify);
+    }
+
+    /// <summary>
+    /// The commands keepalived runs for vrrp_sync_group <paramref name="group"/> entering <paramref name="state"/>:
+    /// its notify_master/backup/fault/stop, then `notify` with "GROUP" NAME STATE 0 (keepalived passes priority 0 for a group).
+    /// </summary>
+    public static IReadOnlyList<ScriptCommand> CommandsFor(Config.VrrpSyncGroup group, string state)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        return Commands("GROUP", group.Name, state, 0, (group.NotifyMaster, group.NotifyBackup, group.NotifyFault, group.NotifyStop), group.Notify);
+    }
+
+    private static List<ScriptCommand> Commands(
+        string kind, string name, string state, int priority,
+        (NotifyScript? Master, NotifyScript? Backup, NotifyScript? Fault, NotifyScript? Stop) byState, NotifyScript? notify)
+    {
         var commands = new List<ScriptCommand>();
         var specific = state switch
         {
-            "MASTER" => instance.NotifyMaster,
-            "BACKUP" => instance.NotifyBackup,
-            "FAULT" => instance.NotifyFault,
-            "STOP" => instance.NotifyStop,
+            "MASTER" => byState.Master,
+            "BACKUP" => byState.Backup,
+            "FAULT" => byState.Fault,
+            "STOP" => byState.Stop,
             _ => null,
         };
         if (specific is not null)
             commands.Add(ScriptCommand.Parse(specific.Command));
-        if (instance.Notify is { } notify)
+        if (notify is not null)
         {
             var command = ScriptCommand.Parse(notify.Command);
             commands.Add(command with
             {
-                Arguments = [.. command.Arguments, "INSTANCE", instance.Name, state, priority.ToString(CultureInfo.InvariantCulture)],
+                Arguments = [.. command.Arguments, kind, name, state, priority.ToString(CultureInfo.InvariantCulture)],
             });
         }
 
         return commands;
     }
 
+    /// <summary>Runs the scripts of vrrp_sync_group <paramref name="group"/> entering <paramref name="state"/>, after its earlier calls.</summary>
+    public Task RunGroupAsync(Config.VrrpSyncGroup group, string state, CancellationToken cancellationToken) =>
+        Chain("vrrp_sync_group " + group.Name, CommandsFor(group, state), cancellationToken);
+
     /// <inheritdoc />
-    public Task RunAsync(string instance, string state, int priority, CancellationToken cancellationToken)
+    public Task RunAsync(string instance, string state, int priority, CancellationToken cancellationToken) =>
+        Chain("vrrp_instance " + instance, CommandsFor(_instances[instance], state, priority), cancellationToken);
+
+    // Calls for one key (an instance, or a sync group) run one after another in call order.
+    private Task Chain(string owner, IReadOnlyList<ScriptCommand> commands, CancellationToken cancellationToken)
     {
-        var commands = CommandsFor(_instances[instance], state, priority);
         if (commands.Count == 0)
             return Task.CompletedTask;
         lock (_lock)
         {
-            var previous = _tails.GetValueOrDefault(instance, Task.CompletedTask);
-            var next = RunAfterAsync(previous, instance, commands, cancellationToken);
-            _tails[instance] = next;
+            var previous = _tails.GetValueOrDefault(owner, Task.CompletedTask);
+            var next = RunAfterAsync(previous, owner, commands, cancellationToken);
+            _tails[owner] = next;
             return next;
         }
     }
 
-    private async Task RunAfterAsync(Task previous, string instance, IReadOnlyList<ScriptCommand> commands, CancellationToken cancellationToken)
+    private async Task RunAfterAsync(Task previous, string owner, IReadOnlyList<ScriptCommand> commands, CancellationToken cancellationToken)
     {
         // The previous call's failure was reported to its own caller; here it only orders.
         await previous.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -83,18 +109,26 @@ public sealed partial class ScriptNotifyRunner : INotifyRunner
             {
                 var status = await ScriptRunner.RunAsync(command, timeout.Token).ConfigureAwait(false);
                 if (status != 0)
-                    LogScriptFailed(instance, command.Display, status);
+                    LogScriptFailed(owner, command.Display, status);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                LogScriptTimedOut(instance, command.Display, _timeout);
+                LogScriptTimedOut(owner, command.Display, _timeout);
+            }
+            catch (InvalidOperationException e)
+            {
+                // Missing or not executable: say so and go on with the next script, as keepalived does.
+                LogScriptUnusable(owner, command.Display, e.Message);
             }
         }
     }
 
-    [LoggerMessage(EventId = 5101, Level = LogLevel.Warning, Message = "vrrp_instance {Instance}: notify script `{Script}` exited with status {Status}")]
-    private partial void LogScriptFailed(string instance, string script, int status);
+    [LoggerMessage(EventId = 5101, Level = LogLevel.Warning, Message = "{Owner}: notify script `{Script}` exited with status {Status}")]
+    private partial void LogScriptFailed(string owner, string script, int status);
 
-    [LoggerMessage(EventId = 5102, Level = LogLevel.Error, Message = "vrrp_instance {Instance}: notify script `{Script}` killed after {Timeout}")]
-    private partial void LogScriptTimedOut(string instance, string script, TimeSpan timeout);
+    [LoggerMessage(EventId = 5102, Level = LogLevel.Error, Message = "{Owner}: notify script `{Script}` killed after {Timeout}")]
+    private partial void LogScriptTimedOut(string owner, string script, TimeSpan timeout);
+
+    [LoggerMessage(EventId = 5103, Level = LogLevel.Error, Message = "{Owner}: notify script `{Script}` cannot run: {Problem}")]
+    private partial void LogScriptUnusable(string owner, string script, string problem);
 }

@@ -6,6 +6,11 @@ using M = LvsHa.Vrrp;
 
 namespace LvsHa.Director.Vrrp;
 
+/// <summary>A tracker of an instance as its behavior knows it from the configuration.</summary>
+/// <param name="Tracked">Name (e.g. "track_script chk"), weight and reverse flag.</param>
+/// <param name="HoldsStart">The instance stays in INIT until this tracker's first state (interfaces, weight-0 scripts).</param>
+public sealed record InstanceTracker(TrackedObject Tracked, bool HoldsStart);
+
 /// <summary>
 /// The VRRP state machine as an instance behavior: actor events become <see cref="VrrpInput"/>s, the machine's
 /// <see cref="VrrpAction"/>s become director actions, adverts travel as <see cref="VrrpAdvertCodec"/> bytes
@@ -19,20 +24,50 @@ public sealed class StateMachineBehavior : IVrrpInstanceBehavior
     private readonly Action<StateChanged>? _stateChanged;
     private readonly Dictionary<string, TrackedObject> _trackers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, bool> _trackerUp = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _awaited = new(StringComparer.Ordinal);
+    private bool _startRequested;
 
     /// <summary>Creates the behavior of one instance.</summary>
     /// <param name="settings">The instance's VRRP settings.</param>
     /// <param name="vips">The VIPs named in adverts (informational for the receiver).</param>
     /// <param name="time">The clock the actor's timers follow.</param>
     /// <param name="stateChanged">Called on every state change (the daemon logs it).</param>
-    public StateMachineBehavior(VrrpInstanceSettings settings, IReadOnlyList<IPAddress> vips, TimeProvider time, Action<StateChanged>? stateChanged = null)
+    /// <param name="trackers">The instance's trackers (track_interface, track_script, its own interface).</param>
+    public StateMachineBehavior(
+        VrrpInstanceSettings settings, IReadOnlyList<IPAddress> vips, TimeProvider time, Action<StateChanged>? stateChanged = null,
+        IEnumerable<InstanceTracker>? trackers = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         _settings = settings;
         _vips = vips;
         _stateChanged = stateChanged;
         _machine = new VrrpStateMachine(settings, time);
+        foreach (var tracker in trackers ?? [])
+        {
+            _trackers[tracker.Tracked.Name] = tracker.Tracked;
+            if (tracker.HoldsStart)
+                _awaited.Add(tracker.Tracked.Name);
+        }
     }
+
+    /// <summary>Called with the tracker's name, its old and new state (null = INIT) and the effective priority after it.</summary>
+    public Action<string, bool?, bool, int>? TrackerUpdated { get; init; }
+
+    /// <summary>Called after any input that changed <see cref="MachineState"/> or <see cref="HasTrackerFault"/> (the sync group listens).</summary>
+    public Action<StateMachineBehavior>? MemberChanged { get; init; }
+
+    /// <summary>The instance name.</summary>
+    public string Name => _settings.Name;
+
+    /// <summary>The state machine's state.</summary>
+    public VrrpState MachineState => _machine.State;
+
+    /// <summary>True while the instance's own trackers hold it in FAULT.</summary>
+    public bool HasTrackerFault => _machine.HasTrackerFault;
+
+    /// <inheritdoc />
+    public IReadOnlyList<TrackerStatus> Trackers => [.. _trackers.Values.Select(t => new TrackerStatus(
+        t.Name, _trackerUp.TryGetValue(t.Name, out var up) ? (up ? "UP" : "DOWN") : "INIT", t.Weight, t.Reverse))];
 
     /// <inheritdoc />
     public string State => StateName(_machine.State);
@@ -59,18 +94,58 @@ public sealed class StateMachineBehavior : IVrrpInstanceBehavior
     /// <inheritdoc />
     public IReadOnlyList<VrrpInstanceAction> Handle(VrrpInstanceEvent instanceEvent, DateTimeOffset now)
     {
-        VrrpInput? input = instanceEvent switch
+        var before = (_machine.State, _machine.HasTrackerFault);
+        var actions = new List<VrrpAction>();
+        switch (instanceEvent)
         {
-            InstanceStarted => new Start(),
-            InstanceStopping => new Shutdown(),
-            Instances.AdvertReceived advert => Decode(advert.Payload),
-            TimerElapsed elapsed => Enum.TryParse<VrrpTimer>(elapsed.Timer, out var timer) ? new TimerExpired(timer) : null,
-            QuorumUpdated quorum => new M.QuorumChanged(quorum.Quorum.HasMajority),
-            Instances.TrackerChanged tracker => Track(tracker),
-            _ => null,
-        };
-        return input is null ? [] : Translate(_machine.Handle(input));
+            // keepalived keeps an instance in INIT until its interfaces and weight-0 scripts have a first state.
+            case InstanceStarted when _awaited.Count > 0:
+                _startRequested = true;
+                break;
+            case InstanceStopping:
+                _startRequested = false;
+                actions.AddRange(_machine.Handle(new Shutdown()));
+                break;
+            case Instances.TrackerChanged tracker:
+                actions.AddRange(_machine.Handle(Track(tracker)));
+                if (_startRequested && _awaited.Count == 0)
+                {
+                    _startRequested = false;
+                    actions.AddRange(_machine.Handle(new Start()));
+                }
+
+                break;
+            default:
+                VrrpInput? input = instanceEvent switch
+                {
+                    InstanceStarted => new Start(),
+                    Instances.AdvertReceived advert => Decode(advert.Payload),
+                    TimerElapsed elapsed => Enum.TryParse<VrrpTimer>(elapsed.Timer, out var timer) ? new TimerExpired(timer) : null,
+                    QuorumUpdated quorum => new M.QuorumChanged(quorum.Quorum.HasMajority),
+                    SyncGroupFollow follow => ParseState(follow.Target) is { } target ? new FollowSyncGroup(target) : null,
+                    OperatorFailover { Release: false } => new ForceFailover(),
+                    OperatorFailover { Release: true } => new ReleaseFailover(),
+                    _ => null,
+                };
+                if (input is not null)
+                    actions.AddRange(_machine.Handle(input));
+                break;
+        }
+
+        var result = Translate(actions);
+        if (before != (_machine.State, _machine.HasTrackerFault))
+            MemberChanged?.Invoke(this);
+        return result;
     }
+
+    /// <summary>The state a keepalived state word names (MASTER, BACKUP, FAULT), or null.</summary>
+    public static VrrpState? ParseState(string state) => state switch
+    {
+        "MASTER" => VrrpState.Master,
+        "BACKUP" => VrrpState.Backup,
+        "FAULT" => VrrpState.Fault,
+        _ => null,
+    };
 
     // A malformed or misrouted advert is dropped: the HMAC already proved the sender, so this is a version skew.
     private M.AdvertReceived? Decode(byte[] payload)
@@ -86,14 +161,25 @@ public sealed class StateMachineBehavior : IVrrpInstanceBehavior
         }
     }
 
+    // Trackers still in INIT (no state yet) count neither way, as keepalived's scripts before their first result.
     private M.TrackerChanged Track(Instances.TrackerChanged change)
     {
-        _trackers[change.Tracker] = new TrackedObject(change.Tracker, change.Weight);
+        if (!_trackers.ContainsKey(change.Tracker))
+            _trackers[change.Tracker] = new TrackedObject(change.Tracker, change.Weight);
+        bool? old = _trackerUp.TryGetValue(change.Tracker, out var was) ? was : null;
         _trackerUp[change.Tracker] = change.Up;
-        return TrackerSet.Evaluate(_trackers.Values, _trackerUp);
+        _awaited.Remove(change.Tracker);
+        var verdict = TrackerSet.Evaluate(_trackers.Values.Where(t => _trackerUp.ContainsKey(t.Name)), _trackerUp);
+        if (old != change.Up)
+        {
+            var priority = _settings.Priority == 255 ? 255 : Math.Clamp(_settings.Priority + verdict.PriorityDelta, 1, 254);
+            TrackerUpdated?.Invoke(change.Tracker, old, change.Up, priority);
+        }
+
+        return verdict;
     }
 
-    private List<VrrpInstanceAction> Translate(IReadOnlyList<VrrpAction> actions)
+    private List<VrrpInstanceAction> Translate(List<VrrpAction> actions)
     {
         var result = new List<VrrpInstanceAction>(actions.Count);
         foreach (var action in actions)

@@ -1,51 +1,40 @@
 using System.Net;
 using System.Net.Sockets;
+using Akka.Actor;
 using LvsHa.Config;
 using LvsHa.Director.Hosting;
 using LvsHa.Director.Instances;
 using LvsHa.Netlink.Route;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
 namespace LvsHa.Director.Vrrp;
 
 /// <summary>
-/// `lvsha run`: wires a configuration's vrrp instances (state machine, rtnetlink VIPs, packet-socket GARP, notify
-/// scripts) into the director host and runs it until it stops.
+/// The VRRP part of `lvsha run` (<see cref="LvsHa.Director.Daemon.DirectorDaemon"/>): a configuration's vrrp instances
+/// as state machines with rtnetlink VIPs, packet-socket GARP and notify scripts.
 /// </summary>
 public static partial class VrrpDaemon
 {
     /// <summary>How long one notify script may run before its process group is killed.</summary>
     public static readonly TimeSpan NotifyTimeout = TimeSpan.FromSeconds(10);
 
-    /// <summary>Runs the director for <paramref name="config"/> in the current network namespace; returns the exit code.</summary>
-    /// <exception cref="DirectorConfigException">The configuration cannot run here (missing interface or address).</exception>
-    public static async Task<int> RunAsync(LvsHaConfig config, string? nodeName, string? controlSocket, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(config);
-        using var route = RouteNetlinkClient.Open();
-        var vips = new NetlinkVipManager(route, config.VrrpInstances);
-
-        // Before any instance runs: VIPs a crashed earlier run left behind would answer next to the real master.
-        var leftovers = await vips.RemoveLeftoversAsync(cancellationToken).ConfigureAwait(false);
-        var options = DirectorOptionsMapper.Map(
-            config, nodeName, controlSocket, await PrimaryAddressesAsync(route, config, cancellationToken).ConfigureAwait(false));
-        var time = TimeProvider.System;
-        return await DirectorHost.RunAsync(options, services => services.Replace(ServiceDescriptor.Singleton(sp =>
-        {
-            var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("LvsHa.Director.Vrrp");
-            foreach (var leftover in leftovers)
-                LogLeftoverRemoved(logger, leftover.ToString());
-            return Plugins(config, route, vips, time, logger);
-        })), cancellationToken).ConfigureAwait(false);
-    }
-
     /// <summary>The behaviors and effects of <paramref name="config"/>'s instances.</summary>
-    public static DirectorPlugins Plugins(LvsHaConfig config, IAddressManager route, IVipManager vips, TimeProvider time, ILogger logger)
+    /// <param name="config">The configuration.</param>
+    /// <param name="route">rtnetlink (GARP sender's interface lookups).</param>
+    /// <param name="vips">VIP manager.</param>
+    /// <param name="time">Clock.</param>
+    /// <param name="logger">Logger.</param>
+    /// <param name="deliver">Sends an event to an instance actor by name (vrrp_sync_group directives); null: no sync groups.</param>
+    public static DirectorPlugins Plugins(
+        LvsHaConfig config, IAddressManager route, IVipManager vips, TimeProvider time, ILogger logger,
+        Action<string, VrrpInstanceEvent>? deliver = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         var byName = config.VrrpInstances.ToDictionary(i => i.Name, StringComparer.Ordinal);
+        var notify = new ScriptNotifyRunner(config.VrrpInstances, NotifyTimeout, logger);
+        var groups = deliver is null
+            ? null
+            : new SyncGroupCoordinator(config.VrrpSyncGroups, deliver, (group, state) => notify.RunGroupAsync(group, state, CancellationToken.None), logger);
         return new DirectorPlugins
         {
             CreateBehavior = instance => instance.Settings is { } settings
@@ -53,13 +42,37 @@ public static partial class VrrpDaemon
                     settings,
                     [.. byName[instance.Name].VirtualIpAddresses.Select(v => v.Address)],
                     time,
-                    changed => LogStateChanged(logger, instance.Name, changed.From, changed.To, changed.Reason))
+                    changed => LogStateChanged(logger, instance.Name, changed.From, changed.To, changed.Reason),
+                    VrrpTrackerPlan.For(byName[instance.Name], config.VrrpScripts))
+                {
+                    TrackerUpdated = (tracker, old, up, priority) => LogTrackerChanged(
+                        logger, instance.Name, tracker, old is { } was ? (was ? "UP" : "DOWN") : "INIT", up ? "UP" : "DOWN", priority),
+                    MemberChanged = groups is null ? null : b => groups.MemberChanged(b.Name, b.MachineState, b.HasTrackerFault),
+                }
                 : new AdvertOnlyBehavior(instance.Priority, instance.AdvertInterval),
-            Effects = new InstanceEffects(
-                vips,
-                new PacketGarpSender(route, config.VrrpInstances, time),
-                new ScriptNotifyRunner(config.VrrpInstances, NotifyTimeout, logger)),
+            Effects = new InstanceEffects(vips, new PacketGarpSender(route, config.VrrpInstances, time), notify),
         };
+    }
+
+    /// <summary>Delivers events to the instance actors of <paramref name="runtime"/> by instance name.</summary>
+    public static Action<string, VrrpInstanceEvent> Deliver(DirectorRuntime runtime)
+    {
+        ArgumentNullException.ThrowIfNull(runtime);
+        return (instance, instanceEvent) =>
+        {
+            if (runtime.IsStarted && runtime.Instances.TryGetValue(instance, out var actor))
+                actor.Tell(instanceEvent, ActorRefs.NoSender);
+        };
+    }
+
+    /// <summary>The tracker feed of <paramref name="config"/>'s instances (link events, vrrp_scripts).</summary>
+    public static VrrpTracking Tracking(LvsHaConfig config, IAddressManager route, DirectorRuntime runtime, TimeProvider time, ILoggerFactory loggers)
+    {
+        ArgumentNullException.ThrowIfNull(runtime);
+        ArgumentNullException.ThrowIfNull(loggers);
+        var monitor = new LinkMonitor();
+        return new VrrpTracking(
+            config, route, monitor.WatchAsync, Deliver(runtime), () => runtime.IsStarted, time, loggers.CreateLogger("LvsHa.Director.Vrrp.Tracking"));
     }
 
     /// <summary>The primary address of every interface the instances need one of: the first IPv4 address that is not secondary, else the first IPv6 global one.</summary>
@@ -84,6 +97,6 @@ public static partial class VrrpDaemon
     [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "vrrp_instance {Instance}: {From} -> {To} ({Reason})")]
     private static partial void LogStateChanged(ILogger logger, string instance, LvsHa.Vrrp.VrrpState from, LvsHa.Vrrp.VrrpState to, string reason);
 
-    [LoggerMessage(EventId = 5002, Level = LogLevel.Warning, Message = "Removed VIP {Vip} left behind by an earlier run")]
-    private static partial void LogLeftoverRemoved(ILogger logger, string vip);
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Information, Message = "vrrp_instance {Instance}: {Tracker} {OldState} -> {NewState}, effective priority {Priority}")]
+    private static partial void LogTrackerChanged(ILogger logger, string instance, string tracker, string oldState, string newState, int priority);
 }

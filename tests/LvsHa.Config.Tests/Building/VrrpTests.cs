@@ -21,6 +21,27 @@ public class VrrpTests
     }
 
     [Fact]
+    public void Load_StateMasterWithoutPriority_IsTheAddressOwner()
+    {
+        // keepalived 2.2 (vrrp_complete_instance): no priority + state MASTER -> 255; an explicit priority stays.
+        Assert.Equal(255, LoadValid(Instance("state MASTER\n virtual_ipaddress {\n 10.0.0.1\n}")).VrrpInstances[0].Priority);
+        Assert.Equal(150, LoadValid(Instance("state MASTER\n priority 150\n virtual_ipaddress {\n 10.0.0.1\n}")).VrrpInstances[0].Priority);
+    }
+
+    [Fact]
+    public void Load_ScriptInitFailAndReverse_AreRead()
+    {
+        var config = LoadValid("vrrp_script chk {\n script /bin/true\n weight 10 reverse\n init_fail\n}\n" + Instance(
+            "virtual_ipaddress {\n 10.0.0.1\n}\n track_script {\n chk weight -5 noreverse\n}\n track_interface {\n eth1 weight 7 reverse\n eth2\n}"));
+        var script = Assert.Single(config.VrrpScripts);
+        Assert.Equal((10, true, true), (script.Weight, script.WeightReverse, script.InitFail));
+        var vi = config.VrrpInstances[0];
+        Assert.Equal((-5, (bool?)false), (vi.TrackScripts[0].Weight, vi.TrackScripts[0].Reverse));
+        Assert.Equal((7, (bool?)true), (vi.TrackInterfaces[0].Weight, vi.TrackInterfaces[0].Reverse));
+        Assert.Null(vi.TrackInterfaces[1].Reverse);
+    }
+
+    [Fact]
     public void Load_FullInstance_ReadsEveryKeyword()
     {
         var config = LoadValid("vrrp_script chk {\n script \"/bin/true\"\n}\n" + Instance("""

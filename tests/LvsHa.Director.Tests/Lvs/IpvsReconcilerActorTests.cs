@@ -360,4 +360,28 @@ public sealed class IpvsReconcilerActorTests : TestKit
         await AwaitAssertAsync(() => Assert.Equal(Lines(WantedTable.Build(config, StartupHealth.Instance)), KernelLines()),
             interval + TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(10));
     }
+
+    [Fact]
+    public async Task HaSuspend_ServiceOnlyWhileItsAddressIsLocal_OthersUntouched()
+    {
+        var config = TestConfigs.Load(ThreeServices.Replace(
+            "virtual_server 10.0.0.2 80 {", "virtual_server 10.0.0.2 80 {\n    ha_suspend", StringComparison.Ordinal));
+        var actor = await StartAsync(config, NoDrift);
+        Assert.DoesNotContain(KernelLines(), l => l.Contains("10.0.0.2:80", StringComparison.Ordinal));
+        Assert.Contains("-A -t 10.0.0.1:80 -s rr", KernelLines());
+        _kernel.TakeOperations();
+
+        actor.Tell(new LocalAddresses(new HashSet<IPAddress> { IPAddress.Parse("10.0.0.2"), IPAddress.Parse("192.0.2.1") }));
+        var resumed = await OperationsUntilAsync(Lines(WantedTable.Build(config, StartupHealth.Instance)));
+        Assert.Equal(["-A -t 10.0.0.2:80 -s wlc", "-a -t 10.0.0.2:80 -r 10.0.1.3:80 -m -w 1"], Lines(resumed));
+
+        // A health change while held reaches the kernel; the VIP leaves: only the suspended service goes.
+        actor.Tell(new HealthDecisions([new RealServerDown("10.0.0.2:80", Ep("10.0.1.3"), Inhibit: true)]));
+        await AwaitAssertAsync(() => Assert.Contains("-a -t 10.0.0.2:80 -r 10.0.1.3:80 -m -w 0", KernelLines()), TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(20));
+        _kernel.TakeOperations();
+        actor.Tell(new LocalAddresses(new HashSet<IPAddress> { IPAddress.Parse("192.0.2.1") }));
+        await AwaitAssertAsync(() => Assert.DoesNotContain(KernelLines(), l => l.Contains("10.0.0.2:80", StringComparison.Ordinal)), TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(20));
+        Assert.Equal(["-D -t 10.0.0.2:80"], Lines(_kernel.TakeOperations()));
+        Assert.Contains(_log.Entries, e => e.Message.Contains("ha_suspend: 10.0.0.2:80 suspended", StringComparison.Ordinal));
+    }
 }

@@ -7,6 +7,7 @@ using LvsHa.Director.Lvs;
 using LvsHa.Health.Scheduling;
 using LvsHa.Ipvs;
 using LvsHa.Netlink.Ipvs;
+using LvsHa.Testing;
 
 namespace LvsHa.Director.Tests.Lvs;
 

@@ -69,7 +69,11 @@ internal sealed partial class VrrpLab : IDisposable
     }
 
     /// <summary>A configuration: the cluster block of every director, and a vrrp_instance when <paramref name="priority"/> is given (none: a witness).</summary>
-    public string Config(int node, int? priority, string advertInterval = "0.1", bool nopreempt = false, string guard = "majority", bool cluster = true)
+    /// <param name="preamble">Top-level blocks before the instance (e.g. vrrp_script).</param>
+    /// <param name="instanceLines">Extra lines inside the vrrp_instance block (e.g. track_script).</param>
+    public string Config(
+        int node, int? priority, string advertInterval = "0.1", bool nopreempt = false, string guard = "majority", bool cluster = true,
+        string preamble = "", string instanceLines = "")
     {
         // The last director (the witness in the tests) is the first seed: only the first seed may form a new cluster
         // on its own, and a restarted VIP director must join the running cluster rather than form an island of one.
@@ -99,6 +103,7 @@ internal sealed partial class VrrpLab : IDisposable
                     priority {{p}}
                     advert_int {{advertInterval}}
                     {{(nopreempt ? "nopreempt" : "")}}
+                {{instanceLines}}
                     virtual_ipaddress {
                         {{Vip}}/24 dev eth0 label eth0:vip
                     }
@@ -108,7 +113,7 @@ internal sealed partial class VrrpLab : IDisposable
         }
 
         var path = Path.Combine(Directory, $"d{node}.conf");
-        File.WriteAllText(path, text);
+        File.WriteAllText(path, preamble + text);
         return path;
     }
 

@@ -56,10 +56,11 @@ public sealed class VrrpLabTests(Xunit.Abstractions.ITestOutputHelper output)
         lab.ClientSendToVip();
         await LabClusterWait(() => lab.ClientNeighbour()?.Equals(mac1) == true, "client resolves the VIP to director 1");
 
-        // Master death: link down and SIGKILL (no priority-0 advert), as a crashed machine.
+        // Master death: SIGKILL and link down (no priority-0 advert), as a crashed machine. The kill comes first: a
+        // live director would see its own interface go down, enter FAULT and remove the VIP itself (keepalived too).
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        lab.SetLink(1, up: false);
         lab.Signal(1, Tmds.Linux.LibC.SIGKILL);
+        lab.SetLink(1, up: false);
         await LabClusterWaitAsync(() => lab.HoldsVipAsync(2), TimeSpan.FromSeconds(10), "director 2 adds the VIP");
         var failover = clock.Elapsed;
         var garp = await LabClusterWait(() => lab.ClientNeighbour()?.Equals(mac2) == true, "client's ARP entry moves to director 2 (GARP)");

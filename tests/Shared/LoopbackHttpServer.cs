@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace LvsHa.Director.Tests.Lvs;
+namespace LvsHa.Testing;
 
 /// <summary>A minimal real HTTP server on a loopback address (answers every request with 200 "ok"); can be stopped
 /// and started again on the same port, as a real server going down and coming back.</summary>

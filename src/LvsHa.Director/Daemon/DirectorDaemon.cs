@@ -1,0 +1,119 @@
+using LvsHa.Config;
+using LvsHa.Director.Control;
+using LvsHa.Director.Hosting;
+using LvsHa.Director.Instances;
+using LvsHa.Director.Lvs;
+using LvsHa.Director.Vrrp;
+using LvsHa.Netlink.Ipvs;
+using LvsHa.Netlink.Route;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+
+namespace LvsHa.Director.Daemon;
+
+/// <summary>How `lvsha run` was asked to run.</summary>
+public sealed record DaemonRunOptions
+{
+    /// <summary>This director's name (null: the cluster block's node_name, else the host name).</summary>
+    public string? NodeName { get; init; }
+
+    /// <summary>Control socket path (null: the default).</summary>
+    public string? ControlSocket { get; init; }
+
+    /// <summary>
+    /// Whether the managed IPVS services are removed on stop (keepalived's default). False is keepalived's -I
+    /// (--dont-release-ipvs): traffic keeps flowing while the daemon restarts; the next start adopts the entries.
+    /// </summary>
+    public bool ReleaseIpvsOnStop { get; init; } = true;
+
+    /// <summary>The configuration file, re-read on reload (SIGHUP, `lvsha reload`).</summary>
+    public string? ConfigPath { get; init; }
+}
+
+/// <summary>
+/// `lvsha run`: everything a director runs for one configuration. The vrrp instances (state machine, rtnetlink VIPs,
+/// packet-socket GARP, notify scripts, lvs_sync_daemon) and, when the configuration has virtual_server blocks, the
+/// health checks and the IPVS reconciler on the netlink IPVS client, all in one director host.
+/// </summary>
+public static partial class DirectorDaemon
+{
+    /// <summary>Runs the director for <paramref name="config"/> in the current network namespace; returns the exit code.</summary>
+    /// <exception cref="DirectorConfigException">The configuration cannot run here (missing interface or address).</exception>
+    /// <exception cref="LvsHa.Netlink.NetlinkException">IPVS is needed but not available (no ip_vs), or rtnetlink failed.</exception>
+    public static async Task<int> RunAsync(LvsHaConfig config, DaemonRunOptions run, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        // Only a configuration with virtual services (or a sync daemon) needs the kernel's IPVS: a VRRP-only
+        // director runs on kernels without ip_vs.
+        using var ipvs = config.VirtualServers.Count > 0 || config.Global.LvsSyncDaemon is not null ? IpvsClient.Open() : null;
+        return await RunAsync(config, run, ipvs, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs the director with <paramref name="ipvs"/> as the kernel's IPVS (null: VRRP only); the caller disposes it.</summary>
+    public static async Task<int> RunAsync(LvsHaConfig config, DaemonRunOptions run, IIpvs? ipvs, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(run);
+        using var route = RouteNetlinkClient.Open();
+        var vips = new NetlinkVipManager(route, config.VrrpInstances);
+
+        // Before any instance runs: VIPs a crashed earlier run left behind would answer next to the real master.
+        var leftovers = await vips.RemoveLeftoversAsync(cancellationToken).ConfigureAwait(false);
+        var options = DirectorOptionsMapper.Map(
+            config, run.NodeName, run.ControlSocket,
+            await VrrpDaemon.PrimaryAddressesAsync(route, config, cancellationToken).ConfigureAwait(false));
+        var time = TimeProvider.System;
+        return await DirectorHost.RunAsync(options, services =>
+        {
+            if (run.ConfigPath is { } path)
+            {
+                services.AddSingleton(sp => new DirectorReloader(
+                    path, config, sp.GetRequiredService<DirectorRuntime>(), sp.GetRequiredService<ILogger<DirectorReloader>>()));
+                services.AddSingleton<IDirectorCommands>(sp => new DirectorCommands(
+                    sp.GetRequiredService<DirectorRuntime>(), sp.GetRequiredService<DirectorReloader>()));
+                services.AddHostedService(sp => new ReloadOnSignal(
+                    sp.GetRequiredService<DirectorReloader>(), sp.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>()));
+            }
+
+            if (ipvs is not null && config.VirtualServers.Any(v => v.HaSuspend))
+            {
+                services.AddHostedService(sp => new LocalAddressWatcher(
+                    new LinkMonitor(), route, sp.GetRequiredService<DirectorRuntime>(), sp.GetRequiredService<ILogger<LocalAddressWatcher>>()));
+            }
+
+            services.Replace(ServiceDescriptor.Singleton(sp => Plugins(sp, config, run, route, vips, ipvs, leftovers, time)));
+            // track_interface, vrrp_script loops and vrrp_sync_group coordination.
+            services.AddHostedService(sp => VrrpDaemon.Tracking(
+                config, route, sp.GetRequiredService<DirectorRuntime>(), time, sp.GetRequiredService<ILoggerFactory>()));
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static DirectorPlugins Plugins(
+        IServiceProvider sp, LvsHaConfig config, DaemonRunOptions run, RouteNetlinkClient route, NetlinkVipManager vips,
+        IIpvs? ipvs, IReadOnlyList<InterfaceAddress> leftovers, TimeProvider time)
+    {
+        var loggers = sp.GetRequiredService<ILoggerFactory>();
+        var logger = loggers.CreateLogger("LvsHa.Director.Vrrp");
+        foreach (var leftover in leftovers)
+            LogLeftoverRemoved(logger, leftover.ToString());
+        var plugins = VrrpDaemon.Plugins(config, route, vips, time, logger, VrrpDaemon.Deliver(sp.GetRequiredService<DirectorRuntime>()));
+        if (ipvs is null)
+            return plugins;
+        var notify = config.Global.LvsSyncDaemon is { } sync
+            ? new NotifyChain(new SyncDaemonFollower(ipvs, sync, loggers.CreateLogger("LvsHa.Ipvs")), plugins.Effects.Notify)
+            : plugins.Effects.Notify;
+        return new DirectorPlugins
+        {
+            CreateBehavior = plugins.CreateBehavior,
+            Effects = plugins.Effects with { Notify = notify },
+            Lvs = config.VirtualServers.Count == 0 ? null : new LvsSetup(ipvs, config)
+            {
+                Reconciler = new IpvsReconcilerOptions { RemoveServicesOnStop = run.ReleaseIpvsOnStop },
+            },
+        };
+    }
+
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Warning, Message = "Removed VIP {Vip} left behind by an earlier run")]
+    private static partial void LogLeftoverRemoved(ILogger logger, string vip);
+}

@@ -1,0 +1,179 @@
+using Akka.Actor;
+using LvsHa.Config;
+using LvsHa.Director.Hosting;
+using LvsHa.Director.Lvs;
+using Microsoft.Extensions.Logging;
+
+namespace LvsHa.Director.Daemon;
+
+/// <summary>What a reload did: whether the new configuration was applied, and what the operator should read.</summary>
+/// <param name="Applied">False when the file was invalid: the running configuration is untouched.</param>
+/// <param name="Messages">Every error or warning (FILE:LINE:COL) and a summary of the changes.</param>
+public sealed record ReloadResult(bool Applied, IReadOnlyList<string> Messages);
+
+/// <summary>
+/// Reload (SIGHUP, `lvsha reload`): reads and validates the configuration file again; an invalid file changes
+/// nothing and every error is logged and returned. A valid one is applied as the minimal difference: the health
+/// actor keeps the checks and state of unchanged virtual_server blocks and the reconciler applies only the
+/// difference to the kernel. vrrp_instance blocks that did not change keep running with their state; changes to
+/// vrrp instances, sync groups, scripts or the cluster block are reported as taking effect at the next restart.
+/// Reloads run one at a time.
+/// </summary>
+public sealed partial class DirectorReloader : IDisposable
+{
+    private readonly string _path;
+    private readonly DirectorRuntime _runtime;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _one = new(1, 1);
+    private LvsHaConfig _current;
+
+    /// <summary>Creates the reloader of the director started with <paramref name="initial"/> from <paramref name="path"/>.</summary>
+    public DirectorReloader(string path, LvsHaConfig initial, DirectorRuntime runtime, ILogger<DirectorReloader> logger)
+    {
+        _path = path;
+        _current = initial;
+        _runtime = runtime;
+        _logger = logger;
+    }
+
+    /// <summary>The configuration running now.</summary>
+    public LvsHaConfig Current => _current;
+
+    /// <summary>Reads, validates and applies the configuration file.</summary>
+    public async Task<ReloadResult> ReloadAsync(CancellationToken cancellationToken)
+    {
+        await _one.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return Reload();
+        }
+        finally
+        {
+            _one.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _one.Dispose();
+
+    private ReloadResult Reload()
+    {
+        LogReloading(_path);
+        ConfigLoadResult loaded;
+        try
+        {
+            loaded = ConfigLoader.Load(_path);
+        }
+        catch (ConfigException e)
+        {
+            LogInvalid(_path, 1, e.Message);
+            return new ReloadResult(false, [$"{_path}:1:1: error: {e.Message}", "reload refused: the running configuration is unchanged"]);
+        }
+
+        var messages = loaded.Diagnostics.Select(d => d.ToString()).ToList();
+        if (loaded.Config is not { } next)
+        {
+            foreach (var error in loaded.Errors)
+                LogInvalid(error.Location.File, error.Location.Line, error.Message);
+            messages.Add($"reload refused ({loaded.Errors.Count()} errors): the running configuration is unchanged");
+            return new ReloadResult(false, messages);
+        }
+
+        var changes = ConfigChanges.Between(_current, next);
+        if (_runtime.Lvs is { } lvs)
+        {
+            // The health actor restarts only the checks of changed blocks and forwards the new configuration to
+            // the reconciler, which applies the minimal difference to the kernel.
+            lvs.Health.Tell(new ReloadConfig(next));
+        }
+        else if (next.VirtualServers.Count > 0)
+        {
+            changes.RestartNeeded.Add("virtual_server blocks on a director that started without any (the IPVS side starts with the daemon)");
+        }
+
+        foreach (var pending in changes.RestartNeeded)
+        {
+            LogRestartNeeded(pending);
+            messages.Add($"warning: {pending}: takes effect at the next restart");
+        }
+
+        _current = next with
+        {
+            // What was not applied stays as it runs, so the next reload reports it again instead of forgetting it.
+            VrrpInstances = _current.VrrpInstances,
+            VrrpSyncGroups = _current.VrrpSyncGroups,
+            VrrpScripts = _current.VrrpScripts,
+            Cluster = _current.Cluster,
+        };
+        LogReloaded(_path, changes.Summary);
+        messages.Add($"reloaded {_path}: {changes.Summary}");
+        return new ReloadResult(true, messages);
+    }
+
+    [LoggerMessage(EventId = 5201, Level = LogLevel.Information, Message = "Reloading configuration {ConfigFile}")]
+    private partial void LogReloading(string configFile);
+
+    [LoggerMessage(EventId = 5202, Level = LogLevel.Error, Message = "Reload refused, the running configuration is unchanged: {ConfigFile}:{Line}: {Error}")]
+    private partial void LogInvalid(string configFile, int line, string error);
+
+    [LoggerMessage(EventId = 5203, Level = LogLevel.Warning, Message = "Reload: {Change} takes effect at the next restart")]
+    private partial void LogRestartNeeded(string change);
+
+    [LoggerMessage(EventId = 5204, Level = LogLevel.Information, Message = "Reloaded {ConfigFile}: {Summary}")]
+    private partial void LogReloaded(string configFile, string summary);
+}
+
+/// <summary>What differs between two configurations, in the blocks a reload looks at. Pure.</summary>
+public sealed class ConfigChanges
+{
+    private ConfigChanges(string summary, List<string> restartNeeded)
+    {
+        Summary = summary;
+        RestartNeeded = restartNeeded;
+    }
+
+    /// <summary>Virtual services added, removed, changed and unchanged, in words.</summary>
+    public string Summary { get; }
+
+    /// <summary>Changes a reload does not apply (described for the operator).</summary>
+    public List<string> RestartNeeded { get; }
+
+    /// <summary>Compares <paramref name="before"/> with <paramref name="after"/>.</summary>
+    public static ConfigChanges Between(LvsHaConfig before, LvsHaConfig after)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(after);
+        var oldServices = HealthSettingsMapper.Map(before);
+        var newServices = HealthSettingsMapper.Map(after);
+        var unchanged = VirtualServerFingerprint.Unchanged(oldServices, newServices);
+        var oldNames = oldServices.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+        var newNames = newServices.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+        var added = newNames.Count(n => !oldNames.Contains(n));
+        var removed = oldNames.Count(n => !newNames.Contains(n));
+        var changed = newNames.Count(n => oldNames.Contains(n) && !unchanged.Contains(n));
+
+        var restart = new List<string>();
+        var oldInstances = before.VrrpInstances.ToDictionary(i => i.Name, VirtualServerFingerprint.OfBlock, StringComparer.Ordinal);
+        var newInstances = after.VrrpInstances.ToDictionary(i => i.Name, VirtualServerFingerprint.OfBlock, StringComparer.Ordinal);
+        foreach (var (name, fingerprint) in newInstances)
+        {
+            if (!oldInstances.TryGetValue(name, out var old))
+                restart.Add($"new vrrp_instance {name}");
+            else if (old != fingerprint)
+                restart.Add($"changed vrrp_instance {name}");
+        }
+        restart.AddRange(oldInstances.Keys.Where(n => !newInstances.ContainsKey(n)).Select(n => $"removed vrrp_instance {n}"));
+        if (Blocks(before.VrrpSyncGroups) != Blocks(after.VrrpSyncGroups))
+            restart.Add("changed vrrp_sync_group blocks");
+        if (Blocks(before.VrrpScripts) != Blocks(after.VrrpScripts))
+            restart.Add("changed vrrp_script blocks");
+        if (VirtualServerFingerprint.OfBlock(before.Cluster) != VirtualServerFingerprint.OfBlock(after.Cluster))
+            restart.Add("changed cluster block");
+
+        var summary = $"{newNames.Count} virtual services ({added} added, {removed} removed, {changed} changed, {unchanged.Count} unchanged)";
+        return new ConfigChanges(summary, restart);
+    }
+
+    private static string Blocks<T>(IEnumerable<T> blocks) where T : notnull =>
+        string.Join('\n', blocks.Select(b => VirtualServerFingerprint.OfBlock(b)));
+}

@@ -1,0 +1,117 @@
+using LvsHa.Config;
+using LvsHa.Director.Instances;
+using LvsHa.Health.Model;
+using LvsHa.Netlink.Route;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace LvsHa.Director.Vrrp;
+
+/// <summary>
+/// Feeds the instances their trackers: link up/down of their interface and track_interface entries (the state read
+/// at start, then rtnetlink link events) and the verdicts of the vrrp_scripts they track (one
+/// <see cref="VrrpScriptTracker"/> loop per script). Each change goes to the instances as <see cref="TrackerChanged"/>.
+/// </summary>
+public sealed partial class VrrpTracking : BackgroundService
+{
+    private static readonly TimeSpan ReadyPoll = TimeSpan.FromMilliseconds(20);
+
+    private readonly LvsHaConfig _config;
+    private readonly IAddressManager _links;
+    private readonly Func<CancellationToken, IAsyncEnumerable<NetworkChange>> _watch;
+    private readonly Action<string, VrrpInstanceEvent> _deliver;
+    private readonly Func<bool> _ready;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Func<ScriptCommand, CancellationToken, Task<int>>? _run;
+    private readonly IReadOnlyDictionary<string, IReadOnlyList<(string Instance, string Tracker)>> _interfaceWatchers;
+    private readonly Dictionary<string, bool> _linkUp = new(StringComparer.Ordinal);
+
+    /// <summary>Creates the tracking of <paramref name="config"/>'s instances.</summary>
+    /// <param name="config">The configuration.</param>
+    /// <param name="links">Reads the links at start and after lost events.</param>
+    /// <param name="watch">Subscribes to link events (rtnetlink <see cref="LinkMonitor.WatchAsync"/>).</param>
+    /// <param name="deliver">Sends an event to an instance's actor, by instance name.</param>
+    /// <param name="ready">True once the instance actors exist (polled before the first delivery).</param>
+    /// <param name="time">Clock of the script intervals and timeouts.</param>
+    /// <param name="logger">Logger.</param>
+    /// <param name="run">Runs a script (default: the process-group script runner).</param>
+    public VrrpTracking(
+        LvsHaConfig config, IAddressManager links, Func<CancellationToken, IAsyncEnumerable<NetworkChange>> watch,
+        Action<string, VrrpInstanceEvent> deliver, Func<bool> ready, TimeProvider time, ILogger logger,
+        Func<ScriptCommand, CancellationToken, Task<int>>? run = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        _config = config;
+        _links = links;
+        _watch = watch;
+        _deliver = deliver;
+        _ready = ready;
+        _time = time;
+        _logger = logger;
+        _run = run;
+        _interfaceWatchers = VrrpTrackerPlan.InterfaceWatchers(config);
+    }
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Subscribe before reading the links, so a change between the read and the first event is not lost.
+        var events = _watch(stoppingToken);
+        while (!_ready())
+            await Task.Delay(ReadyPoll, stoppingToken).ConfigureAwait(false);
+        await ReadLinksAsync(stoppingToken).ConfigureAwait(false);
+        var loops = VrrpTrackerPlan.ScriptWatchers(_config)
+            .Select(w => new VrrpScriptTracker(w.Script, w.Instances, _time, _logger, _run).RunAsync(
+                up =>
+                {
+                    foreach (var instance in w.Instances)
+                        _deliver(instance, new TrackerChanged(VrrpTrackerPlan.TrackScript(w.Script.Name), up, w.Script.Weight));
+                },
+                stoppingToken))
+            .Append(WatchLinksAsync(events, stoppingToken));
+        await Task.WhenAll(loops).ConfigureAwait(false);
+    }
+
+    private async Task WatchLinksAsync(IAsyncEnumerable<NetworkChange> events, CancellationToken cancellationToken)
+    {
+        await foreach (var change in events.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            switch (change)
+            {
+                case LinkChange link:
+                    Update(link.Link.Name, !link.Removed && VrrpTrackerPlan.IsUp(link.Link));
+                    break;
+                case ChangesLost:
+                    await ReadLinksAsync(cancellationToken).ConfigureAwait(false);
+                    break;
+            }
+        }
+    }
+
+    private async Task ReadLinksAsync(CancellationToken cancellationToken)
+    {
+        var links = await _links.GetLinksAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var name in _interfaceWatchers.Keys)
+        {
+            // A tracked interface that does not exist counts as down (keepalived tracks it once it appears).
+            var link = links.FirstOrDefault(l => l.Name == name);
+            Update(name, link is not null && VrrpTrackerPlan.IsUp(link));
+        }
+    }
+
+    private void Update(string interfaceName, bool up)
+    {
+        if (!_interfaceWatchers.TryGetValue(interfaceName, out var watchers))
+            return;
+        if (_linkUp.TryGetValue(interfaceName, out var was) && was == up)
+            return;
+        _linkUp[interfaceName] = up;
+        LogLink(interfaceName, up ? "UP" : "DOWN");
+        foreach (var (instance, tracker) in watchers)
+            _deliver(instance, new TrackerChanged(tracker, up, 0));
+    }
+
+    [LoggerMessage(EventId = 5401, Level = LogLevel.Information, Message = "Interface {Interface} is {LinkState}")]
+    private partial void LogLink(string @interface, string linkState);
+}

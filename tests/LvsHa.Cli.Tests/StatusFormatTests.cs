@@ -1,0 +1,24 @@
+using LvsHa.Cli.Commands;
+using LvsHa.Director.Control;
+using LvsHa.Director.Instances;
+
+namespace LvsHa.Cli.Tests;
+
+public class StatusFormatTests
+{
+    private static StatusReport Report(IReadOnlyList<TrackerStatus>? trackers) => new(
+        "d1", null, new QuorumReport(true, 1, 1, "None"), [],
+        [new InstanceStatus("VI_1", 51, "BACKUP", 0, 0, 0, new Dictionary<string, DateTimeOffset>(), null, 90, null, ["10.0.0.50"], trackers)]);
+
+    [Fact]
+    public void Format_InstanceWithTrackers_ListsThemUnderTheInstances()
+    {
+        var text = StatusCommand.Format(Report(
+            [new TrackerStatus("interface eth0", "UP", 0), new TrackerStatus("track_script chk", "DOWN", -60, Reverse: true)]));
+        Assert.Matches(@"Trackers:\n\s+INSTANCE\s+TRACKER\s+STATE\s+WEIGHT\n\s+VI_1\s+interface eth0\s+UP\s+0\n\s+VI_1\s+track_script chk\s+DOWN\s+-60 reverse", text.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public void Format_NoTrackers_NoTrackerTable() =>
+        Assert.DoesNotContain("Trackers:", StatusCommand.Format(Report(null)), StringComparison.Ordinal);
+}

@@ -1,0 +1,140 @@
+using System.Collections.Immutable;
+using System.Net;
+using LvsHa.Director.Control;
+using LvsHa.Director.Daemon;
+using LvsHa.Director.Lvs;
+using LvsHa.Director.Tests.Lvs;
+using LvsHa.Health.State;
+using LvsHa.Ipvs;
+using LvsHa.Netlink.Ipvs;
+
+namespace LvsHa.Director.Tests.Daemon;
+
+public class ReloadAndDrainUnitTests
+{
+    private const string Base = """
+        vrrp_instance VI_1 {
+            interface eth0
+            virtual_router_id 51
+            priority 100
+            virtual_ipaddress {
+                10.0.0.1
+            }
+        }
+        virtual_server 10.0.0.1 80 {
+            protocol TCP
+            lb_kind DR
+            real_server 10.0.1.4 80 {
+                weight 3
+                TCP_CHECK {
+                }
+            }
+            real_server 10.0.1.5 80 {
+                TCP_CHECK {
+                }
+            }
+        }
+        virtual_server 10.0.0.1 443 {
+            protocol TCP
+            lb_kind DR
+            real_server 10.0.1.4 443 {
+                TCP_CHECK {
+                }
+            }
+        }
+        """;
+
+    private static IPEndPoint Ep(string address, int port = 80) => new(IPAddress.Parse(address), port);
+
+    [Fact]
+    public void ConfigChanges_SameConfigReformatted_NothingChanges()
+    {
+        var before = TestConfigs.Load(Base);
+        var after = TestConfigs.Load("# a comment moves every line\n\n" + Base);
+
+        var changes = ConfigChanges.Between(before, after);
+
+        Assert.Equal("2 virtual services (0 added, 0 removed, 0 changed, 2 unchanged)", changes.Summary);
+        Assert.Empty(changes.RestartNeeded);
+    }
+
+    [Fact]
+    public void ConfigChanges_ServiceChangedAddedRemovedAndInstanceChanged_CountsEachAndAsksRestartForVrrp()
+    {
+        var before = TestConfigs.Load(Base);
+        var after = TestConfigs.Load(Base
+            .Replace("priority 100", "priority 90", StringComparison.Ordinal)
+            .Replace("weight 3", "weight 4", StringComparison.Ordinal)
+            .Replace("virtual_server 10.0.0.1 443", "virtual_server 10.0.0.1 8443", StringComparison.Ordinal));
+
+        var changes = ConfigChanges.Between(before, after);
+
+        Assert.Equal("2 virtual services (1 added, 1 removed, 1 changed, 0 unchanged)", changes.Summary);
+        Assert.Equal(["changed vrrp_instance VI_1"], changes.RestartNeeded);
+    }
+
+    [Fact]
+    public void SetDrained_AddressInEveryService_ZeroWeightWhileAliveAndUndoRestores()
+    {
+        var config = TestConfigs.Load(Base);
+        var health = new LiveServiceHealth(HealthSettingsMapper.Map(config));
+        var web = config.VirtualServers[0];
+        health.Apply(new RealServerUp("10.0.0.1:80", Ep("10.0.1.4"), 3));
+
+        var matched = health.SetDrained(null, IPAddress.Parse("10.0.1.4"), null, drained: true);
+
+        Assert.Equal(["10.0.0.1:80 10.0.1.4:80", "10.0.0.1:443 10.0.1.4:443"], matched.Select(m => $"{m.VirtualService} {m.RealServer}").Order().Reverse());
+        Assert.Equal(new RealServerHealth(true, 0), health.Of(web, web.RealServers[0]));
+        // A health change keeps the drain: the server comes back at weight 0, not at its weight.
+        health.Apply(new RealServerDown("10.0.0.1:80", Ep("10.0.1.4"), false));
+        health.Apply(new RealServerUp("10.0.0.1:80", Ep("10.0.1.4"), 3));
+        Assert.Equal(0, health.Of(web, web.RealServers[0]).Weight);
+
+        health.SetDrained("10.0.0.1:80", IPAddress.Parse("10.0.1.4"), 80, drained: false);
+
+        Assert.Equal(new RealServerHealth(true, 3), health.Of(web, web.RealServers[0]));
+        Assert.Equal([("10.0.0.1:443", Ep("10.0.1.4", 443))], health.Drained);
+    }
+
+    [Fact]
+    public void SetDrained_ReloadKeepsTheDrainOfARealServerStillConfigured()
+    {
+        var config = TestConfigs.Load(Base);
+        var health = new LiveServiceHealth(HealthSettingsMapper.Map(config));
+        health.SetDrained(null, IPAddress.Parse("10.0.1.5"), 80, drained: true);
+        var reloaded = TestConfigs.Load(Base.Replace("weight 3", "weight 4", StringComparison.Ordinal));
+        var next = new LiveServiceHealth(HealthSettingsMapper.Map(reloaded));
+
+        next.CarryOver(health, []);
+
+        Assert.Equal([("10.0.0.1:80", Ep("10.0.1.5"))], next.Drained);
+    }
+
+    [Fact]
+    public void Summaries_JoinHealthWithKernelCountersOfTheService()
+    {
+        var config = TestConfigs.Load(Base);
+        var web = config.VirtualServers[0];
+        var health = new LvsStatus([
+            new VirtualServiceReport("10.0.0.1:80", true, [
+                new RealServerReport(Ep("10.0.1.4"), true, 3, true, 0, null, []),
+                new RealServerReport(Ep("10.0.1.5"), false, 1, false, 1, null, []),
+            ]) { VirtualServer = web },
+        ]);
+        var key = VirtualServiceSummaries.Services(web).Single();
+        var destination = new IpvsDestination(key, IPAddress.Parse("10.0.1.4"), 80, IpvsForwarding.DirectRoute, 3);
+        var stats = IpvsStats.Zero with { ConnectionsPerSecond = 7, InBytesPerSecond = 900 };
+        var kernel = new Dictionary<IpvsServiceKey, IReadOnlyList<IpvsDestinationEntry>>
+        {
+            [key] = [new IpvsDestinationEntry(destination, 12, 4, 0, stats)],
+        };
+
+        var summary = Assert.Single(VirtualServiceSummaries.Build(health, kernel, [new DrainedRealServer("10.0.0.1:80", Ep("10.0.1.5"))]));
+
+        Assert.True(summary.InKernel);
+        Assert.Equal(["-t 10.0.0.1:80"], summary.Services);
+        Assert.Equal(new RealServerSummary("10.0.1.4:80", "up", 3, 3, 12, 4, 7, 900, null, null, 0, 0), summary.RealServers[0]);
+        Assert.Equal("down, drained", summary.RealServers[1].Health);
+        Assert.Null(summary.RealServers[1].KernelWeight);
+    }
+}

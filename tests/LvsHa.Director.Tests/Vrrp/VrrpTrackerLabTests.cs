@@ -1,0 +1,87 @@
+using LvsHa.Director.Instances;
+using LvsHa.Director.Tests.Lab;
+
+namespace LvsHa.Director.Tests.Vrrp;
+
+/// <summary>
+/// Trackers in real `lvsha run` daemons: two directors (priorities 150/100, advert_int 0.1, guard off: nobody dies
+/// here). Director 1 tracks a vrrp_script that checks a file (weight -60: 150 -> 90, below the backup's 100) and a
+/// veth trk0 in its namespace (weight 0: FAULT while down). One lab run covers both, to keep CI fast.
+/// </summary>
+public sealed class VrrpTrackerLabTests(Xunit.Abstractions.ITestOutputHelper output)
+{
+    private static readonly TimeSpan Startup = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Move = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task Run_FailingTrackScriptAndTrackedLinkDown_MoveTheVipAwayAndBack()
+    {
+        using var lab = new VrrpLab(2, output);
+        var healthy = Path.Combine(lab.Directory, "healthy");
+        var check = Path.Combine(lab.Directory, "check.sh");
+        File.WriteAllText(healthy, "");
+        File.WriteAllText(check, $"#!/bin/sh\ntest -f {healthy}\n");
+        File.SetUnixFileMode(check, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        // A veth pair inside director 1's namespace (this kernel may lack the dummy module); both ends up = carrier.
+        LabCommand.Run("ip", "-n", lab.Namespace(1), "link", "add", "trk0", "type", "veth", "peer", "name", "trk1");
+        LabCommand.Run("ip", "-n", lab.Namespace(1), "link", "set", "trk1", "up");
+        LabCommand.Run("ip", "-n", lab.Namespace(1), "link", "set", "trk0", "up");
+
+        var preamble = $$"""
+            vrrp_script chk_file {
+                script "{{check}}"
+                interval 0.2
+                fall 2
+                rise 1
+            }
+
+            """;
+        const string Tracking = """
+                    track_script {
+                        chk_file weight -60
+                    }
+                    track_interface {
+                        trk0
+                    }
+            """;
+        lab.Start(1, lab.Config(1, 150, guard: "off", preamble: preamble, instanceLines: Tracking));
+        lab.Start(2, lab.Config(2, 100, guard: "off"));
+        await lab.WaitForSoleHolderAsync(1, [2], Startup);
+        await lab.WaitForStateAsync(2, "BACKUP", Startup);
+        var status = (await lab.Client(1).GetStatusAsync()).Instances[0];
+        Assert.Equal(150, status.Priority);
+        Assert.Equal(
+            [
+                new TrackerStatus("interface eth0", "UP", 0),
+                new TrackerStatus("track_interface trk0", "UP", 0),
+                new TrackerStatus("track_script chk_file", "UP", -60),
+            ],
+            status.Trackers!.OrderBy(t => t.Tracker, StringComparer.Ordinal));
+
+        // The script fails (file gone): 150 - 60 = 90 < 100, so director 2 preempts.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        File.Delete(healthy);
+        await lab.WaitForSoleHolderAsync(2, [1], Move);
+        output.WriteLine($"track_script failed: VIP on director 2 after {clock.Elapsed.TotalMilliseconds:F0} ms (fall 2 x interval 0.2 s + Master_Down_Interval)");
+        Assert.Equal(90, (await lab.Client(1).GetStatusAsync()).Instances[0].Priority);
+        Assert.Contains("track_script chk_file UP -> DOWN, effective priority 90", lab.Log(1), StringComparison.Ordinal);
+
+        // It passes again: back to 150, director 1 preempts.
+        clock.Restart();
+        File.WriteAllText(healthy, "");
+        await lab.WaitForSoleHolderAsync(1, [2], Move);
+        output.WriteLine($"track_script passed again: VIP back on director 1 after {clock.Elapsed.TotalMilliseconds:F0} ms");
+
+        // The tracked interface goes down: director 1 enters FAULT (priority-0 advert), director 2 takes over.
+        clock.Restart();
+        LabCommand.Run("ip", "-n", lab.Namespace(1), "link", "set", "trk0", "down");
+        await lab.WaitForSoleHolderAsync(2, [1], Move);
+        output.WriteLine($"track_interface down: VIP on director 2 after {clock.Elapsed.TotalMilliseconds:F0} ms");
+        await lab.WaitForStateAsync(1, "FAULT", Move);
+
+        clock.Restart();
+        LabCommand.Run("ip", "-n", lab.Namespace(1), "link", "set", "trk0", "up");
+        await lab.WaitForSoleHolderAsync(1, [2], Move);
+        output.WriteLine($"track_interface up: VIP back on director 1 after {clock.Elapsed.TotalMilliseconds:F0} ms");
+    }
+}

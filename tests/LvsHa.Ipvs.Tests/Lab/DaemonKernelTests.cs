@@ -1,0 +1,247 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using LvsHa.Testing;
+
+namespace LvsHa.Ipvs.Tests.Lab;
+
+/// <summary>
+/// `lvsha run` as an operator starts it, against the real ip_vs kernel (in the VM): health checks of a real web server
+/// drive the table, a missing MISC_CHECK script marks only its real server down, changes made with ipvsadm behind the
+/// daemon's back are repaired, `lvsha status --json` matches the kernel, and stopping removes the managed services
+/// (or keeps them with --dont-release-ipvs, and the next start adopts them without a write).
+/// </summary>
+[Trait("Category", "Kernel")]
+[Collection(KernelTableCollection.Name)]
+public sealed class DaemonKernelTests : IDisposable
+{
+    // delay_loop 1 + retry 1 x delay_before_retry 1 + connect_timeout 1, plus the one second the issue allows.
+    private static readonly TimeSpan RemovalBound = TimeSpan.FromSeconds(4);
+
+    // Under the VM's software emulation the first start of a .NET process takes tens of seconds.
+    private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(120);
+
+    private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("lvsha-daemon-kernel-");
+    private readonly List<Process> _processes = [];
+    private readonly Xunit.Abstractions.ITestOutputHelper _output;
+
+    public DaemonKernelTests(Xunit.Abstractions.ITestOutputHelper output)
+    {
+        _output = output;
+        KernelLab.RequireIpvs();
+        Ipvsadm.Clear();
+    }
+
+    public void Dispose()
+    {
+        foreach (var process in _processes.Where(p => !p.HasExited))
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+        }
+        foreach (var process in _processes)
+            process.Dispose();
+        if (KernelLab.HasIpvs)
+        {
+            Ipvsadm.Clear();
+            LabProcess.Run("ip", ["addr", "del", SuspendedVip + "/32", "dev", "lo"]);
+        }
+        _folder.Delete(recursive: true);
+    }
+
+    private const string SuspendedVip = "10.9.0.2";
+
+    private static string Lvsha => Path.Combine(AppContext.BaseDirectory, "lvsha.dll");
+
+    private string Socket => Path.Combine(_folder.FullName, "lvsha.sock");
+
+
+    private (Process Process, StringBuilder Log) StartDirector(string config, params string[] extra)
+    {
+        var path = Path.Combine(_folder.FullName, "lvsha.conf");
+        File.WriteAllText(path, config);
+        var log = new StringBuilder();
+        var process = LabProcess.Start("dotnet", [Lvsha, "run", "-f", path, "--control-socket", Socket, "--node-name", "kernel-lab", .. extra]);
+        process.OutputDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _processes.Add(process);
+        WaitFor(() => Logged(log, "IPVS table adopted") || process.HasExited, StartLimit, "lvsha run to adopt the table");
+        Assert.False(process.HasExited, $"lvsha run exited with {(process.HasExited ? process.ExitCode : 0)}:\n{log}");
+        return (process, log);
+    }
+
+    private static bool Logged(StringBuilder log, string text)
+    {
+        lock (log)
+            return log.ToString().Contains(text, StringComparison.Ordinal);
+    }
+
+    private static TimeSpan WaitFor(Func<bool> condition, TimeSpan limit, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (clock.Elapsed > limit)
+                Assert.Fail($"waited {limit.TotalSeconds} s for {what}; table:\n{string.Join('\n', Ipvsadm.SaveSorted())}");
+            Thread.Sleep(50);
+        }
+        return clock.Elapsed;
+    }
+
+    private static bool HasLine(string line) => Ipvsadm.SaveSorted().Contains(line);
+
+    private static void Stop(Process process)
+    {
+        LabProcess.RunChecked("kill", "-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(60)), "lvsha run did not stop within 60 s of SIGTERM");
+        Assert.Equal(0, process.ExitCode);
+    }
+
+    [Fact]
+    public async Task LvshaRun_RealKernel_HealthDrivesTableRepairsDriftAndReleasesOnStop()
+    {
+        // A real HTTP server in this process: a separate one (python) can take half a minute to start under emulation.
+        await using var web = new LoopbackHttpServer(IPAddress.Parse("127.0.0.31"));
+        web.Start();
+        var webPort = web.Port;
+        var missing = Path.Combine(_folder.FullName, "no-such-check.sh");
+        var config = $$"""
+            virtual_server 10.9.0.1 80 {
+                protocol TCP
+                lb_algo wrr
+                lb_kind NAT
+                delay_loop 1
+                real_server 127.0.0.31 {{webPort}} {
+                    weight 5
+                    HTTP_GET {
+                        url {
+                            path /
+                        }
+                        connect_timeout 1
+                        retry 1
+                        delay_before_retry 1
+                    }
+                }
+                real_server 127.0.0.32 {{webPort}} {
+                    weight 2
+                    MISC_CHECK {
+                        misc_path "{{missing}}"
+                    }
+                }
+            }
+            virtual_server {{SuspendedVip}} 8080 {
+                protocol TCP
+                lb_kind NAT
+                ha_suspend
+                real_server 127.0.0.33 8080 {
+                }
+            }
+            """;
+        var serving = $"-a -t 10.9.0.1:80 -r 127.0.0.31:{webPort} -m -w 5";
+        var (director, log) = StartDirector(config);
+
+        // Health: the web server is checked and programmed; the real server whose script is missing is down, logged,
+        // and the daemon keeps running.
+        WaitFor(() => HasLine(serving), TimeSpan.FromSeconds(20), "the healthy real server in the kernel");
+        WaitFor(() => Logged(log, missing), TimeSpan.FromSeconds(20), "a log line naming the missing script");
+        Assert.DoesNotContain(Ipvsadm.SaveSorted(), l => l.Contains("127.0.0.32", StringComparison.Ordinal));
+        Assert.False(director.HasExited);
+
+        // ha_suspend: the service is programmed only while its address is on this machine (rtnetlink events).
+        Assert.DoesNotContain(Ipvsadm.SaveSorted(), l => l.Contains(SuspendedVip, StringComparison.Ordinal));
+        LabProcess.RunChecked("ip", "addr", "add", SuspendedVip + "/32", "dev", "lo");
+        var resumed = WaitFor(() => HasLine($"-A -t {SuspendedVip}:8080 -s wlc"), TimeSpan.FromSeconds(5), "the ha_suspend service once its address is local");
+        LabProcess.RunChecked("ip", "addr", "del", SuspendedVip + "/32", "dev", "lo");
+        var suspended = WaitFor(() => !HasLine($"-A -t {SuspendedVip}:8080 -s wlc"), TimeSpan.FromSeconds(5), "the ha_suspend service to leave with its address");
+        _output.WriteLine($"ha_suspend: resumed {resumed.TotalMilliseconds:0} ms after the address was added, suspended {suspended.TotalMilliseconds:0} ms after it was removed");
+
+        // Status (JSON) agrees with the kernel.
+        var status = LabProcess.Run("dotnet", [Lvsha, "status", "--json", "--control-socket", Socket], TimeSpan.FromSeconds(120)).EnsureSuccess();
+        using (var json = JsonDocument.Parse(status.StandardOutput))
+        {
+            var service = json.RootElement.GetProperty("virtualServices")[0];
+            Assert.True(service.GetProperty("inKernel").GetBoolean());
+            var realServers = service.GetProperty("realServers");
+            Assert.Equal(5, realServers[0].GetProperty("kernelWeight").GetInt32());
+            Assert.Equal("up", realServers[0].GetProperty("health").GetString());
+            Assert.Equal("down", realServers[1].GetProperty("health").GetString());
+            Assert.Equal(JsonValueKind.Null, realServers[1].GetProperty("kernelWeight").ValueKind);
+        }
+
+        // The web server stops: its real server leaves the kernel within the bound; it returns when the server does.
+        await web.StopAsync();
+        var removed = WaitFor(() => !HasLine(serving), RemovalBound + TimeSpan.FromSeconds(1), "the stopped real server to leave the kernel");
+        _output.WriteLine($"removed {removed.TotalMilliseconds:0} ms after the web server was killed (bound {RemovalBound.TotalSeconds} s + 1 s)");
+        Assert.True(removed <= RemovalBound + TimeSpan.FromSeconds(1));
+        web.Start();
+        var back = WaitFor(() => HasLine(serving), TimeSpan.FromSeconds(5), "the restarted real server back in the kernel");
+        _output.WriteLine($"back {back.TotalMilliseconds:0} ms after the web server answered again");
+
+        // Drift: an operator's ipvsadm edit is put right (bound: drift interval 5 s + one batch + one read-and-apply).
+        Ipvsadm.Run("-e", "-t", "10.9.0.1:80", "-r", $"127.0.0.31:{webPort}", "-m", "-w", "1");
+        var repaired = WaitFor(() => HasLine(serving), TimeSpan.FromSeconds(8), "the drift repair of a changed weight");
+        _output.WriteLine($"drift repaired after {repaired.TotalMilliseconds:0} ms");
+        WaitFor(() => Logged(log, "IpvsDriftRepaired") || Logged(log, "Drift:"), TimeSpan.FromSeconds(2), "the drift repair in the log");
+
+        // Stop with --dont-release-ipvs semantics checked below; a plain stop removes the managed service.
+        Stop(director);
+        Assert.Empty(Ipvsadm.SaveSorted());
+
+        // Kept across a restart: with -I the table stays, and the next start adopts it without a write.
+        var (keeping, _) = StartDirector(config, "--dont-release-ipvs");
+        WaitFor(() => HasLine(serving), TimeSpan.FromSeconds(20), "the real server in the kernel");
+        Stop(keeping);
+        Assert.Contains(serving, Ipvsadm.SaveSorted());
+        var (adopting, adoptLog) = StartDirector(config);
+        // The kept service and its healthy real server are adopted untouched (their connections survive); only the
+        // script-checked server is added back, as keepalived starts every non-alpha real server.
+        Assert.True(Logged(adoptLog, "1 services found, 1 operations applied"), adoptLog.ToString());
+        Assert.False(Logged(adoptLog, "-r 127.0.0.31"), adoptLog.ToString());
+        Stop(adopting);
+    }
+
+    [Fact]
+    public void LvshaRun_LvsSyncDaemon_FollowsTheVrrpInstance()
+    {
+        // A single director becomes MASTER of VI_1 on lab0: the kernel's master sync daemon runs while it is, and
+        // both daemons are gone after the stop (keepalived's lvs_sync_daemon behaviour).
+        var config = """
+            global_defs {
+                lvs_sync_daemon lab0 VI_1 id 7
+            }
+            vrrp_instance VI_1 {
+                interface lab0
+                virtual_router_id 61
+                priority 100
+                version 3
+                advert_int 0.1
+                virtual_ipaddress {
+                    10.9.1.1/32 dev lab0
+                }
+            }
+            virtual_server 10.9.1.1 80 {
+                protocol TCP
+                lb_kind DR
+                real_server 10.9.1.10 80 {
+                }
+            }
+            """;
+        var (director, log) = StartDirector(config);
+        var clock = Stopwatch.StartNew();
+        while (!Ipvsadm.Run("-L", "--daemon").StandardOutput.Contains("master sync daemon (mcast=lab0, syncid=7,", StringComparison.Ordinal))
+        {
+            if (clock.Elapsed > TimeSpan.FromSeconds(20))
+                Assert.Fail($"no master sync daemon after 20 s; ipvsadm -L --daemon: {Ipvsadm.Run("-L", "--daemon").StandardOutput}\nlvsha log:\n{log}");
+            Thread.Sleep(100);
+        }
+        Assert.DoesNotContain("backup sync daemon", Ipvsadm.Run("-L", "--daemon").StandardOutput, StringComparison.Ordinal);
+        Assert.True(Logged(log, "master sync daemon started on lab0"), log.ToString());
+
+        Stop(director);
+        Assert.Equal("", Ipvsadm.Run("-L", "--daemon").StandardOutput.Trim());
+        Assert.Empty(Ipvsadm.SaveSorted());
+    }
+}
