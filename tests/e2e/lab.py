@@ -91,7 +91,7 @@ class Service:
 
 class Lab:
     def __init__(self, services, directors=2, witness=True, sshd=(), sync_daemon=False, ipvs_by_apply=False,
-                 advert_int="0.1", delay_loop=1, log=print):
+                 advert_int="0.5", delay_loop=2, log=print):
         """services: Service list (their methods decide the VIPs and real servers); directors: VIP directors
         (priorities 150, 100, 50); sshd: methods whose real servers run an sshd for `lvsha prepare`."""
         self.services, self.log = list(services), log
@@ -396,25 +396,59 @@ virtual_server {service.vip} {service.port} {{
             self.lvsha_run(n, "apply", "-q", "-f", path)
         # Niced while it starts (JIT): directors already running keep the CPU for their heartbeats and adverts;
         # start_directors() renices it once it is Up.
-        self._start(f"d{n}", ["nice", "-n", "15"] + self.lvsha + ["run", "-f", path, "--control-socket", self.socket_path(n)],
+        self._start(f"d{n}", ["nice", "-n", "5"] + self.lvsha + ["run", "-f", path, "--control-socket", self.socket_path(n)],
                     self.ns(f"d{n}"))
 
-    def start_directors(self, timeout=120):
-        """Starts every director (witness first) and waits for one master, every VIP director in the cluster.
-        One at a time, each once it is Up: under the VM's emulation several .NET starts at once starve each other
-        past Akka's 15 s TLS handshake bound, and a director whose outgoing handshake fails exits (code 79)."""
-        for n in range(self.total_directors, 0, -1):
-            self.start_director(n)
-            up = self.total_directors - n + 1
+    def start_directors(self, timeout=180, attempts=4):
+        """Starts every director (witness first) and waits for one master, every director Up in the cluster.
+        One at a time, each niced until it is Up: under the VM's emulation several .NET starts at once starve each
+        other past Akka's 15 s TLS handshake bound (exit 79) or its 1 s heartbeat pause (downed, exit 3). A director
+        that exits during this start-up is logged and started again (at most `attempts` times in all)."""
+        started = {}
+        for _ in range(attempts):
+            for n in range(self.total_directors, 0, -1):
+                if self.director_running(n):
+                    continue
+                if n in started:
+                    self.log(f"lab: d{n} exited with code {self.procs[f'd{n}'].returncode} during start-up; starting it again\n"
+                             + self.log_tail(f"d{n}", 8))
+                started[n] = started.get(n, 0) + 1
+                self.start_director(n)
+                want = sum(1 for m in range(1, self.total_directors + 1) if self.director_running(m))
+                running = [m for m in range(1, self.total_directors + 1) if self.director_running(m)]
+                try:
+                    _, took = wait_for(lambda: self._members_up(n) >= want
+                                       or not all(self.director_running(m) for m in running), timeout,
+                                       f"d{n} joins the cluster ({want} members up)", interval=0.2)
+                except LabError as e:
+                    raise LabError(f"{e}\n{self.director_logs()}") from None
+                if not all(self.director_running(m) for m in running):
+                    break  # a director went down meanwhile: start again from the witness
+                self.renice(n)
+                self.log(f"lab: d{n} is up in the cluster ({took:.1f} s after its start)")
+            if not all(self.director_running(n) for n in range(1, self.total_directors + 1)):
+                continue
             try:
-                wait_for(lambda: self._members_up(n) >= up or not self.director_running(n), timeout,
-                         f"d{n} joins the cluster ({up} members up)", interval=0.2)
-            except LabError as e:
-                raise LabError(f"{e}\n{self.director_logs()}") from None
-            if not self.director_running(n):
-                raise LabError(f"d{n} exited with code {self.procs[f'd{n}'].returncode}\n{self.director_logs()}")
-            self.renice(n)
-        self.wait_cluster(timeout)
+                self.wait_cluster(timeout)
+                return
+            except LabError:
+                if all(self.director_running(n) for n in range(1, self.total_directors + 1)):
+                    raise
+        raise LabError(f"the directors did not stay up through {attempts} start attempts\n{self.director_logs()}")
+
+    def wait_cluster(self, timeout=120):
+        def formed():
+            if not all(self.director_running(n) for n in range(1, self.total_directors + 1)):
+                raise LabError("a director exited")
+            if any(self._members_up(n) < self.total_directors for n in range(1, self.total_directors + 1)):
+                return False
+            # The highest priority (d1) preempts whoever became master while it was starting.
+            return self.vip_holders() == [1]
+        try:
+            _, took = wait_for(formed, timeout, "the directors form their cluster with d1 holding the VIPs", interval=0.2)
+        except LabError as e:
+            raise LabError(f"{e}\n{self.director_logs()}") from None
+        self.log(f"lab: directors up, cluster formed, d1 holds the VIPs ({took:.1f} s)")
 
     def renice(self, n):
         """Director n back to normal priority (every thread: renice -p touches only the main one)."""
@@ -425,18 +459,6 @@ virtual_server {service.vip} {service.port} {{
     def _members_up(self, n):
         s = self.status(n)
         return sum(1 for m in s.get("members", []) if m.get("status") == "Up" and m.get("reachable")) if s else 0
-
-    def wait_cluster(self, timeout=120):
-        def formed():
-            if any(self._members_up(n) < self.total_directors for n in range(1, self.total_directors + 1)):
-                return False
-            # The highest priority (d1) preempts whoever became master while it was starting.
-            return self.vip_holders() == [1]
-        try:
-            _, took = wait_for(formed, timeout, "the directors form their cluster with one VIP holder", interval=0.2)
-        except LabError as e:
-            raise LabError(f"{e}\n{self.director_logs()}") from None
-        self.log(f"lab: directors up, cluster formed, d{self.vip_holders()[0]} holds the VIPs ({took:.1f} s)")
 
     def director_logs(self, lines=25):
         return "\n".join(f"--- d{n} log (last {lines} lines)\n{self.log_tail(f'd{n}', lines)}"
@@ -449,8 +471,9 @@ virtual_server {service.vip} {service.port} {{
     def prepare(self, n=1, *args, timeout=600):
         """`lvsha prepare` of director n's configuration, from director n (it reaches every real server)."""
         start = time.monotonic()
-        out = self.lvsha_run(n, "prepare", "-f", self.configs.get(n) or self.write_config(n), "--parallel", "9", *args,
-                             timeout=timeout)
+        hosts = [self.rs_address(name) for name in self.all_rs() if name.rstrip("0123456789") in self.sshd]
+        out = self.lvsha_run(n, "prepare", "-f", self.configs.get(n) or self.write_config(n), "--parallel", str(len(hosts)),
+                             "--only", *hosts, *args, timeout=timeout)
         self.log(f"lab: lvsha prepare from d{n}: {out.strip().splitlines()[-1]} ({time.monotonic() - start:.1f} s)")
         return out
 
