@@ -39,6 +39,7 @@ CLIENT_SOURCES = [f"{PUBLIC}.{n}" for n in range(101, 109)]
 CLUSTER_PORT = 2552
 KINDS = {"dr": "DR", "nat": "NAT", "tun": "TUN"}
 IPVSADM_FLAG = {"dr": "-g", "nat": "-m", "tun": "-i"}
+IPVSADM_SUFFIX = {"dr": "", "nat": "", "tun": " --tun-type ipip"}  # how ipvsadm -Sn ends a destination line
 
 
 class LabError(Exception):
@@ -577,7 +578,7 @@ virtual_server {service.vip} {service.port} {{
             for name, weight in zip(self.rs_names(service.method), service.weights):
                 if up is None or name in up:
                     lines.append(f"-a -t {service.vip}:{service.port} -r {self.rs_address(name)}:{service.port} "
-                                 f"{IPVSADM_FLAG[service.method]} -w {weight}")
+                                 f"{IPVSADM_FLAG[service.method]} -w {weight}{IPVSADM_SUFFIX[service.method]}")
         return sorted(lines)
 
     # ---- client -----------------------------------------------------------------------------------------------
