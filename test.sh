@@ -28,4 +28,7 @@ fi
 # Kernel run.
 tests/lab/run-kernel-tests.sh "$results/kernel"
 
+# End to end on a real LVS data path (lvsha prepare, DR/TUN/NAT schedulers, health bound) in one VM boot, ~5 min.
+tests/e2e/run-e2e.sh "$results/e2e" --skip-demo --directors 1
+
 python3 tests/lab/sum-trx.py "$results"
