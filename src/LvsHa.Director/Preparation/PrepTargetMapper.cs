@@ -31,7 +31,9 @@ public static class PrepTargetMapper
                     realServer.Address,
                     Kind(realServer.Method.Method),
                     vips,
-                    DirectorAddressFor(realServer.Address, vrrpVips),
+                    // A DR/TUN real server puts its service VIPs on lo (or the tunnel): a route to one of them then
+                    // leads to lo, so they cannot tell which interface faces the directors.
+                    DirectorAddressFor(realServer.Address, realServer.Method.Method == LvsMethod.Nat ? vrrpVips : vrrpVips.Where(v => !vips.Contains(v.Address))),
                     Tunnel(realServer.Method.Tunnel),
                     realServer.Method.Tunnel == TunnelType.Gue ? realServer.Method.TunnelPort : null));
             }
