@@ -564,7 +564,9 @@ virtual_server {service.vip} {service.port} {{
         return f" {VIPS[self.methods[0]]}/" in run("ip", "-n", self.ns(f"d{n}"), "-o", "addr", "show", "dev", "eth0", check=False)
 
     def vip_holders(self):
-        return [n for n in range(1, self.vip_directors + 1) if self.holds_vip(n)]
+        """The running directors holding the VIP: a crashed director's address stays on its (downed) link, but
+        it answers nobody, so it does not count."""
+        return [n for n in range(1, self.vip_directors + 1) if self.director_running(n) and self.holds_vip(n)]
 
     def ipvs(self, n):
         """Director n's IPVS table as `ipvsadm -Sn` lines, sorted."""
