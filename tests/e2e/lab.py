@@ -21,10 +21,13 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
+import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lab"))
+import lvsha_control  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -543,22 +546,8 @@ virtual_server {service.vip} {service.port} {{
             run("nft", "delete", "table", "inet", "lvsha_partition", ns=self.ns(f"d{n}"))
 
     def status(self, n):
-        """Director n's status over its control socket (no `lvsha status` process: that costs a .NET start), or None."""
-        try:
-            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
-                s.settimeout(2)
-                s.connect(self.socket_path(n))
-                s.sendall(b'{"command":"status"}\n')
-                data = b""
-                while not data.endswith(b"\n"):
-                    chunk = s.recv(65536)
-                    if not chunk:
-                        break
-                    data += chunk
-            reply = json.loads(data)
-            return reply.get("status") if reply.get("ok") else None
-        except (OSError, ValueError):
-            return None
+        """Director n's status over its control socket, or None."""
+        return lvsha_control.status(self.socket_path(n))
 
     def holds_vip(self, n):
         return f" {VIPS[self.methods[0]]}/" in run("ip", "-n", self.ns(f"d{n}"), "-o", "addr", "show", "dev", "eth0", check=False)

@@ -26,6 +26,8 @@ import sys
 import tempfile
 import time
 
+import lvsha_control
+
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 LVSHA_DLL = os.path.join(ROOT, "src", "LvsHa.Cli", "bin", "Release", "net10.0", "lvsha.dll")
 SUBNET = "10.233.77"
@@ -250,21 +252,7 @@ vrrp_instance VI_1 {{
 
 
 def lvsha_status(folder, node):
-    try:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
-            s.settimeout(2)
-            s.connect(os.path.join(folder, f"lvsha-d{node}.sock"))
-            s.sendall(b'{"command":"status"}\n')
-            data = b""
-            while not data.endswith(b"\n"):
-                chunk = s.recv(65536)
-                if not chunk:
-                    break
-                data += chunk
-        reply = json.loads(data)
-        return reply.get("status") if reply.get("ok") else None
-    except (OSError, ValueError):
-        return None
+    return lvsha_control.status(os.path.join(folder, f"lvsha-d{node}.sock"))
 
 
 def lvsha_steady(lab, folder):
