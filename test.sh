@@ -28,7 +28,8 @@ fi
 # Kernel run.
 tests/lab/run-kernel-tests.sh "$results/kernel"
 
-# End to end on a real LVS data path (lvsha prepare, DR/TUN/NAT schedulers, health bound) in one VM boot, ~5 min.
-tests/e2e/run-e2e.sh "$results/e2e" --skip-demo --directors 1
+# End to end in one VM boot, ~7 min: the quickstart demo (two directors + witness, master killed under load), then
+# the data path behind one director (lvsha prepare over SSH, DR/TUN/NAT with rr/wrr/wlc/sh, the health bound).
+tests/e2e/run-e2e.sh "$results/e2e" --directors 1
 
 python3 tests/lab/sum-trx.py "$results"
