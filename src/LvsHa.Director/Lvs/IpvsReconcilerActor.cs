@@ -128,7 +128,7 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
             if (plan.IsEmpty)
                 continue;
             BecomeBusy();
-            ExecuteAsync(ipvs, decision.ToString(), plan).PipeTo(Self);
+            ExecuteAsync(ipvs, $"health: {decision.GetType().Name}", plan).PipeTo(Self);
             return;
         }
         if (driftDue)
