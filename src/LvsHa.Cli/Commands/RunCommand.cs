@@ -34,7 +34,8 @@ public static class RunCommand
             "Stops gracefully on SIGTERM/SIGINT: priority-0 advert, VIPs removed, then the managed IPVS services removed " +
             "(unless --dont-release-ipvs).\n" +
             "Exit codes: 0 stopped, 1 invalid configuration or cannot start, 3 downed by the split-brain resolver, " +
-            "2 unusable secret_file, 79 refused by the cluster (different secret).")
+            "2 unusable secret_file, 79 a TLS handshake with a peer failed (a different secret, or a handshake slower than " +
+            "the 15 s connection timeout on an overloaded host; the log says which peer and why).")
         {
             file,
             socket,
