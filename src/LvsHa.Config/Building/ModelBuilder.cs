@@ -221,6 +221,7 @@ internal sealed partial class ModelBuilder
         var seeds = new List<NetworkEndpoint>();
         var guard = SplitBrainGuard.Majority;
         string? secretFile = null;
+        TimeSpan? heartbeatPause = null, connectTimeout = null;
         foreach (var s in block.Block!)
         {
             switch (s.Keyword)
@@ -252,6 +253,14 @@ internal sealed partial class ModelBuilder
                 case "secret_file":
                     secretFile = _read.Arg(s, 0, "a file path")?.Text;
                     break;
+                case "heartbeat_pause":
+                    heartbeatPause = _read.Seconds(s, 0, 0.2, 60, "heartbeat_pause") ?? heartbeatPause;
+                    _read.NoMoreThan(s, 1);
+                    break;
+                case "connect_timeout":
+                    connectTimeout = _read.Seconds(s, 0, 1, 300, "connect_timeout") ?? connectTimeout;
+                    _read.NoMoreThan(s, 1);
+                    break;
                 default:
                     _read.NotSupported(s, "cluster");
                     break;
@@ -270,6 +279,8 @@ internal sealed partial class ModelBuilder
             Seeds = seeds,
             SplitBrainGuard = guard,
             SecretFile = secretFile,
+            HeartbeatPause = heartbeatPause,
+            ConnectTimeout = connectTimeout,
             Location = block.Location,
         };
     }

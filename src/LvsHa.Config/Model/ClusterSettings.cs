@@ -18,6 +18,18 @@ public sealed record ClusterSettings
     /// <summary>`secret_file PATH`: shared secret of the cluster, or null.</summary>
     public string? SecretFile { get; init; }
 
+    /// <summary>
+    /// `heartbeat_pause SECONDS`: how long a peer director may stay silent before it counts as unreachable, or null
+    /// for the default (1 s). Raise it on hosts that stall (busy or emulated VMs); the minority bound grows with it.
+    /// </summary>
+    public TimeSpan? HeartbeatPause { get; init; }
+
+    /// <summary>
+    /// `connect_timeout SECONDS`: bound on connecting to a peer director, TLS handshake included, or null for the
+    /// default (15 s).
+    /// </summary>
+    public TimeSpan? ConnectTimeout { get; init; }
+
     /// <summary>Where the block starts.</summary>
     public required SourceLocation Location { get; init; }
 }

@@ -69,10 +69,11 @@ public static class AkkaConfigBuilder
                 port = {{cluster.ListenPort}}
                 # Every association is mutual TLS with the certificate derived from the cluster secret (ClusterCertificate).
                 enable-ssl = on
-                # connection-timeout stays at its 15 s default: it also bounds the TLS + Akka handshake, which takes
-                # seconds while a director's process is still JIT-compiling on a busy host, and a timed-out
-                # handshake racing the peer's own connection left associations stuck in the lab. Reaction to
-                # failures comes from the heartbeats below, not from this timeout.
+                # connect_timeout (default 15 s) also bounds the TLS + Akka handshake, which takes seconds while a
+                # director's process is still JIT-compiling on a busy host, and a timed-out handshake racing the
+                # peer's own connection left associations stuck in the lab: keep it long. Reaction to failures
+                # comes from the heartbeats below, not from this timeout.
+                connection-timeout = {{Ms(cluster.ConnectTimeout)}}
               }
               # Peer death watch must not lag the cluster's own detector.
               watch-failure-detector {

@@ -56,6 +56,12 @@ public sealed record ClusterOptions
     /// <summary>Failure detector timing; the defaults give a minority bound of about 2 s.</summary>
     public FailureDetectorOptions FailureDetector { get; init; } = new();
 
+    /// <summary>Akka.Remote's own default: it covers a TLS handshake by a director still starting on a busy host.</summary>
+    public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(15);
+
+    /// <summary>Bound on connecting to a peer director, TLS and Akka handshakes included (`connect_timeout`).</summary>
+    public TimeSpan ConnectTimeout { get; init; } = DefaultConnectTimeout;
+
     /// <summary>
     /// How long a seed director waits for seeds that do not answer before it forms a cluster without them (only the
     /// lowest-addressed seed of those that answered does; see Membership.FoundingRule). Seeds that all answer, none of

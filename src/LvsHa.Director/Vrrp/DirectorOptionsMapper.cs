@@ -49,6 +49,8 @@ public static class DirectorOptionsMapper
         SplitBrainGuard = block.SplitBrainGuard == Config.SplitBrainGuard.Majority ? Hosting.SplitBrainGuard.Majority : Hosting.SplitBrainGuard.Off,
         SecretFile = block.SecretFile
             ?? throw new DirectorConfigException($"{block.Location}: the cluster block needs secret_file (cluster traffic is authenticated with it)"),
+        FailureDetector = block.HeartbeatPause is { } pause ? new FailureDetectorOptions { AcceptableHeartbeatPause = pause } : new(),
+        ConnectTimeout = block.ConnectTimeout ?? ClusterOptions.DefaultConnectTimeout,
     };
 
     private static VrrpInstanceOptions MapInstance(VrrpInstance instance, bool guard, IReadOnlyDictionary<string, IPAddress> primaryAddresses)

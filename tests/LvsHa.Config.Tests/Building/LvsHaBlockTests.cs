@@ -15,6 +15,8 @@ public class LvsHaBlockTests
                 seed 10.0.0.2 4053
                 split_brain_guard majority    # majority | off
                 secret_file /etc/lvsha/cluster.secret
+                heartbeat_pause 2.5
+                connect_timeout 30
             }
             """).Cluster!;
         Assert.Equal("d1", c.NodeName);
@@ -22,6 +24,8 @@ public class LvsHaBlockTests
         Assert.Equal(["10.0.0.1:4053", "10.0.0.2:4053"], c.Seeds.Select(s => s.ToString()));
         Assert.Equal(SplitBrainGuard.Majority, c.SplitBrainGuard);
         Assert.Equal("/etc/lvsha/cluster.secret", c.SecretFile);
+        Assert.Equal(TimeSpan.FromSeconds(2.5), c.HeartbeatPause);
+        Assert.Equal(TimeSpan.FromSeconds(30), c.ConnectTimeout);
         Assert.Equal(new SourceLocation("test.conf", 1, 1), c.Location);
     }
 
@@ -37,6 +41,8 @@ public class LvsHaBlockTests
     [InlineData("cluster {\n node_name d1\n listen 10.0.0.1 99999\n}", "listen port 99999 is out of range")]
     [InlineData("cluster {\n node_name d1\n listen 10.0.0.1 1\n seed 10.0.0.2\n}", "'seed' needs a port")]
     [InlineData("cluster {\n node_name d1\n listen 10.0.0.1 1\n split_brain_guard maybe\n}", "invalid split_brain_guard 'maybe'")]
+    [InlineData("cluster {\n node_name d1\n listen 10.0.0.1 1\n heartbeat_pause 0.1\n}", "heartbeat_pause 0.1 is out of range 0.2..60 seconds")]
+    [InlineData("cluster {\n node_name d1\n listen 10.0.0.1 1\n connect_timeout soon\n}", "invalid connect_timeout 'soon'")]
     [InlineData("real_server_prep {\n persist sometimes\n}", "invalid value 'sometimes' for 'persist'")]
     [InlineData("real_server_prep {\n port 0\n}", "SSH port 0 is out of range")]
     [InlineData("real_server_prep {\n user\n}", "'user' needs a user name")]

@@ -60,6 +60,8 @@ public sealed class DirectorOptionsMapperTests
         Assert.Equal(Hosting.SplitBrainGuard.Majority, cluster.SplitBrainGuard);
         Assert.Equal("/etc/lvsha/secret", cluster.SecretFile);
         Assert.Equal(2, cluster.EffectiveExpectedDirectors);
+        Assert.Equal(new FailureDetectorOptions(), cluster.FailureDetector);
+        Assert.Equal(TimeSpan.FromSeconds(15), cluster.ConnectTimeout);
 
         var instance = Assert.Single(options.Instances);
         Assert.Equal(("VI_1", 51, 150), (instance.Name, instance.VirtualRouterId, instance.Priority));
@@ -76,6 +78,21 @@ public sealed class DirectorOptionsMapperTests
         Assert.Equal(TimeSpan.FromSeconds(10), s.Garp.MasterRefresh);
         Assert.Equal(2, s.Garp.MasterRefreshRepeat);
         Assert.Empty(s.Validate());
+    }
+
+    [Fact]
+    public void Map_SlowHostTimers_ReachFailureDetectorAndTransport()
+    {
+        var slow = Cluster.Replace("split_brain_guard majority", "split_brain_guard majority\n    heartbeat_pause 3\n    connect_timeout 40", StringComparison.Ordinal);
+        var cluster = DirectorOptionsMapper.Map(Load(slow + Instance), null, null, Eth0).Cluster!;
+
+        Assert.Equal(TimeSpan.FromSeconds(3), cluster.FailureDetector.AcceptableHeartbeatPause);
+        Assert.Equal(TimeSpan.FromMilliseconds(4200), cluster.FailureDetector.UnreachableBound);
+        Assert.Equal(TimeSpan.FromSeconds(40), cluster.ConnectTimeout);
+        var hocon = Akka.Configuration.ConfigurationFactory.ParseString(AkkaConfigBuilder.Build(new DirectorOptions { Cluster = cluster }));
+        Assert.Equal(TimeSpan.FromSeconds(3), hocon.GetTimeSpan("akka.cluster.failure-detector.acceptable-heartbeat-pause"));
+        Assert.Equal(TimeSpan.FromSeconds(3), hocon.GetTimeSpan("akka.remote.watch-failure-detector.acceptable-heartbeat-pause"));
+        Assert.Equal(TimeSpan.FromSeconds(40), hocon.GetTimeSpan("akka.remote.dot-netty.tcp.connection-timeout"));
     }
 
     [Fact]
