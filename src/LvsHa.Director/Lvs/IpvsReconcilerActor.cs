@@ -29,6 +29,9 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
     private static readonly EventId Released = new(4506, "IpvsReleased");
     private static readonly EventId Suspension = new(4507, "IpvsHaSuspend");
 
+    /// <summary>A refusal that repeats is logged as a warning once, then every this many refusals (about 5 min of drift repairs).</summary>
+    internal const int RefusalRepeatsPerWarning = 60;
+
     private readonly IIpvs ipvs;
     private readonly IpvsReconcilerOptions options;
     private readonly ILogger logger;
@@ -40,6 +43,10 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
     private bool driftDue;
     private DateTimeOffset? lastDriftCheck;
     private IReadOnlySet<IPAddress> localAddresses = new HashSet<IPAddress>();
+
+    // Operations the kernel refused and that are retried (ipvsadm text -> refusals so far). A refusal that lasts
+    // (an address the kernel will never take) would otherwise log a warning at every drift repair.
+    private readonly Dictionary<string, int> refusedOperations = new(StringComparer.Ordinal);
 
     /// <summary>Creates the actor; see <see cref="Props"/>.</summary>
     public IpvsReconcilerActor(IIpvs ipvs, LvsHaConfig config, IpvsReconcilerOptions? options = null, ILogger? logger = null)
@@ -170,6 +177,7 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
         next.CarryOver(health, VirtualServerFingerprint.Unchanged(before, after));
         config = message.Config;
         health = next;
+        refusedOperations.Clear();  // a new configuration's refusals are news again
         BecomeBusy();
         SyncAsync(ipvs, Wanted(config.VirtualServers, health), formerlyManaged, SyncKind.Reload).PipeTo(Self);
     }
@@ -290,12 +298,24 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
         if (result.Error is { } error)
         {
             // Never fatal: the next drift repair (at most DriftRepairInterval away) compares again and retries.
-            logger.LogWarning(Refused, "Kernel refused {Operation} for {VirtualService} {RealServer} ({Cause}): {Error}; retrying at the next drift repair",
-                text, service, realServer, cause, error.Message);
+            var refusals = refusedOperations[text] = refusedOperations.GetValueOrDefault(text) + 1;
+            if (refusals == 1 || refusals % RefusalRepeatsPerWarning == 0)
+            {
+                logger.LogWarning(Refused, "Kernel refused {Operation} for {VirtualService} {RealServer} ({Cause}): {Error}; retrying at each drift repair ({Refusals} refusals so far)",
+                    text, service, realServer, cause, error.Message, refusals);
+            }
+            else
+            {
+                logger.LogDebug(Refused, "Kernel refused {Operation} for {VirtualService} {RealServer} again ({Cause}): {Error}",
+                    text, service, realServer, cause, error.Message);
+            }
         }
         else
         {
-            logger.LogInformation(eventId, "{Cause}: {Operation} for {VirtualService} {RealServer}", cause, text, service, realServer);
+            if (refusedOperations.Remove(text, out var refusals))
+                logger.LogInformation(eventId, "{Cause}: {Operation} for {VirtualService} {RealServer} (accepted after {Refusals} refusals)", cause, text, service, realServer, refusals);
+            else
+                logger.LogInformation(eventId, "{Cause}: {Operation} for {VirtualService} {RealServer}", cause, text, service, realServer);
         }
     }
 

@@ -8,6 +8,7 @@ using LvsHa.Health.State;
 using LvsHa.Ipvs;
 using LvsHa.Netlink;
 using LvsHa.Netlink.Ipvs;
+using Microsoft.Extensions.Logging;
 
 namespace LvsHa.Director.Tests.Lvs;
 
@@ -314,6 +315,35 @@ public sealed class IpvsReconcilerActorTests : TestKit
         Assert.Contains("adding destination -t 10.0.0.1:80 -r 10.0.1.2:80", (string)refused.Properties["Error"]!, StringComparison.Ordinal);
         Assert.Contains(_log.Entries, e => e.EventId.Name == "IpvsDriftRepaired" && Equals(e.Properties["RealServer"], "10.0.1.2:80"));
         Assert.Equal(2, refusals);
+    }
+
+    [Fact]
+    public async Task KernelRefusal_Lasting_WarnsOnceThenDebugUntilAccepted()
+    {
+        var interval = TimeSpan.FromMilliseconds(100);
+        var config = TestConfigs.Load(ThreeServices);
+        var actor = await StartAsync(config, new IpvsReconcilerOptions { DriftRepairInterval = interval });
+        var wanted = KernelLines();
+        actor.Tell(new HealthDecisions([new RealServerDown("10.0.0.1:80", Ep("10.0.1.2"), Inhibit: false)]));
+        await AwaitAssertAsync(() => Assert.DoesNotContain(KernelLines(), l => l.Contains("10.0.1.2", StringComparison.Ordinal)), TimeSpan.FromSeconds(5));
+        var refuse = true;
+        _kernel.Refuse = op => Volatile.Read(ref refuse) && op is IpvsOperation.AddDestination
+            ? new IpvsException(Errno.EINVAL, "adding destination -t 10.0.0.1:80 -r 10.0.1.2:80")
+            : null;
+
+        actor.Tell(new HealthDecisions([new RealServerUp("10.0.0.1:80", Ep("10.0.1.2"), 1)]));
+        await AwaitAssertAsync(
+            () => Assert.True(_log.Entries.Count(e => e.EventId.Name == "IpvsRefused") >= 4),
+            TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(10));
+        Volatile.Write(ref refuse, false);
+        await AwaitAssertAsync(() => Assert.Equal(wanted, KernelLines()), TimeSpan.FromSeconds(3), TimeSpan.FromMilliseconds(10));
+
+        var refusals = _log.Entries.Where(e => e.EventId.Name == "IpvsRefused").ToList();
+        var warning = Assert.Single(refusals, e => e.Level == LogLevel.Warning);
+        Assert.Equal(1, warning.Properties["Refusals"]);
+        Assert.All(refusals.Skip(1), e => Assert.Equal(LogLevel.Debug, e.Level));
+        var accepted = Assert.Single(_log.Entries, e => e.EventId.Name == "IpvsDriftRepaired" && Equals(e.Properties["RealServer"], "10.0.1.2:80"));
+        Assert.Equal(refusals.Count, accepted.Properties["Refusals"]);
     }
 
     [Fact]
