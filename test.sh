@@ -28,8 +28,10 @@ fi
 # Kernel run.
 tests/lab/run-kernel-tests.sh "$results/kernel"
 
-# End to end in one VM boot, ~7 min: the quickstart demo (two directors + witness, master killed under load), then
-# the data path behind one director (lvsha prepare over SSH, DR/TUN/NAT with rr/wrr/wlc/sh, the health bound).
-tests/e2e/run-e2e.sh "$results/e2e" --directors 1
+# End to end in one VM boot, ~17 min: the quickstart demo (two directors + witness, master killed under load), the
+# data path behind one director (lvsha prepare over SSH, DR/TUN/NAT with rr/wrr/wlc/sh, the health bound), then the
+# resilience suite's short run (three directors under load: flapping real server, reloads, a refused kernel
+# operation, a hung SSH host, a partition, a master death).
+LVSHA_E2E_TIMEOUT=2100 tests/e2e/run-e2e.sh "$results/e2e" --directors 1 --resilience short
 
 python3 tests/lab/sum-trx.py "$results"

@@ -3,7 +3,7 @@
 them in the lab VM). Each case is one result in RESULTS_DIR/e2e.trx (counted by tests/lab/sum-trx.py); the
 figures (distribution, health bounds, failover gap) are printed and kept in RESULTS_DIR/e2e-figures.json.
 
-  e2e.py RESULTS_DIR [--skip-demo] [--resilience short|full|none] [--directors 1|2]
+  e2e.py RESULTS_DIR [--skip-demo] [--resilience short|full|none] [--directors 0|1|2]   (0: no data-path lab)
 
 One lab (lab.py) with DR, TUN and NAT VIPs behind two directors running `lvsha run` and a witness, real servers
 prepared by `lvsha prepare`:
@@ -184,11 +184,17 @@ def main():
     try:
         if "--skip-demo" not in sys.argv:
             runner.case("Demo.Quickstart", demo)
-        run_lab(runner, int(sys.argv[sys.argv.index("--directors") + 1]) if "--directors" in sys.argv else 2)
+        directors = int(sys.argv[sys.argv.index("--directors") + 1]) if "--directors" in sys.argv else 2
+        if directors:
+            run_lab(runner, directors)
         mode = sys.argv[sys.argv.index("--resilience") + 1] if "--resilience" in sys.argv else "none"
         if mode != "none":
             import resilience
             resilience.run(runner, short=mode == "short")
+            table = resilience.results_table(runner)
+            with open(os.path.join(out_dir, "resilience-table.md"), "w") as f:
+                f.write(table + "\n")
+            print(table, flush=True)
     finally:
         runner.write()
     failed = sum(1 for r in runner.results if r["outcome"] != "Passed")

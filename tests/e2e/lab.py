@@ -95,9 +95,10 @@ class Service:
 
 class Lab:
     def __init__(self, services, directors=2, witness=True, sshd=(), sync_daemon=False, ipvs_by_apply=False,
-                 advert_int="0.5", delay_loop=2, log=print):
+                 advert_int="0.5", delay_loop=2, heartbeat_pause=None, log=print):
         """services: Service list (their methods decide the VIPs and real servers); directors: VIP directors
-        (priorities 150, 100, 50); sshd: methods whose real servers run an sshd for `lvsha prepare`."""
+        (priorities 150, 100, 50); sshd: methods whose real servers run an sshd for `lvsha prepare`;
+        heartbeat_pause: the cluster block's heartbeat_pause in seconds (None: LvsHa's default, 1 s)."""
         self.services, self.log = list(services), log
         self.methods = [m for m in KINDS if any(s.method == m for s in self.services)]
         self.vip_directors = directors
@@ -108,6 +109,7 @@ class Lab:
         self.ipvs_by_apply = ipvs_by_apply
         self.advert_int = advert_int
         self.delay_loop = delay_loop
+        self.heartbeat_pause = heartbeat_pause
         self.dir = tempfile.mkdtemp(prefix=PREFIX)
         self.namespaces = []
         self.procs = {}      # name -> Popen
@@ -325,7 +327,7 @@ cluster {{
     listen {self.director_address(n)} {CLUSTER_PORT}
 {seeds}    split_brain_guard majority
     secret_file {self.dir}/cluster.secret
-}}
+{f"    heartbeat_pause {self.heartbeat_pause}" + chr(10) if self.heartbeat_pause else ""}}}
 """
         if self.sshd:
             text += f"""
@@ -388,6 +390,11 @@ virtual_server {service.vip} {service.port} {{
         """How long a stopped real server may still get new requests: delay_loop + retry x delay_before_retry +
         connect_timeout + 1 s (the checks above: retry 1, delay_before_retry 1, connect_timeout 1)."""
         return self.delay_loop + 1 * 1 + 1 + 1
+
+    def two_masters_bound(self):
+        """How long a cut-off master may keep the VIP while a connected director already holds it: the bound the
+        partition lab test states (2.5 s at the default heartbeat_pause of 1 s), growing with heartbeat_pause."""
+        return float(self.heartbeat_pause or 1) + 1.5
 
     def priority(self, n):
         return 150 - 50 * (n - 1) if n <= self.vip_directors else None
@@ -515,16 +522,27 @@ virtual_server {service.vip} {service.port} {{
             run("ip", "-n", self.ns(f"d{n}"), "link", "set", ifname, "down")
         self.procs[f"d{n}"].wait(10)
 
-    def revive_director(self, n):
+    def revive_director(self, n, attempts=4):
+        """Links up and director n started again; like systemd's Restart=on-failure, a start that ends with exit
+        code 3 (the director downed itself: an island that met the larger cluster) is started again. Returns how
+        many starts it took."""
         for ifname in self.interfaces():
             run("ip", "-n", self.ns(f"d{n}"), "link", "set", ifname, "up")
-        self.start_director(n)
-        try:
-            wait_for(lambda: self._members_up(n) >= self.total_directors or not self.director_running(n), 180,
-                     f"d{n} rejoins the cluster", interval=0.2)
-        finally:
-            if self.director_running(n):
-                self.renice(n)
+        for start in range(1, attempts + 1):
+            self.start_director(n)
+            try:
+                wait_for(lambda: self._members_up(n) >= self.total_directors or not self.director_running(n), 180,
+                         f"d{n} rejoins the cluster", interval=0.2)
+            finally:
+                if self.director_running(n):
+                    self.renice(n)
+            code = self.procs[f"d{n}"].poll()
+            if code is None:
+                return start
+            self.log(f"lab: d{n} exited with code {code} while rejoining (start {start})\n" + self.log_tail(f"d{n}", 6))
+            if code != 3:
+                break
+        raise LabError(f"d{n} did not rejoin the cluster in {start} start(s)\n{self.log_tail(f'd{n}', 40)}")
 
     def stop_director(self, n, sig=signal.SIGTERM):
         self._stop(f"d{n}", sig)
@@ -589,7 +607,9 @@ virtual_server {service.vip} {service.port} {{
             self.procs[name] = subprocess.Popen(["ip", "netns", "exec", self.ns("client")] + cmd, stdout=f,
                                                 stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         self.logs[name] = out
-        time.sleep(0.5)
+        # Python starts slowly under the VM's emulation (seconds): the scenario begins once the load does.
+        log = os.path.join(self.dir, f"{name}.jsonl")
+        wait_for(lambda: os.path.exists(log) and os.path.getsize(log) > 0, 60, f"the load generator {name} answers its first request", interval=0.1)
 
     def finish_load(self, name="load", stop=True):
         proc = self.procs[name]

@@ -177,7 +177,6 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
         next.CarryOver(health, VirtualServerFingerprint.Unchanged(before, after));
         config = message.Config;
         health = next;
-        refusedOperations.Clear();  // a new configuration's refusals are news again
         BecomeBusy();
         SyncAsync(ipvs, Wanted(config.VirtualServers, health), formerlyManaged, SyncKind.Reload).PipeTo(Self);
     }
@@ -269,6 +268,14 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
             };
             foreach (var result in message.Results)
                 LogResult(result, eventId, message.Kind.ToString());
+            // A full comparison retried everything still wanted: a refusal it did not meet again is no longer
+            // wanted (reloaded away), so the next refusal of that operation is news again.
+            if (message.Error is null)
+            {
+                var refusedNow = message.Results.Where(r => r.Error is not null).Select(r => IpvsCommandText.Format(r.Operation)).ToHashSet(StringComparer.Ordinal);
+                foreach (var gone in refusedOperations.Keys.Where(k => !refusedNow.Contains(k)).ToList())
+                    refusedOperations.Remove(gone);
+            }
             kernel = IpvsTableChanges.Apply(message.Actual, message.Results);
             if (message.Error is not null)
                 logger.LogError(KernelUnreachable, message.Error, "Writing the IPVS table for {Kind} failed; retrying in {Interval}",
