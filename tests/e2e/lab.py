@@ -45,6 +45,12 @@ IPVSADM_FLAG = {"dr": "-g", "nat": "-m", "tun": "-i"}
 IPVSADM_SUFFIX = {"dr": "", "nat": "", "tun": " --tun-type ipip"}  # how ipvsadm -Sn ends a destination line
 
 
+# Under the VM's emulation a director that has just started needs up to ~20 s to set up its TLS associations; with
+# the default connect_timeout (15 s, which is also how long it waits for silent seeds) a restarted director formed
+# an island before its seeds' answers arrived, and had to give way (exit 3) again and again.
+VM_CONNECT_TIMEOUT = "    connect_timeout 40\n" if os.environ.get("LVSHA_LAB_VM") == "1" else ""
+
+
 class LabError(Exception):
     pass
 
@@ -327,7 +333,7 @@ cluster {{
     listen {self.director_address(n)} {CLUSTER_PORT}
 {seeds}    split_brain_guard majority
     secret_file {self.dir}/cluster.secret
-{f"    heartbeat_pause {self.heartbeat_pause}" + chr(10) if self.heartbeat_pause else ""}}}
+{f"    heartbeat_pause {self.heartbeat_pause}" + chr(10) if self.heartbeat_pause else ""}{VM_CONNECT_TIMEOUT}}}
 """
         if self.sshd:
             text += f"""

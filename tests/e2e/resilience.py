@@ -15,6 +15,7 @@ import threading
 import time
 
 import lab as L
+import lvsha_control
 
 SERVICE = L.Service("dr", 80, "rr")
 
@@ -250,7 +251,13 @@ def reloads(lab, count):
             time.sleep(0.3)
     finally:
         reload_all(lab, originals)
-    after = wait_reloads_done(lab)
+    # A control-socket reload queues behind the SIGHUP reloads still running (one at a time), so its answer means
+    # they are done.
+    for n in range(1, lab.vip_directors + 1):
+        reply = lvsha_control.reload(lab.socket_path(n))
+        if not reply or not reply.get("ok"):
+            raise AssertionError(f"d{n} did not answer a reload after the SIGHUPs: {reply}")
+    after = [a - 1 for a in wait_reloads_done(lab)]
     running = [n for n in range(1, lab.vip_directors + 1) if lab.director_running(n)]
     if len(running) != lab.vip_directors:
         raise AssertionError(f"directors stopped during the reloads: running {running}")

@@ -4,20 +4,30 @@ import json
 import socket
 
 
-def status(socket_path):
-    """The director's status report (the `status` of {"command":"status"}), or None when it does not answer."""
+def request(socket_path, command, timeout=2):
+    """Sends {"command": COMMAND} and returns the reply object, or None when the director does not answer."""
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
-            s.settimeout(2)
+            s.settimeout(timeout)
             s.connect(socket_path)
-            s.sendall(b'{"command":"status"}\n')
+            s.sendall(json.dumps({"command": command}).encode() + b"\n")
             data = b""
             while not data.endswith(b"\n"):
                 chunk = s.recv(65536)
                 if not chunk:
                     break
                 data += chunk
-        reply = json.loads(data)
-        return reply.get("status") if reply.get("ok") else None
+        return json.loads(data)
     except (OSError, ValueError):
         return None
+
+
+def status(socket_path):
+    """The director's status report (the `status` of {"command":"status"}), or None when it does not answer."""
+    reply = request(socket_path, "status")
+    return reply.get("status") if reply and reply.get("ok") else None
+
+
+def reload(socket_path, timeout=120):
+    """What `lvsha reload` does: the director reloads its file and answers once it is applied (or refused)."""
+    return request(socket_path, "reload", timeout)

@@ -65,9 +65,13 @@ public sealed record ClusterOptions
     /// <summary>
     /// How long a seed director waits for seeds that do not answer before it forms a cluster without them (only the
     /// lowest-addressed seed of those that answered does; see Membership.FoundingRule). Seeds that all answer, none of
-    /// them a member, let it form the cluster at once.
+    /// them a member, let it form the cluster at once. At least one connect timeout: a seed whose connection is still
+    /// being set up (TLS on a busy or emulated host takes seconds) is not silent yet, and forming too early makes an
+    /// island that must then give way (exit 3) to the cluster it missed.
     /// </summary>
-    public TimeSpan FoundingDelay { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan FoundingDelay => ConnectTimeout > MinimumFoundingDelay ? ConnectTimeout : MinimumFoundingDelay;
+
+    private static readonly TimeSpan MinimumFoundingDelay = TimeSpan.FromSeconds(10);
 
     /// <summary>How long membership must be stable before the split-brain resolver downs the other side.</summary>
     public TimeSpan StableAfter { get; init; } = TimeSpan.FromSeconds(3);

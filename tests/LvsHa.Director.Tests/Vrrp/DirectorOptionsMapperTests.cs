@@ -62,6 +62,7 @@ public sealed class DirectorOptionsMapperTests
         Assert.Equal(2, cluster.EffectiveExpectedDirectors);
         Assert.Equal(new FailureDetectorOptions(), cluster.FailureDetector);
         Assert.Equal(TimeSpan.FromSeconds(15), cluster.ConnectTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(15), cluster.FoundingDelay);
 
         var instance = Assert.Single(options.Instances);
         Assert.Equal(("VI_1", 51, 150), (instance.Name, instance.VirtualRouterId, instance.Priority));
@@ -89,6 +90,7 @@ public sealed class DirectorOptionsMapperTests
         Assert.Equal(TimeSpan.FromSeconds(3), cluster.FailureDetector.AcceptableHeartbeatPause);
         Assert.Equal(TimeSpan.FromMilliseconds(4200), cluster.FailureDetector.UnreachableBound);
         Assert.Equal(TimeSpan.FromSeconds(40), cluster.ConnectTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(40), cluster.FoundingDelay);  // silent seeds may still be connecting
         var hocon = Akka.Configuration.ConfigurationFactory.ParseString(AkkaConfigBuilder.Build(new DirectorOptions { Cluster = cluster }));
         Assert.Equal(TimeSpan.FromSeconds(3), hocon.GetTimeSpan("akka.cluster.failure-detector.acceptable-heartbeat-pause"));
         Assert.Equal(TimeSpan.FromSeconds(3), hocon.GetTimeSpan("akka.remote.watch-failure-detector.acceptable-heartbeat-pause"));
