@@ -152,6 +152,24 @@ def partition(lab):
             "masterAgainAfterHeal": round(time.monotonic() - healed, 1)}
 
 
+def short_partition(lab):
+    """The master is cut off only until it has dropped the VIP, then healed before the split-brain resolver decides
+    (stable-after 3 s): nobody is downed, the cut-off director stays running and preempts again."""
+    master = lab.vip_holders()[0]
+    cut = time.monotonic()
+    lab.isolate(master)
+    try:
+        _, took = L.wait_for(lambda: [n for n in lab.vip_holders() if n != master], 30, "a connected director takes the VIP")
+        L.wait_for(lambda: not lab.holds_vip(master), 30, "the cut-off director drops the VIP (no majority)")
+        dropped = time.monotonic() - cut
+    finally:
+        lab.isolate(master, on=False)
+    healed = time.monotonic()
+    L.wait_for(lambda: lab.vip_holders() == [1], 90, "d1 holds the VIP again after the partition heals")
+    return {"takeoverSeconds": round(took, 2), "isolatedDroppedVipAfter": round(dropped, 2),
+            "cutOffDirectorExitCode": lab.procs[f"d{master}"].poll(), "masterAgainAfterHeal": round(time.monotonic() - healed, 1)}
+
+
 def ssh_hang(lab):
     """One real server's sshd stops answering (SIGSTOP): prepare finishes the others and fails that one, in time."""
     victim = "dr3"
@@ -285,8 +303,9 @@ def run(runner, short):
         scenario(runner, lab, "Reloads", lambda: reloads(lab, 10 if short else 100))
         scenario(runner, lab, "KernelRefuses", lambda: refused(lab))
         scenario(runner, lab, "SshHostHangs", lambda: ssh_hang(lab))
-        scenario(runner, lab, "PartitionOfThree", lambda: partition(lab))
+        scenario(runner, lab, "PartitionHealedBeforeDowning", lambda: short_partition(lab))
         scenario(runner, lab, "RepeatedMasterDeaths", lambda: master_deaths(lab, 1 if short else 5), bound=900)
+        scenario(runner, lab, "PartitionOfThree", lambda: partition(lab))
     finally:
         lab.close()
 

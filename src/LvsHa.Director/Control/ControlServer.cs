@@ -13,6 +13,7 @@ namespace LvsHa.Director.Control;
 public sealed partial class ControlServer : BackgroundService
 {
     private static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(2);
 
     private readonly string _path;
     private readonly IStatusSource _status;
@@ -83,14 +84,20 @@ public sealed partial class ControlServer : BackgroundService
 
     private async Task ServeAsync(Socket client, CancellationToken stoppingToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        timeout.CancelAfter(ClientTimeout);
+        // The client gets ClientTimeout to send its line and to take the answer; the command itself gets
+        // CommandTimeout: a reload queued behind others on a busy host takes longer than a status read.
+        using var reading = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        reading.CancelAfter(ClientTimeout);
         try
         {
             await using var stream = new NetworkStream(client, ownsSocket: true);
-            var line = await ControlLine.ReadAsync(stream, timeout.Token).ConfigureAwait(false);
-            var response = line is null ? new ControlResponse(false, "empty request", null) : await HandleAsync(line, timeout.Token).ConfigureAwait(false);
-            await ControlLine.WriteAsync(stream, JsonSerializer.Serialize(response, ControlJson.Options), timeout.Token).ConfigureAwait(false);
+            var line = await ControlLine.ReadAsync(stream, reading.Token).ConfigureAwait(false);
+            using var running = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            running.CancelAfter(CommandTimeout);
+            var response = line is null ? new ControlResponse(false, "empty request", null) : await HandleAsync(line, running.Token).ConfigureAwait(false);
+            using var writing = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            writing.CancelAfter(ClientTimeout);
+            await ControlLine.WriteAsync(stream, JsonSerializer.Serialize(response, ControlJson.Options), writing.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException)
         {

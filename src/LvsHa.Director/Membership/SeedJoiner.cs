@@ -52,6 +52,10 @@ public sealed class SeedJoiner : ReceiveActor, IWithTimers
     private readonly Dictionary<Address, int> _foreignAnswers = [];
     private readonly HashSet<Address> _connected = [];
     private bool _founded;
+
+    // Not before the founding delay (at least one connect timeout): answers still on their way over a connection
+    // being set up do not make a join stuck.
+    private TimeSpan StuckJoinAfter => _foundingDelay > StuckJoinLimit ? _foundingDelay : StuckJoinLimit;
     private bool _member;
     private bool _yielding;
 
@@ -131,13 +135,13 @@ public sealed class SeedJoiner : ReceiveActor, IWithTimers
                 var answered = fresh.Count == 0 ? "none" : string.Join(", ", fresh.Keys);
                 Found($"no seed is a cluster member, this is the lowest address of the seeds that answered ({answered}), {_otherSeeds.Count - fresh.Count} of {_otherSeeds.Count} other seeds silent");
             }
-            else if (now - _started >= StuckJoinLimit && !_yielding
+            else if (now - _started >= StuckJoinAfter && !_yielding
                 && FoundingRule.ConnectedButSilent(_otherSeeds, fresh, _connected).ToList() is { Count: > 0 } silent)
             {
                 _yielding = true;
                 _log.Error(
                     "Not in the directors' cluster after {0}: seeds {1} are connected but nothing they send arrives (stale association); stopping with exit code 3 so that a restart gets a fresh one",
-                    StuckJoinLimit, string.Join(", ", silent));
+                    StuckJoinAfter, string.Join(", ", silent));
                 CoordinatedShutdown.Get(Context.System).Run(StuckJoinReason.Instance);
                 return;
             }
