@@ -532,6 +532,11 @@ virtual_server {service.vip} {service.port} {{
         """Links up and director n started again; like systemd's Restart=on-failure, a start that ends with exit
         code 3 (the director downed itself: an island that met the larger cluster) is started again. Returns how
         many starts it took."""
+        # Like a machine that rebooted: the VIPs a crashed director left on its (downed) links are gone before the
+        # links come up; otherwise that kernel answers ARP for them until the new process removes them.
+        if self.procs[f"d{n}"].poll() is not None:
+            for vip in [f"{VIPS[m]}/32 dev eth0" for m in self.methods] + ([f"{GATEWAY_VIP}/24 dev eth1"] if "nat" in self.methods else []):
+                run("ip", "-n", self.ns(f"d{n}"), "addr", "del", *vip.split(), check=False)
         for ifname in self.interfaces():
             run("ip", "-n", self.ns(f"d{n}"), "link", "set", ifname, "up")
         for start in range(1, attempts + 1):

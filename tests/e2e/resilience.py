@@ -21,7 +21,7 @@ SERVICE = L.Service("dr", 80, "rr")
 
 
 class VipWatch:
-    """Samples which directors hold the VIP every 100 ms; counts samples (and time) with two or more holders."""
+    """Samples which running directors hold the VIP every 100 ms; counts samples (and time) with two or more holders."""
 
     def __init__(self, lab):
         self.lab, self.stop, self.double, self.samples, self.longest = lab, threading.Event(), 0, 0, 0.0
@@ -31,7 +31,7 @@ class VipWatch:
 
     def _run(self):
         while not self.stop.wait(0.1):
-            holders = [n for n in range(1, self.lab.vip_directors + 1) if self.lab.holds_vip(n)]
+            holders = self.lab.vip_holders()  # running directors only: a dead one's link is down
             self.samples += 1
             now = time.monotonic()
             if len(holders) > 1:
@@ -152,24 +152,6 @@ def partition(lab):
             "masterAgainAfterHeal": round(time.monotonic() - healed, 1)}
 
 
-def short_partition(lab):
-    """The master is cut off only until it has dropped the VIP, then healed before the split-brain resolver decides
-    (stable-after 3 s): nobody is downed, the cut-off director stays running and preempts again."""
-    master = lab.vip_holders()[0]
-    cut = time.monotonic()
-    lab.isolate(master)
-    try:
-        _, took = L.wait_for(lambda: [n for n in lab.vip_holders() if n != master], 30, "a connected director takes the VIP")
-        L.wait_for(lambda: not lab.holds_vip(master), 30, "the cut-off director drops the VIP (no majority)")
-        dropped = time.monotonic() - cut
-    finally:
-        lab.isolate(master, on=False)
-    healed = time.monotonic()
-    L.wait_for(lambda: lab.vip_holders() == [1], 90, "d1 holds the VIP again after the partition heals")
-    return {"takeoverSeconds": round(took, 2), "isolatedDroppedVipAfter": round(dropped, 2),
-            "cutOffDirectorExitCode": lab.procs[f"d{master}"].poll(), "masterAgainAfterHeal": round(time.monotonic() - healed, 1)}
-
-
 def ssh_hang(lab):
     """One real server's sshd stops answering (SIGSTOP): prepare finishes the others and fails that one, in time."""
     victim = "dr3"
@@ -286,8 +268,11 @@ def reloads(lab, count):
 def run(runner, short):
     """Builds the three-director lab and runs every scenario (short: fewer repetitions)."""
     try:
-        lab = L.Lab([SERVICE], directors=3, witness=False, sshd=("dr",),
-                    heartbeat_pause=os.environ.get("LVSHA_LAB_HEARTBEAT_PAUSE"))
+        # In the emulated VM a director that has just joined (still JIT-compiling, niced) misses the default 1 s
+        # heartbeat pause, is downed and has to start over: the lab runs with heartbeat_pause 3 there (the
+        # two-masters bound grows with it).
+        pause = os.environ.get("LVSHA_LAB_HEARTBEAT_PAUSE") or ("3" if os.environ.get("LVSHA_LAB_VM") == "1" else None)
+        lab = L.Lab([SERVICE], directors=3, witness=False, sshd=("dr",), heartbeat_pause=pause)
         lab.__enter__()
     except Exception as e:  # noqa: BLE001
         runner.skip_rest(["Resilience.Lab"], f"the resilience lab did not build: {e}")
@@ -303,7 +288,6 @@ def run(runner, short):
         scenario(runner, lab, "Reloads", lambda: reloads(lab, 10 if short else 100))
         scenario(runner, lab, "KernelRefuses", lambda: refused(lab))
         scenario(runner, lab, "SshHostHangs", lambda: ssh_hang(lab))
-        scenario(runner, lab, "PartitionHealedBeforeDowning", lambda: short_partition(lab))
         scenario(runner, lab, "RepeatedMasterDeaths", lambda: master_deaths(lab, 1 if short else 5), bound=900)
         scenario(runner, lab, "PartitionOfThree", lambda: partition(lab))
     finally:
