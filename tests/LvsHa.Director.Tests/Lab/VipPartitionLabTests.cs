@@ -138,13 +138,26 @@ public sealed class VipPartitionLabTests(ITestOutputHelper output)
         Assert.True(await lab.HoldsVipAsync(2), "director 2 still holds the VIP");
 
         // Restarted with the network up (systemd would), the first seed joins the survivor's cluster as a new
-        // incarnation (the old one is removed) and preempts.
-        lab.Start(1, config1);
+        // incarnation (the old one is removed) and preempts. The survivor's Akka remoting may still hold the
+        // address in quarantine for a while: that start then hears nothing, forms an island and gives way (exit 3)
+        // like the one above, and systemd's Restart=on-failure starts it again; at most two such starts.
+        for (var start = 1; ; start++)
+        {
+            lab.Start(1, config1);
+            await LabCluster.WaitForAsync(
+                async () => lab.Process(1).HasExited || (await lab.HoldsVipAsync(1) && !await lab.HoldsVipAsync(2)),
+                Startup, "director 1 joins and preempts, or gives way");
+            if (!lab.Process(1).HasExited)
+                break;
+            Assert.Equal(DirectorHost.ActorSystemLostExitCode, lab.Process(1).ExitCode);
+            Assert.True(start < 3, $"director 1 gave way at {start} starts\n{lab.Log(1)}");
+            output.WriteLine($"start {start} of director 1 gave way (exit 3); started again as systemd would");
+        }
+
         await lab.WaitForSoleHolderAsync(1, [2], Startup);
         await lab.WaitForMembersAsync(1, Startup);
         await lab.WaitForMembersAsync(2, Startup);
         Assert.Equal(2, (await lab.Client(2).GetStatusAsync()).Members.Count);
-        Assert.DoesNotContain(JoinedItself, lab.Log(1), StringComparison.Ordinal);
     }
 
     /// <summary>Samples which directors hold the VIP every 25 ms in the background.</summary>
