@@ -350,9 +350,7 @@ real_server_prep {{
         # the real server", and once the VIP is on the real server's lo the read-back of the per-interface ARP
         # sysctls resolves to lo and fails (reported to the lead). The client reaches a /32 VIP all the same.
         # NAT's inside gateway VIP is /24: prepare checks the real servers' default route goes through it.
-        vips = "".join(f"        {VIPS[m]}/32 dev eth0\n" for m in self.methods)
-        if "nat" in self.methods:
-            vips += f"        {GATEWAY_VIP}/24 dev eth1\n"
+        vips = "".join(f"        {address} dev {dev}\n" for address, dev in self.vip_addresses())
         text += f"""
 vrrp_instance VI_1 {{
     state BACKUP
@@ -368,6 +366,10 @@ vrrp_instance VI_1 {{
         for service in services if services is not None else self.services:
             text += self.service_text(service)
         return text
+
+    def vip_addresses(self):
+        """The VRRP instance's addresses as (address/prefix, device): the service VIPs, NAT's inside gateway."""
+        return [(f"{VIPS[m]}/32", "eth0") for m in self.methods] + ([(f"{GATEWAY_VIP}/24", "eth1")] if "nat" in self.methods else [])
 
     def service_text(self, service):
         servers = ""
@@ -535,8 +537,8 @@ virtual_server {service.vip} {service.port} {{
         # Like a machine that rebooted: the VIPs a crashed director left on its (downed) links are gone before the
         # links come up; otherwise that kernel answers ARP for them until the new process removes them.
         if self.procs[f"d{n}"].poll() is not None:
-            for vip in [f"{VIPS[m]}/32 dev eth0" for m in self.methods] + ([f"{GATEWAY_VIP}/24 dev eth1"] if "nat" in self.methods else []):
-                run("ip", "-n", self.ns(f"d{n}"), "addr", "del", *vip.split(), check=False)
+            for address, dev in self.vip_addresses():
+                run("ip", "-n", self.ns(f"d{n}"), "addr", "del", address, "dev", dev, check=False)
         for ifname in self.interfaces():
             run("ip", "-n", self.ns(f"d{n}"), "link", "set", ifname, "up")
         for start in range(1, attempts + 1):

@@ -293,15 +293,21 @@ public sealed class IpvsReconcilerActorTests : TestKit
         Assert.Contains("-a -t 10.0.0.4:80 -r 10.0.1.6:80 -m -w 1", operations);
     }
 
+    /// <summary>The three services programmed, then 10.0.1.2 of 10.0.0.1:80 taken down; returns the full table.</summary>
+    private async Task<(IActorRef Actor, string[] Wanted)> StartWithOneRealServerDownAsync(TimeSpan driftInterval)
+    {
+        var actor = await StartAsync(TestConfigs.Load(ThreeServices), new IpvsReconcilerOptions { DriftRepairInterval = driftInterval });
+        var wanted = KernelLines();
+        actor.Tell(new HealthDecisions([new RealServerDown("10.0.0.1:80", Ep("10.0.1.2"), Inhibit: false)]));
+        await AwaitAssertAsync(() => Assert.DoesNotContain(KernelLines(), l => l.Contains("10.0.1.2", StringComparison.Ordinal)), TimeSpan.FromSeconds(5));
+        return (actor, wanted);
+    }
+
     [Fact]
     public async Task KernelRefusal_LoggedWithObjectAndRetriedAtDriftRepair()
     {
         var interval = TimeSpan.FromMilliseconds(500);
-        var config = TestConfigs.Load(ThreeServices);
-        var actor = await StartAsync(config, new IpvsReconcilerOptions { DriftRepairInterval = interval });
-        var wanted = KernelLines();
-        actor.Tell(new HealthDecisions([new RealServerDown("10.0.0.1:80", Ep("10.0.1.2"), Inhibit: false)]));
-        await AwaitAssertAsync(() => Assert.DoesNotContain(KernelLines(), l => l.Contains("10.0.1.2", StringComparison.Ordinal)), TimeSpan.FromSeconds(5));
+        var (actor, wanted) = await StartWithOneRealServerDownAsync(interval);
         var refusals = 0;
         _kernel.Refuse = op => op is IpvsOperation.AddDestination && Interlocked.Increment(ref refusals) == 1
             ? new IpvsException(Errno.ENOMEM, "adding destination -t 10.0.0.1:80 -r 10.0.1.2:80")
@@ -321,11 +327,7 @@ public sealed class IpvsReconcilerActorTests : TestKit
     public async Task KernelRefusal_Lasting_WarnsOnceThenDebugUntilAccepted()
     {
         var interval = TimeSpan.FromMilliseconds(100);
-        var config = TestConfigs.Load(ThreeServices);
-        var actor = await StartAsync(config, new IpvsReconcilerOptions { DriftRepairInterval = interval });
-        var wanted = KernelLines();
-        actor.Tell(new HealthDecisions([new RealServerDown("10.0.0.1:80", Ep("10.0.1.2"), Inhibit: false)]));
-        await AwaitAssertAsync(() => Assert.DoesNotContain(KernelLines(), l => l.Contains("10.0.1.2", StringComparison.Ordinal)), TimeSpan.FromSeconds(5));
+        var (actor, wanted) = await StartWithOneRealServerDownAsync(interval);
         var refuse = true;
         _kernel.Refuse = op => Volatile.Read(ref refuse) && op is IpvsOperation.AddDestination
             ? new IpvsException(Errno.EINVAL, "adding destination -t 10.0.0.1:80 -r 10.0.1.2:80")
