@@ -15,7 +15,14 @@ internal sealed partial class ModelBuilder
         int? vrid = null;
         int? priority = null;
         var advert = TimeSpan.FromSeconds(1);
-        int version = 2;
+        var global = _global ?? GlobalDefs.Empty;
+        int version = global.VrrpVersion;
+        IPAddress? mcastSrc = null;
+        bool dontTrackPrimary = false;
+        bool skipCheck = global.VrrpSkipCheckAdvertAddresses;
+        var garpInterval = global.VrrpGarp.Interval;
+        var gnaInterval = global.VrrpGarp.NaInterval;
+        int lowerPrioRepeat = global.VrrpGarp.LowerPriorityRepeat;
         bool nopreempt = false;
         var preemptDelay = TimeSpan.Zero;
         IPAddress? unicastSrc = null;
@@ -25,10 +32,10 @@ internal sealed partial class ModelBuilder
         var trackInterfaces = new List<TrackedInterface>();
         var trackScripts = new List<TrackedScript>();
         var notify = new NotifyDraft();
-        var garpDelay = TimeSpan.FromSeconds(5);
-        int garpRepeat = 5;
-        var garpRefresh = TimeSpan.Zero;
-        int garpRefreshRepeat = 1;
+        var garpDelay = global.VrrpGarp.MasterDelay;
+        int garpRepeat = global.VrrpGarp.MasterRepeat;
+        var garpRefresh = global.VrrpGarp.MasterRefresh;
+        int garpRefreshRepeat = global.VrrpGarp.MasterRefreshRepeat;
         VrrpAuthentication? auth = null;
 
         foreach (var s in block.Block!)
@@ -70,12 +77,29 @@ internal sealed partial class ModelBuilder
                 case "unicast_src_ip":
                     unicastSrc = _read.Address(s, 0, "unicast_src_ip") ?? unicastSrc;
                     break;
+                case "mcast_src_ip":
+                    mcastSrc = _read.Address(s, 0, "mcast_src_ip") ?? mcastSrc;
+                    break;
+                case "dont_track_primary":
+                    dontTrackPrimary = true;
+                    break;
+                case "skip_check_adv_addr":
+                    skipCheck = _read.Flag(s);
+                    break;
+                case "garp_interval": garpInterval = _read.Seconds(s, 0, 0, 1, "garp_interval") ?? garpInterval; break;
+                case "gna_interval": gnaInterval = _read.Seconds(s, 0, 0, 1, "gna_interval") ?? gnaInterval; break;
+                case "garp_lower_prio_repeat": lowerPrioRepeat = _read.Int(s, 0, 0, 10000, "garp_lower_prio_repeat") ?? lowerPrioRepeat; break;
                 case "unicast_peer":
                     if (RequireBlock(s))
                     {
                         foreach (var p in s.Block!)
                         {
-                            if (_read.Address(p.Words[0], "unicast_peer address") is { } peer)
+                            // keepalived strips a written prefix length (10.0.0.2/24): the peer is the address.
+                            var peerWord = p.Words[0];
+                            var slash = peerWord.Text.IndexOf('/', StringComparison.Ordinal);
+                            if (slash > 0)
+                                peerWord = peerWord with { Text = peerWord.Text[..slash] };
+                            if (_read.Address(peerWord, "unicast_peer address") is { } peer)
                                 peers.Add(peer);
                             if (p.ArgumentCount > 0)
                                 _diagnostics.Warning(p.Argument(0).Location, $"unicast_peer option '{p.Argument(0).Text}' is not supported by LvsHa; ignored");
@@ -160,6 +184,14 @@ internal sealed partial class ModelBuilder
         }
         if (auth is not null && version == 3)
             _diagnostics.Warning(auth.Location, $"vrrp_instance {name.Text}: VRRPv3 has no authentication; ignored");
+        if (auth is { Type: VrrpAuthType.Ah } && version == 2)
+            _diagnostics.Error(auth.Location, $"vrrp_instance {name.Text}: auth_type AH (IPsec) is not implemented by LvsHa; use auth_type PASS or VRRPv3 without authentication");
+        if (mcastSrc is not null && families.Count == 1 && ValueReader.FamilyOf(mcastSrc) != families[0])
+            _diagnostics.Error(block.Location, $"vrrp_instance {name.Text}: mcast_src_ip {mcastSrc} is not of the VIPs' family");
+        if (global.VrrpStrict && peers.Count > 0)
+            _diagnostics.Error(block.Location, $"vrrp_instance {name.Text}: vrrp_strict does not allow unicast_peer (as keepalived)");
+        if (global.VrrpStrict && auth is not null && version == 2)
+            _diagnostics.Error(auth.Location, $"vrrp_instance {name.Text}: vrrp_strict does not allow authentication (as keepalived)");
 
         if (iface is null || vrid is null)
             return;
@@ -176,6 +208,12 @@ internal sealed partial class ModelBuilder
             NoPreempt = nopreempt,
             PreemptDelay = preemptDelay,
             UnicastSourceIp = unicastSrc,
+            MulticastSourceIp = mcastSrc,
+            DontTrackPrimary = dontTrackPrimary,
+            SkipCheckAdvertAddresses = skipCheck,
+            GarpInterval = garpInterval,
+            GnaInterval = gnaInterval,
+            GarpLowerPriorityRepeat = lowerPrioRepeat,
             UnicastPeers = peers,
             VirtualIpAddresses = vips,
             VirtualIpAddressesExcluded = excluded,

@@ -25,7 +25,10 @@ internal sealed partial class ModelBuilder
 
     public LvsHaConfig Build(IReadOnlyList<SyntaxStatement> statements, string sourceFile)
     {
-        foreach (var s in statements)
+        // global_defs first: its vrrp_* defaults (vrrp_version, vrrp_garp_*) shape every instance, wherever it is written.
+        foreach (var s in statements.Where(s => s.Keyword == "global_defs"))
+            Top(s);
+        foreach (var s in statements.Where(s => s.Keyword != "global_defs"))
             Top(s);
 
         var groups = _groups.ToDictionary(g => g.Name, StringComparer.Ordinal);
@@ -154,6 +157,52 @@ internal sealed partial class ModelBuilder
                     if (SyncDaemon(s) is { } daemon)
                         g = g with { LvsSyncDaemon = daemon };
                     break;
+                case "vrrp_version":
+                    g = g with { VrrpVersion = _read.Int(s, 0, 2, 3, "vrrp_version") ?? g.VrrpVersion };
+                    break;
+                case "vrrp_mcast_group4":
+                    if (_read.Address(s, 0, "vrrp_mcast_group4") is { } group4)
+                    {
+                        if ((group4.GetAddressBytes()[0] & 0xF0) != 0xE0)
+                            _diagnostics.Error(s.Argument(0).Location, $"vrrp_mcast_group4 {group4} is not an IPv4 multicast address");
+                        g = g with { VrrpMulticastGroup4 = group4 };
+                    }
+                    break;
+                case "vrrp_mcast_group6":
+                    if (_read.Address(s, 0, "vrrp_mcast_group6") is { } group6)
+                    {
+                        if (!group6.IsIPv6Multicast)
+                            _diagnostics.Error(s.Argument(0).Location, $"vrrp_mcast_group6 {group6} is not an IPv6 multicast address");
+                        g = g with { VrrpMulticastGroup6 = group6 };
+                    }
+                    break;
+                case "vrrp_skip_check_adv_addr":
+                    g = g with { VrrpSkipCheckAdvertAddresses = _read.Flag(s) };
+                    break;
+                case "vrrp_strict":
+                    g = g with { VrrpStrict = _read.Flag(s) };
+                    break;
+                case "vrrp_garp_master_delay":
+                    g = g with { VrrpGarp = g.VrrpGarp with { MasterDelay = _read.Seconds(s, 0, 0, 86400, s.Keyword) ?? g.VrrpGarp.MasterDelay } };
+                    break;
+                case "vrrp_garp_master_repeat":
+                    g = g with { VrrpGarp = g.VrrpGarp with { MasterRepeat = _read.Int(s, 0, 1, 10000, s.Keyword) ?? g.VrrpGarp.MasterRepeat } };
+                    break;
+                case "vrrp_garp_master_refresh":
+                    g = g with { VrrpGarp = g.VrrpGarp with { MasterRefresh = _read.Seconds(s, 0, 0, 86400, s.Keyword) ?? g.VrrpGarp.MasterRefresh } };
+                    break;
+                case "vrrp_garp_master_refresh_repeat":
+                    g = g with { VrrpGarp = g.VrrpGarp with { MasterRefreshRepeat = _read.Int(s, 0, 1, 10000, s.Keyword) ?? g.VrrpGarp.MasterRefreshRepeat } };
+                    break;
+                case "vrrp_garp_interval":
+                    g = g with { VrrpGarp = g.VrrpGarp with { Interval = _read.Seconds(s, 0, 0, 1, s.Keyword) ?? g.VrrpGarp.Interval } };
+                    break;
+                case "vrrp_gna_interval":
+                    g = g with { VrrpGarp = g.VrrpGarp with { NaInterval = _read.Seconds(s, 0, 0, 1, s.Keyword) ?? g.VrrpGarp.NaInterval } };
+                    break;
+                case "vrrp_garp_lower_prio_repeat":
+                    g = g with { VrrpGarp = g.VrrpGarp with { LowerPriorityRepeat = _read.Int(s, 0, 0, 10000, s.Keyword) ?? g.VrrpGarp.LowerPriorityRepeat } };
+                    break;
                 default:
                     _read.NotSupported(s, "global_defs");
                     break;
@@ -272,6 +321,15 @@ internal sealed partial class ModelBuilder
             _diagnostics.Error(block.Location, "cluster block needs 'listen ADDRESS PORT'");
         if (nodeName is null || listen is null)
             return;
+        var directors = seeds.Append(listen).Select(e => (e.Host, e.Port)).Distinct().Count();
+        if (guard == SplitBrainGuard.Majority && directors < 3)
+        {
+            _diagnostics.Warning(block.Location,
+                $"split_brain_guard majority with {directors} director(s) cannot tell a dead peer from a cut-off one, so it holds nothing back: "
+                + "VRRP alone decides, as with keepalived (a dead master's VIP is taken over; a total partition of the two leaves two masters). "
+                + "Add a VIP-less witness as a third seed for the majority guarantee");
+        }
+
         _cluster = new ClusterSettings
         {
             NodeName = nodeName,

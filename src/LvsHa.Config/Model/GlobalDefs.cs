@@ -21,6 +21,49 @@ public sealed record GlobalDefs
     /// <summary>`enable_script_security`.</summary>
     public bool EnableScriptSecurity { get; init; }
 
+    /// <summary>`vrrp_version`: the VRRP version of instances that do not write `version` (keepalived's default 2).</summary>
+    public int VrrpVersion { get; init; } = 2;
+
+    /// <summary>`vrrp_mcast_group4`, or null for 224.0.0.18.</summary>
+    public System.Net.IPAddress? VrrpMulticastGroup4 { get; init; }
+
+    /// <summary>`vrrp_mcast_group6`, or null for ff02::12.</summary>
+    public System.Net.IPAddress? VrrpMulticastGroup6 { get; init; }
+
+    /// <summary>`vrrp_skip_check_adv_addr`: adverts from the current master skip the address-list check.</summary>
+    public bool VrrpSkipCheckAdvertAddresses { get; init; }
+
+    /// <summary>`vrrp_strict`: RFC-strict mode (no unicast, no authentication, VRRPv2 adverts refused for v3).</summary>
+    public bool VrrpStrict { get; init; }
+
+    /// <summary>`vrrp_garp_*` / `vrrp_gna_interval`: defaults of the instances' garp_* settings.</summary>
+    public VrrpGarpDefaults VrrpGarp { get; init; } = new();
+
     /// <summary>Where the block starts.</summary>
     public required SourceLocation Location { get; init; }
+}
+
+/// <summary>keepalived's global gratuitous ARP defaults (`vrrp_garp_*`), which an instance's `garp_*` overrides.</summary>
+public sealed record VrrpGarpDefaults
+{
+    /// <summary>`vrrp_garp_master_delay` (default 5 s).</summary>
+    public TimeSpan MasterDelay { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>`vrrp_garp_master_repeat` (default 5).</summary>
+    public int MasterRepeat { get; init; } = 5;
+
+    /// <summary>`vrrp_garp_master_refresh` (default none).</summary>
+    public TimeSpan MasterRefresh { get; init; }
+
+    /// <summary>`vrrp_garp_master_refresh_repeat` (default 1).</summary>
+    public int MasterRefreshRepeat { get; init; } = 1;
+
+    /// <summary>`vrrp_garp_interval`: pause between gratuitous ARPs (default none).</summary>
+    public TimeSpan Interval { get; init; }
+
+    /// <summary>`vrrp_gna_interval`: pause between unsolicited neighbour advertisements (default none).</summary>
+    public TimeSpan NaInterval { get; init; }
+
+    /// <summary>`vrrp_garp_lower_prio_repeat`: announcements after hearing a lower-priority master (LvsHa default 5).</summary>
+    public int LowerPriorityRepeat { get; init; } = 5;
 }

@@ -79,6 +79,31 @@ public sealed record VrrpInstance
     /// <summary>`unicast_src_ip`, or null.</summary>
     public IPAddress? UnicastSourceIp { get; init; }
 
+    /// <summary>`mcast_src_ip`, or null (the interface's primary address).</summary>
+    public IPAddress? MulticastSourceIp { get; init; }
+
+    /// <summary>`dont_track_primary`: the instance does not go to FAULT when its interface goes down.</summary>
+    public bool DontTrackPrimary { get; init; }
+
+    /// <summary>`skip_check_adv_addr` (or global vrrp_skip_check_adv_addr).</summary>
+    public bool SkipCheckAdvertAddresses { get; init; }
+
+    /// <summary>`garp_interval` (default global vrrp_garp_interval).</summary>
+    public TimeSpan GarpInterval { get; init; }
+
+    /// <summary>`gna_interval` (default global vrrp_gna_interval).</summary>
+    public TimeSpan GnaInterval { get; init; }
+
+    /// <summary>`garp_lower_prio_repeat` (default global vrrp_garp_lower_prio_repeat).</summary>
+    public int GarpLowerPriorityRepeat { get; init; } = 5;
+
+    /// <summary>The address family of the instance's adverts: its VIPs', else its unicast_src_ip's, else IPv4.</summary>
+    public IpFamily Family => VirtualIpAddresses.Count > 0 ? VirtualIpAddresses[0].Family
+        : (UnicastSourceIp ?? MulticastSourceIp)?.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? IpFamily.IPv6 : IpFamily.IPv4;
+
+    /// <summary>The advert source written in the config (unicast_src_ip, else mcast_src_ip), or null.</summary>
+    public IPAddress? SourceIp => UnicastSourceIp ?? MulticastSourceIp;
+
     /// <summary>`unicast_peer` addresses (empty = multicast).</summary>
     public required IReadOnlyList<IPAddress> UnicastPeers { get; init; }
 

@@ -41,7 +41,12 @@ public sealed class DirectorStatusSource : IStatusSource
                 m.Address.ToString(), m.Status.ToString(), !state.Unreachable.Contains(m), [.. m.Roles.Order(StringComparer.Ordinal)])));
         }
 
-        var guard = options.Cluster?.SplitBrainGuard.ToString() ?? "None";
+        var guard = options.Cluster switch
+        {
+            null => "None",
+            { SplitBrainGuard: SplitBrainGuard.Majority, GuardsMastership: false } => "Majority (inactive: fewer than 3 directors)",
+            var cluster => cluster.SplitBrainGuard.ToString(),
+        };
         return new StatusReport(
             options.NodeName,
             self,

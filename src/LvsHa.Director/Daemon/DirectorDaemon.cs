@@ -1,4 +1,5 @@
 using LvsHa.Config;
+using LvsHa.Director.Adverts;
 using LvsHa.Director.Control;
 using LvsHa.Director.Hosting;
 using LvsHa.Director.Instances;
@@ -85,6 +86,8 @@ public static partial class DirectorDaemon
                     new LinkMonitor(), route, sp.GetRequiredService<DirectorRuntime>(), sp.GetRequiredService<ILogger<LocalAddressWatcher>>()));
             }
 
+            // Disposed with the host, after the instances' last (priority-0) adverts went out.
+            services.AddSingleton(sp => new WireAdverts(sp.GetRequiredService<ILoggerFactory>().CreateLogger("LvsHa.Director.Vrrp.Wire")));
             services.Replace(ServiceDescriptor.Singleton(sp => Plugins(sp, config, run, route, vips, ipvs, leftovers, time)));
             // track_interface, vrrp_script loops and vrrp_sync_group coordination.
             services.AddHostedService(sp => VrrpDaemon.Tracking(
@@ -100,7 +103,8 @@ public static partial class DirectorDaemon
         var logger = loggers.CreateLogger("LvsHa.Director.Vrrp");
         foreach (var leftover in leftovers)
             LogLeftoverRemoved(logger, leftover.ToString());
-        var plugins = VrrpDaemon.Plugins(config, route, vips, time, logger, VrrpDaemon.Deliver(sp.GetRequiredService<DirectorRuntime>()));
+        var plugins = VrrpDaemon.Plugins(
+            config, route, vips, time, logger, VrrpDaemon.Deliver(sp.GetRequiredService<DirectorRuntime>()), sp.GetRequiredService<WireAdverts>());
         if (ipvs is null)
             return plugins;
         var notify = config.Global.LvsSyncDaemon is { } sync
@@ -109,6 +113,7 @@ public static partial class DirectorDaemon
         return new DirectorPlugins
         {
             CreateBehavior = plugins.CreateBehavior,
+            Wire = plugins.Wire,
             Effects = plugins.Effects with { Notify = notify },
             Lvs = config.VirtualServers.Count == 0 ? null : new LvsSetup(ipvs, config)
             {

@@ -46,7 +46,9 @@ public static class AkkaConfigBuilder
         // adverts and every director must act alone (plain VRRP): no downing at all, because any resolver downs one
         // side of a 1-against-1 split and that side would stop and drop its VIPs. A dead director then stays
         // "unreachable" until it comes back; its new incarnation at the same address replaces it.
-        var downing = cluster.SplitBrainGuard == SplitBrainGuard.Majority
+        // Two directors (no witness) get no downing either: the guard is inactive there (ClusterOptions.GuardsMastership)
+        // and static-quorum 2 would make the survivor of a dead peer down itself.
+        var downing = cluster.GuardsMastership
             ? $$"""
               downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
               split-brain-resolver {

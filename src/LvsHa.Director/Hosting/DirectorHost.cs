@@ -174,20 +174,29 @@ public static class DirectorHost
 
         // Instances hear the majority view only under split_brain_guard majority; with the guard off (or without a
         // cluster) they behave as plain VRRP and never see QuorumUpdated. Status still shows the tracker's view.
-        var guarded = options.Cluster?.SplitBrainGuard == SplitBrainGuard.Majority;
+        var guarded = options.Cluster?.GuardsMastership == true;
         var time = services.GetRequiredService<TimeProvider>();
 
         var instances = new Dictionary<string, IActorRef>(StringComparer.Ordinal);
         foreach (var instance in options.Instances)
         {
-            // Without a cluster no advert ever arrives; a throwaway key keeps the actor's code path the same.
+            // Without a cluster no advert arrives over it; a throwaway key keeps the actor's code path the same.
             var key = secret?.AdvertKey ?? System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
             var authenticator = new AdvertAuthenticator(key, senderNode, time, AdvertMaxSkew);
-            instances[instance.Name] = system.ActorOf(
+
+            // VRRP on the wire decides mastership, as keepalived does, from the first second; the cluster path
+            // (transport) only adds a second heartbeat.
+            var wire = instance.Wire is { } settings && instance.Interface is { } link && plugins.Wire is { } sockets
+                ? (Wire: new LvsHa.Vrrp.Wire.VrrpWire(settings), Link: sockets.Link(link, settings.Family, settings.Unicast ? null : settings.Group))
+                : default;
+            var actor = system.ActorOf(
                 VrrpInstanceActor.PropsFor(new VrrpInstanceSetup(
                     instance.Name, instance.VirtualRouterId, plugins.CreateBehavior(instance), transport, authenticator,
-                    plugins.Effects, guarded ? tracker : null, time)),
+                    plugins.Effects, guarded ? tracker : null, time, wire.Wire, wire.Link)),
                 ClusterAdvertTransport.InstanceActorName(instance.VirtualRouterId));
+            instances[instance.Name] = actor;
+            if (wire.Wire is not null)
+                plugins.Wire!.Route(instance.Interface!, instance.Wire!.Family, instance.Wire.VirtualRouterId, actor);
         }
 
         var lvs = plugins.Lvs is { } setup ? StartLvs(system, setup, services.GetRequiredService<ILoggerFactory>()) : null;

@@ -76,6 +76,14 @@ public sealed record ClusterOptions
     /// <summary>How long membership must be stable before the split-brain resolver downs the other side.</summary>
     public TimeSpan StableAfter { get; init; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>
+    /// Whether the majority guard holds mastership back: split_brain_guard majority with three or more directors.
+    /// Two directors cannot tell a dead peer from a cut-off one (each sees 1 of 2 either way), so there the guard
+    /// would leave a dead master's VIP unheld; they behave as keepalived does (VRRP alone decides) and `lvsha check`
+    /// says so. A VIP-less witness as third director is what buys the guarantee.
+    /// </summary>
+    public bool GuardsMastership => SplitBrainGuard == SplitBrainGuard.Majority && EffectiveExpectedDirectors >= 3;
+
     /// <summary>The directors the cluster is meant to have, with <see cref="ExpectedDirectors"/> applied.</summary>
     public int EffectiveExpectedDirectors =>
         ExpectedDirectors ?? Seeds.Append($"{ListenAddress}:{ListenPort}").Distinct(StringComparer.OrdinalIgnoreCase).Count();
@@ -146,6 +154,13 @@ public sealed record VrrpInstanceOptions
 
     /// <summary>advert_int.</summary>
     public TimeSpan AdvertInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The interface the instance's adverts use (null for the lab's placeholder instances).</summary>
+    public string? Interface { get; init; }
+
+    /// <summary>What the instance sends and accepts as VRRP packets on the wire; null: no wire adverts (placeholder).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public LvsHa.Vrrp.Wire.VrrpWireSettings? Wire { get; init; }
 
     /// <summary>
     /// Everything the VRRP state machine needs (from the vrrp_instance block); null runs the advert-only placeholder.

@@ -17,6 +17,9 @@ public sealed class DirectorPlugins
     /// <summary>Effects used by every instance.</summary>
     public InstanceEffects Effects { get; init; } = InstanceEffects.None;
 
+    /// <summary>The raw VRRP sockets instances with wire settings send and receive through; null: no wire adverts (lab placeholders).</summary>
+    public Adverts.WireAdverts? Wire { get; init; }
+
     /// <summary>The virtual services to health-check and program into IPVS; null runs VRRP only.</summary>
     public LvsSetup? Lvs { get; init; }
 }

@@ -1,10 +1,8 @@
-using System.Buffers.Binary;
-
 namespace LvsHa.Director.Instances;
 
 /// <summary>
-/// Placeholder until the VRRP state machine is plugged in: sends an advert every advert_int carrying the priority
-/// and a counter, and never becomes master.
+/// The lab's placeholder instance (an instance given without VRRP settings): sends an advert every advert_int
+/// carrying its priority, and never becomes master.
 /// </summary>
 public sealed class AdvertOnlyBehavior : IVrrpInstanceBehavior
 {
@@ -13,7 +11,6 @@ public sealed class AdvertOnlyBehavior : IVrrpInstanceBehavior
 
     private readonly int _priority;
     private readonly TimeSpan _advertInterval;
-    private uint _counter;
 
     /// <summary>Creates the placeholder.</summary>
     public AdvertOnlyBehavior(int priority, TimeSpan advertInterval)
@@ -28,17 +25,9 @@ public sealed class AdvertOnlyBehavior : IVrrpInstanceBehavior
     /// <inheritdoc />
     public IReadOnlyList<VrrpInstanceAction> Handle(VrrpInstanceEvent instanceEvent, DateTimeOffset now) => instanceEvent switch
     {
-        InstanceStarted => [new StartTimer(AdvertTimer, _advertInterval, Periodic: true), new SendAdvert(NextPayload())],
-        TimerElapsed { Timer: AdvertTimer } => [new SendAdvert(NextPayload())],
+        InstanceStarted => [new StartTimer(AdvertTimer, _advertInterval, Periodic: true), new SendAdvert((byte)_priority, _advertInterval)],
+        TimerElapsed { Timer: AdvertTimer } => [new SendAdvert((byte)_priority, _advertInterval)],
         InstanceStopping => [new CancelTimer(AdvertTimer)],
         _ => [],
     };
-
-    private byte[] NextPayload()
-    {
-        var payload = new byte[5];
-        payload[0] = (byte)_priority;
-        BinaryPrimitives.WriteUInt32BigEndian(payload.AsSpan(1), ++_counter);
-        return payload;
-    }
 }

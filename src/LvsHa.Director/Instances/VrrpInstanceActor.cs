@@ -1,8 +1,11 @@
+using System.Net;
 using Akka.Actor;
 using Akka.Event;
 using LvsHa.Director.Adverts;
 using LvsHa.Director.Membership;
 using LvsHa.Director.Security;
+using VrrpTiming = LvsHa.Vrrp.VrrpTiming;
+using LvsHa.Vrrp.Wire;
 
 namespace LvsHa.Director.Instances;
 
@@ -15,6 +18,10 @@ public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
 {
     private static readonly TimeSpan RejectionLogInterval = TimeSpan.FromSeconds(5);
 
+    // A dropped wire advert is logged once per sender and reason, then again only as a reminder with the count: a
+    // misconfigured peer sends 10 adverts a second.
+    private static readonly TimeSpan DropReminderInterval = TimeSpan.FromMinutes(10);
+
     private readonly string _name;
     private readonly int _virtualRouterId;
     private readonly IVrrpInstanceBehavior _behavior;
@@ -23,6 +30,10 @@ public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
     private readonly InstanceEffects _effects;
     private readonly IActorRef? _majorityTracker;
     private readonly TimeProvider _time;
+    private readonly VrrpWire? _wire;
+    private readonly IWireAdvertLink? _wireLink;
+    private readonly Dictionary<(IPAddress, AdvertDropReason), (DateTimeOffset Logged, long Count)> _drops = [];
+    private readonly Dictionary<IPAddress, string> _sendFailures = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<string, DateTimeOffset> _lastAdvertBySender = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _lastRejectionLog = new(StringComparer.Ordinal);
@@ -45,8 +56,11 @@ public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
         _effects = setup.Effects;
         _majorityTracker = setup.MajorityTracker;
         _time = setup.Time;
+        _wire = setup.Wire;
+        _wireLink = setup.WireLink;
 
         Receive<VrrpAdvertEnvelope>(HandleAdvert);
+        Receive<WirePacketReceived>(HandleWirePacket);
         Receive<QuorumChanged>(HandleQuorum);
         Receive<TimerElapsed>(Feed);
         Receive<TrackerChanged>(Feed);
@@ -106,6 +120,82 @@ public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
         _accepted++;
         _lastAdvertBySender[envelope.SenderNode] = _time.GetUtcNow();
         Feed(new AdvertReceived(envelope.SenderNode, envelope.Payload));
+    }
+
+    private void HandleWirePacket(WirePacketReceived received)
+    {
+        if (_wire is null)
+            return;
+        var master = IPAddress.TryParse(_behavior.Master, out var address) ? address : null;
+        var verdict = _wire.Check(received.Packet, master);
+        if (verdict.Advert is { } advert)
+        {
+            _accepted++;
+            _lastAdvertBySender[advert.From.ToString()] = _time.GetUtcNow();
+            Feed(new WireAdvertReceived(advert));
+        }
+        else if (verdict.Drop is { } reason)
+        {
+            _rejected++;
+            LogDrop(received.Packet.Source, reason, verdict.Detail);
+        }
+    }
+
+    private void LogDrop(IPAddress sender, AdvertDropReason reason, string detail)
+    {
+        var now = _time.GetUtcNow();
+        var key = (sender, reason);
+        if (_drops.TryGetValue(key, out var seen) && now - seen.Logged < DropReminderInterval)
+        {
+            _drops[key] = seen with { Count = seen.Count + 1 };
+            return;
+        }
+
+        var since = seen.Count;
+        _drops[key] = (now, 0);
+        if (since == 0)
+        {
+            _log.Warning(
+                "vrrp_instance {Instance}: dropped a VRRP advert from {Sender}: {Reason} ({Detail}); further ones from it for this reason are counted, not logged",
+                _name, sender, reason, detail);
+        }
+        else
+        {
+            _log.Warning(
+                "vrrp_instance {Instance}: still dropping VRRP adverts from {Sender}: {Reason} ({Detail}), {Count} since the last report",
+                _name, sender, reason, detail, since + 1);
+        }
+    }
+
+    private void SendAdvert(SendAdvert send)
+    {
+        _sent++;
+        var local = _wire?.Settings.LocalAddress ?? IPAddress.Any;
+        if (_wire is not null && _wireLink is not null)
+        {
+            foreach (var destination in _wire.Destinations)
+            {
+                try
+                {
+                    _wireLink.Send(_wire.Build(send.Priority, send.AdvertInterval, destination), local, destination);
+                    if (_sendFailures.Remove(destination))
+                        _log.Info("vrrp_instance {Instance}: adverts to {Destination} are sent again", _name, destination);
+                }
+                catch (Exception e) when (e is LvsHa.Netlink.NetlinkException or ObjectDisposedException)
+                {
+                    // A link that is down or an address not yet there: the interface tracker decides what that means
+                    // for the state; here it is logged once until sending works again.
+                    if (_sendFailures.TryAdd(destination, e.Message))
+                        _log.Warning("vrrp_instance {Instance}: cannot send adverts to {Destination}: {Reason}", _name, destination, e.Message);
+                }
+            }
+        }
+
+        // In a cluster the same advert also goes over the cluster's connections: the second heartbeat path.
+        var payload = VrrpAdvertCodec.Encode(
+            new VrrpAdvert((byte)_virtualRouterId, send.Priority, VrrpTiming.ToCentiseconds(send.AdvertInterval), local, _wire?.Settings.Vips ?? []),
+            ReadOnlySpan<byte>.Empty);
+        _transport.Publish(_authenticator.Sign(_name, _virtualRouterId, payload));
     }
 
     private void LogRejection(VrrpAdvertEnvelope envelope, AdvertVerdict verdict)
@@ -168,8 +258,7 @@ public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
         switch (action)
         {
             case SendAdvert send:
-                _transport.Publish(_authenticator.Sign(_name, _virtualRouterId, send.Payload));
-                _sent++;
+                SendAdvert(send);
                 break;
             case StartTimer { Periodic: true } timer:
                 Timers.StartPeriodicTimer(timer.Timer, new TimerElapsed(timer.Timer), timer.Delay);

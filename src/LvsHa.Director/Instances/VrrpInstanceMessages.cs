@@ -25,6 +25,9 @@ public sealed record InstanceStopped
 /// <summary>An authenticated, fresh advert from another director.</summary>
 public sealed record AdvertReceived(string SenderNode, byte[] Payload) : VrrpInstanceEvent;
 
+/// <summary>A VRRP advert from the wire that passed keepalived's checks (<see cref="LvsHa.Vrrp.Wire.VrrpWire.Check"/>).</summary>
+public sealed record WireAdvertReceived(LvsHa.Vrrp.AdvertReceived Advert) : VrrpInstanceEvent;
+
 /// <summary>A timer the behavior started has fired.</summary>
 public sealed record TimerElapsed(string Timer) : VrrpInstanceEvent;
 
@@ -55,8 +58,8 @@ public sealed record TrackerStatus(string Tracker, string State, int Weight, boo
 /// <summary>An action carried out by the instance actor for its behavior.</summary>
 public abstract record VrrpInstanceAction;
 
-/// <summary>Send an advert with this payload (signed and delivered by the actor).</summary>
-public sealed record SendAdvert(byte[] Payload) : VrrpInstanceAction;
+/// <summary>Send an advert with this priority and interval: a VRRP packet on the wire and, in a cluster, a signed copy over it.</summary>
+public sealed record SendAdvert(byte Priority, TimeSpan AdvertInterval) : VrrpInstanceAction;
 
 /// <summary>Start (or restart) a named timer.</summary>
 public sealed record StartTimer(string Timer, TimeSpan Delay, bool Periodic) : VrrpInstanceAction;

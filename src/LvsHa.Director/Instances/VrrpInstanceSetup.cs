@@ -1,6 +1,7 @@
 using Akka.Actor;
 using LvsHa.Director.Adverts;
 using LvsHa.Director.Security;
+using LvsHa.Vrrp.Wire;
 
 namespace LvsHa.Director.Instances;
 
@@ -13,6 +14,8 @@ namespace LvsHa.Director.Instances;
 /// <param name="Effects">VIPs, GARP and notify scripts.</param>
 /// <param name="MajorityTracker">Tracker to subscribe to for <see cref="Membership.QuorumChanged"/>, if any.</param>
 /// <param name="Time">Clock.</param>
+/// <param name="Wire">The instance's VRRP packets (build and check), or null for a placeholder without wire adverts.</param>
+/// <param name="WireLink">Where its VRRP packets go out (with <paramref name="Wire"/>).</param>
 public sealed record VrrpInstanceSetup(
     string Name,
     int VirtualRouterId,
@@ -21,4 +24,6 @@ public sealed record VrrpInstanceSetup(
     AdvertAuthenticator Authenticator,
     InstanceEffects Effects,
     IActorRef? MajorityTracker,
-    TimeProvider Time);
+    TimeProvider Time,
+    VrrpWire? Wire = null,
+    IWireAdvertLink? WireLink = null);

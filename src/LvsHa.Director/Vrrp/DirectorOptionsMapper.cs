@@ -2,6 +2,7 @@ using System.Net;
 using LvsHa.Config;
 using LvsHa.Director.Hosting;
 using LvsHa.Vrrp;
+using LvsHa.Vrrp.Wire;
 
 namespace LvsHa.Director.Vrrp;
 
@@ -23,23 +24,31 @@ public static class DirectorOptionsMapper
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(primaryAddresses);
         var cluster = config.Cluster is { } block ? MapCluster(block) : null;
-        var guard = cluster is { SplitBrainGuard: Hosting.SplitBrainGuard.Majority };
+        var guard = cluster is { GuardsMastership: true };
         return new DirectorOptions
         {
             NodeName = nodeName ?? config.Cluster?.NodeName ?? Environment.MachineName,
             Cluster = cluster,
             ControlSocketPath = controlSocket ?? DirectorOptions.DefaultControlSocketPath,
             MetricsListen = config.Global.MetricsListen is { } metrics ? new Metrics.MetricsListenOptions(metrics.Host, metrics.Port) : null,
-            Instances = [.. config.VrrpInstances.Select(i => MapInstance(i, guard, primaryAddresses))],
+            Instances = [.. config.VrrpInstances.Select(i => MapInstance(i, config.Global, guard, primaryAddresses))],
         };
     }
 
-    /// <summary>The interfaces whose primary address <see cref="Map"/> needs (instances without unicast_src_ip).</summary>
-    public static IReadOnlyList<string> InterfacesNeedingAddress(LvsHaConfig config)
+    /// <summary>The interfaces and families whose primary address <see cref="Map"/> needs (instances without unicast_src_ip / mcast_src_ip).</summary>
+    public static IReadOnlyList<(string Interface, IpFamily Family)> InterfacesNeedingAddress(LvsHaConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        return [.. config.VrrpInstances.Where(i => i.UnicastSourceIp is null).Select(i => i.Interface).Distinct(StringComparer.Ordinal)];
+        return [.. config.VrrpInstances.Where(i => i.SourceIp is null).Select(i => (i.Interface, i.Family)).Distinct()];
     }
+
+    /// <summary>
+    /// The key of an interface's primary address of <paramref name="family"/> in the map <see cref="Map"/> takes:
+    /// the interface name for IPv4 (its first primary address), name + "/inet6" for IPv6 (its link-local address,
+    /// which RFC 5798 makes the source of IPv6 adverts).
+    /// </summary>
+    public static string AddressKey(string interfaceName, IpFamily family) =>
+        family == IpFamily.IPv6 ? interfaceName + "/inet6" : interfaceName;
 
     private static ClusterOptions MapCluster(ClusterSettings block) => new()
     {
@@ -53,18 +62,21 @@ public static class DirectorOptionsMapper
         ConnectTimeout = block.ConnectTimeout ?? ClusterOptions.DefaultConnectTimeout,
     };
 
-    private static VrrpInstanceOptions MapInstance(VrrpInstance instance, bool guard, IReadOnlyDictionary<string, IPAddress> primaryAddresses)
+    private static VrrpInstanceOptions MapInstance(
+        VrrpInstance instance, GlobalDefs global, bool guard, IReadOnlyDictionary<string, IPAddress> primaryAddresses)
     {
-        var local = instance.UnicastSourceIp
-            ?? (primaryAddresses.TryGetValue(instance.Interface, out var address) ? address : null)
-            ?? throw new DirectorConfigException(
-                $"{instance.Location}: vrrp_instance {instance.Name}: interface {instance.Interface} has no address (set unicast_src_ip or add an address)");
+        var local = instance.SourceIp
+            ?? (primaryAddresses.TryGetValue(AddressKey(instance.Interface, instance.Family), out var address) ? address : null)
+            ?? throw new DirectorConfigException(instance.Family == IpFamily.IPv6
+                ? $"{instance.Location}: vrrp_instance {instance.Name}: interface {instance.Interface} has no IPv6 link-local address (bring it up, or set unicast_src_ip / mcast_src_ip)"
+                : $"{instance.Location}: vrrp_instance {instance.Name}: interface {instance.Interface} has no IPv4 address (set unicast_src_ip / mcast_src_ip or add an address)");
         return new VrrpInstanceOptions
         {
             Name = instance.Name,
             VirtualRouterId = instance.VirtualRouterId,
             Priority = instance.Priority,
             AdvertInterval = instance.AdvertInterval,
+            Interface = instance.Interface,
             Settings = new VrrpInstanceSettings
             {
                 Name = instance.Name,
@@ -81,7 +93,22 @@ public static class DirectorOptionsMapper
                     MasterRepeat = instance.GarpMasterRepeat,
                     MasterRefresh = instance.GarpMasterRefresh,
                     MasterRefreshRepeat = instance.GarpMasterRefreshRepeat,
+                    LowerPriorityRepeat = instance.GarpLowerPriorityRepeat,
+                    ArpInterval = instance.GarpInterval,
+                    NaInterval = instance.GnaInterval,
                 },
+            },
+            Wire = new VrrpWireSettings
+            {
+                VirtualRouterId = (byte)instance.VirtualRouterId,
+                Version = instance.Version,
+                LocalAddress = local,
+                Vips = [.. instance.VirtualIpAddresses.Select(v => v.Address)],
+                AdvertInterval = instance.AdvertInterval,
+                UnicastPeers = instance.UnicastPeers,
+                MulticastGroup = instance.Family == IpFamily.IPv6 ? global.VrrpMulticastGroup6 : global.VrrpMulticastGroup4,
+                Password = instance.Authentication is { Type: VrrpAuthType.Pass } auth ? auth.Password : null,
+                SkipCheckAdvertAddresses = instance.SkipCheckAdvertAddresses,
             },
         };
     }

@@ -120,6 +120,7 @@ public sealed class StateMachineBehavior : IVrrpInstanceBehavior
                 {
                     InstanceStarted => new Start(),
                     Instances.AdvertReceived advert => Decode(advert.Payload),
+                    WireAdvertReceived wire => wire.Advert,
                     TimerElapsed elapsed => Enum.TryParse<VrrpTimer>(elapsed.Timer, out var timer) ? new TimerExpired(timer) : null,
                     QuorumUpdated quorum => new M.QuorumChanged(quorum.Quorum.HasMajority),
                     SyncGroupFollow follow => ParseState(follow.Target) is { } target ? new FollowSyncGroup(target) : null,
@@ -187,7 +188,7 @@ public sealed class StateMachineBehavior : IVrrpInstanceBehavior
             switch (action)
             {
                 case M.SendAdvert send:
-                    result.Add(new Instances.SendAdvert(EncodeAdvert(send)));
+                    result.Add(new Instances.SendAdvert(send.Priority, send.AdvertInterval));
                     break;
                 case M.AddVips:
                     result.Add(new Instances.AddVips());
@@ -215,8 +216,4 @@ public sealed class StateMachineBehavior : IVrrpInstanceBehavior
 
         return result;
     }
-
-    private byte[] EncodeAdvert(M.SendAdvert send) => VrrpAdvertCodec.Encode(
-        new VrrpAdvert(_settings.VirtualRouterId, send.Priority, VrrpTiming.ToCentiseconds(send.AdvertInterval), _settings.LocalAddress, _vips),
-        ReadOnlySpan<byte>.Empty);
 }

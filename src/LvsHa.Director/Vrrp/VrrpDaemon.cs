@@ -25,9 +25,10 @@ public static partial class VrrpDaemon
     /// <param name="time">Clock.</param>
     /// <param name="logger">Logger.</param>
     /// <param name="deliver">Sends an event to an instance actor by name (vrrp_sync_group directives); null: no sync groups.</param>
+    /// <param name="wire">The raw VRRP sockets (owned by the caller); null: no adverts on the wire.</param>
     public static DirectorPlugins Plugins(
         LvsHaConfig config, IAddressManager route, IVipManager vips, TimeProvider time, ILogger logger,
-        Action<string, VrrpInstanceEvent>? deliver = null)
+        Action<string, VrrpInstanceEvent>? deliver = null, Adverts.WireAdverts? wire = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         var byName = config.VrrpInstances.ToDictionary(i => i.Name, StringComparer.Ordinal);
@@ -51,6 +52,7 @@ public static partial class VrrpDaemon
                 }
                 : new AdvertOnlyBehavior(instance.Priority, instance.AdvertInterval),
             Effects = new InstanceEffects(vips, new PacketGarpSender(route, config.VrrpInstances, time), notify),
+            Wire = wire,
         };
     }
 
@@ -75,20 +77,25 @@ public static partial class VrrpDaemon
             config, route, monitor.WatchAsync, Deliver(runtime), () => runtime.IsStarted, time, loggers.CreateLogger("LvsHa.Director.Vrrp.Tracking"));
     }
 
-    /// <summary>The primary address of every interface the instances need one of: the first IPv4 address that is not secondary, else the first IPv6 global one.</summary>
+    /// <summary>
+    /// The advert source of every interface and family the instances need one of (keyed by
+    /// <see cref="DirectorOptionsMapper.AddressKey"/>): the first IPv4 address that is not secondary, and the IPv6
+    /// link-local address (RFC 5798 5.1.2.2; keepalived sends from it too).
+    /// </summary>
     public static async Task<IReadOnlyDictionary<string, IPAddress>> PrimaryAddressesAsync(IAddressManager route, LvsHaConfig config, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(route);
         var result = new Dictionary<string, IPAddress>(StringComparer.Ordinal);
-        foreach (var name in DirectorOptionsMapper.InterfacesNeedingAddress(config))
+        foreach (var (name, family) in DirectorOptionsMapper.InterfacesNeedingAddress(config))
         {
             var link = await route.GetLinkAsync(name, cancellationToken).ConfigureAwait(false)
                 ?? throw new DirectorConfigException($"interface {name} (named by a vrrp_instance) does not exist");
             var addresses = await route.GetAddressesAsync(link.Index, cancellationToken).ConfigureAwait(false);
-            var primary = addresses.FirstOrDefault(a => a.Address.AddressFamily == AddressFamily.InterNetwork && !a.Flags.HasFlag(InterfaceAddressFlags.Secondary))
-                ?? addresses.FirstOrDefault(a => a.Address.AddressFamily == AddressFamily.InterNetworkV6 && a.Scope == AddressScope.Universe);
+            var primary = family == IpFamily.IPv6
+                ? addresses.FirstOrDefault(a => a.Address.AddressFamily == AddressFamily.InterNetworkV6 && a.Address.IsIPv6LinkLocal)
+                : addresses.FirstOrDefault(a => a.Address.AddressFamily == AddressFamily.InterNetwork && !a.Flags.HasFlag(InterfaceAddressFlags.Secondary));
             if (primary is not null)
-                result[name] = primary.Address;
+                result[DirectorOptionsMapper.AddressKey(name, family)] = primary.Address;
         }
 
         return result;

@@ -164,24 +164,6 @@ internal sealed unsafe class NetlinkSocket : IDisposable
             throw Failure(errno, "reading a netlink socket option");
         return value;
     }
-
-    /// <summary>Keeps the fd alive (not closed by a concurrent Dispose) while a syscall uses it.</summary>
-    private readonly ref struct HandleUse
-    {
-        private readonly SafeHandle _handle;
-
-        public HandleUse(SafeHandle handle)
-        {
-            _handle = handle;
-            var added = false;
-            handle.DangerousAddRef(ref added);
-            Fd = (int)handle.DangerousGetHandle();
-        }
-
-        public int Fd { get; }
-
-        public void Dispose() => _handle.DangerousRelease();
-    }
 }
 
 /// <summary>An owned file descriptor, closed exactly once.</summary>
@@ -195,4 +177,22 @@ internal sealed class FileDescriptorHandle : SafeHandle
     public override bool IsInvalid => handle.ToInt64() < 0;
 
     protected override bool ReleaseHandle() => close((int)handle) == 0;
+}
+
+/// <summary>Keeps the fd alive (not closed by a concurrent Dispose) while a syscall uses it.</summary>
+internal readonly ref struct HandleUse
+{
+    private readonly SafeHandle _handle;
+
+    public HandleUse(SafeHandle handle)
+    {
+        _handle = handle;
+        var added = false;
+        handle.DangerousAddRef(ref added);
+        Fd = (int)handle.DangerousGetHandle();
+    }
+
+    public int Fd { get; }
+
+    public void Dispose() => _handle.DangerousRelease();
 }

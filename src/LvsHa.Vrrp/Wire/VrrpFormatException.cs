@@ -9,6 +9,16 @@ public sealed class VrrpFormatException : Exception
     {
     }
 
+    /// <summary>Creates the exception for a message whose checksum does not add up.</summary>
+    public VrrpFormatException(string message, bool checksumMismatch)
+        : base(message)
+    {
+        ChecksumMismatch = checksumMismatch;
+    }
+
+    /// <summary>True when the message was well formed but its checksum was wrong.</summary>
+    public bool ChecksumMismatch { get; }
+
     /// <summary>Creates the exception without a reason.</summary>
     public VrrpFormatException()
     {

@@ -71,7 +71,7 @@ public static class VrrpV3Codec
         if (count == 0 || message.Length != expected)
             throw new VrrpFormatException($"{count} addresses need {expected} bytes, packet has {message.Length}");
         if (InternetChecksum.WithPseudoHeader(source, destination, IpProtocol, message) != 0)
-            throw new VrrpFormatException("VRRP checksum mismatch");
+            throw new VrrpFormatException("VRRP checksum mismatch", checksumMismatch: true);
 
         // The 4 reserved bits are ignored on reception (RFC 5798 5.2.6).
         var interval = (ushort)(BinaryPrimitives.ReadUInt16BigEndian(message[4..]) & VrrpTiming.MaxAdvertIntervalCentiseconds);

@@ -41,6 +41,12 @@ internal static class LabCommand
         }
     }
 
+    /// <summary>Fails (never skips) when <paramref name="tool"/> is not installed.</summary>
+    public static void RequireTool(string tool) =>
+        Assert.True(
+            new[] { "/usr/sbin", "/usr/bin", "/sbin", "/bin" }.Any(d => File.Exists(Path.Combine(d, tool))),
+            $"this lab test needs {tool} (tests/lab/install-deps.sh installs it)");
+
     [System.Runtime.InteropServices.DllImport("libc")]
     private static extern uint geteuid();
 }

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using LvsHa.Vrrp.Wire;
 using Akka.TestKit.Xunit2;
 using LvsHa.Director.Adverts;
 using LvsHa.Director.Instances;
@@ -101,7 +102,8 @@ public sealed class VrrpInstanceActorTests : TestKit
 
         lock (toB.Sent)
         {
-            Assert.All(toB.Sent, e => Assert.Equal((51, "VI_1", "d1", (byte)101), (e.VirtualRouterId, e.Instance, e.SenderNode, e.Payload[0])));
+            Assert.All(toB.Sent, e => Assert.Equal(
+                (51, "VI_1", "d1", (byte)101), (e.VirtualRouterId, e.Instance, e.SenderNode, VrrpAdvertCodec.Decode(e.Payload).Advert.Priority)));
         }
     }
 
@@ -175,7 +177,7 @@ public sealed class VrrpInstanceActorTests : TestKit
         var vips = new SlowVips();
         var effects = new RecordingEffects();
         var transport = new RecordingTransport();
-        var behavior = new ScriptedBehavior(e => e is InstanceStopping ? [new SendAdvert([0]), new RemoveVips(), new RunNotify("STOP")] : []);
+        var behavior = new ScriptedBehavior(e => e is InstanceStopping ? [new SendAdvert(0, TimeSpan.FromSeconds(1)), new RemoveVips(), new RunNotify("STOP")] : []);
         var instance = Instance("d1", behavior, transport, new InstanceEffects(vips, effects, effects));
 
         var reply = await instance.Ask<InstanceStopped>(InstanceStopping.Instance, TimeSpan.FromSeconds(3));
@@ -183,7 +185,7 @@ public sealed class VrrpInstanceActorTests : TestKit
         Assert.Same(InstanceStopped.Instance, reply);
         Assert.True(vips.Removed, "the reply came before the VIPs were removed");
         Assert.Equal(["notify VI_1 STOP"], effects.Calls);
-        Assert.Equal([0], Assert.Single(transport.Sent).Payload);
+        Assert.Equal(0, VrrpAdvertCodec.Decode(Assert.Single(transport.Sent).Payload).Advert.Priority);
     }
 
     [Fact]

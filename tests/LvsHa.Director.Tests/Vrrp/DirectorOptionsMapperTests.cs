@@ -33,6 +33,7 @@ public sealed class DirectorOptionsMapperTests
             listen 10.0.0.1 2552
             seed 10.0.0.1 2552
             seed 10.0.0.2 2552
+            seed 10.0.0.3 2552
             split_brain_guard majority
             secret_file /etc/lvsha/secret
         }
@@ -56,10 +57,10 @@ public sealed class DirectorOptionsMapperTests
         Assert.Equal("/tmp/x.sock", options.ControlSocketPath);
         var cluster = options.Cluster!;
         Assert.Equal(("10.0.0.1", 2552), (cluster.ListenAddress, cluster.ListenPort));
-        Assert.Equal(["10.0.0.1:2552", "10.0.0.2:2552"], cluster.Seeds);
+        Assert.Equal(["10.0.0.1:2552", "10.0.0.2:2552", "10.0.0.3:2552"], cluster.Seeds);
         Assert.Equal(Hosting.SplitBrainGuard.Majority, cluster.SplitBrainGuard);
         Assert.Equal("/etc/lvsha/secret", cluster.SecretFile);
-        Assert.Equal(2, cluster.EffectiveExpectedDirectors);
+        Assert.Equal(3, cluster.EffectiveExpectedDirectors);
         Assert.Equal(new FailureDetectorOptions(), cluster.FailureDetector);
         Assert.Equal(TimeSpan.FromSeconds(15), cluster.ConnectTimeout);
         Assert.Equal(TimeSpan.FromSeconds(15), cluster.FoundingDelay);
@@ -121,10 +122,50 @@ public sealed class DirectorOptionsMapperTests
     }
 
     [Fact]
+    public void Map_TwoDirectorsGuardMajority_GuardInactiveSoASurvivorTakesOver()
+    {
+        var twoDirectors = Cluster.Replace("    seed 10.0.0.3 2552\n", "", StringComparison.Ordinal);
+        var result = ConfigLoader.LoadText(twoDirectors + Instance, "test.conf");
+        Assert.Contains(result.Diagnostics, d => d.Message.Contains("cannot tell a dead peer from a cut-off one", StringComparison.Ordinal));
+
+        var options = DirectorOptionsMapper.Map(result.Config!, null, null, Eth0);
+
+        Assert.False(options.Cluster!.GuardsMastership);
+        Assert.False(options.Instances[0].Settings!.SplitBrainGuard);
+    }
+
+    [Fact]
+    public void Map_Instance_WireSettingsAsKeepalivedSendsThem()
+    {
+        var config = Load("global_defs {\n vrrp_version 3\n vrrp_mcast_group4 224.0.0.19\n}\n" + Instance.Replace("version 3", "unicast_peer {\n 10.0.0.2/24\n }", StringComparison.Ordinal));
+
+        var wire = DirectorOptionsMapper.Map(config, null, null, Eth0).Instances[0].Wire!;
+
+        Assert.Equal(3, wire.Version);
+        Assert.Equal([IPAddress.Parse("10.0.0.2")], wire.UnicastPeers);
+        Assert.Equal(IPAddress.Parse("224.0.0.19"), wire.Group);
+        Assert.Equal([IPAddress.Parse("10.0.0.50")], wire.Vips);
+        Assert.Equal(IPAddress.Parse("10.0.0.1"), wire.LocalAddress);
+    }
+
+    [Fact]
+    public void Map_Ipv6Instance_SourceIsTheLinkLocalAddress()
+    {
+        var config = Load(Instance.Replace("10.0.0.50/24", "2001:db8::50/64", StringComparison.Ordinal));
+        Assert.Equal([("eth0", IpFamily.IPv6)], DirectorOptionsMapper.InterfacesNeedingAddress(config));
+        var addresses = new Dictionary<string, IPAddress> { [DirectorOptionsMapper.AddressKey("eth0", IpFamily.IPv6)] = IPAddress.Parse("fe80::1") };
+
+        var instance = DirectorOptionsMapper.Map(config, null, null, addresses).Instances[0];
+
+        Assert.Equal(IPAddress.Parse("fe80::1"), instance.Wire!.LocalAddress);
+        Assert.Equal(3, instance.Wire.Version);
+    }
+
+    [Fact]
     public void Map_UnicastSourceIp_IsTheLocalAddress()
     {
         var config = Load(Instance.Replace("nopreempt", "unicast_src_ip 10.0.0.9", StringComparison.Ordinal));
-        Assert.Equal(["eth0"], DirectorOptionsMapper.InterfacesNeedingAddress(Load(Instance)));
+        Assert.Equal([("eth0", IpFamily.IPv4)], DirectorOptionsMapper.InterfacesNeedingAddress(Load(Instance)));
         Assert.Empty(DirectorOptionsMapper.InterfacesNeedingAddress(config));
         Assert.Equal(IPAddress.Parse("10.0.0.9"), DirectorOptionsMapper.Map(config, null, null, new Dictionary<string, IPAddress>()).Instances[0].Settings!.LocalAddress);
     }

@@ -6,6 +6,7 @@ using LvsHa.Director.Instances;
 using LvsHa.Director.Security;
 using LvsHa.Director.Vrrp;
 using LvsHa.Vrrp;
+using LvsHa.Vrrp.Wire;
 
 namespace LvsHa.Director.Tests.Vrrp;
 
@@ -68,7 +69,12 @@ public sealed class StateMachineInstanceTests : TestKit
         var behavior = new StateMachineBehavior(settings, [IPAddress.Parse("10.0.0.50")], TimeProvider.System);
         return Sys.ActorOf(VrrpInstanceActor.PropsFor(new VrrpInstanceSetup(
             "VI_1", 51, behavior, transport, new AdvertAuthenticator(Key, node, TimeProvider.System, TimeSpan.FromSeconds(5)),
-            new InstanceEffects(effects, effects, effects), null, TimeProvider.System)));
+            new InstanceEffects(effects, effects, effects), null, TimeProvider.System,
+            new VrrpWire(new VrrpWireSettings
+            {
+                VirtualRouterId = 51, Version = 3, LocalAddress = settings.LocalAddress, Vips = [IPAddress.Parse("10.0.0.50")],
+                AdvertInterval = settings.AdvertInterval,
+            }))));
     }
 
     private static InstanceStatus Status(IActorRef instance) => instance.Ask<InstanceStatus>(GetInstanceStatus.Instance, TimeSpan.FromSeconds(3)).Result;

@@ -26,6 +26,7 @@ internal sealed partial class VrrpLab : IDisposable
     private readonly Dictionary<int, Process> _processes = [];
     private readonly Dictionary<int, StringBuilder> _logs = [];
     private readonly Xunit.Abstractions.ITestOutputHelper _output;
+    private readonly List<string> _keepalivedRunDirs = [];
 
     public VrrpLab(int directors, Xunit.Abstractions.ITestOutputHelper output)
     {
@@ -117,7 +118,34 @@ internal sealed partial class VrrpLab : IDisposable
     }
 
     /// <summary>Starts `lvsha run -f CONFIG --control-socket SOCK` in director <paramref name="node"/>'s namespace.</summary>
-    public void Start(int node, string configFile)
+    public void Start(int node, string configFile) =>
+        Start(node, ["dotnet", TestAssembly, "lvsha", "run", "-f", configFile, "--control-socket", SocketPath(node)]);
+
+    /// <summary>Writes <paramref name="text"/> to <paramref name="name"/> in the lab's folder; returns its path.</summary>
+    public string WriteFile(string name, string text)
+    {
+        var path = Path.Combine(Directory, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    /// <summary>
+    /// Starts keepalived (VRRP only, no fork, its own pid files) with <paramref name="configFile"/> in director
+    /// <paramref name="node"/>'s namespace. Its VRRP child is ended at Dispose by the pid it wrote.
+    /// </summary>
+    public void StartKeepalived(int node, string configFile)
+    {
+        LabCommand.RequireTool("keepalived");
+        var run = Path.Combine(Directory, $"ka-d{node}");
+        System.IO.Directory.CreateDirectory(run);
+        foreach (var stale in System.IO.Directory.GetFiles(run))
+            File.Delete(stale);
+        _keepalivedRunDirs.Add(run);
+        Start(node, ["keepalived", "-n", "-l", "-D", "-P", "-f", configFile, "-p", $"{run}/keepalived.pid", "-r", $"{run}/vrrp.pid", "-c", $"{run}/checkers.pid"]);
+    }
+
+    /// <summary>Starts <paramref name="command"/> as director <paramref name="node"/>'s process in its namespace.</summary>
+    public void Start(int node, string[] command)
     {
         if (_processes.Remove(node, out var previous))
         {
@@ -126,8 +154,7 @@ internal sealed partial class VrrpLab : IDisposable
         }
 
         var log = _logs[node] = new StringBuilder();
-        _processes[node] = LabCluster.StartProcess(
-            ["dotnet", TestAssembly, "lvsha", "run", "-f", configFile, "--control-socket", SocketPath(node)], log, Namespace(node));
+        _processes[node] = LabCluster.StartProcess(command, log, Namespace(node));
     }
 
     public Process Process(int node) => _processes[node];
@@ -211,6 +238,14 @@ internal sealed partial class VrrpLab : IDisposable
         foreach (var node in _logs.Keys.Order())
         {
             _output.WriteLine($"===== director {node} =====\n{Log(node)}");
+        }
+
+        // keepalived's VRRP child outlives a killed parent only until PR_SET_PDEATHSIG fires; end it by its own pid
+        // file in any case, before its namespace goes.
+        foreach (var pidFile in _keepalivedRunDirs.Select(d => Path.Combine(d, "vrrp.pid")).Where(File.Exists))
+        {
+            if (int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid))
+                _ = Tmds.Linux.LibC.kill(pid, 9);
         }
 
         LabCluster.CleanUp(_processes.Values, _namespaces, Directory);
