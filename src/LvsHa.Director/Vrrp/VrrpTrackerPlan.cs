@@ -6,7 +6,7 @@ namespace LvsHa.Director.Vrrp;
 
 /// <summary>
 /// Which trackers each vrrp_instance has, from the configuration (pure): its own interface (FAULT while down, as
-/// keepalived's VRRP_ISUP), each track_interface and each track_script (the track_script's weight and reverse
+/// keepalived's VRRP_ISUP, unless dont_track_primary), each track_interface and each track_script (the track_script's weight and reverse
 /// override the vrrp_script's).
 /// </summary>
 public static class VrrpTrackerPlan
@@ -35,7 +35,10 @@ public static class VrrpTrackerPlan
     {
         ArgumentNullException.ThrowIfNull(instance);
         ArgumentNullException.ThrowIfNull(scripts);
-        var result = new List<InstanceTracker> { new(new TrackedObject(OwnInterface(instance.Interface), 0), HoldsStart: true) };
+        // dont_track_primary: the instance's own interface going down is no fault (keepalived's VRRP_ISUP skipped).
+        var result = instance.DontTrackPrimary
+            ? new List<InstanceTracker>()
+            : [new(new TrackedObject(OwnInterface(instance.Interface), 0), HoldsStart: true)];
         foreach (var tracked in instance.TrackInterfaces)
             result.Add(new(new TrackedObject(TrackInterface(tracked.Name), tracked.Weight, tracked.Reverse ?? false), HoldsStart: true));
         foreach (var tracked in instance.TrackScripts)
@@ -55,8 +58,8 @@ public static class VrrpTrackerPlan
     {
         ArgumentNullException.ThrowIfNull(config);
         return config.VrrpInstances
-            .SelectMany(i => i.TrackInterfaces.Select(t => (Interface: t.Name, i.Name, Tracker: TrackInterface(t.Name)))
-                .Prepend((Interface: i.Interface, i.Name, Tracker: OwnInterface(i.Interface))))
+            .SelectMany(i => (i.DontTrackPrimary ? [] : new[] { (Interface: i.Interface, i.Name, Tracker: OwnInterface(i.Interface)) })
+                .Concat(i.TrackInterfaces.Select(t => (Interface: t.Name, i.Name, Tracker: TrackInterface(t.Name)))))
             .GroupBy(w => w.Interface, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => (IReadOnlyList<(string, string)>)[.. g.Select(w => (w.Name, w.Tracker))], StringComparer.Ordinal);
     }

@@ -19,7 +19,27 @@ public sealed class StateMachineInstanceTests : TestKit
     {
         public IActorRef? DeliverTo { get; set; }
 
-        public void Publish(VrrpAdvertEnvelope envelope) => DeliverTo?.Tell(envelope);
+        public volatile bool Cut;
+
+        public void Publish(VrrpAdvertEnvelope envelope)
+        {
+            if (!Cut)
+                DeliverTo?.Tell(envelope);
+        }
+    }
+
+    /// <summary>The wire between two instances: the packets a raw socket would carry, or none while cut.</summary>
+    private sealed class WireLink : IWireAdvertLink
+    {
+        public IActorRef? DeliverTo { get; set; }
+
+        public volatile bool Cut;
+
+        public void Send(byte[] message, IPAddress source, IPAddress destination)
+        {
+            if (!Cut)
+                DeliverTo?.Tell(new WirePacketReceived(new ReceivedVrrpPacket(source, destination, 255, message)));
+        }
     }
 
     private sealed class RecordingEffects : IVipManager, IGarpSender, INotifyRunner
@@ -56,7 +76,7 @@ public sealed class StateMachineInstanceTests : TestKit
         }
     }
 
-    private IActorRef Instance(string node, byte priority, IAdvertTransport transport, RecordingEffects effects)
+    private IActorRef Instance(string node, byte priority, IAdvertTransport transport, RecordingEffects effects, IWireAdvertLink? wire = null)
     {
         var settings = new VrrpInstanceSettings
         {
@@ -74,7 +94,8 @@ public sealed class StateMachineInstanceTests : TestKit
             {
                 VirtualRouterId = 51, Version = 3, LocalAddress = settings.LocalAddress, Vips = [IPAddress.Parse("10.0.0.50")],
                 AdvertInterval = settings.AdvertInterval,
-            }))));
+            }),
+            wire)));
     }
 
     private static InstanceStatus Status(IActorRef instance) => instance.Ask<InstanceStatus>(GetInstanceStatus.Instance, TimeSpan.FromSeconds(3)).Result;
@@ -109,5 +130,53 @@ public sealed class StateMachineInstanceTests : TestKit
         Assert.Equal(["remove", "notify STOP 150"], highEffects.Calls[^2..]);
         AwaitAssert(() => Assert.Equal("MASTER", Status(low).State), TimeSpan.FromSeconds(2));
         AwaitAssert(() => Assert.Equal(["add", "garp 5", "notify MASTER 100"], lowEffects.Calls[^3..]), TimeSpan.FromSeconds(2));
+    }
+
+    [Fact]
+    public void SecondHeartbeat_WireCutClusterAlive_BackupStaysBackupUntilBothPathsAreSilent()
+    {
+        var (clusterToLow, clusterToHigh, wireToLow, wireToHigh) = (new Link(), new Link(), new WireLink(), new WireLink());
+        var high = Instance("d1", 150, clusterToLow, new RecordingEffects(), wireToLow);
+        var low = Instance("d2", 100, clusterToHigh, new RecordingEffects(), wireToHigh);
+        (clusterToLow.DeliverTo, wireToLow.DeliverTo, clusterToHigh.DeliverTo, wireToHigh.DeliverTo) = (low, low, high, high);
+        AwaitAssert(() => Assert.Equal(("MASTER", "BACKUP"), (Status(high).State, Status(low).State)), TimeSpan.FromSeconds(5));
+
+        // A firewall drops protocol 112: the cluster still carries the master's adverts, so no second master.
+        wireToLow.Cut = true;
+        wireToHigh.Cut = true;
+        var accepted = Status(low).AdvertsAccepted;
+        Thread.Sleep(TimeSpan.FromSeconds(1)); // 20 advert intervals, more than 6 Master_Down_Intervals
+        Assert.Equal(("MASTER", "BACKUP"), (Status(high).State, Status(low).State));
+        Assert.True(Status(low).AdvertsAccepted > accepted + 10, "the cluster path kept delivering adverts");
+
+        // Both paths silent: the backup takes over after Master_Down_Interval.
+        clusterToLow.Cut = true;
+        AwaitAssert(() => Assert.Equal("MASTER", Status(low).State), TimeSpan.FromSeconds(2));
+    }
+
+    [Fact]
+    public void WirePackets_Garbage_DroppedCountedNoStateChange()
+    {
+        var low = Instance("d2", 100, new Link(), new RecordingEffects(), new WireLink());
+        AwaitAssert(() => Assert.Equal("MASTER", Status(low).State), TimeSpan.FromSeconds(3));
+        var peer = IPAddress.Parse("10.0.0.7");
+        var random = new Random(3);
+        for (var i = 0; i < 200; i++)
+        {
+            var bytes = new byte[random.Next(0, 40)];
+            random.NextBytes(bytes);
+            low.Tell(new WirePacketReceived(new ReceivedVrrpPacket(peer, VrrpV3Codec.MulticastGroupV4, 255, bytes)));
+        }
+
+        // A higher-priority advert with a TTL of 64 (routed from elsewhere) must not make the master step down either.
+        var higher = new VrrpWire(new VrrpWireSettings
+        {
+            VirtualRouterId = 51, Version = 3, LocalAddress = peer, Vips = [IPAddress.Parse("10.0.0.50")], AdvertInterval = TimeSpan.FromMilliseconds(50),
+        }).Build(200, TimeSpan.FromMilliseconds(50), VrrpV3Codec.MulticastGroupV4);
+        for (var i = 0; i < 20; i++)
+            low.Tell(new WirePacketReceived(new ReceivedVrrpPacket(peer, VrrpV3Codec.MulticastGroupV4, 64, higher)));
+
+        AwaitAssert(() => Assert.Equal(220, Status(low).AdvertsRejected), TimeSpan.FromSeconds(3));
+        Assert.Equal(("MASTER", 0L), (Status(low).State, Status(low).AdvertsAccepted));
     }
 }

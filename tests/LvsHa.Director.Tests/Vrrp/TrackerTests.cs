@@ -196,6 +196,19 @@ public sealed class TrackerTests
             VrrpTrackerPlan.For(config.VrrpInstances[0], config.VrrpScripts));
     }
 
+    [Fact]
+    public void Plan_DontTrackPrimary_OwnInterfaceNotTracked()
+    {
+        var config = Load($$"""
+            vrrp_instance VI_1 {
+             {{Common}}
+             dont_track_primary
+            }
+            """);
+        Assert.Empty(VrrpTrackerPlan.For(config.VrrpInstances[0], config.VrrpScripts));
+        Assert.Empty(VrrpTrackerPlan.InterfaceWatchers(config));
+    }
+
     [Theory]
     [InlineData(0x1 | 0x40, true)]
     [InlineData(0x1, false)] // up but no carrier (IFF_RUNNING clear)

@@ -33,7 +33,18 @@ public class KeepalivedInteropTests
         Assert.True(nas.Count >= 10, $"expected 2 bursts of 5 neighbour advertisements, saw {nas.Count}");
         Assert.All(nas, n => Assert.Equal(expectedNa, n));
 
-        var adverts = frames.Where(f => EtherType(f) == 0x0800 && f[23] == VrrpV3Codec.IpProtocol).Select(DecodeVrrp).ToList();
+        var advertFrames = frames.Where(f => EtherType(f) == 0x0800 && f[23] == VrrpV3Codec.IpProtocol).ToList();
+        var adverts = advertFrames.Select(DecodeVrrp).ToList();
+
+        // Byte for byte what our sender builds for the same instance (golden bytes taken from keepalived itself).
+        var ours = new VrrpWire(new VrrpWireSettings
+        {
+            VirtualRouterId = 51, Version = 3, LocalAddress = IPAddress.Parse(KeepalivedLab.AddressA),
+            Vips = [IPAddress.Parse(KeepalivedLab.Vip4)], AdvertInterval = TimeSpan.FromMilliseconds(100),
+        });
+        Assert.Equal(ours.Build(150, TimeSpan.FromMilliseconds(100), VrrpV3Codec.MulticastGroupV4), IpPayload(advertFrames[0]));
+        Assert.Equal(ours.Build(0, TimeSpan.FromMilliseconds(100), VrrpV3Codec.MulticastGroupV4), IpPayload(advertFrames[^1]));
+        Assert.Equal(0xC0, advertFrames[0][15]); // TOS: network control, as LvsHa's sender sets it
         Assert.True(adverts.Count >= 15, $"expected adverts every 0.1 s, saw {adverts.Count}");
         Assert.All(adverts, a =>
         {
@@ -83,6 +94,12 @@ public class KeepalivedInteropTests
         Assert.Equal(255, ip[7]); // hop limit 255
         var payloadLength = BinaryPrimitives.ReadUInt16BigEndian(ip[4..]);
         return VrrpV3Codec.Decode(ip.Slice(40, payloadLength), new IPAddress(ip.Slice(8, 16)), new IPAddress(ip.Slice(24, 16)));
+    }
+
+    private static byte[] IpPayload(byte[] frame)
+    {
+        var ip = frame.AsSpan(14);
+        return ip[((ip[0] & 0x0F) * 4)..BinaryPrimitives.ReadUInt16BigEndian(ip[2..])].ToArray();
     }
 
     private static int EtherType(byte[] frame) => frame.Length >= 14 ? BinaryPrimitives.ReadUInt16BigEndian(frame.AsSpan(12)) : 0;
