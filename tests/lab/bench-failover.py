@@ -2,14 +2,15 @@
 """Failover benchmark: LvsHa (`lvsha run`) and keepalived side by side, in the same run.
 
 Network namespaces lvsha-fobench-<pid>-* on a bridge: directors d1 (priority 150) and d2 (priority 100), VRRPv3,
-advert_int 0.1, a client, and for LvsHa a VIP-less witness d3 (split_brain_guard majority needs it: without it the
-survivor of a dead master sees 1 of 2 directors). Every director namespace runs a TCP listener on port 8080 that
+advert_int 0.1, a client. Pairs: two keepalived, two LvsHa on the same keepalived.conf, the mixed pair both ways, two
+LvsHa with a cluster block at its defaults (no witness); with --guard, also LvsHa with a VIP-less witness d3 and
+that split_brain_guard. Every director namespace runs a TCP listener on port 8080 that
 answers with its name. A trial: the client has the VIP resolved to d1 (answered by "d1"); t0; d1's link goes down and
 its process group gets SIGKILL; the client opens a new connection to VIP:8080 every 10 ms; the figure is the time
 until one is answered by "d2". Then d1 is restarted (it preempts back) for the next trial. Prints per-trial figures,
 both medians and the ratio.
 
-    tests/lab/bench-failover.py [TRIALS=7] [--guard majority|off|both] [--no-build] [--only lvsha|keepalived]
+    tests/lab/bench-failover.py [TRIALS=7] [--guard majority|off|both|none] [--no-build] [--only PAIR]...
 
 Needs root, iproute2, keepalived (tests/lab/install-deps.sh) and the .NET SDK. Everything it creates (namespaces,
 processes by pid, a temp folder) is removed at the end, also on failure or Ctrl-C.
@@ -340,25 +341,57 @@ def keepalived_steady(lab):
     return lab.holds_vip(1) and not lab.holds_vip(2) and ask_vip() == "d1"
 
 
-def bench_keepalived(lab, folder, trials):
-    lab.start(2, keepalived_command(folder, 2, 100))
-    lab.start(1, keepalived_command(folder, 1, 150))
+def bench_pair(lab, folder, trials, name, command):
+    """Trials of one pair: command(node, priority) starts d1 (150) or d2 (100); d1 is restarted between trials."""
+    lab.start(2, command(2, 100))
+    lab.start(1, command(1, 150))
     figures = []
     try:
         for trial in range(trials):
-            wait_for("keepalived steady (d1 holds the VIP and answers)", lambda: keepalived_steady(lab), lab, [1, 2])
-            time.sleep(1.0)
+            wait_for(f"{name} steady (d1 holds the VIP and answers)", lambda: keepalived_steady(lab), lab, [1, 2])
+            time.sleep(1.5)  # a few more adverts, so the backup's timer runs from a regular advert
             figures.append(measure(lab, 1, 2))
-            print(f"  keepalived trial {trial + 1}: {figures[-1] * 1000:.0f} ms", flush=True)
+            print(f"  {name} trial {trial + 1}: {figures[-1] * 1000:.0f} ms", flush=True)
             lab.set_link(1, True)
             lab.drop_vip(1)
             if trial + 1 < trials:
-                lab.start(1, keepalived_command(folder, 1, 150))
+                lab.start(1, command(1, 150))
     finally:
         lab.stop_all()
         for node in (1, 2):
             lab.drop_vip(node)
     return figures
+
+
+def lvsha_run(folder, node, config):
+    return ["dotnet", LVSHA_DLL, "run", "-f", config, "--control-socket", os.path.join(folder, f"lvsha-d{node}.sock")]
+
+
+def plain_lvsha(folder, node, priority):
+    """LvsHa on the very keepalived.conf keepalived runs (no cluster block)."""
+    return lvsha_run(folder, node, keepalived_config(folder, node, priority))
+
+
+def two_director_cluster(folder, node, priority):
+    """LvsHa with a cluster block of the two directors and every cluster setting at its default (no witness)."""
+    path = os.path.join(folder, f"lvsha-2c-d{node}.conf")
+    with open(keepalived_config(folder, node, priority), encoding="utf-8") as f:
+        text = f.read()
+    seeds = "".join(f"    seed {addr(n)} 2552\n" for n in (1, 2))
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(f"cluster {{\n    node_name d{node}\n    listen {addr(node)} 2552\n{seeds}    secret_file {folder}/secret\n}}\n" + text)
+    return lvsha_run(folder, node, path)
+
+
+PAIRS = {
+    "keepalived": lambda folder, node, priority: keepalived_command(folder, node, priority),
+    "lvsha": plain_lvsha,
+    "lvsha master, keepalived backup": lambda folder, node, priority: (
+        plain_lvsha if node == 1 else keepalived_command)(folder, node, priority),
+    "keepalived master, lvsha backup": lambda folder, node, priority: (
+        keepalived_command if node == 1 else plain_lvsha)(folder, node, priority),
+    "lvsha, two-director cluster, defaults": two_director_cluster,
+}
 
 
 def summary(name, figures):
@@ -372,18 +405,21 @@ def summary(name, figures):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("trials", nargs="?", type=int, default=7)
-    parser.add_argument("--guard", choices=["majority", "off", "both"], default="majority")
-    parser.add_argument("--only", choices=["lvsha", "keepalived"])
+    parser.add_argument("--guard", choices=["majority", "off", "both", "none"], default="none",
+                        help="also run LvsHa with a cluster block and a VIP-less witness, with this split_brain_guard")
+    parser.add_argument("--only", choices=list(PAIRS), action="append",
+                        help="run only these pairs (repeatable; default: every pair)")
     parser.add_argument("--no-build", action="store_true")
     args = parser.parse_args()
     if os.geteuid() != 0:
         sys.exit("bench-failover needs root (network namespaces)")
-    if args.only != "lvsha" and subprocess.run(["which", "keepalived"], capture_output=True).returncode != 0:
+    if subprocess.run(["which", "keepalived"], capture_output=True).returncode != 0:
         sys.exit("keepalived is not installed (tests/lab/install-deps.sh)")
-    if not args.no_build and args.only != "keepalived":
+    if not args.no_build:
         run("dotnet", "build", os.path.join(ROOT, "src", "LvsHa.Cli"), "-c", "Release", "-nologo", "-v", "quiet")
 
-    guards = ["majority", "off"] if args.guard == "both" else [args.guard]
+    guards = {"both": ["majority", "off"], "none": []}.get(args.guard, [args.guard])
+    pairs = args.only or list(PAIRS)
     medians = {}
     with tempfile.TemporaryDirectory(prefix="lvsha-fobench-") as folder:
         secret = os.path.join(folder, "secret")
@@ -395,11 +431,10 @@ def main():
             lab.create([1, 2, 3])
             print(f"failover at advert_int 0.1, VRRPv3, priorities 150/100, link down + SIGKILL of the master, "
                   f"{args.trials} trials each (namespaces {PREFIX}-*)", flush=True)
-            if args.only != "lvsha":
-                medians["keepalived"] = bench_keepalived(lab, folder, args.trials)
-            if args.only != "keepalived":
-                for guard in guards:
-                    medians[f"lvsha (split_brain_guard {guard})"] = bench_lvsha(lab, folder, args.trials, guard)
+            for name in pairs:
+                medians[name] = bench_pair(lab, folder, args.trials, name, lambda node, priority, n=name: PAIRS[n](folder, node, priority))
+            for guard in guards:
+                medians[f"lvsha with witness (split_brain_guard {guard})"] = bench_lvsha(lab, folder, args.trials, guard)
         finally:
             lab.close()
     print()
@@ -408,6 +443,7 @@ def main():
         for name, median in results.items():
             if name != "keepalived":
                 print(f"{name} / keepalived: {median / results['keepalived']:.2f}")
+    return 0
 
 
 if __name__ == "__main__":
