@@ -12,6 +12,10 @@ namespace LvsHa.Vrrp;
 /// </remarks>
 public sealed class VrrpStateMachine
 {
+    // The host's timers and this clock are not the same clock: an expiry a hair before its deadline is on time.
+    // Re-arming it would cost a whole scheduler tick (10 ms in Akka) of failover time.
+    private static readonly TimeSpan ExpiryTolerance = TimeSpan.FromMilliseconds(2);
+
     private readonly VrrpInstanceSettings settings;
     private readonly TimeProvider time;
     private readonly Dictionary<VrrpTimer, DateTimeOffset> deadlines = [];
@@ -209,7 +213,7 @@ public sealed class VrrpStateMachine
         if (!deadlines.TryGetValue(timer, out var deadline))
             return; // cancelled or replaced: a stale expiry
         var now = time.GetUtcNow();
-        if (now < deadline)
+        if (now < deadline - ExpiryTolerance)
         {
             // Early expiry (coarse host timer): re-arm for the rest rather than act early or lose the timer.
             actions.Add(new StartTimer(timer, deadline - now));
@@ -221,7 +225,12 @@ public sealed class VrrpStateMachine
         {
             case VrrpTimer.Advert when State == VrrpState.Master:
                 actions.Add(new SendAdvert(EffectivePriority, settings.AdvertInterval));
-                StartTimer(actions, VrrpTimer.Advert, settings.AdvertInterval);
+
+                // Next advert one interval after the planned one, not after this late expiry: a host timer that fires
+                // a tick late each time would otherwise stretch advert_int 0.1 to ~0.117 s (measured with Akka's 10 ms
+                // scheduler). A lapse longer than an interval restarts the schedule rather than sending a burst.
+                var next = deadline + settings.AdvertInterval;
+                StartTimer(actions, VrrpTimer.Advert, next > now ? next - now : settings.AdvertInterval);
                 break;
             case VrrpTimer.MasterDown when State == VrrpState.Backup:
                 // Without a majority the guard holds the backup; the timer is restarted when the majority returns.

@@ -135,6 +135,19 @@ public class VrrpStateMachineTests
     }
 
     [Fact]
+    public void AdvertTimer_ExpiryLate_NextAdvertKeepsTheSchedule()
+    {
+        var machine = Master(Settings());
+        clock.Advance(Second + TimeSpan.FromMilliseconds(30));
+        var actions = machine.Handle(new TimerExpired(VrrpTimer.Advert));
+        Assert.Equal(new StartTimer(VrrpTimer.Advert, TimeSpan.FromMilliseconds(970)), actions[1]);
+
+        // Later than a whole interval: the schedule restarts from now, no burst of catch-up adverts.
+        clock.Advance(TimeSpan.FromSeconds(3));
+        Assert.Equal(new StartTimer(VrrpTimer.Advert, Second), machine.Handle(new TimerExpired(VrrpTimer.Advert))[1]);
+    }
+
+    [Fact]
     public void AdvertTimer_Master_SendsAdvertAndRestarts()
     {
         var machine = Master(Settings());
@@ -190,7 +203,7 @@ public class VrrpStateMachineTests
         var machine = Backup(Settings(150) with { Preempt = false });
         var actions = machine.Handle(new AdvertReceived(Higher, 100, Second));
         Assert.Equal([new StartTimer(VrrpTimer.MasterDown, Down(150, Second))], actions);
-        clock.Advance(Down(150, Second) - TimeSpan.FromTicks(1));
+        clock.Advance(Down(150, Second) - TimeSpan.FromMilliseconds(10));
         Assert.Single(machine.Handle(new TimerExpired(VrrpTimer.MasterDown))); // early: re-armed
         Assert.Equal(VrrpState.Backup, machine.State);
     }

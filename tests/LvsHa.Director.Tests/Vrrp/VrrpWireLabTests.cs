@@ -95,6 +95,43 @@ public sealed class VrrpWireLabTests(Xunit.Abstractions.ITestOutputHelper output
     }
 
     [Fact]
+    public async Task Ipv6Vrrpv3_LvshaMasterKeepalivedBackup_OneHolderAndKeepalivedTakesOver()
+    {
+        using var lab = new VrrpLab(2, output);
+        const string Vip6 = "fd00:232::50";
+        string Conf(string state, int priority) => $$"""
+            vrrp_instance VI_6 {
+                state {{state}}
+                interface eth0
+                version 3
+                virtual_router_id 52
+                priority {{priority}}
+                advert_int 1
+                virtual_ipaddress {
+                    {{Vip6}}/64 dev eth0
+                }
+            }
+
+            """;
+        lab.Start(1, lab.WriteFile("d1.conf", Conf("MASTER", 150)));
+        lab.StartKeepalived(2, lab.WriteFile("ka2.conf", Conf("BACKUP", 100)));
+        bool Holds(int node) => LabCommand.Run("ip", "-n", lab.Namespace(node), "-6", "addr", "show", "dev", "eth0").Contains(Vip6 + "/", StringComparison.Ordinal);
+
+        await LabCluster.WaitForAsync(() => Task.FromResult(Holds(1) && !Holds(2)), Startup, $"only director 1 holds {Vip6}\n{lab.Log(1)}\n{lab.Log(2)}");
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            Assert.False(Holds(1) && Holds(2), $"both hold {Vip6} after {clock.Elapsed.TotalSeconds:F1} s\n{lab.Log(2)}");
+            await Task.Delay(100);
+        }
+
+        Assert.True((await lab.Client(1).GetStatusAsync()).Instances[0].AdvertsSent > 3);
+        lab.SetLink(1, up: false);
+        lab.Signal(1, Tmds.Linux.LibC.SIGKILL);
+        await LabCluster.WaitForAsync(() => Task.FromResult(Holds(2)), Takeover, $"keepalived takes {Vip6} over\n{lab.Log(2)}");
+    }
+
+    [Fact]
     public async Task WrongPassword_AdvertsDroppedCountedAndLoggedOnce_AsKeepalivedBothAreMaster()
     {
         using var lab = new VrrpLab(2, output);
