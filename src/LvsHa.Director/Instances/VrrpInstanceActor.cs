@@ -14,7 +14,7 @@ namespace LvsHa.Director.Instances;
 /// <see cref="IVrrpInstanceBehavior"/> and carries out the returned actions without blocking (I/O is piped back).
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Disposed in PostStop, the end of an actor's life.")]
-public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
+public sealed class VrrpInstanceActor : ReceiveActor
 {
     private static readonly TimeSpan RejectionLogInterval = TimeSpan.FromSeconds(5);
 
@@ -34,6 +34,11 @@ public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
     private readonly IWireAdvertLink? _wireLink;
     private readonly Dictionary<(IPAddress, AdvertDropReason), (DateTimeOffset Logged, long Count)> _drops = [];
     private readonly Dictionary<IPAddress, string> _sendFailures = [];
+
+    // VRRP's timers run on exact due times (System.Threading.Timer), not on Akka's scheduler: its ticks would add up
+    // to one tick to every Master_Down_Interval and advert, and ticking finely costs CPU in an idle director.
+    private readonly Dictionary<string, (Timer Timer, long Generation, bool Periodic)> _timers = new(StringComparer.Ordinal);
+    private long _timerGeneration;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<string, DateTimeOffset> _lastAdvertBySender = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _lastRejectionLog = new(StringComparer.Ordinal);
@@ -62,7 +67,7 @@ public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
         Receive<VrrpAdvertEnvelope>(HandleAdvert);
         Receive<WirePacketReceived>(HandleWirePacket);
         Receive<QuorumChanged>(HandleQuorum);
-        Receive<TimerElapsed>(Feed);
+        Receive<TimerFired>(HandleTimerFired);
         Receive<TrackerChanged>(Feed);
         Receive<OperatorFailover>(m =>
         {
@@ -75,9 +80,6 @@ public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
         Receive<EffectFailed>(m => _log.Error(m.Cause, "vrrp_instance {Instance}: {Effect} failed", _name, m.Effect));
         Receive<EffectDone>(_ => { });
     }
-
-    /// <inheritdoc />
-    public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>Props of the actor.</summary>
     public static Props PropsFor(VrrpInstanceSetup setup) => Props.Create(() => new VrrpInstanceActor(setup));
@@ -92,6 +94,9 @@ public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
     /// <inheritdoc />
     protected override void PostStop()
     {
+        foreach (var (timer, _, _) in _timers.Values)
+            timer.Dispose();
+        _timers.Clear();
         _majorityTracker?.Tell(new UnsubscribeQuorum(Self));
         _stopping.Cancel();
         _stopping.Dispose();
@@ -260,14 +265,11 @@ public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
             case SendAdvert send:
                 SendAdvert(send);
                 break;
-            case StartTimer { Periodic: true } timer:
-                Timers.StartPeriodicTimer(timer.Timer, new TimerElapsed(timer.Timer), timer.Delay);
-                break;
             case StartTimer timer:
-                Timers.StartSingleTimer(timer.Timer, new TimerElapsed(timer.Timer), timer.Delay);
+                StartTimer(timer);
                 break;
             case CancelTimer timer:
-                Timers.Cancel(timer.Timer);
+                CancelTimer(timer.Timer);
                 break;
             case AddVips:
                 Pipe("add VIPs", _effects.Vips.AddVipsAsync(_name, token));
@@ -287,6 +289,33 @@ public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
         }
     }
 
+    private void StartTimer(StartTimer start)
+    {
+        CancelTimer(start.Timer);
+        var generation = ++_timerGeneration;
+        var self = Self;
+        var message = new TimerFired(start.Timer, generation);
+        var delay = start.Delay < TimeSpan.Zero ? TimeSpan.Zero : start.Delay;
+        var timer = new Timer(_ => self.Tell(message, ActorRefs.NoSender), null, delay, start.Periodic ? delay : Timeout.InfiniteTimeSpan);
+        _timers[start.Timer] = (timer, generation, start.Periodic);
+    }
+
+    private void CancelTimer(string name)
+    {
+        if (_timers.Remove(name, out var existing))
+            existing.Timer.Dispose();
+    }
+
+    // A fire from a timer already replaced or cancelled may still be in the mailbox: its generation tells.
+    private void HandleTimerFired(TimerFired fired)
+    {
+        if (!_timers.TryGetValue(fired.Timer, out var current) || current.Generation != fired.Generation)
+            return;
+        if (!current.Periodic)
+            CancelTimer(fired.Timer);
+        Feed(new TimerElapsed(fired.Timer));
+    }
+
     private void Pipe(string effect, Task task)
     {
         _pending?.Add(task);
@@ -296,6 +325,8 @@ public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
     private InstanceStatus Status() => new(
         _name, _virtualRouterId, _behavior.State, _sent, _accepted, _rejected,
         new Dictionary<string, DateTimeOffset>(_lastAdvertBySender, StringComparer.Ordinal), _quorum, _behavior.Priority, _behavior.Master, _behavior.Vips, _behavior.Trackers);
+
+    private sealed record TimerFired(string Timer, long Generation);
 
     private sealed record EffectDone(string Effect);
 
