@@ -14,7 +14,7 @@ namespace LvsHa.Director.Membership;
 /// Two directors and a witness: expected 3; the witness is a third director process with no vrrp instances (or
 /// none with VIPs). When one VIP director dies, the other still reaches the witness: 2 of 3, it may be master.
 /// When a VIP director is cut off alone, it sees 1 of 3 and must not be master. Two directors without a witness
-/// (expected 2) need both: any failure leaves the survivor without a majority, so use a witness or guard off.
+/// (expected 2) would need both, so the guard is not applied there (Hosting.ClusterOptions.GuardsMastership).
 /// </summary>
 public static class MajorityView
 {
