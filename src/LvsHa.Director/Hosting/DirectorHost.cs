@@ -40,9 +40,6 @@ public static class DirectorHost
     /// <summary>Exit code when the cluster downed this director (split-brain resolver) or its ActorSystem died.</summary>
     public const int ActorSystemLostExitCode = 3;
 
-    /// <summary>Exit code when Akka stopped after a TLS handshake this director started failed (different secret).</summary>
-    public const int TlsFailureExitCode = 79;
-
     /// <summary>
     /// Builds the host. <paramref name="configureServices"/> lets the caller add or replace services (the lead's
     /// wiring of real effects and behaviors through <see cref="DirectorPlugins"/>).
@@ -101,6 +98,7 @@ public static class DirectorHost
                 akka.AddSetup(TlsSetup(secret, logger));
             }
 
+            akka.WithActors((system, _) => InstallPeerFailureGate(system, options, services));
             akka.WithActors((system, _) => DirectorMetricsHosting.Subscribe(system, services));
             akka.WithActors((system, _) => StartActors(system, runtime, secret, services));
             if (options.Cluster is { } joining)
@@ -232,6 +230,21 @@ public static class DirectorHost
                 }
             },
             TaskScheduler.Default);
+    }
+
+    // Before anything can contact a peer: a failed handshake must find the gate in place (see PeerFailureGate).
+    private static void InstallPeerFailureGate(ActorSystem system, DirectorOptions options, IServiceProvider services)
+    {
+        var gate = PeerFailureGate.Get(system);
+        services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(
+            () => gate.Release(CoordinatedShutdown.ClrExitReason.Instance));
+        if (options.Cluster is not null)
+        {
+            // Downed (split-brain resolver, island rule) while a peer-caused run is held: Akka's own run is then
+            // ignored, so release the held one with the downing reason (exit code 3).
+            Akka.Cluster.Cluster.Get(system).RegisterOnMemberRemoved(
+                () => gate.Release(CoordinatedShutdown.ClusterDowningReason.Instance));
+        }
     }
 
     private static LvsActors StartLvs(ActorSystem system, LvsSetup setup, ILoggerFactory loggers)
