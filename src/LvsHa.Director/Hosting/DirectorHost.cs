@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.Hosting;
-using Akka.Logger.Serilog;
 using Akka.Remote.Transport.DotNetty;
 using LvsHa.Director.Adverts;
 using LvsHa.Director.Control;
@@ -48,10 +47,11 @@ public static class DirectorHost
     public static IHost Build(DirectorOptions options, Action<IServiceCollection>? configureServices = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var logger = CreateLogger(options);
+        var root = CreateLogger(options);
 
-        // Akka.Logger.Serilog writes through the process-wide Serilog logger.
-        Log.Logger = logger;
+        // AkkaLogBridge writes through the process-wide Serilog logger.
+        Log.Logger = root;
+        var logger = root.ForContext(Serilog.Core.Constants.SourceContextPropertyName, "LvsHa.Director");
 
         ClusterSecret? secret = null;
         if (options.Cluster is { } cluster)
@@ -69,7 +69,7 @@ public static class DirectorHost
 
         var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ApplicationName = "lvsha" });
         builder.Services.AddSystemd();
-        builder.Services.AddSerilog(logger, dispose: false);
+        builder.Services.AddSerilog(root, dispose: false);
         var runtime = new DirectorRuntime(options);
         builder.Services.AddSingleton(runtime);
         builder.Services.AddSingleton(new DirectorPlugins());
@@ -89,8 +89,9 @@ public static class DirectorHost
             akka.AddHocon(ConfigurationFactory.ParseString(AkkaConfigBuilder.Build(options)), HoconAddMode.Prepend);
             akka.ConfigureLoggers(loggers =>
             {
+                // Info for the director's own actors; AkkaLogBridge keeps Akka's internals at warning and above.
                 loggers.ClearLoggers();
-                loggers.AddSerilogLogging();
+                loggers.AddLogger<AkkaLogBridge>();
                 loggers.LogLevel = Akka.Event.LogLevel.InfoLevel;
             });
             if (secret is not null)
@@ -155,7 +156,7 @@ public static class DirectorHost
         configuration = options.LogFormat == LogFormat.Compact
             ? configuration.WriteTo.Console(new CompactJsonFormatter())
             : configuration.WriteTo.Console(
-                outputTemplate: "{Timestamp:HH:mm:ss.fff} {Level:u3} {Node} {SourceContext}: {Message:lj}{NewLine}{Exception}",
+                outputTemplate: "{Timestamp:yyyy-MM-dd HH:mm:ss.fff} {Level:u3} {Node} {SourceContext}: {Message:lj}{NewLine}{Exception}",
                 formatProvider: System.Globalization.CultureInfo.InvariantCulture);
         return configuration.CreateLogger();
     }
@@ -262,17 +263,19 @@ public static class DirectorHost
         var lastLogged = new ConcurrentDictionary<string, DateTime>(StringComparer.Ordinal);
         var validator = ClusterCertificate.Validator(certificate, (peer, reason) =>
         {
-            // A peer with the wrong secret retries about every second: one line per peer per 10 s is enough.
+            // A refused peer is retried about every second (and connects from a new port each time): one line per
+            // peer address per AkkaLogPolicy.Window.
+            var host = AkkaLogPolicy.PeerHost(peer);
             var now = DateTime.UtcNow;
-            if (lastLogged.TryGetValue(peer, out var last) && now - last < TimeSpan.FromSeconds(10))
+            if (lastLogged.TryGetValue(host, out var last) && now - last < AkkaLogPolicy.Window)
             {
                 return;
             }
 
-            lastLogged[peer] = now;
+            lastLogged[host] = now;
             logger.Error(
-                "Refused cluster connection with {Peer}: {Reason}. The two directors have different secret_file contents (ours has fingerprint {SecretFingerprint}), or the peer is not a director",
-                peer, reason, secret.Fingerprint);
+                "Refused cluster connection with {Peer}: {Reason}. The two directors have different secret_file contents (ours has fingerprint {SecretFingerprint}), or the peer is not a director (logged once per {Window} per peer)",
+                peer, reason, secret.Fingerprint, AkkaLogPolicy.Window);
         });
         return new DotNettySslSetup(certificate, suppressValidation: false, requireMutualAuthentication: true, validateCertificateHostname: false, validator);
     }

@@ -45,6 +45,14 @@ public sealed class PeerFailureLabTests
             .ToList();
         _output.WriteLine($"lines about the stranger:\n{string.Join('\n', refusals)}");
         Assert.NotEmpty(refusals);
+
+        // Retried about every second for 25 s: each source logs it once (AkkaLogPolicy.Window), without stack traces.
+        foreach (var node in new[] { 1, 2 })
+        {
+            var lines = lab.Log(node).Split('\n').Where(l => l.Contains(stranger, StringComparison.Ordinal)).ToList();
+            Assert.True(lines.Count <= 8, $"director {node} logged {lines.Count} lines about the stranger:\n{string.Join('\n', lines)}");
+            Assert.DoesNotContain(lab.Log(node).Split('\n'), l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal));
+        }
     }
 
     [Fact]

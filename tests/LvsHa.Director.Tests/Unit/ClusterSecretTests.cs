@@ -73,6 +73,13 @@ public sealed class ClusterSecretTests : IDisposable
         Assert.True(validator(same, null!, "peer-a", SslPolicyErrors.RemoteCertificateChainErrors, null!));
         Assert.False(validator(other, null!, "peer-b", SslPolicyErrors.RemoteCertificateChainErrors, null!));
         Assert.False(validator(null!, null!, "peer-c", SslPolicyErrors.RemoteCertificateNotAvailable, null!));
-        Assert.Equal(["peer-b: certificate key is not derived from this cluster's secret", "peer-c: no certificate presented"], rejected);
+        Assert.Equal(
+            [
+                $"peer-b: its certificate (subject CN=lvsha-cluster, key {ClusterCertificate.KeyFingerprint(other)}) is not this cluster's (key {ClusterCertificate.KeyFingerprint(own)})",
+                "peer-c: no certificate presented",
+            ],
+            rejected);
+        Assert.Matches("^sha256:[0-9a-f]{16}$", ClusterCertificate.KeyFingerprint(own));
+        Assert.NotEqual(ClusterCertificate.KeyFingerprint(own), ClusterCertificate.KeyFingerprint(other));
     }
 }
