@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.Hosting;
@@ -135,13 +136,44 @@ public static class DirectorHost
         }
 
         var runtime = host.Services.GetRequiredService<DirectorRuntime>();
+        var exitCode = 0;
+        using (var stopRequest = new StopRequestWatch())
         using (host)
         {
             await host.RunAsync(cancellationToken).ConfigureAwait(false);
+            exitCode = runtime.ExitCode;
+
+            // The host also stops when one of its background services fails (BackgroundServiceExceptionBehavior
+            // StopHost): that is a failure too, or systemd's Restart=on-failure would leave the director down.
+            if (exitCode == 0 && !stopRequest.Requested && !cancellationToken.IsCancellationRequested)
+            {
+                exitCode = ActorSystemLostExitCode;
+                Log.Error("Director {Node} stopped without being asked to (a background service failed); exit code {ExitCode}", options.NodeName, exitCode);
+            }
         }
 
         await Log.CloseAndFlushAsync().ConfigureAwait(false);
-        return runtime.ExitCode;
+        return exitCode;
+    }
+
+    /// <summary>Notes SIGTERM, SIGINT and SIGQUIT (the requested stops) and leaves their handling to the host.</summary>
+    private sealed class StopRequestWatch : IDisposable
+    {
+        private readonly PosixSignalRegistration[] _registrations;
+        private volatile bool _requested;
+
+        public StopRequestWatch() => _registrations =
+            [.. new[] { PosixSignal.SIGTERM, PosixSignal.SIGINT, PosixSignal.SIGQUIT }.Select(s => PosixSignalRegistration.Create(s, _ => _requested = true))];
+
+        public bool Requested => _requested;
+
+        public void Dispose()
+        {
+            foreach (var registration in _registrations)
+            {
+                registration.Dispose();
+            }
+        }
     }
 
     /// <summary>The Serilog logger the options ask for (console, plain or compact JSON).</summary>
