@@ -121,6 +121,21 @@ internal sealed class LabCluster : IDisposable
             ["openssl", "s_server", "-accept", $"{Address(node)}:{Port}", "-cert", cert, "-key", key, "-quiet"], log, Namespace(node));
     }
 
+    /// <summary>
+    /// Starts a silent listener in slot <paramref name="node"/>: it accepts TCP connections on the director port and
+    /// never answers (a TLS handshake that never ends, as with a stopped or overloaded peer).
+    /// </summary>
+    public void StartSilentListener(int node)
+    {
+        const string Script = "import socket, sys, time\n"
+            + "s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
+            + "s.bind((sys.argv[1], int(sys.argv[2]))); s.listen(64); held = []\n"
+            + "while True: held.append(s.accept())\n";
+        var log = _logs[node] = new StringBuilder();
+        _processes[node] = StartProcess(
+            ["python3", "-c", Script, Address(node), Port.ToString(System.Globalization.CultureInfo.InvariantCulture)], log, Namespace(node));
+    }
+
     /// <summary>Sends SIGTERM to director <paramref name="node"/> (what systemctl stop does).</summary>
     public void Terminate(int node) => LabCommand.Run("kill", "-TERM", _processes[node].Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
 

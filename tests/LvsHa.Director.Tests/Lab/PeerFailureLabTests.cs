@@ -56,6 +56,26 @@ public sealed class PeerFailureLabTests
     }
 
     [Fact]
+    public async Task SilentListener_OnASeedAddress_HandshakesThatNeverEndStopNothing()
+    {
+        using var lab = new LabCluster(3, 3, _output);
+        lab.StartSilentListener(3);
+        lab.Start(1);
+        lab.Start(2);
+
+        await lab.WaitForQuorumAsync([1, 2], new QuorumReport(true, 2, 3, "Majority"), FormationTimeout,
+            status => status.Members.Count(m => m.Status == "Up") == 2);
+
+        // Past Akka's handshake timeout (15 s), when the hanging connections are given up.
+        await Task.Delay(TimeSpan.FromSeconds(20));
+        foreach (var node in new[] { 1, 2 })
+        {
+            Assert.False(lab.Process(node).HasExited, $"director {node} exited\n{lab.Log(node)}");
+            Assert.True((await lab.Client(node).GetStatusAsync()).Quorum.HasMajority);
+        }
+    }
+
+    [Fact]
     public async Task Join_DirectorWithWrongSecret_IsRefusedLogsItAndKeepsRunning()
     {
         using var lab = await LabCluster.FormedAsync(4, 3, _output, FormationTimeout);
