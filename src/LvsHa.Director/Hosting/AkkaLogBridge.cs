@@ -49,6 +49,9 @@ public sealed partial class AkkaLogPolicy
     /// <summary>Shortest time between two lines of Akka's about the same source and peer.</summary>
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(5);
 
+    /// <summary><see cref="Window"/> as log lines show it.</summary>
+    public static readonly string WindowText = $"{Window.TotalMinutes:0} min";
+
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, (DateTimeOffset At, int Suppressed)> _last = new(StringComparer.Ordinal);
 
@@ -114,8 +117,8 @@ public sealed partial class AkkaLogPolicy
         var cause = Innermost(e.Cause)?.Message;
         var template = "{AkkaMessage:l}"
             + (cause is null ? string.Empty : ": {Cause:l}")
-            + (suppressed > 0 ? " ({Suppressed} like it in the last {Window})" : string.Empty)
-            + (peers.Length > 0 ? " (logged once per {Window} per peer)" : string.Empty);
+            + (suppressed > 0 ? " ({Suppressed} like it in the last {Window:l})" : string.Empty)
+            + (peers.Length > 0 ? " (at most once per {Window:l} per peer)" : string.Empty);
         var arguments = new List<object?> { text };
         if (cause is not null)
         {
@@ -125,12 +128,12 @@ public sealed partial class AkkaLogPolicy
         if (suppressed > 0)
         {
             arguments.Add(suppressed);
-            arguments.Add(Window);
+            arguments.Add(WindowText);
         }
 
         if (peers.Length > 0)
         {
-            arguments.Add(Window);
+            arguments.Add(WindowText);
         }
 
         return new AkkaLogLine(source, level, template, [.. arguments], null);

@@ -306,8 +306,8 @@ public static class DirectorHost
 
             lastLogged[host] = now;
             logger.Error(
-                "Refused cluster connection with {Peer}: {Reason}. The two directors have different secret_file contents (ours has fingerprint {SecretFingerprint}), or the peer is not a director (logged once per {Window} per peer)",
-                peer, reason, secret.Fingerprint, AkkaLogPolicy.Window);
+                "Refused cluster connection with {Peer}: {Reason}. The two directors have different secret_file contents (ours has fingerprint {SecretFingerprint}), or the peer is not a director (at most once per {Window:l} per peer)",
+                peer, reason, secret.Fingerprint, AkkaLogPolicy.WindowText);
         });
         return new DotNettySslSetup(certificate, suppressValidation: false, requireMutualAuthentication: true, validateCertificateHostname: false, validator);
     }

@@ -56,6 +56,27 @@ public sealed class PeerFailureLabTests
     }
 
     [Fact]
+    public async Task Stranger_DirectorsThatMetItAreStillDownedByTheResolverWhenCutOff()
+    {
+        using var lab = new LabCluster(3, 3, _output);
+        lab.StartStranger(3);
+        lab.Start(1);
+        lab.Start(2);
+        await lab.WaitForQuorumAsync([1, 2], new QuorumReport(true, 2, 3, "Majority"), FormationTimeout,
+            status => status.Members.Count(m => m.Status == "Up") == 2);
+        Assert.All(new[] { 1, 2 }, node => Assert.Contains("Akka.Remote asked to stop this director", lab.Log(node), StringComparison.Ordinal));
+
+        // Each is now alone (1 of 3): static-quorum downs both, and the held peer-caused shutdown must not keep
+        // them running as processes without a cluster.
+        lab.Isolate(2);
+        foreach (var node in new[] { 1, 2 })
+        {
+            Assert.True(lab.WaitForExit(node, TimeSpan.FromSeconds(30)), $"director {node} still running\n{lab.Log(node)}");
+            Assert.Equal(DirectorHost.ActorSystemLostExitCode, lab.Process(node).ExitCode);
+        }
+    }
+
+    [Fact]
     public async Task SilentListener_OnASeedAddress_HandshakesThatNeverEndStopNothing()
     {
         using var lab = new LabCluster(3, 3, _output);
