@@ -139,4 +139,21 @@ public sealed class PeerFailureLabTests
         Assert.True(elapsed <= TimeSpan.FromSeconds(2), $"stop took {elapsed}");
         Assert.False(lab.Process(1).HasExited, $"director 1 exited\n{lab.Log(1)}");
     }
+
+    [Fact]
+    public async Task Stop_TwoDirectorsPeerJustKilled_SigtermEndsTheSurvivorWithinTwoSeconds()
+    {
+        using var lab = await LabCluster.FormedAsync(2, null, _output, FormationTimeout);
+
+        // SIGTERM while the peer is dead but not yet known to be (before the failure detector and any resolver).
+        lab.Kill(2);
+        await Task.Delay(300);
+        var clock = Stopwatch.StartNew();
+        lab.Terminate(1);
+        Assert.True(lab.WaitForExit(1, TimeSpan.FromSeconds(20)), $"director 1 still running\n{lab.Log(1)}");
+        var elapsed = clock.Elapsed;
+        _output.WriteLine($"SIGTERM to exit, two directors, peer killed 0.3 s before: {elapsed.TotalMilliseconds:F0} ms");
+        Assert.Equal(0, lab.Process(1).ExitCode);
+        Assert.True(elapsed <= TimeSpan.FromSeconds(2), $"stop took {elapsed}");
+    }
 }
