@@ -37,6 +37,9 @@ public static class DirectorHost
     /// <summary>Exit code when secret_file cannot be used.</summary>
     public const int SecretExitCode = 2;
 
+    /// <summary>Exit code when the director cannot start (the cluster port in use, an address not on this host).</summary>
+    public const int StartFailureExitCode = 1;
+
     /// <summary>Exit code when the cluster downed this director (split-brain resolver) or its ActorSystem died.</summary>
     public const int ActorSystemLostExitCode = 3;
 
@@ -135,12 +138,40 @@ public static class DirectorHost
             return SecretExitCode;
         }
 
+        // Akka.Hosting prints a failed start (the cluster port in use) with the whole exception tree on stdout
+        // before it throws: find the operator's error first and say it in one line, as for metrics_listen.
+        if (options.Cluster is { } listening && ProbeListen(listening) is { } cannotListen)
+        {
+            host.Dispose();
+            Log.ForContext(Serilog.Core.Constants.SourceContextPropertyName, "LvsHa.Director").Fatal("Cannot start director {Node}: {Reason}", options.NodeName, cannotListen);
+            await Log.CloseAndFlushAsync().ConfigureAwait(false);
+            return StartFailureExitCode;
+        }
+
         var runtime = host.Services.GetRequiredService<DirectorRuntime>();
         var exitCode = 0;
         using (var stopRequest = new StopRequestWatch())
         using (host)
         {
-            await host.RunAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await host.RunAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The operator's errors at start (the cluster port in use, an address not on this host) end here:
+                // one line and a failure exit code, not an unhandled exception (SIGABRT, 134).
+                var cause = e;
+                while (cause.InnerException is not null)
+                {
+                    cause = cause.InnerException;
+                }
+
+                Log.ForContext(Serilog.Core.Constants.SourceContextPropertyName, "LvsHa.Director").Fatal("Cannot start director {Node}: {Reason}", options.NodeName, CannotStartReason(options, cause));
+                await Log.CloseAndFlushAsync().ConfigureAwait(false);
+                return StartFailureExitCode;
+            }
+
             exitCode = runtime.ExitCode;
 
             // The host also stops when one of its background services fails (BackgroundServiceExceptionBehavior
@@ -155,6 +186,36 @@ public static class DirectorHost
         await Log.CloseAndFlushAsync().ConfigureAwait(false);
         return exitCode;
     }
+
+    // Binds the cluster's listen address and port as Akka.Remote will (SO_REUSEADDR, as DotNetty on Linux) and
+    // lets go at once; null when that works.
+    private static string? ProbeListen(ClusterOptions cluster)
+    {
+        if (cluster.ListenPort == 0 || !System.Net.IPAddress.TryParse(cluster.ListenAddress, out var address))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var socket = new System.Net.Sockets.Socket(address.AddressFamily, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+            socket.SetSocketOption(System.Net.Sockets.SocketOptionLevel.Socket, System.Net.Sockets.SocketOptionName.ReuseAddress, true);
+            socket.Bind(new System.Net.IPEndPoint(address, cluster.ListenPort));
+            socket.Listen(1);
+            return null;
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            return CannotStartReason(new DirectorOptions { NodeName = string.Empty, Cluster = cluster }, e);
+        }
+    }
+
+    private static string CannotStartReason(DirectorOptions options, Exception cause) =>
+        cause is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse } && options.Cluster is { } cluster
+            ? $"cluster listen {cluster.ListenAddress}:{cluster.ListenPort}: the port is already in use (another director or program listens there)"
+            : cause is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressNotAvailable } && options.Cluster is { } local
+                ? $"cluster listen {local.ListenAddress}:{local.ListenPort}: the address is not on this host"
+                : cause.Message;
 
     /// <summary>Notes SIGTERM, SIGINT and SIGQUIT (the requested stops) and leaves their handling to the host.</summary>
     private sealed class StopRequestWatch : IDisposable
@@ -184,6 +245,9 @@ public static class DirectorHost
         var configuration = new LoggerConfiguration()
             .MinimumLevel.Is(level)
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+            // Akka.Hosting logs a failed start with the whole exception tree; RunAsync logs it in one line.
+            .Filter.ByExcluding(e => e.Exception is not null && e.Properties.TryGetValue("SourceContext", out var source)
+                && source.ToString() == "\"Akka.Hosting.AkkaHostedService\"")
             .Enrich.WithProperty("Node", options.NodeName);
         configuration = options.LogFormat == LogFormat.Compact
             ? configuration.WriteTo.Console(new CompactJsonFormatter())

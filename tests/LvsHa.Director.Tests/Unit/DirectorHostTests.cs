@@ -34,6 +34,22 @@ public sealed class DirectorHostTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_ClusterPortInUse_ExitsOneBeforeStarting()
+    {
+        using var other = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        other.Start();
+        var secret = Path.Combine(_folder, "secret");
+        LvsHa.Director.Security.ClusterSecret.WriteNew(secret);
+        var options = Clustered(secret) with
+        {
+            Cluster = Clustered(secret).Cluster! with { ListenPort = ((System.Net.IPEndPoint)other.LocalEndpoint).Port },
+        };
+
+        Assert.Equal(DirectorHost.StartFailureExitCode, await DirectorHost.RunAsync(options));
+        Assert.False(File.Exists(Path.Combine(_folder, "d1.sock")));
+    }
+
+    [Fact]
     public async Task RunAsync_BackgroundServiceFails_StopsWithFailureExitCode()
     {
         var options = new DirectorOptions { NodeName = "solo", ControlSocketPath = Path.Combine(_folder, "solo.sock") };
