@@ -16,6 +16,7 @@ public class EveryKeywordTests
             listen 10.0.0.1 4053
             seed 10.0.0.1 4053
             seed 10.0.0.2 4053
+            seed 10.0.0.3 4053
             split_brain_guard majority
             secret_file /etc/lvsha/cluster.secret
         }

@@ -322,9 +322,11 @@ internal sealed partial class ModelBuilder
         if (nodeName is null || listen is null)
             return;
         var directors = seeds.Append(listen).Select(e => (e.Host, e.Port)).Distinct().Count();
-        if (guard == SplitBrainGuard.Majority && directors < 3)
+        // Only where majority is written: a two-director cluster that leaves the default behaves as keepalived, which
+        // is what its operator expects; one who asked for the guard must hear that two directors cannot have it.
+        if (guard == SplitBrainGuard.Majority && directors < 3 && block.Block!.FirstOrDefault(k => k.Keyword == "split_brain_guard") is { } written)
         {
-            _diagnostics.Warning(block.Location,
+            _diagnostics.Warning(written.Location,
                 $"split_brain_guard majority with {directors} director(s) cannot tell a dead peer from a cut-off one, so it holds nothing back: "
                 + "VRRP alone decides, as with keepalived (a dead master's VIP is taken over; a total partition of the two leaves two masters). "
                 + "Add a VIP-less witness as a third seed for the majority guarantee");

@@ -68,6 +68,7 @@ public sealed class VrrpInstanceActor : ReceiveActor
         Receive<WirePacketReceived>(HandleWirePacket);
         Receive<QuorumChanged>(HandleQuorum);
         Receive<TimerFired>(HandleTimerFired);
+        Receive<TimerElapsed>(Feed); // a timer fired on the behavior's behalf (tests drive time this way)
         Receive<TrackerChanged>(Feed);
         Receive<OperatorFailover>(m =>
         {
