@@ -1,1 +1,5 @@
+using System.Runtime.CompilerServices;
+
+[assembly: InternalsVisibleTo("LvsHa.Config.Tests")]
+
 namespace LvsHa.Config;

@@ -23,6 +23,10 @@ internal sealed partial class ModelBuilder
                     if (Url(k) is { } url)
                         c.Urls.Add(url);
                     break;
+                case ("HTTP_GET" or "SSL_GET", "nb_get_retry"):
+                    // keepalived's old name for retry, read only by the HTTP checkers.
+                    c.Timing.Retry = _read.Int(k, 0, 0, int.MaxValue, "nb_get_retry") ?? c.Timing.Retry;
+                    break;
                 case ("HTTP_GET" or "SSL_GET", "virtualhost"):
                     c.Virtualhost = _read.Arg(k, 0, "a host name")?.Text;
                     break;

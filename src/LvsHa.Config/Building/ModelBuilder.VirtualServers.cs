@@ -280,8 +280,7 @@ internal sealed partial class ModelBuilder
         switch (s.Keyword)
         {
             case "connect_timeout": t.ConnectTimeout = _read.Seconds(s, 0, 0.001, 86400, "connect_timeout") ?? t.ConnectTimeout; return true;
-            case "retry":
-            case "nb_get_retry": t.Retry = _read.Int(s, 0, 0, int.MaxValue, s.Keyword) ?? t.Retry; return true;
+            case "retry": t.Retry = _read.Int(s, 0, 0, int.MaxValue, s.Keyword) ?? t.Retry; return true;
             case "delay_before_retry": t.DelayBeforeRetry = _read.Seconds(s, 0, 0, 86400, "delay_before_retry") ?? t.DelayBeforeRetry; return true;
             case "warmup": t.Warmup = _read.Seconds(s, 0, 0, 86400, "warmup") ?? t.Warmup; return true;
             case "delay_loop": t.DelayLoop = _read.Seconds(s, 0, 0.001, 86400, "delay_loop") ?? t.DelayLoop; return true;
