@@ -194,13 +194,16 @@ internal sealed partial class ModelBuilder
         if (kind is null)
             return null;
         LvsMethod method;
-        switch (kind.Text.ToUpperInvariant())
+        // keepalived compares case-sensitively ('dr' is refused there), so LvsHa refuses it too rather than guess.
+        switch (kind.Text)
         {
             case "NAT": method = LvsMethod.Nat; break;
             case "DR": method = LvsMethod.Dr; break;
             case "TUN": method = LvsMethod.Tun; break;
             default:
-                _diagnostics.Error(kind.Location, $"unknown forwarding method '{kind.Text}' (expected NAT, DR or TUN)");
+                _diagnostics.Error(kind.Location, kind.Text.ToUpperInvariant() is "NAT" or "DR" or "TUN"
+                    ? $"unknown forwarding method '{kind.Text}': write it in capitals, '{kind.Text.ToUpperInvariant()}' (keepalived refuses '{kind.Text}' too)"
+                    : $"unknown forwarding method '{kind.Text}' (expected NAT, DR or TUN)");
                 return null;
         }
         if (method != LvsMethod.Tun)
@@ -297,7 +300,9 @@ internal sealed partial class ModelBuilder
         int? port = null;
         if (s.ArgumentCount > 1)
         {
-            port = _read.Port(s.Argument(1), "real server port");
+            // Port 0 is valid (keepalived accepts it): under a port-0 service it means every port, elsewhere IPVS
+            // forwards to the virtual port.
+            port = (int?)_read.Integer(s.Argument(1), 0, 65535, "real server port");
             if (port is null)
                 return;
         }

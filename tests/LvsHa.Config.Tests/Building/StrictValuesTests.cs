@@ -1,0 +1,59 @@
+using System.Net;
+using static LvsHa.Config.Tests.TestSupport;
+
+namespace LvsHa.Config.Tests.Building;
+
+/// <summary>Values where keepalived 2.2.7 and LvsHa used to differ: accepted, refused, or ignored alike.</summary>
+public class StrictValuesTests
+{
+    private const string Instance = "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n virtual_ipaddress {\n  10.1.1.1\n }\n}\n";
+
+    [Fact]
+    public void Load_LvsSyncDaemonWithoutInstance_IsAcceptedWithoutInstance()
+    {
+        var c = LoadValid("global_defs {\n lvs_sync_daemon eth1\n}\n");
+        var d = c.Global.LvsSyncDaemon!;
+        Assert.Equal(("eth1", null, 0), (d.Interface, d.VrrpInstance, d.SyncId));
+    }
+
+    [Fact]
+    public void Load_LvsSyncDaemonWithoutId_TakesTheInstancesVirtualRouterId()
+    {
+        var c = LoadValid("global_defs {\n lvs_sync_daemon eth1 VI_1\n}\n" + Instance);
+        Assert.Equal(("VI_1", 51), (c.Global.LvsSyncDaemon!.VrrpInstance, c.Global.LvsSyncDaemon.SyncId));
+    }
+
+    [Fact]
+    public void Load_LvsSyncDaemonInstOption_NamesTheInstance()
+    {
+        var c = LoadValid("global_defs {\n lvs_sync_daemon eth1 id 3 inst VI_1 group 224.0.0.81\n}\n" + Instance);
+        var d = c.Global.LvsSyncDaemon!;
+        Assert.Equal(("VI_1", 3, IPAddress.Parse("224.0.0.81")), (d.VrrpInstance, d.SyncId, d.Group));
+    }
+
+    [Fact]
+    public void Load_LvsSyncDaemonUnicastGroup_IsError()
+    {
+        var r = Load("global_defs {\n lvs_sync_daemon eth1 group 10.0.0.1\n}\n");
+        Assert.Equal(new SourceLocation("test.conf", 2, 29), SingleError(r, "is not a multicast address").Location);
+    }
+
+    [Fact]
+    public void Load_RealServerPortZeroUnderPortZeroService_IsAllPorts()
+    {
+        var c = LoadValid(Vs("10.0.0.1 0", "protocol TCP\npersistence_timeout 60\nreal_server 10.0.1.1 0 {\n}"));
+        Assert.Equal(0, Assert.Single(c.VirtualServers[0].RealServers).Port);
+    }
+
+    [Theory]
+    [InlineData("lb_kind dr", 2, 9)]
+    [InlineData("lvs_method nat", 2, 12)]
+    [InlineData("lb_kind Tun", 2, 9)]
+    public void Load_LowerCaseForwardingMethod_IsErrorNeverAGuess(string line, int lineNo, int col)
+    {
+        var r = Load(Vs("10.0.0.1 80", $"{line}\nprotocol TCP\nreal_server 10.0.1.1 80 {{\n}}"));
+        Assert.False(r.Success);
+        var e = SingleError(r, "write it in capitals");
+        Assert.Equal(new SourceLocation("test.conf", lineNo, col), e.Location);
+    }
+}
