@@ -1,5 +1,1 @@
-using System.Runtime.CompilerServices;
-
-[assembly: InternalsVisibleTo("LvsHa.Config.Tests")]
-
 namespace LvsHa.Config;

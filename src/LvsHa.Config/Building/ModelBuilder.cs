@@ -109,11 +109,7 @@ internal sealed partial class ModelBuilder
                     RealServerPrepBlock(s);
                 break;
             default:
-                if (s.Keyword.StartsWith('@') || s.Keyword.StartsWith('$') || s.Keyword.StartsWith('~'))
-                    _diagnostics.Warning(s.Location,
-                        $"keepalived conditional/parameter line '{s.Keyword}' is not supported by LvsHa; line ignored");
-                else
-                    _read.NotSupported(s, "the top level");
+                _read.NotSupported(s, "the top level");
                 break;
         }
     }

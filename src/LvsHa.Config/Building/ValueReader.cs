@@ -212,6 +212,12 @@ internal sealed class ValueReader(DiagnosticBag diagnostics)
             Diagnostics.Error(s.Location, $"keyword '{s.Keyword}' {place} is not supported by LvsHa");
             return;
         }
+        if (s.Keyword.StartsWith('$'))
+        {
+            Diagnostics.Error(s.Location,
+                $"'{s.Keyword}' {place} is neither a parameter definition ({s.Keyword}=VALUE, no blank before '=') nor a defined parameter");
+            return;
+        }
         var nearest = KeepalivedKeywords.Nearest(where, s.Keyword);
         Diagnostics.Error(s.Location, nearest is null
             ? $"unknown keyword '{s.Keyword}' {place}"
