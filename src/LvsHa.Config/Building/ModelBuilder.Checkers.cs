@@ -65,7 +65,11 @@ internal sealed partial class ModelBuilder
                     }
                     break;
                 case ("DNS_CHECK", "name"):
-                    c.DnsName = _read.Arg(k, 0, "a domain name")?.Text ?? c.DnsName;
+                    if (!Repeated(k, c.DnsNameLocation))
+                    {
+                        c.DnsName = _read.Arg(k, 0, "a domain name")?.Text ?? c.DnsName;
+                        c.DnsNameLocation = k.Location;
+                    }
                     break;
                 case ("UDP_CHECK", "payload"):
                     c.Payload = HexString(k, 0);

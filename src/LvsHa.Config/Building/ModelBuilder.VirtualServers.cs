@@ -118,8 +118,14 @@ internal sealed partial class ModelBuilder
             case "hysteresis":
                 vs.Hysteresis = _read.Int(s, 0, 0, int.MaxValue, "hysteresis") ?? vs.Hysteresis;
                 break;
-            case "quorum_up": vs.QuorumUp = _read.Script(s); break;
-            case "quorum_down": vs.QuorumDown = _read.Script(s); break;
+            case "quorum_up":
+                if (!Repeated(s, vs.QuorumUp?.Location))
+                    vs.QuorumUp = _read.Script(s);
+                break;
+            case "quorum_down":
+                if (!Repeated(s, vs.QuorumDown?.Location))
+                    vs.QuorumDown = _read.Script(s);
+                break;
             case "sorry_server":
             {
                 var address = _read.Address(s, 0, "sorry server address");
@@ -154,6 +160,19 @@ internal sealed partial class ModelBuilder
                 _read.NotSupported(s, "virtual_server");
                 break;
         }
+    }
+
+    /// <summary>
+    /// keepalived keeps the first of a few keywords (notify_up/down, quorum_up/down, DNS_CHECK name, lvs_sync_daemon)
+    /// and reports the repeat as a configuration error; every other repeated keyword simply replaces the earlier one.
+    /// True (with that error) when <paramref name="first"/> is already set.
+    /// </summary>
+    private bool Repeated(SyntaxStatement s, SourceLocation? first)
+    {
+        if (first is not { } at)
+            return false;
+        _diagnostics.Error(s.Location, $"'{s.Keyword}' already given at {at.Line}:{at.Column}; keepalived keeps the first and reports the repeat as an error");
+        return true;
     }
 
     private void Granularity(VirtualServerDraft vs, SyntaxStatement s)
@@ -322,8 +341,14 @@ internal sealed partial class ModelBuilder
                 case "weight": rs.Weight = _read.Int(k, 0, 0, int.MaxValue, "weight") ?? rs.Weight; break;
                 // keepalived knows only lvs_method here (lb_kind is ignored as unknown), so LvsHa does the same.
                 case "lvs_method": rs.Method = Method(k) ?? rs.Method; break;
-                case "notify_up": rs.NotifyUp = _read.Script(k); break;
-                case "notify_down": rs.NotifyDown = _read.Script(k); break;
+                case "notify_up":
+                    if (!Repeated(k, rs.NotifyUp?.Location))
+                        rs.NotifyUp = _read.Script(k);
+                    break;
+                case "notify_down":
+                    if (!Repeated(k, rs.NotifyDown?.Location))
+                        rs.NotifyDown = _read.Script(k);
+                    break;
                 case "uthreshold": rs.UpperThreshold = _read.Int(k, 0, 0, int.MaxValue, "uthreshold") ?? rs.UpperThreshold; break;
                 case "lthreshold": rs.LowerThreshold = _read.Int(k, 0, 0, int.MaxValue, "lthreshold") ?? rs.LowerThreshold; break;
                 case "virtualhost": rs.Virtualhost = _read.Arg(k, 0, "a host name")?.Text; break;

@@ -153,7 +153,7 @@ internal sealed partial class ModelBuilder
                         g = g with { MetricsListen = metrics };
                     break;
                 case "lvs_sync_daemon":
-                    if (SyncDaemon(s) is { } daemon)
+                    if (!Repeated(s, g.LvsSyncDaemon?.Location) && SyncDaemon(s) is { } daemon)
                         g = g with { LvsSyncDaemon = daemon };
                     break;
                 default:

@@ -57,3 +57,40 @@ public class StrictValuesTests
         Assert.Equal(new SourceLocation("test.conf", lineNo, col), e.Location);
     }
 }
+
+/// <summary>Repeated keywords: keepalived keeps the first of a few (and reports an error), the last of the rest.</summary>
+public class RepeatedKeywordTests
+{
+    [Fact]
+    public void Load_RepeatedSchedulerAndWeight_LastWins()
+    {
+        var c = LoadValid(Vs("10.0.0.1 80", "lb_algo wrr\nlb_algo rr\nprotocol TCP\nreal_server 10.0.1.1 80 {\n weight 2\n weight 1\n}"));
+        Assert.Equal(Scheduler.Rr, c.VirtualServers[0].Scheduler);
+        Assert.Equal(1, c.VirtualServers[0].RealServers[0].Weight);
+    }
+
+    [Theory]
+    [InlineData("notify_up /bin/a\n notify_up /bin/b", "'notify_up' already given at 5:12;", 6)]
+    [InlineData("notify_down /bin/a\n notify_down /bin/b", "'notify_down' already given at 5:14;", 6)]
+    [InlineData("DNS_CHECK {\n name a.example\n name b.example\n }", "'name' already given at 6:2;", 7)]
+    public void Load_RepeatedFirstWinsKeyword_IsErrorAtTheRepeat(string rsBody, string message, int line)
+    {
+        var r = Load(Vs("10.0.0.1 80", $"lb_algo rr\nprotocol TCP\nreal_server 10.0.1.1 80 {{\n {rsBody}\n}}"));
+        Assert.False(r.Success);
+        Assert.Equal(line, SingleError(r, message).Location.Line);
+    }
+
+    [Fact]
+    public void Load_RepeatedQuorumUp_IsError()
+    {
+        var r = Load(Vs("10.0.0.1 80", "quorum_up /bin/a\nquorum_up /bin/b\nprotocol TCP\nreal_server 10.0.1.1 80 {\n}"));
+        Assert.Equal(new SourceLocation("test.conf", 3, 1), SingleError(r, "'quorum_up' already given at 2:11;").Location);
+    }
+
+    [Fact]
+    public void Load_RepeatedLvsSyncDaemon_KeepsTheFirstWithError()
+    {
+        var r = Load("global_defs {\n lvs_sync_daemon eth0\n lvs_sync_daemon eth1\n}\n");
+        Assert.Equal(new SourceLocation("test.conf", 3, 2), SingleError(r, "'lvs_sync_daemon' already given at 2:2;").Location);
+    }
+}
