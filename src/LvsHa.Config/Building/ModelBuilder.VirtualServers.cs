@@ -136,6 +136,10 @@ internal sealed partial class ModelBuilder
                     vs.Sorry = new SorryServerDraft { Address = address, Port = port, Location = s.Location };
                 break;
             }
+            // keepalived applies these to the sorry server already read, and reports them before or without one.
+            case "sorry_server_inhibit" or "sorry_server_lvs_method" when vs.Sorry is null:
+                _diagnostics.Error(s.Location, $"'{s.Keyword}' before or without 'sorry_server': keepalived ignores it (and reports an error); write it after sorry_server");
+                break;
             case "sorry_server_inhibit": vs.SorryInhibit = _read.Flag(s); break;
             case "sorry_server_lvs_method": vs.SorryMethod = Method(s) ?? vs.SorryMethod; break;
             case "omega": vs.Omega = _read.Flag(s); break;

@@ -52,7 +52,8 @@ internal sealed class LinePreprocessor
         while (first < raw.Length && (raw[first] == ' ' || raw[first] == '\t'))
             first++;
         // Most lines: nothing to do, the lexer reads them in place.
-        if (first >= raw.Length || (raw[first] != '@' && raw[first] != '$' && raw[first] != '~' && (_definitions.Count == 0 || !raw.Contains('$'))))
+        if (first >= raw.Length || (raw[first] != '@' && raw[first] != '$' && raw[first] != '~'
+                                    && (_definitions.Count == 0 || !raw.Contains('$')) && !raw.Contains("$_", StringComparison.Ordinal) && !raw.Contains("${_", StringComparison.Ordinal)))
             return null;
         var text = raw.ToString();
         var cols = new int[text.Length];
@@ -82,6 +83,13 @@ internal sealed class LinePreprocessor
             {
                 diagnostics.Error(at with { Column = cols[start] },
                     $"keepalived's '{Word(text, start)}' line is not supported by LvsHa (write the lines it would generate)");
+                columns = [];
+                return "";
+            }
+            if (Builtin(text) is int builtin)
+            {
+                diagnostics.Error(at with { Column = cols[builtin] },
+                    $"keepalived's built-in parameter '{text[builtin..].Split(' ', '\t')[0]}' is not supported by LvsHa; line ignored");
                 columns = [];
                 return "";
             }
@@ -136,6 +144,24 @@ internal sealed class LinePreprocessor
         }
         _definitions[name] = value;
         return true;
+    }
+
+    private static readonly string[] Builtins = ["_PWD", "_INSTANCE", "_RANDOM", "_HASH", "_BANG"];
+
+    /// <summary>Where an undefined reference to one of keepalived's built-in parameters starts, if any.</summary>
+    private int? Builtin(string text)
+    {
+        for (int i = text.IndexOf('$', StringComparison.Ordinal); i >= 0; i = text.IndexOf('$', i + 1))
+        {
+            int p = i + 1 < text.Length && text[i + 1] == '{' ? i + 2 : i + 1;
+            foreach (var name in Builtins)
+            {
+                if (text.AsSpan(p).StartsWith(name) && !_definitions.ContainsKey(name)
+                    && (p + name.Length >= text.Length || !(char.IsAsciiLetterOrDigit(text[p + name.Length]) || text[p + name.Length] == '_')))
+                    return i;
+            }
+        }
+        return null;
     }
 
     /// <summary>Replaces every defined `$NAME` / `${NAME}`; false when nothing was replaced.</summary>

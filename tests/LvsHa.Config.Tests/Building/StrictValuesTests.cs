@@ -94,3 +94,16 @@ public class RepeatedKeywordTests
         Assert.Equal(new SourceLocation("test.conf", 3, 2), SingleError(r, "'lvs_sync_daemon' already given at 2:2;").Location);
     }
 }
+
+/// <summary>Keywords keepalived reads only after another one.</summary>
+public class KeywordOrderTests
+{
+    [Theory]
+    [InlineData("sorry_server_inhibit\nsorry_server 10.0.9.9 80", "'sorry_server_inhibit' before or without 'sorry_server'")]
+    [InlineData("sorry_server_lvs_method NAT", "'sorry_server_lvs_method' before or without 'sorry_server'")]
+    public void Load_SorryServerOptionBeforeSorryServer_IsError(string lines, string message)
+    {
+        var r = Load(Vs("10.0.0.1 80", $"protocol TCP\n{lines}\nreal_server 10.0.1.1 80 {{\n}}"));
+        Assert.Equal(new SourceLocation("test.conf", 3, 1), SingleError(r, message).Location);
+    }
+}

@@ -103,6 +103,16 @@ public class LinePreprocessorTests
         Assert.Contains("'~SEQ'", d.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("router_id ${_RANDOM 1 9}x\n", 11)]
+    [InlineData("notify \"/bin/x $_INSTANCE\"\n", 16)]
+    public void ParseText_BuiltinParameter_IsAnError(string text, int column)
+    {
+        var d = Assert.Single(SyntaxParser.ParseText(text, "p.conf", "d1").Diagnostics);
+        Assert.Equal(new SourceLocation("p.conf", 1, column), d.Location);
+        Assert.Contains("built-in parameter", d.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void ParseFile_DefinitionInIncludedFile_IsUsedAfterTheInclude()
     {
