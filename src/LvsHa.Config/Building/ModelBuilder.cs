@@ -17,6 +17,7 @@ internal sealed partial class ModelBuilder
     private ClusterSettings? _cluster;
     private RealServerPrepSettings? _prep;
     private bool _syncIdWritten;
+    private SourceLocation? _syncDaemonLocation;
 
     public ModelBuilder(DiagnosticBag diagnostics)
     {
@@ -153,7 +154,7 @@ internal sealed partial class ModelBuilder
                         g = g with { MetricsListen = metrics };
                     break;
                 case "lvs_sync_daemon":
-                    if (!Repeated(s, g.LvsSyncDaemon?.Location) && SyncDaemon(s) is { } daemon)
+                    if (SyncDaemon(s) is { } daemon)
                         g = g with { LvsSyncDaemon = daemon };
                     break;
                 default:
@@ -170,6 +171,9 @@ internal sealed partial class ModelBuilder
     /// </summary>
     private LvsSyncDaemon? SyncDaemon(SyntaxStatement s)
     {
+        if (Repeated(s, _syncDaemonLocation))
+            return null;
+        _syncDaemonLocation = s.Location;
         var iface = _read.Arg(s, 0, "an interface");
         if (iface is null)
             return null;

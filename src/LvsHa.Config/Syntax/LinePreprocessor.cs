@@ -100,7 +100,8 @@ internal sealed class LinePreprocessor
             }
             if (round >= MaxSubstitutionRounds || text.Length > MaxLineLength)
             {
-                diagnostics.Error(at, $"parameter substitution does not end (more than {MaxSubstitutionRounds} rounds or {MaxLineLength} characters): a parameter refers to itself; line ignored");
+                int dollar = text.IndexOf('$', StringComparison.Ordinal);
+                diagnostics.Error(dollar >= 0 ? at with { Column = cols[dollar] } : at, $"parameter substitution does not end (more than {MaxSubstitutionRounds} rounds or {MaxLineLength} characters): a parameter refers to itself; line ignored");
                 columns = [];
                 return "";
             }

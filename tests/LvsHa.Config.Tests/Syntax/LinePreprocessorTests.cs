@@ -82,7 +82,7 @@ public class LinePreprocessorTests
         var r = SyntaxParser.ParseText("$A=$A $A\nrouter_id $A\n", "p.conf", "d1");
         var d = Assert.Single(r.Diagnostics);
         Assert.Contains("parameter substitution does not end", d.Message, StringComparison.Ordinal);
-        Assert.Equal(2, d.Location.Line);
+        Assert.Equal(new SourceLocation("p.conf", 2, 11), d.Location);
     }
 
     [Fact]
