@@ -177,6 +177,9 @@ internal static class KeepalivedKeywords
     {
         if (!Blocks.TryGetValue(block, out var b))
             return null;
+        // keepalived's keywords are case-sensitive: `LB_ALGO` is unknown, but plainly meant `lb_algo`.
+        if (b.Known.FirstOrDefault(k => string.Equals(k, keyword, StringComparison.OrdinalIgnoreCase)) is { } sameLetters)
+            return sameLetters;
         // One edit for short words, two for ordinary keywords, three for long ones: close, never a wild guess.
         int limit = keyword.Length <= 4 ? 1 : keyword.Length <= 12 ? 2 : 3;
         string? best = null;
