@@ -111,7 +111,7 @@ internal static class KeepalivedKeywords
             warn: "log_all_failures", refuse: "fast_recovery"),
         ["url"] = new("path digest status_code virtualhost regex regex_no_match regex_options regex_min_offset regex_max_offset regex_stack",
             refuse: "regex regex_no_match regex_options regex_min_offset regex_max_offset regex_stack"),
-        ["MISC_CHECK"] = new("connect_timeout retry delay_before_retry warmup delay_loop alpha log_all_failures misc_path misc_timeout misc_dynamic user",
+        ["MISC_CHECK"] = new("retry delay_before_retry warmup delay_loop alpha log_all_failures misc_path misc_timeout misc_dynamic user",
             warn: "log_all_failures nb_get_retry"),
         ["DNS_CHECK"] = new(CheckerCommon + " type name", warn: "log_all_failures nb_get_retry"),
         ["UDP_CHECK"] = new(CheckerCommon + " payload require_reply min_reply_length max_reply_length",

@@ -13,6 +13,12 @@ internal sealed partial class ModelBuilder
         string where = s.Keyword;
         foreach (var k in s.Block)
         {
+            // keepalived gives MISC_CHECK no connection keywords, connect_timeout included (misc_timeout is its timeout).
+            if (c.Keyword == "MISC_CHECK" && k.Keyword == "connect_timeout")
+            {
+                _read.NotSupported(k, where);
+                continue;
+            }
             if (Timing(c.Timing, k, allowInhibit: false))
                 continue;
             if (c.Keyword != "MISC_CHECK" && CheckerConnection(c, k))

@@ -162,6 +162,13 @@ public class CheckerTests
     }
 
     [Fact]
+    public void Load_ConnectTimeoutInMiscCheck_IsUnknownAsInKeepalived()
+    {
+        var r = Load(Vs("10.0.0.1 80", "protocol TCP\nreal_server 10.0.1.1 80 {\nMISC_CHECK {\n misc_path /bin/true\n connect_timeout 3\n}\n}"));
+        Assert.Equal(new SourceLocation("test.conf", 6, 2), SingleError(r, "unknown keyword 'connect_timeout' in MISC_CHECK").Location);
+    }
+
+    [Fact]
     public void Load_CosmeticCheckerKeyword_IsWarning()
     {
         var r = Load(Vs("10.0.0.1 80", "protocol TCP\nreal_server 10.0.1.1 80 {\nTCP_CHECK {\n log_all_failures\n}\n}"));
