@@ -135,7 +135,7 @@ internal static class KeepalivedKeywords
                     "notify_deleted notify_master_rx_lower_pri lvs_sync_daemon_interface down_timer_adverts garp_extra_if " +
                     "vmac_garp_intvl lower_prio_no_advert higher_prio_send_advert",
             accepted: "mcast_src_ip dont_track_primary garp_interval gna_interval garp_lower_prio_repeat " +
-                      "garp_lower_prio_delay skip_check_adv_addr unicast_ttl vrrp_strict"),
+                      "garp_lower_prio_delay skip_check_adv_addr unicast_ttl"),
         ["authentication"] = new("auth_type auth_pass"),
         ["vrrp_script"] = new("script interval timeout weight rise fall user init_fail"),
         ["vrrp_sync_group"] = new(
@@ -167,6 +167,9 @@ internal static class KeepalivedKeywords
 
     /// <summary>True when keepalived 2.2.7 (or LvsHa itself) knows <paramref name="keyword"/> in <paramref name="block"/>.</summary>
     public static bool IsKnown(string block, string keyword) => Blocks.TryGetValue(block, out var b) && b.Known.Contains(keyword);
+
+    /// <summary>True for LvsHa's own keywords (cluster, real_server_prep, ssh_host, metrics_listen), which keepalived does not know.</summary>
+    public static bool IsLvsHaOwn(string block, string keyword) => Blocks.TryGetValue(block, out var b) && b.LvsHaOwn.Contains(keyword);
 
     /// <summary>Every block the table describes and its known keywords (for tests and the README).</summary>
     public static IEnumerable<(string Block, IReadOnlySet<string> Known, IReadOnlyDictionary<string, Unimplemented> Unimplemented)> All() =>
@@ -226,7 +229,8 @@ internal static class KeepalivedKeywords
     {
         public BlockKeywords(string keepalived, string lvsHa = "", string warn = "", string refuse = "", string accepted = "")
         {
-            Known = [.. Words(keepalived), .. Words(lvsHa)];
+            LvsHaOwn = [.. Words(lvsHa)];
+            Known = [.. Words(keepalived), .. LvsHaOwn];
             foreach (var k in Words(warn))
                 Unimplemented[k] = Building.Unimplemented.Warn;
             foreach (var k in Words(refuse))
@@ -239,6 +243,8 @@ internal static class KeepalivedKeywords
         }
 
         public HashSet<string> Known { get; }
+
+        public HashSet<string> LvsHaOwn { get; }
 
         public Dictionary<string, Unimplemented> Unimplemented { get; } = new(StringComparer.Ordinal);
 

@@ -94,7 +94,8 @@ public class KeywordTests
         return data;
     }
 
-    private static string InBlock(string block, string line) => block switch
+    /// <summary>A configuration with <paramref name="line"/> inside <paramref name="block"/> (a table block name).</summary>
+    internal static string InBlock(string block, string line) => block switch
     {
         "the top level" => line + "\n",
         "global_defs" or "cluster" or "real_server_prep" => $"{block} {{\n{line}\n}}\n",
