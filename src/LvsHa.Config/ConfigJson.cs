@@ -1,10 +1,14 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace LvsHa.Config;
 
-/// <summary>The normalized model as JSON (`lvsha check --dump`): snake_case names, lower-case enum values, addresses as text, durations in seconds.</summary>
+/// <summary>
+/// The normalized model as JSON (`lvsha check --dump`): snake_case names, lower-case enum values, addresses as text,
+/// durations in seconds, secrets (auth_pass, any password) as "***".
+/// </summary>
 public static class ConfigJson
 {
     /// <summary>The options used for the dump (stable property names in declaration order).</summary>
@@ -20,6 +24,7 @@ public static class ConfigJson
             WriteIndented = true,
             PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
             DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+            TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { RedactSecrets } },
         };
         options.Converters.Add(new JsonStringEnumConverter(new LowerCase()));
         options.Converters.Add(new AddressConverter());
@@ -27,6 +32,28 @@ public static class ConfigJson
         options.Converters.Add(new LocationConverter());
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
+    }
+
+    /// <summary>A dump is shown and pasted into tickets: no string property named like a password is ever written.</summary>
+    private static void RedactSecrets(JsonTypeInfo type)
+    {
+        foreach (var property in type.Properties)
+        {
+            if (property.PropertyType == typeof(string) && IsSecret(property.Name))
+                property.CustomConverter = new Redacted();
+        }
+    }
+
+    /// <summary>password, auth_pass, passphrase, secret (a secret_file is a path, not the secret).</summary>
+    internal static bool IsSecret(string jsonName) =>
+        (jsonName.Contains("pass", StringComparison.OrdinalIgnoreCase) || jsonName.Contains("secret", StringComparison.OrdinalIgnoreCase))
+        && !jsonName.EndsWith("file", StringComparison.OrdinalIgnoreCase);
+
+    private sealed class Redacted : JsonConverter<string>
+    {
+        public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.GetString();
+
+        public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue("***");
     }
 
     /// <summary>Enum values as keepalived writes them: "nat", "wlc", "ipv4", "nocsum".</summary>

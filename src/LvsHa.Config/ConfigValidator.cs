@@ -78,7 +78,7 @@ internal static class ConfigValidator
             }
         }
 
-        if (config.Global.LvsSyncDaemon is { } daemon && !instances.ContainsKey(daemon.VrrpInstance))
-            diagnostics.Error(daemon.Location, $"lvs_sync_daemon refers to unknown vrrp_instance '{daemon.VrrpInstance}'");
+        if (config.Global.LvsSyncDaemon is { VrrpInstance: { } syncInstance } daemon && !instances.ContainsKey(syncInstance))
+            diagnostics.Error(daemon.Location, $"lvs_sync_daemon refers to unknown vrrp_instance '{syncInstance}'");
     }
 }

@@ -192,3 +192,51 @@ public sealed partial class CheckCommandTests : IDisposable
         Assert.Contains("2 usage error", output, StringComparison.Ordinal);
     }
 }
+
+public sealed class CheckCommandStrictTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "lvsha-cli-strict-" + Guid.NewGuid().ToString("N"));
+
+    public CheckCommandStrictTests() => Directory.CreateDirectory(_dir);
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string Write(string name, string text)
+    {
+        var path = Path.Combine(_dir, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    [Fact]
+    public void CheckDump_AuthPass_IsRedacted()
+    {
+        var path = Write("auth.conf", "vrrp_instance V {\n interface eth0\n virtual_router_id 9\n virtual_ipaddress {\n  10.1.1.1\n }\n authentication {\n  auth_type PASS\n  auth_pass s3cr3t\n }\n}\n");
+        var (code, output, error) = CheckCommandTests.Run("check", "--dump", "-f", path);
+        Assert.True(code == ExitCodes.Ok, error);
+        Assert.DoesNotContain("s3cr3t", output, StringComparison.Ordinal);
+        using var doc = JsonDocument.Parse(output);
+        var auth = doc.RootElement.GetProperty("vrrp_instances")[0].GetProperty("authentication");
+        Assert.Equal("***", auth.GetProperty("password").GetString());
+        Assert.Equal("pass", auth.GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public void Check_UnknownKeyword_ExitsOneWithSuggestionAtItsPlace()
+    {
+        var path = Write("typo.conf", "virtual_server 10.0.0.1 80 {\n protocol TCP\n   lb_algoo rr\n real_server 10.0.1.1 80 {\n }\n}\n");
+        var (code, _, error) = CheckCommandTests.Run("check", "-f", path);
+        Assert.Equal(ExitCodes.Failed, code);
+        Assert.StartsWith($"{path}:3:4: error: unknown keyword 'lb_algoo' in virtual_server; did you mean 'lb_algo'?", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Check_ConfigId_SelectsConditionalLines()
+    {
+        var path = Write("cond.conf", "virtual_server 10.0.0.1 80 {\n protocol TCP\n @d1 lb_algo rr\n @d2 lb_algo fastest\n real_server 10.0.1.1 80 {\n }\n}\n");
+        Assert.Equal(ExitCodes.Ok, CheckCommandTests.Run("check", "--config-id", "d1", "-f", path).Code);
+        var (code, _, error) = CheckCommandTests.Run("check", "--config-id", "d2", "-f", path);
+        Assert.Equal(ExitCodes.Failed, code);
+        Assert.StartsWith($"{path}:4:14: error: unknown scheduler 'fastest'", error, StringComparison.Ordinal);
+    }
+}

@@ -175,7 +175,6 @@ public class EveryKeywordTests
                     fwmark 9
                     connect_timeout 1
                     retry 1
-                    nb_get_retry 1
                     delay_before_retry 1
                     warmup 1
                     delay_loop 2

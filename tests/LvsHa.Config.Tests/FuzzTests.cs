@@ -16,7 +16,7 @@ public sealed class FuzzTests : IDisposable
         "weight", "sorry_server", "virtual_ipaddress", "track_script", "vrrp_script", "vrrp_sync_group", "cluster", "seed",
         "listen", "real_server_prep", "global_defs", "lvs_sync_daemon", "10.0.0.1", "10.0.0.1-300", "10.0.0.0/8", "::1",
         "2001:db8::1-ffff", "0", "-1", "65536", "4294967296", "99999999999999999999", "1e308", "NaN", "0.000001", "\u00e9",
-        "\0", "\t", "\r", "@x", "$V=1", "status_code", "200-100", "digest", "protocol", "UDP", "ops", "ip_family", "inet6",
+        "\0", "\t", "\r", "@x", "$V=1", "$V", "${V}", "$V=$V $V", "$W=@^x $V", "$W", "@^x", "~SEQ(i,1,3)", "$_HASH", "status_code", "200-100", "digest", "protocol", "UDP", "ops", "ip_family", "inet6",
     ];
 
     private readonly TempDir _dir = new();

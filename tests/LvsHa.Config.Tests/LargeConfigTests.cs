@@ -27,7 +27,7 @@ public class LargeConfigTests
     {
         var text = string.Concat(Enumerable.Repeat("a {\n", 100_000)) + string.Concat(Enumerable.Repeat("}\n", 100_000));
         var r = ConfigLoader.LoadText(text, "deep.conf");
-        Assert.True(r.Success);
-        Assert.Single(r.Warnings);
+        Assert.False(r.Success);
+        Assert.Equal("unknown keyword 'a' at the top level", Assert.Single(r.Diagnostics).Message);
     }
 }

@@ -17,7 +17,7 @@ public class WorkingDirectoryTests
         try
         {
             Environment.CurrentDirectory = dir.Path;
-            var w = Assert.Single(ConfigLoader.Load("conf/main.conf").Warnings);
+            var w = Assert.Single(ConfigLoader.Load("conf/main.conf").Errors);
             Assert.Equal(new SourceLocation("conf/inc/x.conf", 1, 1), w.Location);
         }
         finally

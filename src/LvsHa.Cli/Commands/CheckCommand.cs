@@ -3,7 +3,7 @@ using LvsHa.Config;
 
 namespace LvsHa.Cli.Commands;
 
-/// <summary>`lvsha check -f FILE [--dump]`: validates a configuration and prints every problem as FILE:LINE:COL.</summary>
+/// <summary>`lvsha check -f FILE [--dump] [--config-id ID]`: validates a configuration and prints every problem as FILE:LINE:COL.</summary>
 public static class CheckCommand
 {
     /// <summary>Builds the command.</summary>
@@ -14,27 +14,30 @@ public static class CheckCommand
         {
             Description = "Print the normalized model as JSON on stdout when the configuration is valid.",
         };
+        var configId = ConfigFile.CreateConfigIdOption();
         var command = new Command("check",
             "Check a configuration: every error and warning on stderr as FILE:LINE:COL: error|warning: MESSAGE.\n" +
             "Exit codes: 0 valid (warnings may be printed), 1 invalid, 2 usage error.")
         {
             file,
             dump,
+            configId,
         };
         // The path stays as the operator wrote it: diagnostics name files the way they were given.
         command.SetAction(parse => Run(
             parse.GetValue(file)!,
             parse.GetValue(dump),
             parse.InvocationConfiguration.Output,
-            parse.InvocationConfiguration.Error));
+            parse.InvocationConfiguration.Error,
+            parse.GetValue(configId)));
         return command;
     }
 
-    /// <summary>Checks <paramref name="path"/>; returns the exit code.</summary>
-    public static int Run(string path, bool dump, TextWriter output, TextWriter error)
+    /// <summary>Checks <paramref name="path"/>; returns the exit code. <paramref name="configId"/> is matched by `@ID` lines (null: the host's short name).</summary>
+    public static int Run(string path, bool dump, TextWriter output, TextWriter error, string? configId = null)
     {
         ArgumentNullException.ThrowIfNull(output);
-        var config = ConfigFile.Load(path, error);
+        var config = ConfigFile.Load(path, error, configId);
         if (config is null)
             return ExitCodes.Failed;
         if (!CheckSecretFile(path, config.Cluster?.SecretFile, error))

@@ -14,17 +14,24 @@ public static class ConfigFile
         HelpName = "FILE",
     };
 
+    /// <summary>A fresh `--config-id` option: the id keepalived's `@ID` lines are matched with.</summary>
+    public static Option<string?> CreateConfigIdOption() => new("--config-id")
+    {
+        Description = "Id that keepalived's '@ID' configuration lines are matched with (as keepalived -i); default: the host name up to its first dot.",
+        HelpName = "ID",
+    };
+
     /// <summary>
     /// Loads <paramref name="path"/>, printing every warning and error as FILE:LINE:COL on <paramref name="error"/>;
-    /// null when the configuration has errors.
+    /// null when the configuration has errors. <paramref name="configId"/> null: the host name's short form.
     /// </summary>
-    public static LvsHaConfig? Load(string path, TextWriter error)
+    public static LvsHaConfig? Load(string path, TextWriter error, string? configId = null)
     {
         ArgumentNullException.ThrowIfNull(error);
         ConfigLoadResult result;
         try
         {
-            result = ConfigLoader.Load(path);
+            result = ConfigLoader.Load(path, configId);
         }
         catch (ConfigException e)
         {

@@ -102,6 +102,7 @@ internal sealed class CheckerDraft
     // DNS_CHECK
     public string DnsType = "SOA";
     public string DnsName = ".";
+    public SourceLocation? DnsNameLocation;
     // UDP_CHECK
     public string? Payload;
     public bool RequireReply;

@@ -13,6 +13,12 @@ internal sealed partial class ModelBuilder
         string where = s.Keyword;
         foreach (var k in s.Block)
         {
+            // keepalived gives MISC_CHECK no connection keywords, connect_timeout included (misc_timeout is its timeout).
+            if (c.Keyword == "MISC_CHECK" && k.Keyword == "connect_timeout")
+            {
+                _read.NotSupported(k, where);
+                continue;
+            }
             if (Timing(c.Timing, k, allowInhibit: false))
                 continue;
             if (c.Keyword != "MISC_CHECK" && CheckerConnection(c, k))
@@ -22,6 +28,10 @@ internal sealed partial class ModelBuilder
                 case ("HTTP_GET" or "SSL_GET", "url"):
                     if (Url(k) is { } url)
                         c.Urls.Add(url);
+                    break;
+                case ("HTTP_GET" or "SSL_GET", "nb_get_retry"):
+                    // keepalived's old name for retry, read only by the HTTP checkers.
+                    c.Timing.Retry = _read.Int(k, 0, 0, int.MaxValue, "nb_get_retry") ?? c.Timing.Retry;
                     break;
                 case ("HTTP_GET" or "SSL_GET", "virtualhost"):
                     c.Virtualhost = _read.Arg(k, 0, "a host name")?.Text;
@@ -61,7 +71,11 @@ internal sealed partial class ModelBuilder
                     }
                     break;
                 case ("DNS_CHECK", "name"):
-                    c.DnsName = _read.Arg(k, 0, "a domain name")?.Text ?? c.DnsName;
+                    if (!Repeated(k, c.DnsNameLocation))
+                    {
+                        c.DnsName = _read.Arg(k, 0, "a domain name")?.Text ?? c.DnsName;
+                        c.DnsNameLocation = k.Location;
+                    }
                     break;
                 case ("UDP_CHECK", "payload"):
                     c.Payload = HexString(k, 0);

@@ -118,8 +118,14 @@ internal sealed partial class ModelBuilder
             case "hysteresis":
                 vs.Hysteresis = _read.Int(s, 0, 0, int.MaxValue, "hysteresis") ?? vs.Hysteresis;
                 break;
-            case "quorum_up": vs.QuorumUp = _read.Script(s); break;
-            case "quorum_down": vs.QuorumDown = _read.Script(s); break;
+            case "quorum_up":
+                if (!Repeated(s, vs.QuorumUp?.Location))
+                    vs.QuorumUp = _read.Script(s);
+                break;
+            case "quorum_down":
+                if (!Repeated(s, vs.QuorumDown?.Location))
+                    vs.QuorumDown = _read.Script(s);
+                break;
             case "sorry_server":
             {
                 var address = _read.Address(s, 0, "sorry server address");
@@ -130,6 +136,10 @@ internal sealed partial class ModelBuilder
                     vs.Sorry = new SorryServerDraft { Address = address, Port = port, Location = s.Location };
                 break;
             }
+            // keepalived applies these to the sorry server already read, and reports them before or without one.
+            case "sorry_server_inhibit" or "sorry_server_lvs_method" when vs.Sorry is null:
+                _diagnostics.Error(s.Location, $"'{s.Keyword}' before or without 'sorry_server': keepalived ignores it (and reports an error); write it after sorry_server");
+                break;
             case "sorry_server_inhibit": vs.SorryInhibit = _read.Flag(s); break;
             case "sorry_server_lvs_method": vs.SorryMethod = Method(s) ?? vs.SorryMethod; break;
             case "omega": vs.Omega = _read.Flag(s); break;
@@ -154,6 +164,19 @@ internal sealed partial class ModelBuilder
                 _read.NotSupported(s, "virtual_server");
                 break;
         }
+    }
+
+    /// <summary>
+    /// keepalived keeps the first of a few keywords (notify_up/down, quorum_up/down, DNS_CHECK name, lvs_sync_daemon)
+    /// and reports the repeat as a configuration error; every other repeated keyword simply replaces the earlier one.
+    /// True (with that error) when <paramref name="first"/> is already set.
+    /// </summary>
+    private bool Repeated(SyntaxStatement s, SourceLocation? first)
+    {
+        if (first is not { } at)
+            return false;
+        _diagnostics.Error(s.Location, $"'{s.Keyword}' already given at {at.Line}:{at.Column}; keepalived keeps the first and reports the repeat as an error");
+        return true;
     }
 
     private void Granularity(VirtualServerDraft vs, SyntaxStatement s)
@@ -194,13 +217,16 @@ internal sealed partial class ModelBuilder
         if (kind is null)
             return null;
         LvsMethod method;
-        switch (kind.Text.ToUpperInvariant())
+        // keepalived compares case-sensitively ('dr' is refused there), so LvsHa refuses it too rather than guess.
+        switch (kind.Text)
         {
             case "NAT": method = LvsMethod.Nat; break;
             case "DR": method = LvsMethod.Dr; break;
             case "TUN": method = LvsMethod.Tun; break;
             default:
-                _diagnostics.Error(kind.Location, $"unknown forwarding method '{kind.Text}' (expected NAT, DR or TUN)");
+                _diagnostics.Error(kind.Location, kind.Text.ToUpperInvariant() is "NAT" or "DR" or "TUN"
+                    ? $"unknown forwarding method '{kind.Text}': write it in capitals, '{kind.Text.ToUpperInvariant()}' (keepalived refuses '{kind.Text}' too)"
+                    : $"unknown forwarding method '{kind.Text}' (expected NAT, DR or TUN)");
                 return null;
         }
         if (method != LvsMethod.Tun)
@@ -280,8 +306,7 @@ internal sealed partial class ModelBuilder
         switch (s.Keyword)
         {
             case "connect_timeout": t.ConnectTimeout = _read.Seconds(s, 0, 0.001, 86400, "connect_timeout") ?? t.ConnectTimeout; return true;
-            case "retry":
-            case "nb_get_retry": t.Retry = _read.Int(s, 0, 0, int.MaxValue, s.Keyword) ?? t.Retry; return true;
+            case "retry": t.Retry = _read.Int(s, 0, 0, int.MaxValue, s.Keyword) ?? t.Retry; return true;
             case "delay_before_retry": t.DelayBeforeRetry = _read.Seconds(s, 0, 0, 86400, "delay_before_retry") ?? t.DelayBeforeRetry; return true;
             case "warmup": t.Warmup = _read.Seconds(s, 0, 0, 86400, "warmup") ?? t.Warmup; return true;
             case "delay_loop": t.DelayLoop = _read.Seconds(s, 0, 0.001, 86400, "delay_loop") ?? t.DelayLoop; return true;
@@ -298,7 +323,9 @@ internal sealed partial class ModelBuilder
         int? port = null;
         if (s.ArgumentCount > 1)
         {
-            port = _read.Port(s.Argument(1), "real server port");
+            // Port 0 is valid (keepalived accepts it): under a port-0 service it means every port, elsewhere IPVS
+            // forwards to the virtual port.
+            port = (int?)_read.Integer(s.Argument(1), 0, 65535, "real server port");
             if (port is null)
                 return;
         }
@@ -318,8 +345,14 @@ internal sealed partial class ModelBuilder
                 case "weight": rs.Weight = _read.Int(k, 0, 0, int.MaxValue, "weight") ?? rs.Weight; break;
                 // keepalived knows only lvs_method here (lb_kind is ignored as unknown), so LvsHa does the same.
                 case "lvs_method": rs.Method = Method(k) ?? rs.Method; break;
-                case "notify_up": rs.NotifyUp = _read.Script(k); break;
-                case "notify_down": rs.NotifyDown = _read.Script(k); break;
+                case "notify_up":
+                    if (!Repeated(k, rs.NotifyUp?.Location))
+                        rs.NotifyUp = _read.Script(k);
+                    break;
+                case "notify_down":
+                    if (!Repeated(k, rs.NotifyDown?.Location))
+                        rs.NotifyDown = _read.Script(k);
+                    break;
                 case "uthreshold": rs.UpperThreshold = _read.Int(k, 0, 0, int.MaxValue, "uthreshold") ?? rs.UpperThreshold; break;
                 case "lthreshold": rs.LowerThreshold = _read.Int(k, 0, 0, int.MaxValue, "lthreshold") ?? rs.LowerThreshold; break;
                 case "virtualhost": rs.Virtualhost = _read.Arg(k, 0, "a host name")?.Text; break;

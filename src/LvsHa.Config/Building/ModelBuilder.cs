@@ -16,6 +16,8 @@ internal sealed partial class ModelBuilder
     private GlobalDefs? _global;
     private ClusterSettings? _cluster;
     private RealServerPrepSettings? _prep;
+    private bool _syncIdWritten;
+    private SourceLocation? _syncDaemonLocation;
 
     public ModelBuilder(DiagnosticBag diagnostics)
     {
@@ -39,6 +41,11 @@ internal sealed partial class ModelBuilder
             if (vs is not null)
                 virtualServers.Add(vs);
         }
+
+        // keepalived: a sync daemon without 'id' takes the virtual_router_id of its instance.
+        if (_global?.LvsSyncDaemon is { VrrpInstance: { } syncInstance } sync && !_syncIdWritten
+            && _vrrpInstances.Find(v => v.Name == syncInstance) is { } followed)
+            _global = _global with { LvsSyncDaemon = sync with { SyncId = followed.VirtualRouterId } };
 
         return new LvsHaConfig
         {
@@ -106,11 +113,7 @@ internal sealed partial class ModelBuilder
                     RealServerPrepBlock(s);
                 break;
             default:
-                if (s.Keyword.StartsWith('@') || s.Keyword.StartsWith('$') || s.Keyword.StartsWith('~'))
-                    _diagnostics.Warning(s.Location,
-                        $"keepalived conditional/parameter line '{s.Keyword}' is not supported by LvsHa; line ignored");
-                else
-                    _read.NotSupported(s, "the top level");
+                _read.NotSupported(s, "the top level");
                 break;
         }
     }
@@ -211,17 +214,43 @@ internal sealed partial class ModelBuilder
         _global = g;
     }
 
+    /// <summary>
+    /// keepalived 2.2.7's reading: the interface, then options (`inst NAME`, `id`, `maxlen`, `port`, `ttl`, `group`);
+    /// for backward compatibility a bare second word is the instance and a bare third the sync id.
+    /// </summary>
     private LvsSyncDaemon? SyncDaemon(SyntaxStatement s)
     {
-        var iface = _read.Arg(s, 0, "an interface and a vrrp_instance name");
-        var instance = _read.Arg(s, 1, "a vrrp_instance name after the interface");
-        if (iface is null || instance is null)
+        if (Repeated(s, _syncDaemonLocation))
             return null;
-        int id = 0, maxLen = 0, port = 0, ttl = 0;
+        _syncDaemonLocation = s.Location;
+        var iface = _read.Arg(s, 0, "an interface");
+        if (iface is null)
+            return null;
+        string? instance = null;
+        int? id = null;
+        int maxLen = 0, port = 0, ttl = 0;
         IPAddress? group = null;
-        for (int i = 2; i < s.ArgumentCount; i++)
+        for (int i = 1; i < s.ArgumentCount; i++)
         {
             var option = s.Argument(i);
+            bool isOption = option.Text is "inst" or "id" or "maxlen" or "port" or "ttl" or "group";
+            if (!isOption && i == 1)
+            {
+                instance = option.Text;
+                continue;
+            }
+            if (!isOption && i == 2 && instance is not null && s.Argument(1).Text is not "inst")
+            {
+                id = (int?)_read.Integer(option, 0, 255, "lvs_sync_daemon sync id") ?? id;
+                _diagnostics.Warning(option.Location, "lvs_sync_daemon: write the sync id as 'id N' (a bare number here is the old syntax)");
+                continue;
+            }
+            if (!isOption)
+            {
+                _diagnostics.Error(option.Location,
+                    $"unknown lvs_sync_daemon option '{option.Text}' (expected inst, id, maxlen, port, ttl or group)");
+                continue;
+            }
             if (i + 1 >= s.ArgumentCount)
             {
                 _diagnostics.Error(option.Location, $"lvs_sync_daemon option '{option.Text}' needs a value");
@@ -230,18 +259,24 @@ internal sealed partial class ModelBuilder
             var value = s.Argument(++i);
             switch (option.Text)
             {
-                case "id": id = (int?)_read.Integer(value, 0, 255, "lvs_sync_daemon id") ?? 0; break;
+                case "inst":
+                    if (instance is not null)
+                        _diagnostics.Error(option.Location, $"lvs_sync_daemon names a vrrp_instance twice ('{instance}' and '{value.Text}')");
+                    instance = value.Text;
+                    break;
+                case "id": id = (int?)_read.Integer(value, 0, 255, "lvs_sync_daemon id") ?? id; break;
                 case "maxlen": maxLen = (int?)_read.Integer(value, 1, 65535 - 20 - 8, "lvs_sync_daemon maxlen") ?? 0; break;
                 case "port": port = _read.Port(value, "lvs_sync_daemon port") ?? 0; break;
                 case "ttl": ttl = (int?)_read.Integer(value, 1, 255, "lvs_sync_daemon ttl") ?? 0; break;
-                case "group": group = _read.Address(value, "lvs_sync_daemon group"); break;
-                default:
-                    _diagnostics.Error(option.Location,
-                        $"unknown lvs_sync_daemon option '{option.Text}' (expected id, maxlen, port, ttl or group)");
+                case "group":
+                    group = _read.Address(value, "lvs_sync_daemon group");
+                    if (group is not null && !group.IsIPv6Multicast && !(ValueReader.FamilyOf(group) == IpFamily.IPv4 && (group.GetAddressBytes()[0] & 0xF0) == 0xE0))
+                        _diagnostics.Error(value.Location, $"lvs_sync_daemon group {group} is not a multicast address");
                     break;
             }
         }
-        return new LvsSyncDaemon(iface.Text, instance.Text, id, maxLen, port, ttl, group, s.Location);
+        _syncIdWritten = id is not null;
+        return new LvsSyncDaemon(iface.Text, instance, id ?? 0, maxLen, port, ttl, group, s.Location);
     }
 
     /// <summary>`KEYWORD HOST PORT` (listen, seed, metrics_listen).</summary>

@@ -183,7 +183,44 @@ internal sealed class ValueReader(DiagnosticBag diagnostics)
         return s.ArgumentCount == 1 ? s.Argument(0).Text : string.Join(' ', s.Words.Skip(1).Select(w => w.Text));
     }
 
-    /// <summary>Reports a keyword LvsHa parses but does not implement.</summary>
-    public void NotSupported(SyntaxStatement s, string where) =>
-        Diagnostics.Warning(s.Location, $"keyword '{s.Keyword}' in {where} is not supported by LvsHa; ignored");
+    /// <summary>
+    /// The one rule for a keyword a block's switch does not implement (see <see cref="KeepalivedKeywords"/>): a
+    /// keyword keepalived does not know there either is an error naming the nearest known one; one keepalived knows is
+    /// a warning when ignoring it changes nothing the director does, else an error. <paramref name="where"/> is the
+    /// block's keyword ("virtual_server", "TCP_CHECK", ...) or "the top level".
+    /// </summary>
+    public void NotSupported(SyntaxStatement s, string where)
+    {
+        string place = where == "the top level" ? "at the top level" : $"in {where}";
+        string? note = KeepalivedKeywords.Note(where, s.Keyword);
+        switch (KeepalivedKeywords.Support(where, s.Keyword))
+        {
+            case Unimplemented.Accepted:
+                return;
+            case Unimplemented.Warn:
+                Diagnostics.Warning(s.Location, note is null
+                    ? $"keyword '{s.Keyword}' {place} is not supported by LvsHa; ignored (it changes nothing the director does)"
+                    : $"keyword '{s.Keyword}' {place} is ignored ({note})");
+                return;
+            case Unimplemented.Refuse:
+                Diagnostics.Error(s.Location,
+                    $"keyword '{s.Keyword}' {place} is known to keepalived but not supported by LvsHa; ignoring it would change what the director does");
+                return;
+        }
+        if (KeepalivedKeywords.IsKnown(where, s.Keyword))
+        {
+            Diagnostics.Error(s.Location, $"keyword '{s.Keyword}' {place} is not supported by LvsHa");
+            return;
+        }
+        if (s.Keyword.StartsWith('$'))
+        {
+            Diagnostics.Error(s.Location,
+                $"'{s.Keyword}' {place} is neither a parameter definition ({s.Keyword}=VALUE, no blank before '=') nor a defined parameter");
+            return;
+        }
+        var nearest = KeepalivedKeywords.Nearest(where, s.Keyword);
+        Diagnostics.Error(s.Location, nearest is null
+            ? $"unknown keyword '{s.Keyword}' {place}"
+            : $"unknown keyword '{s.Keyword}' {place}; did you mean '{nearest}'?");
+    }
 }

@@ -107,9 +107,10 @@ public static partial class DirectorDaemon
             config, route, vips, time, logger, VrrpDaemon.Deliver(sp.GetRequiredService<DirectorRuntime>()), sp.GetRequiredService<WireAdverts>());
         if (ipvs is null)
             return plugins;
-        var notify = config.Global.LvsSyncDaemon is { } sync
-            ? new NotifyChain(new SyncDaemonFollower(ipvs, sync, loggers.CreateLogger("LvsHa.Ipvs")), plugins.Effects.Notify)
-            : plugins.Effects.Notify;
+        var follower = config.Global.LvsSyncDaemon is { } sync ? new SyncDaemonFollower(ipvs, sync, loggers.CreateLogger("LvsHa.Ipvs")) : null;
+        if (follower is not null && config.Global.LvsSyncDaemon!.VrrpInstance is null)
+            _ = follower.StartBothAsync();
+        var notify = follower is not null ? new NotifyChain(follower, plugins.Effects.Notify) : plugins.Effects.Notify;
         return new DirectorPlugins
         {
             CreateBehavior = plugins.CreateBehavior,

@@ -28,10 +28,27 @@ public sealed partial class SyncDaemonFollower : INotifyRunner
         _logger = logger;
     }
 
+    /// <summary>
+    /// Without a vrrp_instance (`lvs_sync_daemon IFACE`), keepalived runs the master and the backup daemon from the
+    /// start: this starts both.
+    /// </summary>
+    public Task StartBothAsync()
+    {
+        lock (_lock)
+            return _tail = StartBothAsync(_tail);
+    }
+
+    private async Task StartBothAsync(Task previous)
+    {
+        await previous.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await StartAsync(IpvsSyncDaemonRole.Master).ConfigureAwait(false);
+        await StartAsync(IpvsSyncDaemonRole.Backup).ConfigureAwait(false);
+    }
+
     /// <inheritdoc />
     public Task RunAsync(string instance, string state, int priority, CancellationToken cancellationToken)
     {
-        if (!string.Equals(instance, _settings.VrrpInstance, StringComparison.Ordinal))
+        if (_settings.VrrpInstance is null || !string.Equals(instance, _settings.VrrpInstance, StringComparison.Ordinal))
             return Task.CompletedTask;
         // State changes are applied one after another in call order.
         lock (_lock)
@@ -74,7 +91,7 @@ public sealed partial class SyncDaemonFollower : INotifyRunner
             if (running.Any(d => d.Role == role))
                 return;
             await _ipvs.StartSyncDaemonAsync(Daemon(_settings, role)).ConfigureAwait(false);
-            LogStarted(Name(role), _settings.Interface, _settings.SyncId, _settings.VrrpInstance);
+            LogStarted(Name(role), _settings.Interface, _settings.SyncId, _settings.VrrpInstance ?? "(none)");
         }
         catch (NetlinkException e)
         {
@@ -90,7 +107,7 @@ public sealed partial class SyncDaemonFollower : INotifyRunner
             if (running.All(d => d.Role != role))
                 return;
             await _ipvs.StopSyncDaemonAsync(role).ConfigureAwait(false);
-            LogStopped(Name(role), _settings.VrrpInstance);
+            LogStopped(Name(role), _settings.VrrpInstance ?? "(none)");
         }
         catch (NetlinkException e)
         {

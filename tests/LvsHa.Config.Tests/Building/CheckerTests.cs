@@ -152,12 +152,43 @@ public class CheckerTests
     }
 
     [Fact]
-    public void Load_UnsupportedCheckerKeyword_IsWarning()
+    public void Load_UnimplementedCheckerKeywordThatChangesChecks_IsError()
     {
         var r = Load(Vs("10.0.0.1 80", "protocol TCP\nreal_server 10.0.1.1 80 {\nHTTP_GET {\n fast_recovery\n url {\n path /\n regex ok\n }\n}\nPING_CHECK {\n}\n}"));
+        Assert.False(r.Success);
+        Assert.Equal(new SourceLocation("test.conf", 5, 2), SingleError(r, "'fast_recovery' in HTTP_GET is known to keepalived but not supported").Location);
+        SingleError(r, "'regex' in url");
+        SingleError(r, "'PING_CHECK' in real_server");
+    }
+
+    [Fact]
+    public void Load_ConnectTimeoutInMiscCheck_IsUnknownAsInKeepalived()
+    {
+        var r = Load(Vs("10.0.0.1 80", "protocol TCP\nreal_server 10.0.1.1 80 {\nMISC_CHECK {\n misc_path /bin/true\n connect_timeout 3\n}\n}"));
+        Assert.Equal(new SourceLocation("test.conf", 6, 2), SingleError(r, "unknown keyword 'connect_timeout' in MISC_CHECK").Location);
+    }
+
+    [Fact]
+    public void Load_CosmeticCheckerKeyword_IsWarning()
+    {
+        var r = Load(Vs("10.0.0.1 80", "protocol TCP\nreal_server 10.0.1.1 80 {\nTCP_CHECK {\n log_all_failures\n}\n}"));
         Assert.True(r.Success);
-        SingleWarning(r, "'fast_recovery' in HTTP_GET");
-        SingleWarning(r, "'regex' in url");
-        SingleWarning(r, "'PING_CHECK' in real_server");
+        SingleWarning(r, "'log_all_failures' in TCP_CHECK is not supported by LvsHa; ignored");
+    }
+
+    [Fact]
+    public void Load_NbGetRetryInTcpCheck_IsIgnoredWithWarning()
+    {
+        var c = LoadValid(Vs("10.0.0.1 80", "protocol TCP\nreal_server 10.0.1.1 80 {\nTCP_CHECK {\n nb_get_retry 7\n}\n}"));
+        Assert.Equal(1, c.VirtualServers[0].RealServers[0].Checkers[0].Retry);
+        var r = Load(Vs("10.0.0.1 80", "protocol TCP\nreal_server 10.0.1.1 80 {\nTCP_CHECK {\n nb_get_retry 7\n}\n}"));
+        Assert.Equal(new SourceLocation("test.conf", 5, 2), SingleWarning(r, "'nb_get_retry' in TCP_CHECK is ignored (keepalived reads nb_get_retry only in HTTP_GET").Location);
+    }
+
+    [Fact]
+    public void Load_NbGetRetryInHttpGet_IsRetry()
+    {
+        var c = LoadValid(Vs("10.0.0.1 80", "protocol TCP\nreal_server 10.0.1.1 80 {\nHTTP_GET {\n nb_get_retry 7\n url {\n path /\n }\n}\n}"));
+        Assert.Equal(7, c.VirtualServers[0].RealServers[0].Checkers[0].Retry);
     }
 }

@@ -87,10 +87,11 @@ public class LvsHaBlockTests
     }
 
     [Fact]
-    public void Load_UnknownTopLevelBlock_IsWarningNotCrash()
+    public void Load_UnimplementedTopLevelBlock_IsErrorNotCrash()
     {
         var r = Load("static_ipaddress {\n 10.0.0.1/24 dev eth0\n}\nvrrp_track_process p {\n process x\n}\n");
-        Assert.True(r.Success);
-        Assert.Equal(2, r.Warnings.Count());
+        Assert.False(r.Success);
+        Assert.Equal(2, r.Errors.Count());
+        Assert.Equal(new SourceLocation("test.conf", 4, 1), SingleError(r, "'vrrp_track_process' at the top level is known to keepalived").Location);
     }
 }
