@@ -65,7 +65,7 @@ internal static class KeepalivedKeywords
             "umask random_seed reload_check_config reload_time_file reload_repeat reload_file include_check config_save_dir " +
             "tmp_config_directory data_use_instance",
             lvsHa: "metrics_listen",
-            warn: "process_names process_name vrrp_process_name checker_process_name lvs_process_name bfd_process_name " +
+            warn: "vrrp_garp_lower_prio_delay process_names process_name vrrp_process_name checker_process_name lvs_process_name bfd_process_name " +
                   "notification_email_from smtp_server smtp_helo_name smtp_connect_timeout notification_email smtp_alert " +
                   "smtp_alert_vrrp smtp_alert_checker checker_log_all_failures no_email_faults no_checker_emails " +
                   "max_auto_priority min_auto_priority_delay vrrp_priority vrrp_no_swap vrrp_rt_priority vrrp_cpu_affinity " +
@@ -89,8 +89,7 @@ internal static class KeepalivedKeywords
                     "lvs_notify_fifo_script rs_init_notifies vrrp_startup_delay reload_time_file reload_repeat reload_file",
             accepted: "vrrp_version vrrp_mcast_group4 vrrp_mcast_group6 vrrp_skip_check_adv_addr vrrp_strict " +
                       "vrrp_garp_master_delay vrrp_garp_master_repeat vrrp_garp_master_refresh " +
-                      "vrrp_garp_master_refresh_repeat vrrp_garp_interval vrrp_gna_interval vrrp_garp_lower_prio_repeat " +
-                      "vrrp_garp_lower_prio_delay"),
+                      "vrrp_garp_master_refresh_repeat vrrp_garp_interval vrrp_gna_interval vrrp_garp_lower_prio_repeat"),
         ["virtual_server"] = new(
             "ip_family retry delay_before_retry warmup connect_timeout delay_loop inhibit_on_failure lb_algo lvs_sched hashed " +
             "ops flag-1 flag-2 flag-3 sh-port sh-fallback mh-port mh-fallback lb_kind lvs_method persistence_engine " +
@@ -127,15 +126,14 @@ internal static class KeepalivedKeywords
             "notify_master_rx_lower_pri smtp_alert notify_priority_changes lvs_sync_daemon_interface garp_master_delay " +
             "garp_master_refresh garp_master_repeat garp_master_refresh_repeat garp_lower_prio_delay garp_lower_prio_repeat " +
             "down_timer_adverts garp_extra_if vmac_garp_intvl lower_prio_no_advert higher_prio_send_advert " +
-            "kernel_rx_buf_size authentication garp_interval gna_interval",
-            warn: "smtp_alert debug preempt kernel_rx_buf_size notify_priority_changes",
+            "kernel_rx_buf_size authentication",
+            warn: "smtp_alert debug preempt kernel_rx_buf_size notify_priority_changes garp_lower_prio_delay unicast_ttl",
             refuse: "use_vmac use_vmac_addr vmac_xmit_base use_ipvlan unicast_fault_no_peer check_unicast_src " +
                     "old_unicast_checksum native_ipv6 vrf track_file track_process track_bfd mcast_dst_ip track_src_ip " +
                     "promote_secondaries linkbeat_use_polling virtual_routes virtual_rules accept no_accept strict_mode " +
                     "notify_deleted notify_master_rx_lower_pri lvs_sync_daemon_interface down_timer_adverts garp_extra_if " +
                     "vmac_garp_intvl lower_prio_no_advert higher_prio_send_advert",
-            accepted: "mcast_src_ip dont_track_primary garp_interval gna_interval garp_lower_prio_repeat " +
-                      "garp_lower_prio_delay skip_check_adv_addr unicast_ttl"),
+            accepted: "mcast_src_ip dont_track_primary garp_lower_prio_repeat skip_check_adv_addr"),
         ["authentication"] = new("auth_type auth_pass"),
         ["vrrp_script"] = new("script interval timeout weight rise fall user init_fail"),
         ["vrrp_sync_group"] = new(

@@ -20,8 +20,6 @@ internal sealed partial class ModelBuilder
         IPAddress? mcastSrc = null;
         bool dontTrackPrimary = false;
         bool skipCheck = global.VrrpSkipCheckAdvertAddresses;
-        var garpInterval = global.VrrpGarp.Interval;
-        var gnaInterval = global.VrrpGarp.NaInterval;
         int lowerPrioRepeat = global.VrrpGarp.LowerPriorityRepeat;
         bool nopreempt = false;
         var preemptDelay = TimeSpan.Zero;
@@ -86,8 +84,6 @@ internal sealed partial class ModelBuilder
                 case "skip_check_adv_addr":
                     skipCheck = _read.Flag(s);
                     break;
-                case "garp_interval": garpInterval = _read.Seconds(s, 0, 0, 1, "garp_interval") ?? garpInterval; break;
-                case "gna_interval": gnaInterval = _read.Seconds(s, 0, 0, 1, "gna_interval") ?? gnaInterval; break;
                 case "garp_lower_prio_repeat": lowerPrioRepeat = _read.Int(s, 0, 0, 10000, "garp_lower_prio_repeat") ?? lowerPrioRepeat; break;
                 case "unicast_peer":
                     if (RequireBlock(s))
@@ -211,8 +207,8 @@ internal sealed partial class ModelBuilder
             MulticastSourceIp = mcastSrc,
             DontTrackPrimary = dontTrackPrimary,
             SkipCheckAdvertAddresses = skipCheck,
-            GarpInterval = garpInterval,
-            GnaInterval = gnaInterval,
+            GarpInterval = global.VrrpGarp.Interval,
+            GnaInterval = global.VrrpGarp.NaInterval,
             GarpLowerPriorityRepeat = lowerPrioRepeat,
             UnicastPeers = peers,
             VirtualIpAddresses = vips,

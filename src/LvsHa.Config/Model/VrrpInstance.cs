@@ -88,10 +88,10 @@ public sealed record VrrpInstance
     /// <summary>`skip_check_adv_addr` (or global vrrp_skip_check_adv_addr).</summary>
     public bool SkipCheckAdvertAddresses { get; init; }
 
-    /// <summary>`garp_interval` (default global vrrp_garp_interval).</summary>
+    /// <summary>Global `vrrp_garp_interval` (keepalived 2.2.7 knows garp_interval only in garp_group blocks).</summary>
     public TimeSpan GarpInterval { get; init; }
 
-    /// <summary>`gna_interval` (default global vrrp_gna_interval).</summary>
+    /// <summary>Global `vrrp_gna_interval`.</summary>
     public TimeSpan GnaInterval { get; init; }
 
     /// <summary>`garp_lower_prio_repeat` (default global vrrp_garp_lower_prio_repeat).</summary>

@@ -67,12 +67,23 @@ public class KeywordTests
     [InlineData("dont_track_primary")]
     [InlineData("garp_lower_prio_repeat 1")]
     [InlineData("skip_check_adv_addr")]
-    [InlineData("unicast_ttl 5")]
     public void Load_VrrpWireKeywordOfTheVrrpWork_IsNotFlagged(string line)
     {
         var r = Load($"vrrp_instance V {{\n interface eth0\n virtual_router_id 1\n virtual_ipaddress {{\n  10.1.1.1\n }}\n {line}\n}}\n");
         Assert.True(r.Success, string.Join('\n', r.Diagnostics));
         Assert.Empty(r.Diagnostics);
+    }
+
+    [Theory]
+    [InlineData("garp_interval 0.01", true)]  // keepalived 2.2.7 knows it only in garp_group
+    [InlineData("gna_interval 0.01", true)]
+    [InlineData("unicast_ttl 5", false)]      // known, not implemented: a warning
+    [InlineData("garp_lower_prio_delay 1", false)]
+    public void Load_VrrpKeywordsLvshaDoesNotImplement_WarnedOrRefused(string line, bool error)
+    {
+        var r = Load($"vrrp_instance V {{\n interface eth0\n virtual_router_id 1\n virtual_ipaddress {{\n  10.1.1.1\n }}\n {line}\n}}\n");
+        Assert.Equal(!error, r.Success);
+        Assert.Single(r.Diagnostics);
     }
 
     [Fact]
