@@ -18,3 +18,17 @@ public enum VrrpState
     /// <summary>Stopped gracefully (keepalived notify_stop); only Start leaves it.</summary>
     Stopped,
 }
+
+/// <summary>keepalived's spelling of the states, as notify scripts, logs and `lvsha status` show them.</summary>
+public static class VrrpStateNames
+{
+    /// <summary>INIT, BACKUP, MASTER, FAULT or STOP.</summary>
+    public static string KeepalivedName(this VrrpState state) => state switch
+    {
+        VrrpState.Master => "MASTER",
+        VrrpState.Backup => "BACKUP",
+        VrrpState.Fault => "FAULT",
+        VrrpState.Stopped => "STOP",
+        _ => "INIT",
+    };
+}

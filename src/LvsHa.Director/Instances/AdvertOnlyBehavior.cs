@@ -1,3 +1,5 @@
+using LvsHa.Vrrp;
+
 namespace LvsHa.Director.Instances;
 
 /// <summary>
@@ -6,9 +8,6 @@ namespace LvsHa.Director.Instances;
 /// </summary>
 public sealed class AdvertOnlyBehavior : IVrrpInstanceBehavior
 {
-    /// <summary>Name of the advert timer.</summary>
-    public const string AdvertTimer = "advert";
-
     private readonly int _priority;
     private readonly TimeSpan _advertInterval;
 
@@ -23,11 +22,11 @@ public sealed class AdvertOnlyBehavior : IVrrpInstanceBehavior
     public string State => "PLACEHOLDER";
 
     /// <inheritdoc />
-    public IReadOnlyList<VrrpInstanceAction> Handle(VrrpInstanceEvent instanceEvent, DateTimeOffset now) => instanceEvent switch
+    public IReadOnlyList<VrrpAction> Handle(VrrpInstanceEvent instanceEvent, DateTimeOffset now) => instanceEvent switch
     {
-        InstanceStarted => [new StartTimer(AdvertTimer, _advertInterval, Periodic: true), new SendAdvert((byte)_priority, _advertInterval)],
-        TimerElapsed { Timer: AdvertTimer } => [new SendAdvert((byte)_priority, _advertInterval)],
-        InstanceStopping => [new CancelTimer(AdvertTimer)],
+        InstanceStarted or TimerElapsed { Timer: VrrpTimer.Advert } =>
+            [new SendAdvert((byte)_priority, _advertInterval), new StartTimer(VrrpTimer.Advert, _advertInterval)],
+        InstanceStopping => [new CancelTimer(VrrpTimer.Advert)],
         _ => [],
     };
 }

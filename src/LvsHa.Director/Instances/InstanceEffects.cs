@@ -14,7 +14,7 @@ public interface IVipManager
 public interface IGarpSender
 {
     /// <summary>Announces the VIPs of <paramref name="instance"/> with one burst (the behavior times the bursts).</summary>
-    Task SendAsync(string instance, SendGarp burst, CancellationToken cancellationToken);
+    Task SendAsync(string instance, LvsHa.Vrrp.SendGratuitousArps burst, CancellationToken cancellationToken);
 }
 
 /// <summary>Runs notify scripts; implementations keep the calls of one instance in order.</summary>
@@ -41,7 +41,7 @@ public sealed record InstanceEffects(IVipManager Vips, IGarpSender Garp, INotify
 
         public Task RemoveVipsAsync(string instance, CancellationToken cancellationToken) => Task.CompletedTask;
 
-        public Task SendAsync(string instance, SendGarp burst, CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task SendAsync(string instance, LvsHa.Vrrp.SendGratuitousArps burst, CancellationToken cancellationToken) => Task.CompletedTask;
 
         public Task RunAsync(string instance, string state, int priority, CancellationToken cancellationToken) => Task.CompletedTask;
     }

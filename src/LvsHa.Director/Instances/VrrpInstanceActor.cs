@@ -4,7 +4,9 @@ using Akka.Event;
 using LvsHa.Director.Adverts;
 using LvsHa.Director.Membership;
 using LvsHa.Director.Security;
-using VrrpTiming = LvsHa.Vrrp.VrrpTiming;
+using LvsHa.Vrrp;
+using AdvertReceived = LvsHa.Director.Instances.AdvertReceived;
+using QuorumChanged = LvsHa.Director.Membership.QuorumChanged;
 using LvsHa.Vrrp.Wire;
 
 namespace LvsHa.Director.Instances;
@@ -37,7 +39,7 @@ public sealed class VrrpInstanceActor : ReceiveActor
 
     // VRRP's timers run on exact due times (System.Threading.Timer), not on Akka's scheduler: its ticks would add up
     // to one tick to every Master_Down_Interval and advert, and ticking finely costs CPU in an idle director.
-    private readonly Dictionary<string, (Timer Timer, long Generation, bool Periodic)> _timers = new(StringComparer.Ordinal);
+    private readonly Dictionary<VrrpTimer, (Timer Timer, long Generation)> _timers = [];
     private long _timerGeneration;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<string, DateTimeOffset> _lastAdvertBySender = new(StringComparer.Ordinal);
@@ -95,7 +97,7 @@ public sealed class VrrpInstanceActor : ReceiveActor
     /// <inheritdoc />
     protected override void PostStop()
     {
-        foreach (var (timer, _, _) in _timers.Values)
+        foreach (var (timer, _) in _timers.Values)
             timer.Dispose();
         _timers.Clear();
         _majorityTracker?.Tell(new UnsubscribeQuorum(Self));
@@ -258,7 +260,7 @@ public sealed class VrrpInstanceActor : ReceiveActor
         }
     }
 
-    private void Execute(VrrpInstanceAction action)
+    private void Execute(VrrpAction action)
     {
         var token = _stopping.Token;
         switch (action)
@@ -278,12 +280,15 @@ public sealed class VrrpInstanceActor : ReceiveActor
             case RemoveVips:
                 Pipe("remove VIPs", _effects.Vips.RemoveVipsAsync(_name, token));
                 break;
-            case SendGarp burst:
+            case SendGratuitousArps burst:
                 Pipe("gratuitous ARP", _effects.Garp.SendAsync(_name, burst, token));
                 break;
             case RunNotify notify:
-                Pipe($"notify {notify.State}", _effects.Notify.RunAsync(_name, notify.State, notify.Priority, token));
+                var state = notify.State.KeepalivedName();
+                Pipe($"notify {state}", _effects.Notify.RunAsync(_name, state, notify.Priority, token));
                 break;
+            case StateChanged:
+                break; // the behavior logs it; the metric follows the behavior's state (Feed)
             default:
                 _log.Error("vrrp_instance {Instance}: unknown action {Action}", _name, action);
                 break;
@@ -296,14 +301,13 @@ public sealed class VrrpInstanceActor : ReceiveActor
         var generation = ++_timerGeneration;
         var self = Self;
         var message = new TimerFired(start.Timer, generation);
-        var delay = start.Delay < TimeSpan.Zero ? TimeSpan.Zero : start.Delay;
-        var timer = new Timer(_ => self.Tell(message, ActorRefs.NoSender), null, delay, start.Periodic ? delay : Timeout.InfiniteTimeSpan);
-        _timers[start.Timer] = (timer, generation, start.Periodic);
+        var delay = start.Duration < TimeSpan.Zero ? TimeSpan.Zero : start.Duration;
+        _timers[start.Timer] = (new Timer(_ => self.Tell(message, ActorRefs.NoSender), null, delay, Timeout.InfiniteTimeSpan), generation);
     }
 
-    private void CancelTimer(string name)
+    private void CancelTimer(VrrpTimer timer)
     {
-        if (_timers.Remove(name, out var existing))
+        if (_timers.Remove(timer, out var existing))
             existing.Timer.Dispose();
     }
 
@@ -312,8 +316,7 @@ public sealed class VrrpInstanceActor : ReceiveActor
     {
         if (!_timers.TryGetValue(fired.Timer, out var current) || current.Generation != fired.Generation)
             return;
-        if (!current.Periodic)
-            CancelTimer(fired.Timer);
+        CancelTimer(fired.Timer);
         Feed(new TimerElapsed(fired.Timer));
     }
 
@@ -327,7 +330,7 @@ public sealed class VrrpInstanceActor : ReceiveActor
         _name, _virtualRouterId, _behavior.State, _sent, _accepted, _rejected,
         new Dictionary<string, DateTimeOffset>(_lastAdvertBySender, StringComparer.Ordinal), _quorum, _behavior.Priority, _behavior.Master, _behavior.Vips, _behavior.Trackers);
 
-    private sealed record TimerFired(string Timer, long Generation);
+    private sealed record TimerFired(VrrpTimer Timer, long Generation);
 
     private sealed record EffectDone(string Effect);
 

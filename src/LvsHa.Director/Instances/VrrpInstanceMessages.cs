@@ -28,8 +28,8 @@ public sealed record AdvertReceived(string SenderNode, byte[] Payload) : VrrpIns
 /// <summary>A VRRP advert from the wire that passed keepalived's checks (<see cref="LvsHa.Vrrp.Wire.VrrpWire.Check"/>).</summary>
 public sealed record WireAdvertReceived(LvsHa.Vrrp.AdvertReceived Advert) : VrrpInstanceEvent;
 
-/// <summary>A timer the behavior started has fired.</summary>
-public sealed record TimerElapsed(string Timer) : VrrpInstanceEvent;
+/// <summary>A timer the behavior started (the state machine's <see cref="LvsHa.Vrrp.StartTimer"/>) has fired.</summary>
+public sealed record TimerElapsed(LvsHa.Vrrp.VrrpTimer Timer) : VrrpInstanceEvent;
 
 /// <summary>The director majority view changed.</summary>
 public sealed record QuorumUpdated(QuorumChanged Quorum) : VrrpInstanceEvent;
@@ -46,7 +46,7 @@ public sealed record TrackerChanged(string Tracker, bool Up, int Weight) : VrrpI
 public sealed record OperatorFailover(bool Release) : VrrpInstanceEvent;
 
 /// <summary>The instance's vrrp_sync_group requires it to follow the group into <paramref name="Target"/> (MASTER, BACKUP or FAULT).</summary>
-public sealed record SyncGroupFollow(string Target) : VrrpInstanceEvent;
+public sealed record SyncGroupFollow(LvsHa.Vrrp.VrrpState Target) : VrrpInstanceEvent;
 
 /// <summary>One tracker of an instance as `lvsha status` shows it.</summary>
 /// <param name="Tracker">What is tracked, e.g. "track_script chk_web" or "interface eth0".</param>
@@ -54,30 +54,6 @@ public sealed record SyncGroupFollow(string Target) : VrrpInstanceEvent;
 /// <param name="Weight">keepalived weight (0 = FAULT while down).</param>
 /// <param name="Reverse">Written with `reverse`: the weight counts the other way round.</param>
 public sealed record TrackerStatus(string Tracker, string State, int Weight, bool Reverse = false);
-
-/// <summary>An action carried out by the instance actor for its behavior.</summary>
-public abstract record VrrpInstanceAction;
-
-/// <summary>Send an advert with this priority and interval: a VRRP packet on the wire and, in a cluster, a signed copy over it.</summary>
-public sealed record SendAdvert(byte Priority, TimeSpan AdvertInterval) : VrrpInstanceAction;
-
-/// <summary>Start (or restart) a named timer.</summary>
-public sealed record StartTimer(string Timer, TimeSpan Delay, bool Periodic) : VrrpInstanceAction;
-
-/// <summary>Cancel a named timer.</summary>
-public sealed record CancelTimer(string Timer) : VrrpInstanceAction;
-
-/// <summary>Add the instance's VIPs (becoming master).</summary>
-public sealed record AddVips : VrrpInstanceAction;
-
-/// <summary>Remove the instance's VIPs (leaving master).</summary>
-public sealed record RemoveVips : VrrpInstanceAction;
-
-/// <summary>Send gratuitous ARP / unsolicited NA for the VIPs: <paramref name="Repeat"/> per VIP, spaced by the intervals.</summary>
-public sealed record SendGarp(int Repeat = 5, TimeSpan ArpInterval = default, TimeSpan NaInterval = default) : VrrpInstanceAction;
-
-/// <summary>Run the notify scripts for entering <paramref name="State"/> at effective <paramref name="Priority"/>.</summary>
-public sealed record RunNotify(string State, int Priority = 0) : VrrpInstanceAction;
 
 /// <summary>Asks an instance actor for its <see cref="InstanceStatus"/>.</summary>
 public sealed record GetInstanceStatus

@@ -28,7 +28,7 @@ public sealed class PacketGarpSender : IGarpSender
     }
 
     /// <inheritdoc />
-    public async Task SendAsync(string instance, SendGarp burst, CancellationToken cancellationToken)
+    public async Task SendAsync(string instance, SendGratuitousArps burst, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(burst);
         var config = _instances[instance];

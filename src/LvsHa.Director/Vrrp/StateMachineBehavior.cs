@@ -12,9 +12,9 @@ namespace LvsHa.Director.Vrrp;
 public sealed record InstanceTracker(TrackedObject Tracked, bool HoldsStart);
 
 /// <summary>
-/// The VRRP state machine as an instance behavior: actor events become <see cref="VrrpInput"/>s, the machine's
-/// <see cref="VrrpAction"/>s become director actions, adverts travel as <see cref="VrrpAdvertCodec"/> bytes
-/// (authenticated by the actor's HMAC envelope, so the codec's own tag stays empty).
+/// The VRRP state machine as an instance behavior: actor events become <see cref="VrrpInput"/>s (with the trackers'
+/// bookkeeping: INIT until their first state, keepalived's weights), and the machine's <see cref="VrrpAction"/>s go
+/// back to the actor unchanged. Cluster-path adverts arrive as <see cref="VrrpAdvertCodec"/> bytes.
 /// </summary>
 public sealed class StateMachineBehavior : IVrrpInstanceBehavior
 {
@@ -70,7 +70,7 @@ public sealed class StateMachineBehavior : IVrrpInstanceBehavior
         t.Name, _trackerUp.TryGetValue(t.Name, out var up) ? (up ? "UP" : "DOWN") : "INIT", t.Weight, t.Reverse))];
 
     /// <inheritdoc />
-    public string State => StateName(_machine.State);
+    public string State => _machine.State.KeepalivedName();
 
     /// <summary>Effective priority (base plus tracker weights).</summary>
     public int? Priority => _machine.EffectivePriority;
@@ -81,18 +81,8 @@ public sealed class StateMachineBehavior : IVrrpInstanceBehavior
     /// <inheritdoc />
     public IReadOnlyList<string> Vips => [.. _vips.Select(v => v.ToString())];
 
-    /// <summary>keepalived's spelling of a state, as notify scripts and status show it.</summary>
-    public static string StateName(VrrpState state) => state switch
-    {
-        VrrpState.Master => "MASTER",
-        VrrpState.Backup => "BACKUP",
-        VrrpState.Fault => "FAULT",
-        VrrpState.Stopped => "STOP",
-        _ => "INIT",
-    };
-
     /// <inheritdoc />
-    public IReadOnlyList<VrrpInstanceAction> Handle(VrrpInstanceEvent instanceEvent, DateTimeOffset now)
+    public IReadOnlyList<VrrpAction> Handle(VrrpInstanceEvent instanceEvent, DateTimeOffset now)
     {
         var before = (_machine.State, _machine.HasTrackerFault);
         var actions = new List<VrrpAction>();
@@ -121,9 +111,9 @@ public sealed class StateMachineBehavior : IVrrpInstanceBehavior
                     InstanceStarted => new Start(),
                     Instances.AdvertReceived advert => Decode(advert.Payload),
                     WireAdvertReceived wire => wire.Advert,
-                    TimerElapsed elapsed => Enum.TryParse<VrrpTimer>(elapsed.Timer, out var timer) ? new TimerExpired(timer) : null,
+                    TimerElapsed elapsed => new TimerExpired(elapsed.Timer),
                     QuorumUpdated quorum => new M.QuorumChanged(quorum.Quorum.HasMajority),
-                    SyncGroupFollow follow => ParseState(follow.Target) is { } target ? new FollowSyncGroup(target) : null,
+                    SyncGroupFollow follow => new FollowSyncGroup(follow.Target),
                     OperatorFailover { Release: false } => new ForceFailover(),
                     OperatorFailover { Release: true } => new ReleaseFailover(),
                     _ => null,
@@ -133,20 +123,12 @@ public sealed class StateMachineBehavior : IVrrpInstanceBehavior
                 break;
         }
 
-        var result = Translate(actions);
+        foreach (var changed in actions.OfType<StateChanged>())
+            _stateChanged?.Invoke(changed);
         if (before != (_machine.State, _machine.HasTrackerFault))
             MemberChanged?.Invoke(this);
-        return result;
+        return actions;
     }
-
-    /// <summary>The state a keepalived state word names (MASTER, BACKUP, FAULT), or null.</summary>
-    public static VrrpState? ParseState(string state) => state switch
-    {
-        "MASTER" => VrrpState.Master,
-        "BACKUP" => VrrpState.Backup,
-        "FAULT" => VrrpState.Fault,
-        _ => null,
-    };
 
     // A malformed or misrouted advert is dropped: the HMAC already proved the sender, so this is a version skew.
     private M.AdvertReceived? Decode(byte[] payload)
@@ -178,42 +160,5 @@ public sealed class StateMachineBehavior : IVrrpInstanceBehavior
         }
 
         return verdict;
-    }
-
-    private List<VrrpInstanceAction> Translate(List<VrrpAction> actions)
-    {
-        var result = new List<VrrpInstanceAction>(actions.Count);
-        foreach (var action in actions)
-        {
-            switch (action)
-            {
-                case M.SendAdvert send:
-                    result.Add(new Instances.SendAdvert(send.Priority, send.AdvertInterval));
-                    break;
-                case M.AddVips:
-                    result.Add(new Instances.AddVips());
-                    break;
-                case M.RemoveVips:
-                    result.Add(new Instances.RemoveVips());
-                    break;
-                case SendGratuitousArps burst:
-                    result.Add(new SendGarp(burst.Repeat, burst.ArpInterval, burst.NaInterval));
-                    break;
-                case M.StartTimer timer:
-                    result.Add(new Instances.StartTimer(timer.Timer.ToString(), timer.Duration, Periodic: false));
-                    break;
-                case M.CancelTimer timer:
-                    result.Add(new Instances.CancelTimer(timer.Timer.ToString()));
-                    break;
-                case M.RunNotify notify:
-                    result.Add(new Instances.RunNotify(StateName(notify.State), notify.Priority));
-                    break;
-                case StateChanged changed:
-                    _stateChanged?.Invoke(changed);
-                    break;
-            }
-        }
-
-        return result;
     }
 }

@@ -78,7 +78,7 @@ public sealed partial class SyncGroupCoordinator
             directives = VrrpSyncGroup.Resolve(members, instance);
             if (GroupStateOf(members) is { } now)
             {
-                var word = StateMachineBehavior.StateName(now);
+                var word = now.KeepalivedName();
                 if (_groupState.GetValueOrDefault(group.Name) != word)
                 {
                     _groupState[group.Name] = word;
@@ -89,8 +89,8 @@ public sealed partial class SyncGroupCoordinator
 
         foreach (var directive in directives)
         {
-            LogSync(group.Name, directive.Member, StateMachineBehavior.StateName(directive.Target), instance, StateMachineBehavior.StateName(state));
-            _deliver(directive.Member, new SyncGroupFollow(StateMachineBehavior.StateName(directive.Target)));
+            LogSync(group.Name, directive.Member, directive.Target.KeepalivedName(), instance, state.KeepalivedName());
+            _deliver(directive.Member, new SyncGroupFollow(directive.Target));
         }
 
         if (entered is not null)

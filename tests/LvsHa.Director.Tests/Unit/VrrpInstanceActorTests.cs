@@ -1,5 +1,9 @@
 using Akka.Actor;
+using LvsHa.Vrrp;
 using LvsHa.Vrrp.Wire;
+using AdvertReceived = LvsHa.Director.Instances.AdvertReceived;
+using QuorumChanged = LvsHa.Director.Membership.QuorumChanged;
+using TrackerChanged = LvsHa.Director.Instances.TrackerChanged;
 using Akka.TestKit.Xunit2;
 using LvsHa.Director.Adverts;
 using LvsHa.Director.Instances;
@@ -30,13 +34,13 @@ public sealed class VrrpInstanceActorTests : TestKit
     }
 
     /// <summary>Records events and returns scripted actions, like the state machine will.</summary>
-    private sealed class ScriptedBehavior(Func<VrrpInstanceEvent, IReadOnlyList<VrrpInstanceAction>> script) : IVrrpInstanceBehavior
+    private sealed class ScriptedBehavior(Func<VrrpInstanceEvent, IReadOnlyList<VrrpAction>> script) : IVrrpInstanceBehavior
     {
         public List<VrrpInstanceEvent> Events { get; } = [];
 
         public string State => "SCRIPTED";
 
-        public IReadOnlyList<VrrpInstanceAction> Handle(VrrpInstanceEvent instanceEvent, DateTimeOffset now)
+        public IReadOnlyList<VrrpAction> Handle(VrrpInstanceEvent instanceEvent, DateTimeOffset now)
         {
             lock (Events)
             {
@@ -55,7 +59,7 @@ public sealed class VrrpInstanceActorTests : TestKit
 
         public Task RemoveVipsAsync(string instance, CancellationToken cancellationToken) => Record($"remove {instance}");
 
-        public Task SendAsync(string instance, SendGarp burst, CancellationToken cancellationToken) => Record($"garp {instance}");
+        public Task SendAsync(string instance, SendGratuitousArps burst, CancellationToken cancellationToken) => Record($"garp {instance}");
 
         public Task RunAsync(string instance, string state, int priority, CancellationToken cancellationToken) =>
             state == "FAULT" ? Task.FromException(new InvalidOperationException("script failed")) : Record($"notify {instance} {state}");
@@ -137,8 +141,8 @@ public sealed class VrrpInstanceActorTests : TestKit
         var effects = new RecordingEffects();
         var behavior = new ScriptedBehavior(e => e switch
         {
-            QuorumUpdated { Quorum.HasMajority: true } => [new AddVips(), new SendGarp(), new RunNotify("MASTER")],
-            QuorumUpdated { Quorum.HasMajority: false } => [new RemoveVips(), new RunNotify("BACKUP"), new RunNotify("FAULT")],
+            QuorumUpdated { Quorum.HasMajority: true } => [new AddVips(), new SendGratuitousArps(5, TimeSpan.Zero, TimeSpan.Zero), new RunNotify(VrrpState.Master, 100)],
+            QuorumUpdated { Quorum.HasMajority: false } => [new RemoveVips(), new RunNotify(VrrpState.Backup, 100), new RunNotify(VrrpState.Fault, 100)],
             _ => [],
         });
         var instance = Instance("d1", behavior, new RecordingTransport(), new InstanceEffects(effects, effects, effects));
@@ -177,7 +181,7 @@ public sealed class VrrpInstanceActorTests : TestKit
         var vips = new SlowVips();
         var effects = new RecordingEffects();
         var transport = new RecordingTransport();
-        var behavior = new ScriptedBehavior(e => e is InstanceStopping ? [new SendAdvert(0, TimeSpan.FromSeconds(1)), new RemoveVips(), new RunNotify("STOP")] : []);
+        var behavior = new ScriptedBehavior(e => e is InstanceStopping ? [new SendAdvert(0, TimeSpan.FromSeconds(1)), new RemoveVips(), new RunNotify(VrrpState.Stopped, 100)] : []);
         var instance = Instance("d1", behavior, transport, new InstanceEffects(vips, effects, effects));
 
         var reply = await instance.Ask<InstanceStopped>(InstanceStopping.Instance, TimeSpan.FromSeconds(3));
@@ -194,8 +198,10 @@ public sealed class VrrpInstanceActorTests : TestKit
         var fired = 0;
         var behavior = new ScriptedBehavior(e => e switch
         {
-            InstanceStarted => [new StartTimer("master-down", TimeSpan.FromMilliseconds(30), Periodic: true)],
-            TimerElapsed { Timer: "master-down" } when Interlocked.Increment(ref fired) == 3 => [new CancelTimer("master-down")],
+            InstanceStarted => [new StartTimer(VrrpTimer.MasterDown, TimeSpan.FromMilliseconds(30)), new StartTimer(VrrpTimer.GarpRefresh, TimeSpan.FromMilliseconds(60))],
+            TimerElapsed { Timer: VrrpTimer.MasterDown } when Interlocked.Increment(ref fired) < 3 => [new StartTimer(VrrpTimer.MasterDown, TimeSpan.FromMilliseconds(30))],
+            TimerElapsed { Timer: VrrpTimer.MasterDown } => [new CancelTimer(VrrpTimer.GarpRefresh)],
+            TimerElapsed { Timer: VrrpTimer.GarpRefresh } => throw new InvalidOperationException("a cancelled timer fired"),
             _ => [],
         });
         Instance("d1", behavior, new RecordingTransport());

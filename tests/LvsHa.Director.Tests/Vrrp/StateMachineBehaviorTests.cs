@@ -36,7 +36,7 @@ public sealed class StateMachineBehaviorTests
         var behavior = Behavior(settings ?? Settings());
         behavior.Handle(new InstanceStarted(), _clock.GetUtcNow());
         _clock.Advance(TimeSpan.FromSeconds(1));
-        behavior.Handle(new TimerElapsed(nameof(VrrpTimer.MasterDown)), _clock.GetUtcNow());
+        behavior.Handle(new TimerElapsed(VrrpTimer.MasterDown), _clock.GetUtcNow());
         Assert.Equal("MASTER", behavior.State);
         return behavior;
     }
@@ -48,8 +48,9 @@ public sealed class StateMachineBehaviorTests
         var actions = behavior.Handle(new InstanceStarted(), _clock.GetUtcNow());
         Assert.Equal(
             [
-                new Instances.StartTimer("MasterDown", VrrpTiming.MasterDownInterval(100, Advert), Periodic: false),
-                new Instances.RunNotify("BACKUP", 100),
+                new LvsHa.Vrrp.StartTimer(VrrpTimer.MasterDown, VrrpTiming.MasterDownInterval(100, Advert)),
+                new StateChanged(VrrpState.Initialize, VrrpState.Backup, "started"),
+                new LvsHa.Vrrp.RunNotify(VrrpState.Backup, 100),
             ],
             actions);
         Assert.Equal("BACKUP", behavior.State);
@@ -63,16 +64,16 @@ public sealed class StateMachineBehaviorTests
         var behavior = Behavior(Settings());
         behavior.Handle(new InstanceStarted(), _clock.GetUtcNow());
         _clock.Advance(TimeSpan.FromSeconds(1));
-        var actions = behavior.Handle(new TimerElapsed("MasterDown"), _clock.GetUtcNow());
+        var actions = behavior.Handle(new TimerElapsed(VrrpTimer.MasterDown), _clock.GetUtcNow());
 
         Assert.Equal("MASTER", behavior.State);
-        Assert.IsType<Instances.AddVips>(actions[0]);
-        var advert = Assert.IsType<Instances.SendAdvert>(actions[1]);
+        Assert.IsType<LvsHa.Vrrp.AddVips>(actions[0]);
+        var advert = Assert.IsType<LvsHa.Vrrp.SendAdvert>(actions[1]);
         Assert.Equal((byte)100, advert.Priority);
         Assert.Equal(Advert, advert.AdvertInterval);
-        Assert.Contains(new SendGarp(5, TimeSpan.Zero, TimeSpan.Zero), actions);
-        Assert.Contains(new Instances.StartTimer("Advert", Advert, Periodic: false), actions);
-        Assert.Equal(new Instances.RunNotify("MASTER", 100), actions[^1]);
+        Assert.Contains(new SendGratuitousArps(5, TimeSpan.Zero, TimeSpan.Zero), actions);
+        Assert.Contains(new LvsHa.Vrrp.StartTimer(VrrpTimer.Advert, Advert), actions);
+        Assert.Equal(new LvsHa.Vrrp.RunNotify(VrrpState.Master, 100), actions[^1]);
         Assert.Equal(Local.ToString(), behavior.Master);
     }
 
@@ -82,8 +83,8 @@ public sealed class StateMachineBehaviorTests
         var behavior = Master();
         var actions = behavior.Handle(new Instances.AdvertReceived("d1", AdvertFrom("10.0.0.1", 150)), _clock.GetUtcNow());
         Assert.Equal("BACKUP", behavior.State);
-        Assert.Contains(new Instances.RemoveVips(), actions);
-        Assert.Contains(new Instances.RunNotify("BACKUP", 100), actions);
+        Assert.Contains(new LvsHa.Vrrp.RemoveVips(), actions);
+        Assert.Contains(new LvsHa.Vrrp.RunNotify(VrrpState.Backup, 100), actions);
         Assert.Equal("10.0.0.1", behavior.Master);
     }
 
@@ -92,10 +93,10 @@ public sealed class StateMachineBehaviorTests
     {
         var behavior = Master();
         var actions = behavior.Handle(InstanceStopping.Instance, _clock.GetUtcNow());
-        var advert = actions.OfType<Instances.SendAdvert>().Single();
+        var advert = actions.OfType<LvsHa.Vrrp.SendAdvert>().Single();
         Assert.Equal((byte)0, advert.Priority);
-        Assert.Contains(new Instances.RemoveVips(), actions);
-        Assert.Equal(new Instances.RunNotify("STOP", 100), actions[^1]);
+        Assert.Contains(new LvsHa.Vrrp.RemoveVips(), actions);
+        Assert.Equal(new LvsHa.Vrrp.RunNotify(VrrpState.Stopped, 100), actions[^1]);
         Assert.Equal("STOP", behavior.State);
     }
 
@@ -119,11 +120,11 @@ public sealed class StateMachineBehaviorTests
     }
 
     [Fact]
-    public void Handle_UnknownTimer_IsIgnored()
+    public void Handle_TimerNotPending_IsIgnored()
     {
         var behavior = Behavior(Settings());
         behavior.Handle(new InstanceStarted(), _clock.GetUtcNow());
-        Assert.Empty(behavior.Handle(new TimerElapsed("no-such-timer"), _clock.GetUtcNow()));
+        Assert.Empty(behavior.Handle(new TimerElapsed(VrrpTimer.GarpRefresh), _clock.GetUtcNow()));
     }
 
     [Fact]
@@ -132,18 +133,18 @@ public sealed class StateMachineBehaviorTests
         var behavior = Behavior(Settings(guard: true));
         behavior.Handle(new InstanceStarted(), _clock.GetUtcNow());
         _clock.Advance(TimeSpan.FromSeconds(1));
-        behavior.Handle(new TimerElapsed("MasterDown"), _clock.GetUtcNow());
+        behavior.Handle(new TimerElapsed(VrrpTimer.MasterDown), _clock.GetUtcNow());
         Assert.Equal("BACKUP", behavior.State);
 
         var actions = behavior.Handle(new QuorumUpdated(new Membership.QuorumChanged(true, 2, 3)), _clock.GetUtcNow());
-        var timer = Assert.IsType<Instances.StartTimer>(Assert.Single(actions));
-        _clock.Advance(timer.Delay);
+        var timer = Assert.IsType<LvsHa.Vrrp.StartTimer>(Assert.Single(actions));
+        _clock.Advance(timer.Duration);
         behavior.Handle(new TimerElapsed(timer.Timer), _clock.GetUtcNow());
         Assert.Equal("MASTER", behavior.State);
 
         var lost = behavior.Handle(new QuorumUpdated(new Membership.QuorumChanged(false, 1, 3)), _clock.GetUtcNow());
         Assert.Equal("BACKUP", behavior.State);
-        Assert.Contains(new Instances.RemoveVips(), lost);
+        Assert.Contains(new LvsHa.Vrrp.RemoveVips(), lost);
     }
 
     [Fact]
@@ -153,7 +154,7 @@ public sealed class StateMachineBehaviorTests
         var actions = behavior.Handle(new Instances.TrackerChanged("eth1", Up: false, Weight: -30), _clock.GetUtcNow());
         Assert.Equal(70, behavior.Priority);
         _clock.Advance(Advert);
-        var next = behavior.Handle(new TimerElapsed("Advert"), _clock.GetUtcNow()).Concat(actions).OfType<Instances.SendAdvert>().First();
+        var next = behavior.Handle(new TimerElapsed(VrrpTimer.Advert), _clock.GetUtcNow()).Concat(actions).OfType<LvsHa.Vrrp.SendAdvert>().First();
         Assert.Equal((byte)70, next.Priority);
     }
 }

@@ -61,7 +61,7 @@ public sealed class StateMachineInstanceTests : TestKit
 
         public Task RemoveVipsAsync(string instance, CancellationToken cancellationToken) => Record("remove");
 
-        public Task SendAsync(string instance, SendGarp burst, CancellationToken cancellationToken) => Record($"garp {burst.Repeat}");
+        public Task SendAsync(string instance, SendGratuitousArps burst, CancellationToken cancellationToken) => Record($"garp {burst.Repeat}");
 
         public Task RunAsync(string instance, string state, int priority, CancellationToken cancellationToken) => Record($"notify {state} {priority}");
 

@@ -7,8 +7,8 @@ using LvsHa.Health.Model;
 using LvsHa.Netlink.Route;
 using LvsHa.Vrrp;
 using Microsoft.Extensions.Logging.Abstractions;
-using RemoveVips = LvsHa.Director.Instances.RemoveVips;
-using RunNotify = LvsHa.Director.Instances.RunNotify;
+using RemoveVips = LvsHa.Vrrp.RemoveVips;
+using RunNotify = LvsHa.Vrrp.RunNotify;
 using TimerClock = LvsHa.Health.Tests.Support.ManualTimeProvider;
 using TrackerChanged = LvsHa.Director.Instances.TrackerChanged;
 using VrrpState = LvsHa.Vrrp.VrrpState;
@@ -36,7 +36,7 @@ public sealed class TrackerTests
         new(Settings(priority: priority), [IPAddress.Parse("10.0.0.50")], TimeProvider.System, null,
             [new InstanceTracker(new TrackedObject(Own, 0), HoldsStart: true), .. trackers]);
 
-    private static IReadOnlyList<VrrpInstanceAction> Up(StateMachineBehavior b, string tracker, bool up = true) =>
+    private static IReadOnlyList<VrrpAction> Up(StateMachineBehavior b, string tracker, bool up = true) =>
         b.Handle(new TrackerChanged(tracker, up, 0), Now);
 
     [Fact]
@@ -47,7 +47,7 @@ public sealed class TrackerTests
         Assert.Equal("INIT", behavior.State);
         var actions = Up(behavior, Own);
         Assert.Equal("BACKUP", behavior.State);
-        Assert.Contains(new RunNotify("BACKUP", 100), actions);
+        Assert.Contains(new RunNotify(VrrpState.Backup, 100), actions);
     }
 
     [Fact]
@@ -57,7 +57,7 @@ public sealed class TrackerTests
         behavior.Handle(new InstanceStarted(), Now);
         var actions = Up(behavior, Own, up: false);
         Assert.Equal("FAULT", behavior.State);
-        Assert.Equal([new RunNotify("FAULT", 100)], actions);
+        Assert.Equal([new StateChanged(VrrpState.Initialize, VrrpState.Fault, "started, but a tracker is failing"), new RunNotify(VrrpState.Fault, 100)], actions);
     }
 
     [Fact]
@@ -452,7 +452,7 @@ public sealed class TrackerTests
         var notified = new List<string>();
         var group = new Config.VrrpSyncGroup { Name = "G", Instances = ["A", "B"], Location = new SourceLocation("t", 1, 1) };
         var coordinator = new SyncGroupCoordinator(
-            [group], (member, e) => sent.Add((member, ((SyncGroupFollow)e).Target)),
+            [group], (member, e) => sent.Add((member, ((SyncGroupFollow)e).Target.KeepalivedName())),
             (_, state) => { notified.Add(state); return Task.CompletedTask; }, NullLogger.Instance);
         return (coordinator, sent, notified);
     }
