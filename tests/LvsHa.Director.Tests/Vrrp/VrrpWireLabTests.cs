@@ -171,9 +171,12 @@ public sealed class VrrpWireLabTests(Xunit.Abstractions.ITestOutputHelper output
         Assert.True(await lab.HoldsVipAsync(2), "the survivor still holds the VIP");
     }
 
+    // Steady means one holder for two seconds running: directors with equal priorities started together may both
+    // become master for the moment until their first adverts cross (keepalived does the same), then one yields.
     private static async Task<int> WaitForOneHolderAsync(VrrpLab lab, int[] nodes, TimeSpan timeout)
     {
         var holder = 0;
+        var since = Stopwatch.StartNew();
         await LabCluster.WaitForAsync(
             async () =>
             {
@@ -184,11 +187,14 @@ public sealed class VrrpWireLabTests(Xunit.Abstractions.ITestOutputHelper output
                         holders.Add(node);
                 }
 
-                holder = holders.Count == 1 ? holders[0] : 0;
-                return holder != 0;
+                var now = holders.Count == 1 ? holders[0] : 0;
+                if (now == 0 || now != holder)
+                    since.Restart();
+                holder = now;
+                return holder != 0 && since.Elapsed >= TimeSpan.FromSeconds(2);
             },
             timeout,
-            "exactly one director holds the VIP");
+            "exactly one director holds the VIP for 2 s");
         return holder;
     }
 
