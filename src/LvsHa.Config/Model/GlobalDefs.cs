@@ -33,7 +33,7 @@ public sealed record GlobalDefs
     /// <summary>`vrrp_skip_check_adv_addr`: adverts from the current master skip the address-list check.</summary>
     public bool VrrpSkipCheckAdvertAddresses { get; init; }
 
-    /// <summary>`vrrp_strict`: RFC-strict mode (no unicast, no authentication, VRRPv2 adverts refused for v3).</summary>
+    /// <summary>`vrrp_strict`: RFC-strict mode; `check` refuses unicast_peer and authentication with it, as keepalived.</summary>
     public bool VrrpStrict { get; init; }
 
     /// <summary>`vrrp_garp_*` / `vrrp_gna_interval`: defaults of the instances' garp_* settings.</summary>
