@@ -429,7 +429,7 @@ virtual_server {service.vip} {service.port} {{
     def start_directors(self, timeout=180, attempts=4):
         """Starts every director (witness first) and waits for one master, every director Up in the cluster.
         One at a time, each niced until it is Up: under the VM's emulation several .NET starts at once starve each
-        other past Akka's 15 s TLS handshake bound (exit 79) or its 1 s heartbeat pause (downed, exit 3). A director
+        other past Akka's 15 s TLS handshake bound (a join that never completes, exit 3) or its 1 s heartbeat pause (downed, exit 3). A director
         that exits during this start-up is logged and started again (at most `attempts` times in all)."""
         started = {}
         for _ in range(attempts):
