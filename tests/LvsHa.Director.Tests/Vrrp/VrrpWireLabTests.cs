@@ -162,6 +162,9 @@ public sealed class VrrpWireLabTests(Xunit.Abstractions.ITestOutputHelper output
         await lab.WaitForSoleHolderAsync(1, [2], Startup);
         await lab.WaitForStateAsync(2, "BACKUP", Startup);
 
+        // Once the two have formed their cluster (a master dying before that can still make the survivor's join
+        // give up with exit 3 after 15 s: SeedJoiner's stuck-join rule, issue 14).
+        await lab.WaitForMembersAsync(2, Startup);
         lab.SetLink(1, up: false);
         lab.Signal(1, Tmds.Linux.LibC.SIGKILL);
         await lab.WaitForSoleHolderAsync(2, [], Takeover);

@@ -153,7 +153,9 @@ public sealed class PrepareLabTests(ITestOutputHelper output)
         RealServerNs rs = lab.AddRealServer();
         LabTargets.TrustAll(lab);
         var nobody = System.Net.IPAddress.Parse($"{rs.Subnet}.9");
-        var options = LabTargets.Options() with { Retries = 1, ConnectTimeout = TimeSpan.FromSeconds(2), PerHostTimeout = TimeSpan.FromSeconds(10) };
+        // The reachable host gets 30 s: under a full parallel test run its SSH session plus a dozen commands has taken
+        // more than 10 s. The unreachable one fails after two 2 s connection attempts whatever the bound.
+        var options = LabTargets.Options() with { Retries = 1, ConnectTimeout = TimeSpan.FromSeconds(2), PerHostTimeout = TimeSpan.FromSeconds(30) };
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
         PrepareReport report = await LabTargets.Run([LabTargets.Dr(rs) with { }, LabTargets.Dr(rs) with { Host = nobody.ToString(), RealServerAddress = nobody }], LabTargets.Settings(lab), options);
@@ -161,9 +163,10 @@ public sealed class PrepareLabTests(ITestOutputHelper output)
 
         output.WriteLine(LabTargets.Show(report));
         output.WriteLine($"elapsed {clock.Elapsed.TotalSeconds:0.0} s");
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(40), $"took {clock.Elapsed}");
         HostReport good = report.Hosts.Single(h => h.Host == rs.Address.ToString());
         HostReport bad = report.Hosts.Single(h => h.Host == nobody.ToString());
+        Assert.True(bad.Elapsed < TimeSpan.FromSeconds(15), $"the unreachable host took {bad.Elapsed}");
         Assert.False(good.Failed, LabTargets.Show(report));
         Assert.True(bad.Failed);
         Assert.Equal(2, bad.ConnectAttempts);
