@@ -107,10 +107,12 @@ public sealed record FailureDetectorOptions
     /// <summary>
     /// Worst-case time from the last heartbeat a director received to it marking the peer unreachable:
     /// pause + mean interval + the deviation margin phi needs to pass the threshold, plus one reaper tick and one
-    /// heartbeat interval of jitter. The partition lab test checks it.
+    /// heartbeat interval of jitter, and two of Akka's scheduler ticks (the last heartbeat's send and the reaper each
+    /// run on a tick). The partition lab test checks it.
     /// </summary>
     public TimeSpan UnreachableBound =>
-        AcceptableHeartbeatPause + HeartbeatInterval + (MinStdDeviation * PhiSigmas(Threshold)) + ReaperInterval + HeartbeatInterval;
+        AcceptableHeartbeatPause + HeartbeatInterval + (MinStdDeviation * PhiSigmas(Threshold)) + ReaperInterval + HeartbeatInterval
+        + (AkkaConfigBuilder.ClusterSchedulerTick * 2);
 
     /// <summary>How often unreachable observations are folded into the local membership view.</summary>
     public TimeSpan ReaperInterval => HeartbeatInterval;

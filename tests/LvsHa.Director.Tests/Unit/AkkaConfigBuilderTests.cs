@@ -72,7 +72,7 @@ public sealed class AkkaConfigBuilderTests
         Assert.Equal(TimeSpan.FromSeconds(1), config.GetTimeSpan("akka.cluster.failure-detector.acceptable-heartbeat-pause"));
         Assert.Equal(8.0, config.GetDouble("akka.cluster.failure-detector.threshold"));
         Assert.Equal(TimeSpan.FromMilliseconds(200), config.GetTimeSpan("akka.cluster.unreachable-nodes-reaper-interval"));
-        Assert.Equal(TimeSpan.FromMilliseconds(2200), new FailureDetectorOptions().UnreachableBound);
+        Assert.Equal(TimeSpan.FromMilliseconds(2300), new FailureDetectorOptions().UnreachableBound);
         Assert.Equal(TimeSpan.FromSeconds(15), config.GetTimeSpan("akka.remote.dot-netty.tcp.connection-timeout"));
     }
 
