@@ -40,28 +40,8 @@ public static class CheckCommand
         var config = ConfigFile.Load(path, error, configId);
         if (config is null)
             return ExitCodes.Failed;
-        if (!CheckSecretFile(path, config.Cluster?.SecretFile, error))
-            return ExitCodes.Failed;
         if (dump)
             output.WriteLine(ConfigJson.Serialize(config));
         return ExitCodes.Ok;
-    }
-
-    // The rules `run` applies to secret_file (mode, owner, strength), so a weak or open secret fails here first.
-    // A file absent on this machine is not checked: configurations are also checked away from their directors.
-    private static bool CheckSecretFile(string path, string? secretFile, TextWriter error)
-    {
-        if (secretFile is null || !File.Exists(secretFile))
-            return true;
-        try
-        {
-            LvsHa.Director.Security.ClusterSecret.ReadChecked(secretFile);
-            return true;
-        }
-        catch (LvsHa.Director.Security.ClusterSecretException e)
-        {
-            error.WriteLine($"{path}: error: {e.Message}");
-            return false;
-        }
     }
 }
