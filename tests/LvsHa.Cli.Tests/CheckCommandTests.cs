@@ -36,6 +36,34 @@ public sealed partial class CheckCommandTests : IDisposable
         return Path.Combine(dir!.FullName, "samples");
     }
 
+    /// <summary>
+    /// The copy of <paramref name="file"/> in <paramref name="tempRoot"/>, with the rest of its folder (its includes),
+    /// whose secret_file is a fresh secret there: check reads the secret as run does, and the shipped files name
+    /// /etc/lvsha/cluster.secret.
+    /// </summary>
+    internal static string WithOwnSecret(string file, string tempRoot)
+    {
+        var secret = NewSecret(tempRoot);
+        var source = Path.GetDirectoryName(Path.GetFullPath(file))!;
+        var target = Path.Combine(tempRoot, Path.GetFileName(source));
+        Directory.CreateDirectory(target);
+        foreach (var f in Directory.EnumerateFiles(source))
+            File.WriteAllText(Path.Combine(target, Path.GetFileName(f)), File.ReadAllText(f).Replace("/etc/lvsha/cluster.secret", secret, StringComparison.Ordinal));
+        return Path.Combine(target, Path.GetFileName(file));
+    }
+
+    /// <summary>A usable secret_file (32 random bytes, base64, mode 600) in <paramref name="dir"/>; its path.</summary>
+    internal static string NewSecret(string dir)
+    {
+        var secret = Path.Combine(dir, "cluster.secret");
+        if (!File.Exists(secret))
+        {
+            File.WriteAllText(secret, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+            File.SetUnixFileMode(secret, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+        return secret;
+    }
+
     [GeneratedRegex(@"^(?<file>[^:]+):(?<line>\d+):(?<col>\d+): (?<sev>error|warning): (?<msg>.+)$")]
     private static partial Regex DiagnosticLine();
 
@@ -44,13 +72,32 @@ public sealed partial class CheckCommandTests : IDisposable
     [Fact]
     public void Check_EverySample_ExitsZeroSilently()
     {
-        foreach (var f in Directory.EnumerateFiles(Samples(), "d*.conf", SearchOption.AllDirectories))
+        foreach (var sample in Directory.EnumerateFiles(Samples(), "d*.conf", SearchOption.AllDirectories))
         {
+            var f = WithOwnSecret(sample, _dir);
             var (code, output, error) = Run("check", "-f", f);
             Assert.True(code == ExitCodes.Ok, f + "\n" + error);
             Assert.Equal("", error);
             Assert.Equal("", output);
         }
+    }
+
+    [Fact]
+    public void Check_UnusableSecretFile_IsRefusedAtItsLine()
+    {
+        var sample = Path.Combine(Samples(), "web-dr-wlc", "d1.conf");
+        var line = File.ReadAllLines(sample).ToList().FindIndex(l => l.Contains("secret_file", StringComparison.Ordinal)) + 1;
+        var copy = WithOwnSecret(sample, _dir);
+        var missing = Path.Combine(Path.GetDirectoryName(copy)!, "missing.conf");
+        File.WriteAllText(missing, File.ReadAllText(copy).Replace(Path.Combine(_dir, "cluster.secret"), Path.Combine(_dir, "none"), StringComparison.Ordinal));
+        var (code, _, error) = Run("check", "-f", missing);
+        Assert.Equal(ExitCodes.Failed, code);
+        Assert.StartsWith($"{missing}:{line}:5: error: cannot read secret_file", error, StringComparison.Ordinal);
+
+        File.SetUnixFileMode(Path.Combine(_dir, "cluster.secret"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
+        (code, _, error) = Run("check", "-f", copy);
+        Assert.Equal(ExitCodes.Failed, code);
+        Assert.Contains("readable or writable by other users", error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -128,7 +175,7 @@ public sealed partial class CheckCommandTests : IDisposable
     public void CheckDump_ValidConfig_PrintsNormalizedJson()
     {
         var path = Write("d.conf", "virtual_server 10.0.0.1 80 {\n protocol TCP\n lb_kind DR\n persistence_timeout\n real_server 10.0.1.1 8080 {\n  TCP_CHECK {\n  }\n }\n}\n"
-            + "cluster {\n node_name d1\n listen 10.0.0.1 4053\n seed 10.0.0.2 4053\n}\n");
+            + $"cluster {{\n node_name d1\n listen 10.0.0.1 4053\n seed 10.0.0.2 4053\n secret_file {NewSecret(_dir)}\n}}\n");
         var (code, output, _) = Run("check", "--dump", "-f", path);
         Assert.Equal(ExitCodes.Ok, code);
         using var json = JsonDocument.Parse(output);
@@ -158,8 +205,19 @@ public sealed partial class CheckCommandTests : IDisposable
         Assert.Equal("", output);
     }
 
+    [Fact]
+    public void Check_WithoutFile_ReadsTheDefaultPathAndNamesIt()
+    {
+        var (code, _, error) = Run("check");
+        Assert.StartsWith("lvsha: no -f FILE given: reading /etc/lvsha/lvsha.conf", error, StringComparison.Ordinal);
+        if (!File.Exists("/etc/lvsha/lvsha.conf"))
+        {
+            Assert.Equal(ExitCodes.Failed, code);
+            Assert.Contains("/etc/lvsha/lvsha.conf:1:1: error:", error, StringComparison.Ordinal);
+        }
+    }
+
     [Theory]
-    [InlineData("check")]
     [InlineData("check", "-f")]
     [InlineData("check", "--frobnicate", "-f", "x.conf")]
     [InlineData("chekc", "-f", "x.conf")]

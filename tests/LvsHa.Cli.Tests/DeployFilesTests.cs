@@ -38,11 +38,19 @@ public sealed partial class DeployFilesTests
     [MemberData(nameof(ConfigFiles))]
     public void Check_EveryShippedConfiguration_ExitsZeroSilently(string file)
     {
-        var (code, output, error) = CheckCommandTests.Run("check", "-f", Path.Combine(Root(), file));
+        var temp = Directory.CreateTempSubdirectory("lvsha-deploy-").FullName;
+        try
+        {
+            var (code, output, error) = CheckCommandTests.Run("check", "-f", CheckCommandTests.WithOwnSecret(Path.Combine(Root(), file), temp));
 
-        Assert.True(code == ExitCodes.Ok, file + "\n" + error);
-        Assert.Equal("", error);
-        Assert.Equal("", output);
+            Assert.True(code == ExitCodes.Ok, file + "\n" + error);
+            Assert.Equal("", error);
+            Assert.Equal("", output);
+        }
+        finally
+        {
+            Directory.Delete(temp, recursive: true);
+        }
     }
 
     [Fact]

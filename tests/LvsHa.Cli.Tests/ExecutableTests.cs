@@ -22,8 +22,16 @@ public class ExecutableTests
     [Fact]
     public void Lvsha_CheckSample_ExitsZero()
     {
-        var (code, _, error) = Lvsha("check", "-f", Path.Combine(CheckCommandTests.Samples(), "web-dr-wlc", "d1.conf"));
-        Assert.True(code == 0, error);
+        var dir = Directory.CreateTempSubdirectory("lvsha-cli-").FullName;
+        try
+        {
+            var (code, _, error) = Lvsha("check", "-f", CheckCommandTests.WithOwnSecret(Path.Combine(CheckCommandTests.Samples(), "web-dr-wlc", "d1.conf"), dir));
+            Assert.True(code == 0, error);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     [Fact]
@@ -48,6 +56,6 @@ public class ExecutableTests
     [Fact]
     public void Lvsha_UsageError_ExitsTwo()
     {
-        Assert.Equal(2, Lvsha("check").Code);
+        Assert.Equal(2, Lvsha("check", "--frobnicate").Code);
     }
 }

@@ -28,6 +28,7 @@ public class ValidationTests
             }
             cluster {
                 listen 10.0.0.1 4053
+                secret_file /etc/lvsha/cluster.secret
             }
             """);
         Assert.False(r.Success);

@@ -4,7 +4,7 @@ using LvsHa.Ipvs;
 namespace LvsHa.Cli.Commands;
 
 /// <summary>
-/// `lvsha apply -f FILE [--prune]`: makes the kernel's IPVS table equal to the configuration's start-up table with
+/// `lvsha apply [-f FILE] [--prune] [--config-id ID]`: makes the kernel's IPVS table equal to the configuration's start-up table with
 /// the minimal operations, sent pipelined; reports each refusal with its object and what is left undone.
 /// </summary>
 public static class ApplyCommand
@@ -14,6 +14,7 @@ public static class ApplyCommand
         var file = ConfigFile.CreateOption();
         var prune = PlanCommand.PruneOption();
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print only failures and the summary." };
+        var configId = ConfigFile.CreateConfigIdOption();
         var command = new Command("apply",
             "Make the kernel IPVS table equal to the configuration's start-up table (keepalived's table before any " +
             "check has finished). Existing matching entries are kept (weights and settings are edited in place).\n" +
@@ -22,18 +23,20 @@ public static class ApplyCommand
             file,
             prune,
             quiet,
+            configId,
         };
-        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(file)!, parse.GetValue(prune), parse.GetValue(quiet),
-            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken));
+        command.SetAction((parse, cancellationToken) => RunAsync(ConfigFile.PathOf(parse, file, parse.InvocationConfiguration.Error),
+            parse.GetValue(prune), parse.GetValue(quiet), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error,
+            cancellationToken, parse.GetValue(configId)));
         return command;
     }
 
     public static Task<int> RunAsync(string path, bool prune, bool quiet, TextWriter output, TextWriter error,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, string? configId = null)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
-        return PlanCommand.WithKernelAsync(path, error, async (applier, wanted) =>
+        return PlanCommand.WithKernelAsync(path, configId, error, async (applier, wanted) =>
         {
             var report = await applier.ApplyAsync(wanted, PlanCommand.Scope(prune), cancellationToken: cancellationToken);
             foreach (var result in report.Results)

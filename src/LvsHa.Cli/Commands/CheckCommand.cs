@@ -1,9 +1,10 @@
 using System.CommandLine;
 using LvsHa.Config;
+using LvsHa.Director.Security;
 
 namespace LvsHa.Cli.Commands;
 
-/// <summary>`lvsha check -f FILE [--dump] [--config-id ID]`: validates a configuration and prints every problem as FILE:LINE:COL.</summary>
+/// <summary>`lvsha check [-f FILE] [--dump] [--config-id ID]`: validates a configuration and prints every problem as FILE:LINE:COL.</summary>
 public static class CheckCommand
 {
     /// <summary>Builds the command.</summary>
@@ -25,7 +26,7 @@ public static class CheckCommand
         };
         // The path stays as the operator wrote it: diagnostics name files the way they were given.
         command.SetAction(parse => Run(
-            parse.GetValue(file)!,
+            ConfigFile.PathOf(parse, file, parse.InvocationConfiguration.Error),
             parse.GetValue(dump),
             parse.InvocationConfiguration.Output,
             parse.InvocationConfiguration.Error,
@@ -40,6 +41,19 @@ public static class CheckCommand
         var config = ConfigFile.Load(path, error, configId);
         if (config is null)
             return ExitCodes.Failed;
+        // What run reads beyond the file itself, read the same way: run refuses an unusable secret_file at start.
+        if (config.Cluster is { } cluster)
+        {
+            try
+            {
+                ClusterSecret.Load(cluster.SecretFile);
+            }
+            catch (ClusterSecretException e)
+            {
+                error.WriteLine($"{cluster.SecretFileLocation}: error: {e.Message}");
+                return ExitCodes.Failed;
+            }
+        }
         if (dump)
             output.WriteLine(ConfigJson.Serialize(config));
         return ExitCodes.Ok;

@@ -3,16 +3,32 @@ using LvsHa.Config;
 
 namespace LvsHa.Cli.Commands;
 
-/// <summary>The `-f FILE` option every command shares, and loading it with every diagnostic printed.</summary>
+/// <summary>The `-f FILE` and `--config-id` options every configuration command shares, and loading the file with every diagnostic printed.</summary>
 public static class ConfigFile
 {
+    /// <summary>The file every command reads when no `-f` is given (the path the package and the systemd unit use).</summary>
+    public const string DefaultPath = "/etc/lvsha/lvsha.conf";
+
     /// <summary>A fresh `--file/-f` option (System.CommandLine options belong to one command).</summary>
-    public static Option<string> CreateOption() => new("--file", "-f")
+    public static Option<string?> CreateOption() => new("--file", "-f")
     {
-        Description = "Configuration file (keepalived syntax plus LvsHa's cluster and real_server_prep blocks).",
-        Required = true,
+        Description = $"Configuration file (keepalived syntax plus LvsHa's cluster and real_server_prep blocks; default {DefaultPath}).",
         HelpName = "FILE",
     };
+
+    /// <summary>
+    /// The file to read: <paramref name="file"/>'s value, else <see cref="DefaultPath"/>, which is then named on
+    /// <paramref name="error"/> so that the operator knows which file was read.
+    /// </summary>
+    public static string PathOf(ParseResult parse, Option<string?> file, TextWriter error)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        ArgumentNullException.ThrowIfNull(error);
+        if (parse.GetValue(file) is { } path)
+            return path;
+        error.WriteLine($"lvsha: no -f FILE given: reading {DefaultPath}");
+        return DefaultPath;
+    }
 
     /// <summary>A fresh `--config-id` option: the id keepalived's `@ID` lines are matched with.</summary>
     public static Option<string?> CreateConfigIdOption() => new("--config-id")

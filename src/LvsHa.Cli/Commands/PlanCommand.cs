@@ -6,7 +6,7 @@ using LvsHa.Netlink.Ipvs;
 namespace LvsHa.Cli.Commands;
 
 /// <summary>
-/// `lvsha plan -f FILE [--prune]`: prints, one per line in ipvsadm's spelling, the kernel operations `apply` would
+/// `lvsha plan [-f FILE] [--prune] [--config-id ID]`: prints, one per line in ipvsadm's spelling, the kernel operations `apply` would
 /// make to reach the configuration's start-up table, or "No changes."; changes nothing.
 /// </summary>
 public static class PlanCommand
@@ -15,6 +15,7 @@ public static class PlanCommand
     {
         var file = ConfigFile.CreateOption();
         var prune = PruneOption();
+        var configId = ConfigFile.CreateConfigIdOption();
         var command = new Command("plan",
             "Show the IPVS operations that would make the kernel table equal to the configuration's start-up table " +
             "(as keepalived programs it before any check has finished). Changes nothing.\n" +
@@ -22,9 +23,11 @@ public static class PlanCommand
         {
             file,
             prune,
+            configId,
         };
-        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(file)!, parse.GetValue(prune),
-            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken));
+        command.SetAction((parse, cancellationToken) => RunAsync(ConfigFile.PathOf(parse, file, parse.InvocationConfiguration.Error),
+            parse.GetValue(prune), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken,
+            parse.GetValue(configId)));
         return command;
     }
 
@@ -33,10 +36,11 @@ public static class PlanCommand
         Description = "Also delete kernel services the configuration does not name (by default they are left alone).",
     };
 
-    public static Task<int> RunAsync(string path, bool prune, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    public static Task<int> RunAsync(string path, bool prune, TextWriter output, TextWriter error, CancellationToken cancellationToken,
+        string? configId = null)
     {
         ArgumentNullException.ThrowIfNull(output);
-        return WithKernelAsync(path, error, async (applier, wanted) =>
+        return WithKernelAsync(path, configId, error, async (applier, wanted) =>
         {
             var plan = await applier.PlanAsync(wanted, Scope(prune), cancellationToken: cancellationToken);
             if (plan.IsEmpty)
@@ -51,10 +55,10 @@ public static class PlanCommand
     /// Loads the config, opens the kernel's IPVS table and runs <paramref name="body"/> with the start-up table;
     /// a kernel without ip_vs or a socket failure is one clear line and exit code 1.
     /// </summary>
-    internal static async Task<int> WithKernelAsync(string path, TextWriter error, Func<IpvsApplier, IpvsTable, Task<int>> body)
+    internal static async Task<int> WithKernelAsync(string path, string? configId, TextWriter error, Func<IpvsApplier, IpvsTable, Task<int>> body)
     {
         ArgumentNullException.ThrowIfNull(error);
-        var config = ConfigFile.Load(path, error);
+        var config = ConfigFile.Load(path, error, configId);
         if (config is null)
             return ExitCodes.Failed;
         try

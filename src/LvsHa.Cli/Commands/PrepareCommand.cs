@@ -6,7 +6,7 @@ using LvsHa.RealServers.Running;
 namespace LvsHa.Cli.Commands;
 
 /// <summary>
-/// `lvsha prepare -f FILE [--dry-run] [--undo] [--only HOST...]`: prepares every real server over SSH (ARP sysctls
+/// `lvsha prepare [-f FILE] [--dry-run] [--undo] [--only HOST...] [--config-id ID]`: prepares every real server over SSH (ARP sysctls
 /// and VIPs on lo for DR, the tunnel for TUN, a route check for NAT), verified and persisted.
 /// </summary>
 public static class PrepareCommand
@@ -24,27 +24,29 @@ public static class PrepareCommand
         };
         var parallel = new Option<int>("--parallel") { Description = "Hosts prepared at once.", DefaultValueFactory = _ => 4 };
         var verbose = new Option<bool>("--show-commands") { Description = "Also print the commands run on each host." };
+        var configId = ConfigFile.CreateConfigIdOption();
         var command = new Command("prepare",
             "Prepare the real servers of every virtual service over SSH (real_server_prep block: user, port, identity_file, " +
             "known_hosts_file, persist). Host keys must match known_hosts_file; a host that does not is left untouched.\n" +
             "Exit codes: 0 every host prepared (or already right), 1 invalid configuration or any host failed, 2 usage error.")
         {
-            file, dryRun, undo, only, parallel, verbose,
+            file, dryRun, undo, only, parallel, verbose, configId,
         };
-        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(file)!,
+        command.SetAction((parse, cancellationToken) => RunAsync(ConfigFile.PathOf(parse, file, parse.InvocationConfiguration.Error),
             new PrepareOptions(parse.GetValue(dryRun), parse.GetValue(undo),
                 parse.GetValue(only) is { Length: > 0 } hosts ? hosts.ToHashSet(StringComparer.Ordinal) : null,
                 Math.Max(1, parse.GetValue(parallel))),
-            parse.GetValue(verbose), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken));
+            parse.GetValue(verbose), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken,
+            parse.GetValue(configId)));
         return command;
     }
 
     public static async Task<int> RunAsync(string path, PrepareOptions options, bool showCommands, TextWriter output, TextWriter error,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, string? configId = null)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
-        var config = ConfigFile.Load(path, error);
+        var config = ConfigFile.Load(path, error, configId);
         if (config is null)
             return ExitCodes.Failed;
         var prep = config.RealServerPrep;

@@ -6,7 +6,7 @@ using LvsHa.Netlink;
 
 namespace LvsHa.Cli.Commands;
 
-/// <summary>`lvsha run -f FILE [--control-socket PATH] [--node-name NAME]`: the director daemon.</summary>
+/// <summary>`lvsha run [-f FILE] [--control-socket PATH] [--node-name NAME] [--config-id ID]`: the director daemon.</summary>
 public static class RunCommand
 {
     /// <summary>Builds the command.</summary>
@@ -28,6 +28,7 @@ public static class RunCommand
             Description = "Leave the managed IPVS services in the kernel on stop (keepalived -I): traffic keeps flowing " +
                 "while the daemon restarts, and the next start adopts them without touching their connections.",
         };
+        var configId = ConfigFile.CreateConfigIdOption();
         var command = new Command("run",
             "Run the director: VRRP instances (VIPs, gratuitous ARP, notify scripts) in the cluster of the cluster block, " +
             "or alone without one; health checks of the virtual_server blocks keeping the kernel's IPVS table in step. " +
@@ -41,13 +42,15 @@ public static class RunCommand
             socket,
             nodeName,
             keepIpvs,
+            configId,
         };
         // Synchronous on purpose: the generic host handles SIGTERM itself and must get the time a graceful stop
         // takes; an async System.CommandLine action would be cut off after its termination timeout.
         command.SetAction(parse => Run(
-            parse.GetValue(file)!,
+            ConfigFile.PathOf(parse, file, parse.InvocationConfiguration.Error),
             new DaemonRunOptions
             {
+                ConfigId = parse.GetValue(configId),
                 ControlSocket = parse.GetValue(socket),
                 NodeName = parse.GetValue(nodeName),
                 ReleaseIpvsOnStop = !parse.GetValue(keepIpvs),
@@ -60,7 +63,7 @@ public static class RunCommand
     public static int Run(string path, DaemonRunOptions options, TextWriter error)
     {
         ArgumentNullException.ThrowIfNull(error);
-        var config = ConfigFile.Load(path, error);
+        var config = ConfigFile.Load(path, error, options.ConfigId);
         if (config is null)
             return ExitCodes.Failed;
         try

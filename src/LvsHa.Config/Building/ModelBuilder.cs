@@ -304,7 +304,7 @@ internal sealed partial class ModelBuilder
         NetworkEndpoint? listen = null;
         var seeds = new List<NetworkEndpoint>();
         var guard = SplitBrainGuard.Majority;
-        string? secretFile = null;
+        SyntaxStatement? secretFile = null;
         TimeSpan? heartbeatPause = null, connectTimeout = null;
         foreach (var s in block.Block!)
         {
@@ -335,7 +335,8 @@ internal sealed partial class ModelBuilder
                     }
                     break;
                 case "secret_file":
-                    secretFile = _read.Arg(s, 0, "a file path")?.Text;
+                    secretFile = s;
+                    _read.Arg(s, 0, "a file path");
                     break;
                 case "heartbeat_pause":
                     heartbeatPause = _read.Seconds(s, 0, 0.2, 60, "heartbeat_pause") ?? heartbeatPause;
@@ -354,7 +355,10 @@ internal sealed partial class ModelBuilder
             _diagnostics.Error(block.Location, "cluster block needs 'node_name'");
         if (listen is null)
             _diagnostics.Error(block.Location, "cluster block needs 'listen ADDRESS PORT'");
-        if (nodeName is null || listen is null)
+        // Every director authenticates cluster traffic with it: without one there is nothing to run (run refuses too).
+        if (secretFile is null)
+            _diagnostics.Error(block.Location, "cluster block needs 'secret_file PATH' (the directors authenticate each other with the secret in that file; make one with `head -c 32 /dev/urandom | base64 > FILE` and chmod 600 it)");
+        if (nodeName is null || listen is null || secretFile is not { ArgumentCount: > 0 })
             return;
         var directors = seeds.Append(listen).Select(e => (e.Host, e.Port)).Distinct().Count();
         // Only where majority is written: a two-director cluster that leaves the default behaves as keepalived, which
@@ -373,7 +377,8 @@ internal sealed partial class ModelBuilder
             Listen = listen,
             Seeds = seeds,
             SplitBrainGuard = guard,
-            SecretFile = secretFile,
+            SecretFile = secretFile.Argument(0).Text,
+            SecretFileLocation = secretFile.Location,
             HeartbeatPause = heartbeatPause,
             ConnectTimeout = connectTimeout,
             Location = block.Location,

@@ -15,8 +15,11 @@ public sealed record ClusterSettings
     /// <summary>`split_brain_guard majority|off` (default majority).</summary>
     public required SplitBrainGuard SplitBrainGuard { get; init; }
 
-    /// <summary>`secret_file PATH`: shared secret of the cluster, or null.</summary>
-    public string? SecretFile { get; init; }
+    /// <summary>`secret_file PATH`: shared secret of the cluster (required: cluster traffic is authenticated with it).</summary>
+    public required string SecretFile { get; init; }
+
+    /// <summary>Where `secret_file` is written (an unusable file is reported there).</summary>
+    public required SourceLocation SecretFileLocation { get; init; }
 
     /// <summary>
     /// `heartbeat_pause SECONDS`: how long a peer director may stay silent before it counts as unreachable, or null

@@ -30,6 +30,9 @@ public sealed record DaemonRunOptions
 
     /// <summary>The configuration file, re-read on reload (SIGHUP, `lvsha reload`).</summary>
     public string? ConfigPath { get; init; }
+
+    /// <summary>The id keepalived's `@ID` lines are matched with, at start and on every reload (null: the host's short name).</summary>
+    public string? ConfigId { get; init; }
 }
 
 /// <summary>
@@ -73,7 +76,7 @@ public static partial class DirectorDaemon
             if (run.ConfigPath is { } path)
             {
                 services.AddSingleton(sp => new DirectorReloader(
-                    path, config, sp.GetRequiredService<DirectorRuntime>(), sp.GetRequiredService<ILogger<DirectorReloader>>()));
+                    path, config, sp.GetRequiredService<DirectorRuntime>(), sp.GetRequiredService<ILogger<DirectorReloader>>(), run.ConfigId));
                 services.AddSingleton<IDirectorCommands>(sp => new DirectorCommands(
                     sp.GetRequiredService<DirectorRuntime>(), sp.GetRequiredService<DirectorReloader>()));
                 services.AddHostedService(sp => new ReloadOnSignal(

@@ -22,15 +22,20 @@ public sealed record ReloadResult(bool Applied, IReadOnlyList<string> Messages);
 public sealed partial class DirectorReloader : IDisposable
 {
     private readonly string _path;
+    private readonly string? _configId;
     private readonly DirectorRuntime _runtime;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _one = new(1, 1);
     private LvsHaConfig _current;
 
-    /// <summary>Creates the reloader of the director started with <paramref name="initial"/> from <paramref name="path"/>.</summary>
-    public DirectorReloader(string path, LvsHaConfig initial, DirectorRuntime runtime, ILogger<DirectorReloader> logger)
+    /// <summary>
+    /// Creates the reloader of the director started with <paramref name="initial"/> from <paramref name="path"/>;
+    /// <paramref name="configId"/> is the `@ID` the start used (null: the host's short name).
+    /// </summary>
+    public DirectorReloader(string path, LvsHaConfig initial, DirectorRuntime runtime, ILogger<DirectorReloader> logger, string? configId = null)
     {
         _path = path;
+        _configId = configId;
         _current = initial;
         _runtime = runtime;
         _logger = logger;
@@ -62,7 +67,7 @@ public sealed partial class DirectorReloader : IDisposable
         ConfigLoadResult loaded;
         try
         {
-            loaded = ConfigLoader.Load(_path);
+            loaded = ConfigLoader.Load(_path, _configId);
         }
         catch (ConfigException e)
         {

@@ -17,7 +17,7 @@ public static class DirectorOptionsMapper
     /// <param name="nodeName">Overrides the cluster block's node_name (and the host name).</param>
     /// <param name="controlSocket">Control socket path; null keeps the default.</param>
     /// <param name="primaryAddresses">Primary address of each interface (the tie-breaker when unicast_src_ip is not set).</param>
-    /// <exception cref="DirectorConfigException">An instance has no usable local address, or the cluster no secret_file.</exception>
+    /// <exception cref="DirectorConfigException">An instance has no usable local address.</exception>
     public static DirectorOptions Map(
         LvsHaConfig config, string? nodeName, string? controlSocket, IReadOnlyDictionary<string, IPAddress> primaryAddresses)
     {
@@ -56,8 +56,7 @@ public static class DirectorOptionsMapper
         ListenPort = block.Listen.Port,
         Seeds = [.. block.Seeds.Select(s => $"{s.Host}:{s.Port}")],
         SplitBrainGuard = block.SplitBrainGuard == Config.SplitBrainGuard.Majority ? Hosting.SplitBrainGuard.Majority : Hosting.SplitBrainGuard.Off,
-        SecretFile = block.SecretFile
-            ?? throw new DirectorConfigException($"{block.Location}: the cluster block needs secret_file (cluster traffic is authenticated with it)"),
+        SecretFile = block.SecretFile,
         FailureDetector = block.HeartbeatPause is { } pause ? new FailureDetectorOptions { AcceptableHeartbeatPause = pause } : new(),
         ConnectTimeout = block.ConnectTimeout ?? ClusterOptions.DefaultConnectTimeout,
     };

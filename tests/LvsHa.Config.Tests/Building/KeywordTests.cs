@@ -22,7 +22,7 @@ public class KeywordTests
     [InlineData("vrrp_instance V {\n  interface eth0\n  virtual_router_id 1\n  priorty 100\n}\n", "unknown keyword 'priorty' in vrrp_instance; did you mean 'priority'?")]
     [InlineData("virtual_sever 10.0.0.1 80 {\n}\n", "unknown keyword 'virtual_sever' at the top level; did you mean 'virtual_server'?")]
     [InlineData("virtual_server 10.0.0.1 80 {\n  PERSISTENCE_TIMEOUT 60\n}\n", "unknown keyword 'PERSISTENCE_TIMEOUT' in virtual_server; did you mean 'persistence_timeout'?")]
-    [InlineData("cluster {\n  node_name a\n  listen 10.0.0.1 1\n  sed 10.0.0.2 1\n}\n", "unknown keyword 'sed' in cluster; did you mean 'seed'?")]
+    [InlineData("cluster {\n  node_name a\n  listen 10.0.0.1 1\n  sed 10.0.0.2 1\n  secret_file s\n}\n", "unknown keyword 'sed' in cluster; did you mean 'seed'?")]
     public void Load_TypoInAnyBlock_IsErrorWithSuggestion(string text, string message)
     {
         var r = Load(text);

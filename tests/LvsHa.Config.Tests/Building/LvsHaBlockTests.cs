@@ -32,17 +32,19 @@ public class LvsHaBlockTests
     [Fact]
     public void Load_SplitBrainGuardOff_IsRead()
     {
-        Assert.Equal(SplitBrainGuard.Off, LoadValid("cluster {\n node_name a\n listen ::1 4053\n split_brain_guard off\n}").Cluster!.SplitBrainGuard);
+        Assert.Equal(SplitBrainGuard.Off, LoadValid("cluster {\n node_name a\n listen ::1 4053\n split_brain_guard off\n secret_file s\n}").Cluster!.SplitBrainGuard);
     }
 
     [Theory]
-    [InlineData("cluster {\n listen 10.0.0.1 4053\n}", "needs 'node_name'")]
-    [InlineData("cluster {\n node_name d1\n}", "needs 'listen ADDRESS PORT'")]
-    [InlineData("cluster {\n node_name d1\n listen 10.0.0.1 99999\n}", "listen port 99999 is out of range")]
-    [InlineData("cluster {\n node_name d1\n listen 10.0.0.1 1\n seed 10.0.0.2\n}", "'seed' needs a port")]
-    [InlineData("cluster {\n node_name d1\n listen 10.0.0.1 1\n split_brain_guard maybe\n}", "invalid split_brain_guard 'maybe'")]
-    [InlineData("cluster {\n node_name d1\n listen 10.0.0.1 1\n heartbeat_pause 0.1\n}", "heartbeat_pause 0.1 is out of range 0.2..60 seconds")]
-    [InlineData("cluster {\n node_name d1\n listen 10.0.0.1 1\n connect_timeout soon\n}", "invalid connect_timeout 'soon'")]
+    [InlineData("cluster {\n secret_file s\n listen 10.0.0.1 4053\n}", "needs 'node_name'")]
+    [InlineData("cluster {\n secret_file s\n node_name d1\n}", "needs 'listen ADDRESS PORT'")]
+    [InlineData("cluster {\n secret_file s\n node_name d1\n listen 10.0.0.1 99999\n}", "listen port 99999 is out of range")]
+    [InlineData("cluster {\n secret_file s\n node_name d1\n listen 10.0.0.1 1\n seed 10.0.0.2\n}", "'seed' needs a port")]
+    [InlineData("cluster {\n secret_file s\n node_name d1\n listen 10.0.0.1 1\n split_brain_guard maybe\n}", "invalid split_brain_guard 'maybe'")]
+    [InlineData("cluster {\n secret_file s\n node_name d1\n listen 10.0.0.1 1\n heartbeat_pause 0.1\n}", "heartbeat_pause 0.1 is out of range 0.2..60 seconds")]
+    [InlineData("cluster {\n secret_file s\n node_name d1\n listen 10.0.0.1 1\n connect_timeout soon\n}", "invalid connect_timeout 'soon'")]
+    [InlineData("cluster {\n node_name d1\n listen 10.0.0.1 1\n}", "cluster block needs 'secret_file PATH'")]
+    [InlineData("cluster {\n node_name d1\n listen 10.0.0.1 1\n secret_file\n}", "'secret_file' needs a file path")]
     [InlineData("real_server_prep {\n persist sometimes\n}", "invalid value 'sometimes' for 'persist'")]
     [InlineData("real_server_prep {\n port 0\n}", "SSH port 0 is out of range")]
     [InlineData("real_server_prep {\n user\n}", "'user' needs a user name")]

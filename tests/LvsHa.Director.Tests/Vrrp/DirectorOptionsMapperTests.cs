@@ -178,11 +178,4 @@ public sealed class DirectorOptionsMapperTests
         Assert.Contains("eth0", error.Message);
         Assert.Contains("test.conf:1:1", error.Message);
     }
-
-    [Fact]
-    public void Map_ClusterWithoutSecretFile_Fails()
-    {
-        var config = Load(Cluster.Replace("secret_file /etc/lvsha/secret", "", StringComparison.Ordinal) + Instance);
-        Assert.Contains("secret_file", Assert.Throws<DirectorConfigException>(() => DirectorOptionsMapper.Map(config, null, null, Eth0)).Message);
-    }
 }

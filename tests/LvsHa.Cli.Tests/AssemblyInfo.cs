@@ -1,0 +1,2 @@
+// The CLI runs on Linux only (netlink, raw sockets, Unix file modes).
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
