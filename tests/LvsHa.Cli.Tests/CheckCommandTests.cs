@@ -101,6 +101,15 @@ public sealed partial class CheckCommandTests : IDisposable
     }
 
     [Fact]
+    public void Check_MiscCheckUserUnknownHere_IsRefusedAtItsCheckAsRunDoes()
+    {
+        var path = Write("u.conf", ValidVs.Replace(" real_server 10.0.1.1 80 {\n }", " real_server 10.0.1.1 80 {\n  MISC_CHECK {\n   misc_path /bin/true\n   user no-such-user-lvsha\n  }\n }", StringComparison.Ordinal));
+        var (code, _, error) = Run("check", "-f", path);
+        Assert.Equal(ExitCodes.Failed, code);
+        Assert.StartsWith($"{path}:5:3: error: MISC_CHECK user", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Check_WarningsOnly_ExitsZeroWithWarningsOnStderr()
     {
         var path = Write("w.conf", ValidVs.Replace(" lb_algo rr\n", " lb_algo rr\n smtp_alert\n quorum 9\n", StringComparison.Ordinal));

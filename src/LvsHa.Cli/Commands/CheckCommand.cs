@@ -1,5 +1,6 @@
 using System.CommandLine;
 using LvsHa.Config;
+using LvsHa.Director.Lvs;
 using LvsHa.Director.Security;
 
 namespace LvsHa.Cli.Commands;
@@ -41,7 +42,18 @@ public static class CheckCommand
         var config = ConfigFile.Load(path, error, configId);
         if (config is null)
             return ExitCodes.Failed;
-        // What run reads beyond the file itself, read the same way: run refuses an unusable secret_file at start.
+        // What run resolves beyond the file itself, resolved the same way: run refuses an unknown MISC_CHECK user and
+        // an unusable secret_file at start.
+        try
+        {
+            HealthSettingsMapper.Map(config);
+        }
+        catch (ConfigException e)
+        {
+            foreach (var d in e.Diagnostics)
+                error.WriteLine(d.ToString());
+            return ExitCodes.Failed;
+        }
         if (config.Cluster is { } cluster)
         {
             try

@@ -139,7 +139,7 @@ public static class HealthSettingsMapper
     {
         if (misc.User is null) return null;
         return ScriptUser.Resolve(misc.User, out var error)
-            ?? throw new ConfigException($"{misc.Location}: MISC_CHECK user {error}");
+            ?? throw new ConfigException([new ConfigDiagnostic(DiagnosticSeverity.Error, $"MISC_CHECK user {error}", misc.Location)]);
     }
 
     private static HttpUrlSpec Url(UrlCheck url) => new(
