@@ -17,6 +17,7 @@ public static class LvsHaCli
         root.Subcommands.Add(PrepareCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());
+        root.Subcommands.Add(SecretCommand.Create());
         root.Subcommands.Add(OperatorCommands.CreateReload());
         root.Subcommands.Add(OperatorCommands.CreateDrain());
         root.Subcommands.Add(OperatorCommands.CreateFailover());

@@ -97,7 +97,7 @@ public sealed partial class CheckCommandTests : IDisposable
         File.SetUnixFileMode(Path.Combine(_dir, "cluster.secret"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
         (code, _, error) = Run("check", "-f", copy);
         Assert.Equal(ExitCodes.Failed, code);
-        Assert.Contains("readable or writable by other users", error, StringComparison.Ordinal);
+        Assert.Contains("readable or writable by group or others", error, StringComparison.Ordinal);
     }
 
     [Fact]

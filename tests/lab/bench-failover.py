@@ -17,6 +17,7 @@ processes by pid, a temp folder) is removed at the end, also on failure or Ctrl-
 """
 
 import argparse
+import base64
 import json
 import os
 import signal
@@ -424,7 +425,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="lvsha-fobench-") as folder:
         secret = os.path.join(folder, "secret")
         with open(secret, "w", encoding="utf-8") as f:
-            f.write("failover benchmark secret, never used elsewhere\n")
+            f.write(base64.b64encode(os.urandom(32)).decode("ascii") + "\n")
         os.chmod(secret, 0o600)
         lab = Lab(folder)
         try:

@@ -42,8 +42,9 @@ public static class CheckCommand
         var config = ConfigFile.Load(path, error, configId);
         if (config is null)
             return ExitCodes.Failed;
-        // What run resolves beyond the file itself, resolved the same way: run refuses an unknown MISC_CHECK user and
-        // an unusable secret_file at start.
+        // What run resolves beyond the file itself, resolved the same way (run refuses an unknown MISC_CHECK user and an
+        // unusable secret_file at start): a file that passes check starts. The secret is read and judged (mode, owner,
+        // strength) with run's rules; only the key derivation is left out.
         try
         {
             HealthSettingsMapper.Map(config);
@@ -58,7 +59,7 @@ public static class CheckCommand
         {
             try
             {
-                ClusterSecret.Load(cluster.SecretFile);
+                ClusterSecret.ReadChecked(cluster.SecretFile);
             }
             catch (ClusterSecretException e)
             {

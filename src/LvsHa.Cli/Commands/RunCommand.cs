@@ -34,9 +34,9 @@ public static class RunCommand
             "or alone without one; health checks of the virtual_server blocks keeping the kernel's IPVS table in step. " +
             "Stops gracefully on SIGTERM/SIGINT: priority-0 advert, VIPs removed, then the managed IPVS services removed " +
             "(unless --dont-release-ipvs).\n" +
-            "Exit codes: 0 stopped, 1 invalid configuration or cannot start, 3 downed by the split-brain resolver, " +
-            "2 unusable secret_file, 79 a TLS handshake with a peer failed (a different secret, or a handshake slower than " +
-            "the 15 s connection timeout on an overloaded host; the log says which peer and why).")
+            "Exit codes: 0 stopped, 1 invalid configuration or cannot start, 2 unusable secret_file, 3 downed by the " +
+            "split-brain resolver or out of the cluster otherwise (systemd restarts it). A peer never stops a director: " +
+            "failed TLS handshakes (a stranger, another secret) are logged and retried.")
         {
             file,
             socket,

@@ -357,7 +357,7 @@ internal sealed partial class ModelBuilder
             _diagnostics.Error(block.Location, "cluster block needs 'listen ADDRESS PORT'");
         // Every director authenticates cluster traffic with it: without one there is nothing to run (run refuses too).
         if (secretFile is null)
-            _diagnostics.Error(block.Location, "cluster block needs 'secret_file PATH' (the directors authenticate each other with the secret in that file; make one with `head -c 32 /dev/urandom | base64 > FILE` and chmod 600 it)");
+            _diagnostics.Error(block.Location, "cluster block needs 'secret_file PATH' (the directors authenticate each other with the secret in that file; `lvsha secret generate FILE` makes one)");
         if (nodeName is null || listen is null || secretFile is not { ArgumentCount: > 0 })
             return;
         var directors = seeds.Append(listen).Select(e => (e.Host, e.Port)).Distinct().Count();

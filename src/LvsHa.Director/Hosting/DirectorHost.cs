@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.Hosting;
-using Akka.Logger.Serilog;
 using Akka.Remote.Transport.DotNetty;
 using LvsHa.Director.Adverts;
 using LvsHa.Director.Control;
@@ -37,11 +37,11 @@ public static class DirectorHost
     /// <summary>Exit code when secret_file cannot be used.</summary>
     public const int SecretExitCode = 2;
 
+    /// <summary>Exit code when the director cannot start (the cluster port in use, an address not on this host).</summary>
+    public const int StartFailureExitCode = 1;
+
     /// <summary>Exit code when the cluster downed this director (split-brain resolver) or its ActorSystem died.</summary>
     public const int ActorSystemLostExitCode = 3;
-
-    /// <summary>Exit code when Akka stopped after a TLS handshake this director started failed (different secret).</summary>
-    public const int TlsFailureExitCode = 79;
 
     /// <summary>
     /// Builds the host. <paramref name="configureServices"/> lets the caller add or replace services (the lead's
@@ -51,10 +51,11 @@ public static class DirectorHost
     public static IHost Build(DirectorOptions options, Action<IServiceCollection>? configureServices = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var logger = CreateLogger(options);
+        var root = CreateLogger(options);
 
-        // Akka.Logger.Serilog writes through the process-wide Serilog logger.
-        Log.Logger = logger;
+        // AkkaLogBridge writes through the process-wide Serilog logger.
+        Log.Logger = root;
+        var logger = root.ForContext(Serilog.Core.Constants.SourceContextPropertyName, "LvsHa.Director");
 
         ClusterSecret? secret = null;
         if (options.Cluster is { } cluster)
@@ -72,7 +73,7 @@ public static class DirectorHost
 
         var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ApplicationName = "lvsha" });
         builder.Services.AddSystemd();
-        builder.Services.AddSerilog(logger, dispose: false);
+        builder.Services.AddSerilog(root, dispose: false);
         var runtime = new DirectorRuntime(options);
         builder.Services.AddSingleton(runtime);
         builder.Services.AddSingleton(new DirectorPlugins());
@@ -92,8 +93,9 @@ public static class DirectorHost
             akka.AddHocon(ConfigurationFactory.ParseString(AkkaConfigBuilder.Build(options)), HoconAddMode.Prepend);
             akka.ConfigureLoggers(loggers =>
             {
+                // Info for the director's own actors; AkkaLogBridge keeps Akka's internals at warning and above.
                 loggers.ClearLoggers();
-                loggers.AddSerilogLogging();
+                loggers.AddLogger<AkkaLogBridge>();
                 loggers.LogLevel = Akka.Event.LogLevel.InfoLevel;
             });
             if (secret is not null)
@@ -101,6 +103,7 @@ public static class DirectorHost
                 akka.AddSetup(TlsSetup(secret, logger));
             }
 
+            akka.WithActors((system, _) => InstallPeerFailureGate(system, options, services));
             akka.WithActors((system, _) => DirectorMetricsHosting.Subscribe(system, services));
             akka.WithActors((system, _) => StartActors(system, runtime, secret, services));
             if (options.Cluster is { } joining)
@@ -135,14 +138,103 @@ public static class DirectorHost
             return SecretExitCode;
         }
 
+        // Akka.Hosting prints a failed start (the cluster port in use) with the whole exception tree on stdout
+        // before it throws: find the operator's error first and say it in one line, as for metrics_listen.
+        if (options.Cluster is { } listening && ProbeListen(listening) is { } cannotListen)
+        {
+            host.Dispose();
+            Log.ForContext(Serilog.Core.Constants.SourceContextPropertyName, "LvsHa.Director").Fatal("Cannot start director {Node}: {Reason}", options.NodeName, cannotListen);
+            await Log.CloseAndFlushAsync().ConfigureAwait(false);
+            return StartFailureExitCode;
+        }
+
         var runtime = host.Services.GetRequiredService<DirectorRuntime>();
+        var exitCode = 0;
+        using (var stopRequest = new StopRequestWatch())
         using (host)
         {
-            await host.RunAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await host.RunAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The operator's errors at start (the cluster port in use, an address not on this host) end here:
+                // one line and a failure exit code, not an unhandled exception (SIGABRT, 134).
+                var cause = e;
+                while (cause.InnerException is not null)
+                {
+                    cause = cause.InnerException;
+                }
+
+                Log.ForContext(Serilog.Core.Constants.SourceContextPropertyName, "LvsHa.Director").Fatal("Cannot start director {Node}: {Reason}", options.NodeName, CannotStartReason(options, cause));
+                await Log.CloseAndFlushAsync().ConfigureAwait(false);
+                return StartFailureExitCode;
+            }
+
+            exitCode = runtime.ExitCode;
+
+            // The host also stops when one of its background services fails (BackgroundServiceExceptionBehavior
+            // StopHost): that is a failure too, or systemd's Restart=on-failure would leave the director down.
+            if (exitCode == 0 && !stopRequest.Requested && !cancellationToken.IsCancellationRequested)
+            {
+                exitCode = ActorSystemLostExitCode;
+                Log.Error("Director {Node} stopped without being asked to (a background service failed); exit code {ExitCode}", options.NodeName, exitCode);
+            }
         }
 
         await Log.CloseAndFlushAsync().ConfigureAwait(false);
-        return runtime.ExitCode;
+        return exitCode;
+    }
+
+    // Binds the cluster's listen address and port as Akka.Remote will (SO_REUSEADDR, as DotNetty on Linux) and
+    // lets go at once; null when that works.
+    private static string? ProbeListen(ClusterOptions cluster)
+    {
+        if (cluster.ListenPort == 0 || !System.Net.IPAddress.TryParse(cluster.ListenAddress, out var address))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var socket = new System.Net.Sockets.Socket(address.AddressFamily, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+            socket.SetSocketOption(System.Net.Sockets.SocketOptionLevel.Socket, System.Net.Sockets.SocketOptionName.ReuseAddress, true);
+            socket.Bind(new System.Net.IPEndPoint(address, cluster.ListenPort));
+            socket.Listen(1);
+            return null;
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            return CannotStartReason(new DirectorOptions { NodeName = string.Empty, Cluster = cluster }, e);
+        }
+    }
+
+    private static string CannotStartReason(DirectorOptions options, Exception cause) =>
+        cause is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse } && options.Cluster is { } cluster
+            ? $"cluster listen {cluster.ListenAddress}:{cluster.ListenPort}: the port is already in use (another director or program listens there)"
+            : cause is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressNotAvailable } && options.Cluster is { } local
+                ? $"cluster listen {local.ListenAddress}:{local.ListenPort}: the address is not on this host"
+                : cause.Message;
+
+    /// <summary>Notes SIGTERM, SIGINT and SIGQUIT (the requested stops) and leaves their handling to the host.</summary>
+    private sealed class StopRequestWatch : IDisposable
+    {
+        private readonly PosixSignalRegistration[] _registrations;
+        private volatile bool _requested;
+
+        public StopRequestWatch() => _registrations =
+            [.. new[] { PosixSignal.SIGTERM, PosixSignal.SIGINT, PosixSignal.SIGQUIT }.Select(s => PosixSignalRegistration.Create(s, _ => _requested = true))];
+
+        public bool Requested => _requested;
+
+        public void Dispose()
+        {
+            foreach (var registration in _registrations)
+            {
+                registration.Dispose();
+            }
+        }
     }
 
     /// <summary>The Serilog logger the options ask for (console, plain or compact JSON).</summary>
@@ -153,11 +245,14 @@ public static class DirectorHost
         var configuration = new LoggerConfiguration()
             .MinimumLevel.Is(level)
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+            // Akka.Hosting logs a failed start with the whole exception tree; RunAsync logs it in one line.
+            .Filter.ByExcluding(e => e.Exception is not null && e.Properties.TryGetValue("SourceContext", out var source)
+                && source.ToString() == "\"Akka.Hosting.AkkaHostedService\"")
             .Enrich.WithProperty("Node", options.NodeName);
         configuration = options.LogFormat == LogFormat.Compact
             ? configuration.WriteTo.Console(new CompactJsonFormatter())
             : configuration.WriteTo.Console(
-                outputTemplate: "{Timestamp:HH:mm:ss.fff} {Level:u3} {Node} {SourceContext}: {Message:lj}{NewLine}{Exception}",
+                outputTemplate: "{Timestamp:yyyy-MM-dd HH:mm:ss.fff} {Level:u3} {Node} {SourceContext}: {Message:lj}{NewLine}{Exception}",
                 formatProvider: System.Globalization.CultureInfo.InvariantCulture);
         return configuration.CreateLogger();
     }
@@ -243,6 +338,21 @@ public static class DirectorHost
             TaskScheduler.Default);
     }
 
+    // Before anything can contact a peer: a failed handshake must find the gate in place (see PeerFailureGate).
+    private static void InstallPeerFailureGate(ActorSystem system, DirectorOptions options, IServiceProvider services)
+    {
+        var gate = PeerFailureGate.Get(system);
+        services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(
+            () => gate.Release(CoordinatedShutdown.ClrExitReason.Instance));
+        if (options.Cluster is not null)
+        {
+            // Downed (split-brain resolver, island rule) while a peer-caused run is held: Akka's own run is then
+            // ignored, so release the held one with the downing reason (exit code 3).
+            Akka.Cluster.Cluster.Get(system).RegisterOnMemberRemoved(
+                () => gate.Release(CoordinatedShutdown.ClusterDowningReason.Instance));
+        }
+    }
+
     private static LvsActors StartLvs(ActorSystem system, LvsSetup setup, ILoggerFactory loggers)
     {
         var reconciler = system.ActorOf(
@@ -258,17 +368,19 @@ public static class DirectorHost
         var lastLogged = new ConcurrentDictionary<string, DateTime>(StringComparer.Ordinal);
         var validator = ClusterCertificate.Validator(certificate, (peer, reason) =>
         {
-            // A peer with the wrong secret retries about every second: one line per peer per 10 s is enough.
+            // A refused peer is retried about every second (and connects from a new port each time): one line per
+            // peer address per AkkaLogPolicy.Window.
+            var host = AkkaLogPolicy.PeerHost(peer);
             var now = DateTime.UtcNow;
-            if (lastLogged.TryGetValue(peer, out var last) && now - last < TimeSpan.FromSeconds(10))
+            if (lastLogged.TryGetValue(host, out var last) && now - last < AkkaLogPolicy.Window)
             {
                 return;
             }
 
-            lastLogged[peer] = now;
+            lastLogged[host] = now;
             logger.Error(
-                "Refused cluster connection with {Peer}: {Reason}. The two directors have different secret_file contents (ours has fingerprint {SecretFingerprint}), or the peer is not a director",
-                peer, reason, secret.Fingerprint);
+                "Refused cluster connection with {Peer}: {Reason}. The two directors have different secret_file contents (ours has fingerprint {SecretFingerprint}), or the peer is not a director (at most once per {Window:l} per peer)",
+                peer, reason, secret.Fingerprint, AkkaLogPolicy.WindowText);
         });
         return new DotNettySslSetup(certificate, suppressValidation: false, requireMutualAuthentication: true, validateCertificateHostname: false, validator);
     }

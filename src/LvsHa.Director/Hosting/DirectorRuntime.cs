@@ -27,14 +27,17 @@ public sealed class DirectorRuntime
     public LvsActors? Lvs => Started.Lvs;
 
     /// <summary>
-    /// Process exit code after the host stopped: 0 for a requested stop, <see cref="DirectorHost.ActorSystemLostExitCode"/>
-    /// when the cluster downed this director, <see cref="DirectorHost.TlsFailureExitCode"/> when Akka stopped it for a
-    /// failed TLS handshake (another secret).
+    /// Process exit code after the host stopped: 0 only for a requested stop (SIGTERM, the host's own stop),
+    /// <see cref="DirectorHost.ActorSystemLostExitCode"/> for every other end (downed by the cluster, a stuck join, the
+    /// ActorSystem terminated), so that systemd's Restart=on-failure restarts the director. A peer's failed TLS
+    /// handshake stops nothing (<see cref="PeerFailureGate"/>).
     /// </summary>
-    public int ExitCode => _state?.Shutdown.ShutdownReason switch
+    public int ExitCode => ExitCodeFor(_state?.Gate.EffectiveReason);
+
+    /// <summary>The exit code for a CoordinatedShutdown reason (null: the ActorSystem never stopped).</summary>
+    public static int ExitCodeFor(CoordinatedShutdown.Reason? reason) => reason switch
     {
         null or CoordinatedShutdown.ClrExitReason => 0,
-        var reason when reason.GetType().Name == "TlsHandshakeFailureReason" => DirectorHost.TlsFailureExitCode,
         _ => DirectorHost.ActorSystemLostExitCode,
     };
 
@@ -44,8 +47,8 @@ public sealed class DirectorRuntime
     private State Started => _state ?? throw new InvalidOperationException("the director's ActorSystem has not started yet");
 
     internal void Attach(ActorSystem system, IActorRef majorityTracker, IReadOnlyDictionary<string, IActorRef> instances, LvsActors? lvs) =>
-        _state = new State(system, CoordinatedShutdown.Get(system), majorityTracker, instances, lvs);
+        _state = new State(system, PeerFailureGate.Get(system), majorityTracker, instances, lvs);
 
     private sealed record State(
-        ActorSystem System, CoordinatedShutdown Shutdown, IActorRef MajorityTracker, IReadOnlyDictionary<string, IActorRef> Instances, LvsActors? Lvs);
+        ActorSystem System, PeerFailureGate Gate, IActorRef MajorityTracker, IReadOnlyDictionary<string, IActorRef> Instances, LvsActors? Lvs);
 }

@@ -142,14 +142,14 @@ public sealed class SeedJoiner : ReceiveActor, IWithTimers
                 _log.Error(
                     "Not in the directors' cluster after {0}: seeds {1} are connected but nothing they send arrives (stale association); stopping with exit code 3 so that a restart gets a fresh one",
                     StuckJoinAfter, string.Join(", ", silent));
-                CoordinatedShutdown.Get(Context.System).Run(StuckJoinReason.Instance);
+                Hosting.PeerFailureGate.Get(Context.System).Stop(StuckJoinReason.Instance);
                 return;
             }
         }
 
         // A member probes only seeds outside its cluster, and only while its cluster could be the smaller side:
-        // a healthy cluster sends nothing, and a seed with a wrong secret (a failed outgoing TLS handshake stops
-        // Akka) is never contacted by a majority.
+        // a healthy cluster sends nothing to a seed outside it (a stranger or a director with another secret there
+        // costs failed handshakes, logged and retried; see Hosting.PeerFailureGate).
         var members = _member ? _cluster.State.Members.Select(m => m.Address).ToHashSet() : [];
         if (_member && members.Count * 2 > _expectedDirectors)
         {

@@ -52,12 +52,24 @@ public static class ClusterCertificate
 
             if (!CryptographicOperations.FixedTimeEquals(certificate.PublicKey.EncodedKeyValue.RawData, expected))
             {
-                onRejected?.Invoke(peer ?? "?", "certificate key is not derived from this cluster's secret");
+                onRejected?.Invoke(
+                    peer ?? "?",
+                    $"its certificate (subject {certificate.Subject}, key {KeyFingerprint(certificate)}) is not this cluster's (key {KeyFingerprint(own)})");
                 return false;
             }
 
             return true;
         };
+    }
+
+    /// <summary>
+    /// SHA-256 of the certificate's SubjectPublicKeyInfo, first 8 bytes in hex: what logs show of a peer's key
+    /// (`openssl x509 -pubkey -noout | openssl pkey -pubin -outform der | sha256sum` gives the full value).
+    /// </summary>
+    public static string KeyFingerprint(X509Certificate2 certificate)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(certificate.PublicKey.ExportSubjectPublicKeyInfo()).AsSpan(0, 8));
     }
 
     // 48 uniform bytes reduced mod (n - 1), plus 1: a valid scalar with negligible bias (FIPS 186-4 B.4.1).

@@ -105,29 +105,4 @@ public sealed class DirectorClusterLabTests
         Assert.Equal(DirectorHost.ActorSystemLostExitCode, lab.Process(3).ExitCode);
         Assert.Contains("lost: 1 of 3", lab.Log(3), StringComparison.Ordinal);
     }
-
-    [Fact]
-    public async Task Join_DirectorWithWrongSecret_IsRefusedLogsItAndExits()
-    {
-        using var lab = await LabCluster.FormedAsync(4, 3, _output, FormationTimeout);
-
-        lab.Start(4, lab.Options(4, secret: "wrong-secret"));
-        Assert.True(lab.WaitForExit(4, TimeSpan.FromSeconds(30)), $"director with the wrong secret still running\n{lab.Log(4)}");
-        Assert.Equal(DirectorHost.TlsFailureExitCode, lab.Process(4).ExitCode);
-        Assert.Contains("different secret_file contents", lab.Log(4), StringComparison.Ordinal);
-
-        for (var node = 1; node <= 3; node++)
-        {
-            var status = await lab.Client(node).GetStatusAsync();
-            Assert.Equal(3, status.Members.Count);
-            Assert.DoesNotContain(status.Members, m => m.Address.Contains(lab.Address(4), StringComparison.Ordinal));
-            var instance = status.Instances.Single();
-            Assert.DoesNotContain(instance.LastAdvertBySender.Keys, s => s.Contains(lab.Address(4), StringComparison.Ordinal));
-            Assert.Equal(new QuorumReport(true, 3, 3, "Majority"), status.Quorum);
-        }
-
-        Assert.Contains(
-            Enumerable.Range(1, 3).Select(lab.Log),
-            log => log.Contains("Refused cluster connection", StringComparison.Ordinal));
-    }
 }

@@ -33,8 +33,8 @@ internal sealed class LabCluster : IDisposable
         LabCommand.RequireLab();
         Directory = System.IO.Directory.CreateTempSubdirectory("lvsha-dir-lab-").FullName;
         Directors = directors;
-        WriteSecret("secret", "correct horse battery staple, lab");
-        WriteSecret("wrong-secret", "an entirely different lab secret");
+        WriteSecret("secret", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+        WriteSecret("wrong-secret", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
         try
         {
             CreateNetwork();
@@ -105,6 +105,39 @@ internal sealed class LabCluster : IDisposable
         var process = StartDirectorProcess(optionsFile, log, Namespace(node));
         _processes[node] = process;
     }
+
+    /// <summary>
+    /// Starts a stranger in slot <paramref name="node"/>: `openssl s_server` on the director port with a certificate
+    /// of its own (a TLS server that is no director), tracked like a director so the lab kills it.
+    /// </summary>
+    public void StartStranger(int node)
+    {
+        var key = Path.Combine(Directory, $"stranger{node}.key");
+        var cert = Path.Combine(Directory, $"stranger{node}.crt");
+        LabCommand.Run("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+            "-keyout", key, "-out", cert, "-subj", "/CN=stranger", "-days", "1");
+        var log = _logs[node] = new StringBuilder();
+        _processes[node] = StartProcess(
+            ["openssl", "s_server", "-accept", $"{Address(node)}:{Port}", "-cert", cert, "-key", key, "-quiet"], log, Namespace(node));
+    }
+
+    /// <summary>
+    /// Starts a silent listener in slot <paramref name="node"/>: it accepts TCP connections on the director port and
+    /// never answers (a TLS handshake that never ends, as with a stopped or overloaded peer).
+    /// </summary>
+    public void StartSilentListener(int node)
+    {
+        const string Script = "import socket, sys, time\n"
+            + "s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
+            + "s.bind((sys.argv[1], int(sys.argv[2]))); s.listen(64); held = []\n"
+            + "while True: held.append(s.accept())\n";
+        var log = _logs[node] = new StringBuilder();
+        _processes[node] = StartProcess(
+            ["python3", "-c", Script, Address(node), Port.ToString(System.Globalization.CultureInfo.InvariantCulture)], log, Namespace(node));
+    }
+
+    /// <summary>Sends SIGTERM to director <paramref name="node"/> (what systemctl stop does).</summary>
+    public void Terminate(int node) => LabCommand.Run("kill", "-TERM", _processes[node].Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>Starts `dotnet {this assembly} lab-node {optionsFile}`, inside <paramref name="ns"/> when given.</summary>
     public static Process StartDirectorProcess(string optionsFile, StringBuilder log, string? ns = null)

@@ -96,4 +96,23 @@ public sealed class AkkaConfigBuilderTests
         Assert.Equal(3, Cluster().EffectiveExpectedDirectors);
         Assert.Equal(4, (Cluster() with { ListenAddress = "10.0.0.4" }).EffectiveExpectedDirectors);
     }
+
+    [Fact]
+    public void Build_Cluster_StopWaitsForTheClusterAtMostTheLeaveBudget()
+    {
+        var config = Parse(new DirectorOptions { Cluster = Cluster() });
+        var phases = new[] { "cluster-sharding-shutdown-region", "cluster-leave", "cluster-exiting", "cluster-exiting-done", "cluster-shutdown" };
+        var total = phases.Aggregate(TimeSpan.Zero, (sum, p) => sum + config.GetTimeSpan($"akka.coordinated-shutdown.phases.{p}.timeout"))
+            + config.GetTimeSpan("akka.remote.flush-wait-on-shutdown");
+        Assert.Equal(AkkaConfigBuilder.LeaveBudget, total);
+        Assert.True(total <= TimeSpan.FromSeconds(1.8), $"cluster share of a stop {total}");
+    }
+
+    [Fact]
+    public void Build_AnyOptions_PeerFailureGateIsTheFirstShutdownPhase()
+    {
+        var config = Parse(new DirectorOptions());
+        Assert.Equal([PeerFailureGate.Phase], config.GetStringList("akka.coordinated-shutdown.phases.before-service-unbind.depends-on"));
+        Assert.False(config.GetBoolean($"akka.coordinated-shutdown.phases.{PeerFailureGate.Phase}.recover"));
+    }
 }

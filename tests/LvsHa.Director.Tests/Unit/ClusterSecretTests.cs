@@ -21,11 +21,69 @@ public sealed class ClusterSecretTests : IDisposable
     public void FromString_TooShort_Throws() =>
         Assert.Throws<ClusterSecretException>(() => ClusterSecret.FromString("short"));
 
+    private const string Strong = "Q2FsbCBtZSBJc2htYWVsLiBTb21lIHllYXJzIGFnby4=";
+
     [Fact]
     public void Load_TrailingNewline_IsIgnored()
     {
-        var path = WriteFile("sixteen-byte-sec\n", UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        Assert.Equal(ClusterSecret.FromString("sixteen-byte-sec").Fingerprint, ClusterSecret.Load(path).Fingerprint);
+        var path = WriteFile(Strong + "\n", UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        Assert.Equal(ClusterSecret.FromString(Strong).Fingerprint, ClusterSecret.Load(path).Fingerprint);
+    }
+
+    [Theory]
+    [InlineData("a long enough cluster secret")]
+    [InlineData("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab")]
+    [InlineData("password1234password1234password1234")]
+    public void Load_WeakSecret_ThrowsPointingToGenerate(string weak)
+    {
+        var path = WriteFile(weak, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var error = Assert.Throws<ClusterSecretException>(() => ClusterSecret.Load(path));
+        Assert.Contains("lvsha secret generate", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EstimatedBits_RandomSecretsInEveryEncoding_Pass_HexOf16Bytes_Fails()
+    {
+        for (var i = 0; i < 200; i++)
+        {
+            var bytes = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+            Assert.True(ClusterSecret.EstimatedBits(bytes) >= ClusterSecret.MinimumEstimatedBits);
+            Assert.True(ClusterSecret.EstimatedBits(System.Text.Encoding.ASCII.GetBytes(Convert.ToBase64String(bytes))) >= ClusterSecret.MinimumEstimatedBits);
+            Assert.True(ClusterSecret.EstimatedBits(System.Text.Encoding.ASCII.GetBytes(Convert.ToHexStringLower(bytes))) >= ClusterSecret.MinimumEstimatedBits);
+        }
+
+        var short16 = System.Text.Encoding.ASCII.GetBytes(Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)));
+        Assert.True(ClusterSecret.EstimatedBits(short16) < ClusterSecret.MinimumEstimatedBits);
+    }
+
+    [Fact]
+    public void Load_GroupReadableFile_Throws()
+    {
+        var path = WriteFile(Strong, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
+        Assert.Contains("chmod 600", Assert.Throws<ClusterSecretException>(() => ClusterSecret.Load(path)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_AsRootFileOwnedBySomeoneElse_Throws()
+    {
+        var path = WriteFile(Strong, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        LvsHa.Director.Tests.Lab.LabCommand.Run("chown", "12345", path);
+        Assert.Contains("chown root", Assert.Throws<ClusterSecretException>(() => ClusterSecret.Load(path)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void WriteNew_NewFile_Mode0600PassesLoad_ExistingFile_Refused()
+    {
+        var path = Path.Combine(_folder, "generated");
+        ClusterSecret.WriteNew(path);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+        var first = File.ReadAllText(path);
+        Assert.Equal(32, Convert.FromBase64String(first.Trim()).Length);
+        _ = ClusterSecret.Load(path);
+
+        Assert.Throws<ClusterSecretException>(() => ClusterSecret.WriteNew(path));
+        Assert.Equal(first, File.ReadAllText(path));
     }
 
     [Fact]
@@ -73,6 +131,13 @@ public sealed class ClusterSecretTests : IDisposable
         Assert.True(validator(same, null!, "peer-a", SslPolicyErrors.RemoteCertificateChainErrors, null!));
         Assert.False(validator(other, null!, "peer-b", SslPolicyErrors.RemoteCertificateChainErrors, null!));
         Assert.False(validator(null!, null!, "peer-c", SslPolicyErrors.RemoteCertificateNotAvailable, null!));
-        Assert.Equal(["peer-b: certificate key is not derived from this cluster's secret", "peer-c: no certificate presented"], rejected);
+        Assert.Equal(
+            [
+                $"peer-b: its certificate (subject CN=lvsha-cluster, key {ClusterCertificate.KeyFingerprint(other)}) is not this cluster's (key {ClusterCertificate.KeyFingerprint(own)})",
+                "peer-c: no certificate presented",
+            ],
+            rejected);
+        Assert.Matches("^sha256:[0-9a-f]{16}$", ClusterCertificate.KeyFingerprint(own));
+        Assert.NotEqual(ClusterCertificate.KeyFingerprint(own), ClusterCertificate.KeyFingerprint(other));
     }
 }

@@ -1,0 +1,175 @@
+using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
+using Akka.Actor;
+using Akka.Dispatch;
+using Akka.Event;
+using Serilog.Events;
+using LogEvent = Akka.Event.LogEvent;
+
+namespace LvsHa.Director.Hosting;
+
+/// <summary>
+/// Akka's logger (in place of Akka.Logger.Serilog): writes Akka log events to the process's Serilog logger with the
+/// operator in mind. The director's own actors (types in LvsHa.*) log at every level; Akka's internals only at
+/// warning and above, attributed to their real source (the logging class, or for string sources the actor path or
+/// component Akka names, never Akka.Event.DummyClassForStringSources), as one line without stack trace or Akka's
+/// multi-line troubleshooting text, and at most once per source and peer address in <see cref="AkkaLogPolicy.Window"/>
+/// (a dead or foreign peer is retried about every second, each retry logged 2-3 times by Akka).
+/// </summary>
+public sealed class AkkaLogBridge : ReceiveActor, IRequiresMessageQueue<ILoggerMessageQueueSemantics>
+{
+    private readonly AkkaLogPolicy _policy = new(TimeProvider.System);
+
+    /// <summary>Creates the logger actor (Akka does, from akka.loggers).</summary>
+    public AkkaLogBridge()
+    {
+        Receive<InitializeLogger>(_ => Sender.Tell(new LoggerInitialized()));
+        Receive<LogEvent>(e =>
+        {
+            if (_policy.Decide(e) is { } line)
+            {
+                Serilog.Log.Logger.ForContext(Serilog.Core.Constants.SourceContextPropertyName, line.Source)
+                    .Write(line.Level, line.Exception, line.Template, line.Arguments);
+            }
+        });
+    }
+}
+
+/// <summary>One line to write for an Akka log event.</summary>
+/// <param name="Source">SourceContext.</param>
+/// <param name="Level">Serilog level.</param>
+/// <param name="Template">Message template.</param>
+/// <param name="Arguments">Template arguments.</param>
+/// <param name="Exception">Exception to print (only for the director's own events).</param>
+public sealed record AkkaLogLine(string Source, LogEventLevel Level, string Template, object?[] Arguments, Exception? Exception);
+
+/// <summary>Which Akka log events reach the log, attributed to what, and how often (pure but for the clock; tested).</summary>
+public sealed partial class AkkaLogPolicy
+{
+    /// <summary>Shortest time between two lines of Akka's about the same source and peer.</summary>
+    public static readonly TimeSpan Window = TimeSpan.FromMinutes(5);
+
+    /// <summary><see cref="Window"/> as log lines show it.</summary>
+    public static readonly string WindowText = $"{Window.TotalMinutes:0} min";
+
+    private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<string, (DateTimeOffset At, int Suppressed)> _last = new(StringComparer.Ordinal);
+
+    /// <summary>Creates the policy.</summary>
+    public AkkaLogPolicy(TimeProvider time) => _time = time;
+
+    /// <summary>The line to write for <paramref name="e"/>, or null to drop it.</summary>
+    public AkkaLogLine? Decide(LogEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        var level = e.LogLevel() switch
+        {
+            LogLevel.DebugLevel => LogEventLevel.Debug,
+            LogLevel.InfoLevel => LogEventLevel.Information,
+            LogLevel.WarningLevel => LogEventLevel.Warning,
+            _ => LogEventLevel.Error,
+        };
+        var source = SourceOf(e);
+        if (IsOwn(e))
+        {
+            return e.Message is LogMessage own
+                ? new AkkaLogLine(source, level, own.Format, [.. own.Parameters()], e.Cause)
+                : new AkkaLogLine(source, level, "{Message:l}", [e.Message?.ToString()], e.Cause);
+        }
+
+        if (level < LogEventLevel.Warning)
+        {
+            return null;
+        }
+
+        // First line only: Akka appends troubleshooting text and exception dumps to some messages.
+        var text = e.Message?.ToString() ?? string.Empty;
+        var newline = text.IndexOf('\n', StringComparison.Ordinal);
+        text = (newline < 0 ? text : text[..newline]).TrimEnd();
+        var peers = string.Join(",", Addresses().Matches(text).Select(m => m.Value).Distinct().Order(StringComparer.Ordinal));
+        var key = $"{source}|{(peers.Length == 0 ? text : peers)}";
+        var now = _time.GetUtcNow();
+        var suppressed = 0;
+        var write = false;
+        _last.AddOrUpdate(
+            key,
+            _ =>
+            {
+                write = true;
+                return (now, 0);
+            },
+            (_, last) =>
+            {
+                if (now - last.At < Window)
+                {
+                    return (last.At, last.Suppressed + 1);
+                }
+
+                write = true;
+                suppressed = last.Suppressed;
+                return (now, 0);
+            });
+        if (!write)
+        {
+            return null;
+        }
+
+        var cause = Innermost(e.Cause)?.Message;
+        var template = "{AkkaMessage:l}"
+            + (cause is null ? string.Empty : ": {Cause:l}")
+            + (suppressed > 0 ? " ({Suppressed} like it in the last {Window:l})" : string.Empty)
+            + (peers.Length > 0 ? " (at most once per {Window:l} per peer)" : string.Empty);
+        var arguments = new List<object?> { text };
+        if (cause is not null)
+        {
+            arguments.Add(cause);
+        }
+
+        if (suppressed > 0)
+        {
+            arguments.Add(suppressed);
+            arguments.Add(WindowText);
+        }
+
+        if (peers.Length > 0)
+        {
+            arguments.Add(WindowText);
+        }
+
+        return new AkkaLogLine(source, level, template, [.. arguments], null);
+    }
+
+    /// <summary>The event's real source: its class, or (string sources) the component or actor path Akka named.</summary>
+    public static string SourceOf(LogEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return e.LogClass is null || e.LogClass == typeof(DummyClassForStringSources)
+            ? e.LogSource ?? "Akka"
+            : e.LogClass.FullName ?? e.LogClass.Name;
+    }
+
+    /// <summary>The first IP address in <paramref name="peer"/> (an Akka address or a socket endpoint), else the whole text.</summary>
+    public static string PeerHost(string peer)
+    {
+        ArgumentNullException.ThrowIfNull(peer);
+        var match = Addresses().Match(peer);
+        return match.Success ? match.Value : peer;
+    }
+
+    private static bool IsOwn(LogEvent e) => e.LogClass?.Namespace?.StartsWith("LvsHa.", StringComparison.Ordinal) == true;
+
+    private static Exception? Innermost(Exception? e)
+    {
+        while (e?.InnerException is not null)
+        {
+            e = e.InnerException;
+        }
+
+        return e;
+    }
+
+    // IPv4 (also inside ::ffff: mapped forms) and bracketed IPv6 addresses; ports are left out on purpose (a
+    // reconnecting peer uses a new source port each time).
+    [GeneratedRegex(@"\b(?:\d{1,3}\.){3}\d{1,3}\b|\[[0-9A-Fa-f:]*:[0-9A-Fa-f:]*\](?=[:\]/])", RegexOptions.CultureInvariant)]
+    private static partial Regex Addresses();
+}

@@ -1,0 +1,81 @@
+using Akka.Event;
+using LvsHa.Director.Hosting;
+using LvsHa.Director.Membership;
+using Serilog.Events;
+
+namespace LvsHa.Director.Tests.Unit;
+
+public sealed class AkkaLogPolicyTests
+{
+    private const string TlsFailure =
+        "TLS handshake failed on channel [[::ffff:10.0.0.1]:44552->[::ffff:10.0.0.3]:2552](Id=2ebabbaa)\nTLS handshake failed (Client side):\n  Error: ...";
+
+    private readonly ManualTimeProvider _time = new();
+
+    private AkkaLogPolicy Policy() => new(_time);
+
+    [Fact]
+    public void Decide_AkkaInfo_Dropped()
+    {
+        Assert.Null(Policy().Decide(new Info("akka://lvsha/system/cluster/core/daemon", typeof(DummyClassForStringSources), "Cluster Node started")));
+    }
+
+    [Fact]
+    public void Decide_OwnActorInfo_KeptWithItsClassAsSource()
+    {
+        var line = Policy().Decide(new Info("akka://lvsha/user/seed-joiner", typeof(SeedJoiner), "Joining"));
+        Assert.NotNull(line);
+        Assert.Equal(typeof(SeedJoiner).FullName, line.Source);
+        Assert.Equal(LogEventLevel.Information, line.Level);
+    }
+
+    [Fact]
+    public void Decide_AkkaStringSource_AttributedToTheNamedSourceNotTheDummyClass()
+    {
+        var line = Policy().Decide(new Warning("remoting (akka://lvsha)", typeof(DummyClassForStringSources), "Tried to associate with unreachable remote address [akka.ssl.tcp://lvsha@10.0.0.3:2552]."));
+        Assert.NotNull(line);
+        Assert.Equal("remoting (akka://lvsha)", line.Source);
+    }
+
+    [Fact]
+    public void Decide_AkkaErrorWithTroubleshootingTextAndException_OneLineWithInnermostCauseNoStackTrace()
+    {
+        var cause = new AggregateException(new System.Security.Authentication.AuthenticationException("The remote certificate was rejected"));
+        var line = Policy().Decide(new Error(cause, "TcpClientHandler", typeof(Akka.Remote.RemoteSettings), TlsFailure));
+        Assert.NotNull(line);
+        Assert.Null(line.Exception);
+        Assert.Equal(LogEventLevel.Error, line.Level);
+        Assert.Equal("TLS handshake failed on channel [[::ffff:10.0.0.1]:44552->[::ffff:10.0.0.3]:2552](Id=2ebabbaa)", line.Arguments[0]);
+        Assert.Equal("The remote certificate was rejected", line.Arguments[1]);
+        Assert.DoesNotContain('\n', string.Join(' ', line.Arguments));
+    }
+
+    [Fact]
+    public void Decide_SamePeerAgainWithinWindow_OneLineThenASummaryAfterTheWindow()
+    {
+        var policy = Policy();
+        Assert.NotNull(policy.Decide(Failure(44552)));
+        for (var port = 44553; port < 44568; port++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+            Assert.Null(policy.Decide(Failure(port)));
+        }
+
+        // Another peer is its own line.
+        Assert.NotNull(policy.Decide(new Error(null, "TcpClientHandler", typeof(Akka.Remote.RemoteSettings), TlsFailure.Replace("10.0.0.3", "10.0.0.4", StringComparison.Ordinal))));
+
+        _time.Advance(AkkaLogPolicy.Window);
+        var summary = policy.Decide(Failure(44600));
+        Assert.NotNull(summary);
+        Assert.Contains(15, summary.Arguments.OfType<int>());
+    }
+
+    [Theory]
+    [InlineData("akka.ssl.tcp://lvsha@10.0.0.3:2552", "10.0.0.3")]
+    [InlineData("[::ffff:10.0.0.4]:48660", "10.0.0.4")]
+    [InlineData("[fd00::4]:48660", "[fd00::4]")]
+    public void PeerHost_AkkaAddressOrEndpoint_TheIpAddress(string peer, string host) => Assert.Equal(host, AkkaLogPolicy.PeerHost(peer));
+
+    private static Error Failure(int port) =>
+        new(null, "TcpClientHandler", typeof(Akka.Remote.RemoteSettings), TlsFailure.Replace("44552", port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+}
