@@ -17,6 +17,7 @@ Directors run `lvsha run` with a cluster block (a VIP-less witness as third memb
 servers run webserver.py (answers its own name) and, when asked, an OpenSSH sshd under a private mount namespace
 so `lvsha prepare` can change them without touching this machine's /etc.
 """
+import base64
 import json
 import os
 import shutil
@@ -119,6 +120,7 @@ class Lab:
         self.dir = tempfile.mkdtemp(prefix=PREFIX)
         self.namespaces = []
         self.procs = {}      # name -> Popen
+        self.restarted_by_systemd = []  # directors revive_director started again after they exited with code 3
         self.logs = {}       # name -> path
         self.configs = {}    # director number -> config path
         self.lvsha = lvsha_command()
@@ -225,7 +227,8 @@ class Lab:
     def _secret(self):
         path = os.path.join(self.dir, "cluster.secret")
         with open(path, "w") as f:
-            f.write("lvsha e2e lab secret, used nowhere else\n")
+            # 32 random bytes, as `lvsha secret generate` writes: run refuses weak secrets.
+            f.write(base64.b64encode(os.urandom(32)).decode("ascii") + "\n")
         os.chmod(path, 0o600)
 
     def _ssh_keys(self):
@@ -543,14 +546,34 @@ virtual_server {service.vip} {service.port} {{
             run("ip", "-n", self.ns(f"d{n}"), "link", "set", ifname, "up")
         for start in range(1, attempts + 1):
             self.start_director(n)
+            deadline = time.monotonic() + 180
             try:
-                wait_for(lambda: self._members_up(n) >= self.total_directors or not self.director_running(n), 180,
-                         f"d{n} rejoins the cluster", interval=0.2)
+                while True:
+                    others = [m for m in range(1, self.total_directors + 1) if m != n and self.director_running(m)]
+                    wait_for(lambda: self._members_up(n) >= self.total_directors or not self.director_running(n)
+                             or not all(self.director_running(m) for m in others),
+                             max(0.0, deadline - time.monotonic()), f"d{n} rejoins the cluster", interval=0.2)
+                    # Another director that exits with code 3 meanwhile (downed by the split-brain resolver: in
+                    # the emulated VM, a start has starved the survivors' heartbeats past heartbeat_pause) is
+                    # restarted as systemd's Restart=on-failure would; every such restart is logged.
+                    downed = [m for m in others if self.procs[f"d{m}"].poll() == 3]
+                    if not downed or not self.director_running(n):
+                        break
+                    for m in downed:
+                        self.log(f"lab: d{m} exited with code 3 while d{n} rejoined; starting it again (systemd would)\n"
+                                 + self.log_tail(f"d{m}", 6))
+                        self.restarted_by_systemd.append(m)
+                        self.start_director(m)
             finally:
                 if self.director_running(n):
                     self.renice(n)
+            for m in set(self.restarted_by_systemd):
+                if self.director_running(m):
+                    self.renice(m)
             code = self.procs[f"d{n}"].poll()
             if code is None:
+                if self._members_up(n) < self.total_directors:
+                    raise LabError(f"d{n} did not rejoin: a director exited meanwhile\n{self.director_logs()}")
                 return start
             self.log(f"lab: d{n} exited with code {code} while rejoining (start {start})\n" + self.log_tail(f"d{n}", 6))
             if code != 3:
