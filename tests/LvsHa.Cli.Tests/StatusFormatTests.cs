@@ -19,6 +19,20 @@ public class StatusFormatTests
     }
 
     [Fact]
+    public void Format_Instance_ShowsWhenAndWhyItEnteredItsState()
+    {
+        var since = new DateTimeOffset(2026, 12, 4, 10, 20, 30, TimeSpan.Zero);
+        var report = Report(null) with
+        {
+            Instances = [Report(null).Instances[0] with { State = "MASTER", Since = since, SinceReason = "no advert from a master within Master_Down_Interval" }],
+        };
+        var text = StatusCommand.Format(report).ReplaceLineEndings("\n");
+        var local = since.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Matches(@"INSTANCE\s+VRID\s+STATE\s+SINCE\s+PRIORITY\s+MASTER\s+VIPS\s+WHY\n\s+VI_1\s+51\s+MASTER\s+" + local
+            + @"\s+90\s+-\s+10\.0\.0\.50\s+no advert from a master within Master_Down_Interval", text);
+    }
+
+    [Fact]
     public void Format_NoTrackers_NoTrackerTable() =>
         Assert.DoesNotContain("Trackers:", StatusCommand.Format(Report(null)), StringComparison.Ordinal);
 }

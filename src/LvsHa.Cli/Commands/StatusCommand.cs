@@ -71,11 +71,14 @@ public static class StatusCommand
 
         text.AppendLine("VRRP instances:");
         text.Append(Table(
-            ["INSTANCE", "VRID", "STATE", "PRIORITY", "MASTER", "VIPS"],
+            ["INSTANCE", "VRID", "STATE", "SINCE", "PRIORITY", "MASTER", "VIPS", "WHY"],
             report.Instances.Select(i => new[]
             {
-                i.Name, i.VirtualRouterId.ToString(inv), i.State, i.Priority?.ToString(inv) ?? "-", i.Master ?? "-",
+                i.Name, i.VirtualRouterId.ToString(inv), i.State,
+                i.Since is { } since ? since.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", inv) : "-",
+                i.Priority?.ToString(inv) ?? "-", i.Master ?? "-",
                 i.Vips is { Count: > 0 } vips ? string.Join(' ', vips) : "-",
+                i.SinceReason ?? "-",
             })));
         var trackers = report.Instances.SelectMany(i => (i.Trackers ?? []).Select(t => new[]
         {

@@ -49,6 +49,7 @@ public sealed class VrrpInstanceActor : ReceiveActor
     private long _accepted;
     private long _rejected;
     private QuorumChanged? _quorum;
+    private (DateTimeOffset At, string Reason)? _lastTransition;
     private List<Task>? _pending;
 
     /// <summary>Creates the actor.</summary>
@@ -287,8 +288,10 @@ public sealed class VrrpInstanceActor : ReceiveActor
                 var state = notify.State.KeepalivedName();
                 Pipe($"notify {state}", _effects.Notify.RunAsync(_name, state, notify.Priority, token));
                 break;
-            case StateChanged:
-                break; // the behavior logs it; the metric follows the behavior's state (Feed)
+            case StateChanged changed:
+                // The behavior logs it and the metric follows the behavior's state (Feed); status shows the last one.
+                _lastTransition = (_time.GetUtcNow(), changed.Reason);
+                break;
             default:
                 _log.Error("vrrp_instance {Instance}: unknown action {Action}", _name, action);
                 break;
@@ -328,7 +331,8 @@ public sealed class VrrpInstanceActor : ReceiveActor
 
     private InstanceStatus Status() => new(
         _name, _virtualRouterId, _behavior.State, _sent, _accepted, _rejected,
-        new Dictionary<string, DateTimeOffset>(_lastAdvertBySender, StringComparer.Ordinal), _quorum, _behavior.Priority, _behavior.Master, _behavior.Vips, _behavior.Trackers);
+        new Dictionary<string, DateTimeOffset>(_lastAdvertBySender, StringComparer.Ordinal), _quorum, _behavior.Priority, _behavior.Master, _behavior.Vips, _behavior.Trackers,
+        _lastTransition?.At, _lastTransition?.Reason);
 
     private sealed record TimerFired(VrrpTimer Timer, long Generation);
 

@@ -75,6 +75,8 @@ public sealed record GetInstanceStatus
 /// <param name="Master">Address of the current master as this instance knows it, or null.</param>
 /// <param name="Vips">The VIPs the instance holds while master (null for the placeholder).</param>
 /// <param name="Trackers">Its track_interface / track_script states (null for the placeholder).</param>
+/// <param name="Since">When the instance entered its state (null before its first transition, and for the placeholder).</param>
+/// <param name="SinceReason">Why it entered it, as its log line says (e.g. "no advert from a master within Master_Down_Interval").</param>
 public sealed record InstanceStatus(
     string Name,
     int VirtualRouterId,
@@ -87,4 +89,6 @@ public sealed record InstanceStatus(
     int? Priority = null,
     string? Master = null,
     IReadOnlyList<string>? Vips = null,
-    IReadOnlyList<TrackerStatus>? Trackers = null);
+    IReadOnlyList<TrackerStatus>? Trackers = null,
+    DateTimeOffset? Since = null,
+    string? SinceReason = null);

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
 using Akka.Remote;
+using LvsHa.Vrrp;
 
 namespace LvsHa.Director.Membership;
 
@@ -35,7 +36,8 @@ public sealed class SeedJoiner : ReceiveActor, IWithTimers
     /// <summary>
     /// How long a director may fail to join while a seed it is connected to stays silent before it stops (exit 3) so
     /// that systemd restarts it: Akka classic remoting can keep a stale association towards a restarted address, and
-    /// a new incarnation gets a fresh one.
+    /// a new incarnation gets a fresh one. A director that is MASTER of an instance does not stop: a seed that died
+    /// after connecting looks the same, and the VIPs matter more than the cluster.
     /// </summary>
     public static readonly TimeSpan StuckJoinLimit = TimeSpan.FromSeconds(15);
 
@@ -51,6 +53,11 @@ public sealed class SeedJoiner : ReceiveActor, IWithTimers
     private readonly DateTime _started = DateTime.UtcNow;
     private readonly Dictionary<Address, int> _foreignAnswers = [];
     private readonly HashSet<Address> _connected = [];
+
+    // Instances of this director that are MASTER now (from their state transitions): a director holding VIPs is
+    // never stopped for a stuck join, since VRRP on the wire does not need the cluster and a restart drops the VIPs.
+    private readonly HashSet<string> _masterOf = new(StringComparer.Ordinal);
+    private bool _stuckReported;
     private bool _founded;
 
     // Not before the founding delay (at least one connect timeout): answers still on their way over a connection
@@ -86,6 +93,13 @@ public sealed class SeedJoiner : ReceiveActor, IWithTimers
         Receive<Tick>(_ => OnTick());
         Receive<AssociatedEvent>(e => _connected.Add(e.RemoteAddress));
         Receive<DisassociatedEvent>(e => _connected.Remove(e.RemoteAddress));
+        Receive<Metrics.VrrpStateTransition>(t =>
+        {
+            if (t.To == VrrpState.Master.KeepalivedName())
+                _masterOf.Add(t.Instance);
+            else
+                _masterOf.Remove(t.Instance);
+        });
     }
 
     /// <inheritdoc />
@@ -111,6 +125,7 @@ public sealed class SeedJoiner : ReceiveActor, IWithTimers
 
         Context.System.EventStream.Subscribe(Self, typeof(AssociatedEvent));
         Context.System.EventStream.Subscribe(Self, typeof(DisassociatedEvent));
+        Context.System.EventStream.Subscribe(Self, typeof(Metrics.VrrpStateTransition));
         _log.Info("Joining the directors' cluster through seeds {0}", string.Join(", ", _otherSeeds));
         _cluster.JoinSeedNodes(_otherSeeds);
         Timers.StartPeriodicTimer(TickKey, Tick.Instance, TimeSpan.Zero, ProbeInterval);
@@ -136,7 +151,8 @@ public sealed class SeedJoiner : ReceiveActor, IWithTimers
                 Found($"no seed is a cluster member, this is the lowest address of the seeds that answered ({answered}), {_otherSeeds.Count - fresh.Count} of {_otherSeeds.Count} other seeds silent");
             }
             else if (now - _started >= StuckJoinAfter && !_yielding
-                && FoundingRule.ConnectedButSilent(_otherSeeds, fresh, _connected).ToList() is { Count: > 0 } silent)
+                && FoundingRule.ConnectedButSilent(_otherSeeds, fresh, _connected).ToList() is { Count: > 0 } silent
+                && !KeepsVipsWhileStuck(silent))
             {
                 _yielding = true;
                 _log.Error(
@@ -160,6 +176,26 @@ public sealed class SeedJoiner : ReceiveActor, IWithTimers
         {
             Context.ActorSelection(new RootActorPath(seed) / "user" / Name).Tell(SeedProbe.Instance);
         }
+    }
+
+    // A seed that died after connecting looks like a stale association until its association times out; a master
+    // keeps its VIPs and keeps trying (founding follows once the dead seed's association is gone).
+    private bool KeepsVipsWhileStuck(List<Address> silent)
+    {
+        if (_masterOf.Count == 0)
+        {
+            return false;
+        }
+
+        if (!_stuckReported)
+        {
+            _stuckReported = true;
+            _log.Warning(
+                "Not in the directors' cluster after {0}: seeds {1} are connected but nothing they send arrives; this director is MASTER of {2}, so it keeps running and keeps trying (VRRP runs on the wire without the cluster)",
+                StuckJoinAfter, string.Join(", ", silent), string.Join(", ", _masterOf.Order(StringComparer.Ordinal)));
+        }
+
+        return true;
     }
 
     private string[] OurMembers() =>
