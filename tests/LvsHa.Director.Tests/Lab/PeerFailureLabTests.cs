@@ -19,24 +19,32 @@ public sealed class PeerFailureLabTests
 
     public PeerFailureLabTests(ITestOutputHelper output) => _output = output;
 
-    [Fact]
-    public async Task Stranger_ListeningOnASeedAddress_DirectorsFormTheirClusterAndKeepRunning()
+    // Directors 1 and 2 of 3 expected: up together, a majority without the third seed (held by a foreign listener).
+    private static async Task StartDirectorsOneAndTwoAsync(LabCluster lab)
     {
-        using var lab = new LabCluster(3, 3, _output);
-        lab.StartStranger(3);
         lab.Start(1);
         lab.Start(2);
-
-        // 2 of 3 expected directors: a majority without the seed the stranger holds.
         await lab.WaitForQuorumAsync([1, 2], new QuorumReport(true, 2, 3, "Majority"), FormationTimeout,
             status => status.Members.Count(m => m.Status == "Up") == 2);
-        await Task.Delay(TimeSpan.FromSeconds(10));
+    }
 
+    private static async Task AssertOneAndTwoRunWithMajorityAsync(LabCluster lab)
+    {
         foreach (var node in new[] { 1, 2 })
         {
             Assert.False(lab.Process(node).HasExited, $"director {node} exited\n{lab.Log(node)}");
             Assert.True((await lab.Client(node).GetStatusAsync()).Quorum.HasMajority);
         }
+    }
+
+    [Fact]
+    public async Task Stranger_ListeningOnASeedAddress_DirectorsFormTheirClusterAndKeepRunning()
+    {
+        using var lab = new LabCluster(3, 3, _output);
+        lab.StartStranger(3);
+        await StartDirectorsOneAndTwoAsync(lab);
+        await Task.Delay(TimeSpan.FromSeconds(10));
+        await AssertOneAndTwoRunWithMajorityAsync(lab);
 
         var stranger = lab.Address(3);
         var refusals = Enumerable.Range(1, 2).Select(lab.Log)
@@ -60,10 +68,7 @@ public sealed class PeerFailureLabTests
     {
         using var lab = new LabCluster(3, 3, _output);
         lab.StartStranger(3);
-        lab.Start(1);
-        lab.Start(2);
-        await lab.WaitForQuorumAsync([1, 2], new QuorumReport(true, 2, 3, "Majority"), FormationTimeout,
-            status => status.Members.Count(m => m.Status == "Up") == 2);
+        await StartDirectorsOneAndTwoAsync(lab);
         Assert.All(new[] { 1, 2 }, node => Assert.Contains("Akka.Remote asked to stop this director", lab.Log(node), StringComparison.Ordinal));
 
         // Each is now alone (1 of 3): static-quorum downs both, and the held peer-caused shutdown must not keep
@@ -81,19 +86,11 @@ public sealed class PeerFailureLabTests
     {
         using var lab = new LabCluster(3, 3, _output);
         lab.StartSilentListener(3);
-        lab.Start(1);
-        lab.Start(2);
-
-        await lab.WaitForQuorumAsync([1, 2], new QuorumReport(true, 2, 3, "Majority"), FormationTimeout,
-            status => status.Members.Count(m => m.Status == "Up") == 2);
+        await StartDirectorsOneAndTwoAsync(lab);
 
         // Past Akka's handshake timeout (15 s), when the hanging connections are given up.
         await Task.Delay(TimeSpan.FromSeconds(20));
-        foreach (var node in new[] { 1, 2 })
-        {
-            Assert.False(lab.Process(node).HasExited, $"director {node} exited\n{lab.Log(node)}");
-            Assert.True((await lab.Client(node).GetStatusAsync()).Quorum.HasMajority);
-        }
+        await AssertOneAndTwoRunWithMajorityAsync(lab);
     }
 
     [Fact]
