@@ -47,9 +47,12 @@ public sealed class VrrpLabTests(Xunit.Abstractions.ITestOutputHelper output)
         var instance = Assert.Single(report.Instances);
         Assert.Equal(("VI_1", "MASTER", 150, lab.Address(1)), (instance.Name, instance.State, instance.Priority, instance.Master));
         Assert.Equal([lab.Vip], instance.Vips);
+        Assert.NotNull(instance.Since);
+        Assert.Contains("Master_Down_Interval", instance.SinceReason, StringComparison.Ordinal);
         var (tableCode, table) = VrrpLab.Lvsha("status", "--control-socket", lab.SocketPath(2));
         Assert.True(tableCode == 0, table);
-        Assert.Matches($@"VI_1\s+51\s+BACKUP\s+100\s+{lab.Address(1).Replace(".", "\\.", StringComparison.Ordinal)}\s+{lab.Vip.Replace(".", "\\.", StringComparison.Ordinal)}", table);
+        // INSTANCE VRID STATE SINCE PRIORITY MASTER VIPS WHY
+        Assert.Matches($@"VI_1\s+51\s+BACKUP\s+\d{{4}}-\d\d-\d\d \d\d:\d\d:\d\d\s+100\s+{lab.Address(1).Replace(".", "\\.", StringComparison.Ordinal)}\s+{lab.Vip.Replace(".", "\\.", StringComparison.Ordinal)}\s+\S", table);
 
         var mac1 = await lab.MacAsync(1);
         var mac2 = await lab.MacAsync(2);
