@@ -34,8 +34,8 @@ public static class RunCommand
             "or alone without one; health checks of the virtual_server blocks keeping the kernel's IPVS table in step. " +
             "Stops gracefully on SIGTERM/SIGINT: priority-0 advert, VIPs removed, then the managed IPVS services removed " +
             "(unless --dont-release-ipvs).\n" +
-            "Exit codes: 0 stopped, 1 invalid configuration or cannot start, 2 unusable secret_file, 3 downed by the " +
-            "split-brain resolver or out of the cluster otherwise (systemd restarts it). A peer never stops a director: " +
+            "Exit codes: 0 stopped, 1 invalid configuration or cannot start, 2 unusable secret_file, 3 out of the directors' " +
+            "cluster (removed by the majority while cut off, or a join that cannot complete; systemd restarts it to rejoin). A peer never stops a director: " +
             "failed TLS handshakes (a stranger, another secret) are logged and retried.")
         {
             file,

@@ -15,7 +15,7 @@ public static class AkkaConfigBuilder
     /// <summary>Akka scheduler tick in a cluster: a quarter of the 200 ms heartbeat interval.</summary>
     public static readonly TimeSpan ClusterSchedulerTick = TimeSpan.FromMilliseconds(50);
 
-    /// <summary>Cluster role every director carries; the static quorum counts only members with it.</summary>
+    /// <summary>Cluster role every director carries; only members with it count towards the majority.</summary>
     public const string DirectorRole = "director";
 
     /// <summary>The HOCON for the given options.</summary>
@@ -49,27 +49,21 @@ public static class AkkaConfigBuilder
     private static void AppendCluster(StringBuilder hocon, ClusterOptions cluster)
     {
         var fd = cluster.FailureDetector;
-        var quorum = (cluster.EffectiveExpectedDirectors / 2) + 1;
 
-        // Split-brain resolver: static-quorum when the guard is on. Directors are a fixed, configured set, so the
-        // quorum is known in advance; keep-majority would judge by the current membership and let an island that
-        // formed alone (a director restarted during a partition joins itself as first seed) keep running as "the
-        // whole cluster". static-quorum also downs a side that lost quorum even when it is the only one left, which
-        // is what the guard wants: a minority must stop being master. With the guard off the cluster only carries
-        // adverts and every director must act alone (plain VRRP): no downing at all, because any resolver downs one
-        // side of a 1-against-1 split and that side would stop and drop its VIPs. A dead director then stays
-        // "unreachable" until it comes back; its new incarnation at the same address replaces it.
-        // Two directors (no witness) get no downing either: the guard is inactive there (ClusterOptions.GuardsMastership)
-        // and static-quorum 2 would make the survivor of a dead peer down itself.
+        // Downing when the guard is on: Membership.MajorityDowning, not one of Akka's split-brain resolvers. Directors
+        // are a fixed, configured set, so the majority is counted against the expected directors (keep-majority
+        // would judge by the current membership and let an island of one count itself whole). Akka's static-quorum
+        // downs a side below quorum *itself*: a heartbeat hiccup between the two survivors of a dead third director
+        // stopped both (seen in the emulated VM). The guard needs no self-downing, since a minority is never master
+        // (MajorityTracker); so only a majority side downs, and only the unreachable directors.
+        // With the guard off the cluster only carries adverts and every director must act alone (plain VRRP): no
+        // downing at all, because any rule downs one side of a 1-against-1 split and that side would stop and drop
+        // its VIPs. A dead director then stays "unreachable" until it comes back; its new incarnation at the same
+        // address replaces it. Two directors (no witness) get no downing either: the guard is inactive there
+        // (ClusterOptions.GuardsMastership) and neither of two could ever be a majority without the other.
         var downing = cluster.GuardsMastership
             ? $$"""
-              downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
-              split-brain-resolver {
-                active-strategy = static-quorum
-                static-quorum { quorum-size = {{quorum}}, role = "{{DirectorRole}}" }
-                stable-after = {{Ms(cluster.StableAfter)}}
-                down-all-when-unstable = on
-              }
+              downing-provider-class = "{{DowningProvider.FullName}}, {{DowningProvider.Assembly.GetName().Name}}"
             """
             : """
               downing-provider-class = ""
@@ -124,7 +118,18 @@ public static class AkkaConfigBuilder
               {{downing}}
             }
             """);
+        if (cluster.GuardsMastership)
+        {
+            hocon.AppendLine(CultureInfo.InvariantCulture, $$"""
+                {{Membership.MajorityDowningProvider.ConfigPath}} {
+                  expected-directors = {{cluster.EffectiveExpectedDirectors}}
+                  stable-after = {{Ms(cluster.StableAfter)}}
+                }
+                """);
+        }
     }
+
+    private static readonly Type DowningProvider = typeof(Membership.MajorityDowningProvider);
 
     /// <summary>
     /// How long a stop may wait for the cluster: at most <see cref="LeaveBudget"/> in all. The VIPs are released

@@ -40,7 +40,7 @@ public static class DirectorHost
     /// <summary>Exit code when the director cannot start (the cluster port in use, an address not on this host).</summary>
     public const int StartFailureExitCode = 1;
 
-    /// <summary>Exit code when the cluster downed this director (split-brain resolver) or its ActorSystem died.</summary>
+    /// <summary>Exit code when this director is out of the directors' cluster (removed, an island that gave way, a stuck join) or its ActorSystem died.</summary>
     public const int ActorSystemLostExitCode = 3;
 
     /// <summary>
@@ -320,7 +320,7 @@ public static class DirectorHost
             });
         }
 
-        // A director downed by the split-brain resolver, or stopped by Akka for a failed TLS handshake (a peer with
+        // A director downed by the cluster, or stopped by Akka for a failed TLS handshake (a peer with
         // another secret), must not linger as a process without cluster: stop the host with a failure exit code so
         // systemd restarts it and it rejoins.
         var lifetime = services.GetRequiredService<IHostApplicationLifetime>();
@@ -346,7 +346,7 @@ public static class DirectorHost
             () => gate.Release(CoordinatedShutdown.ClrExitReason.Instance));
         if (options.Cluster is not null)
         {
-            // Downed (split-brain resolver, island rule) while a peer-caused run is held: Akka's own run is then
+            // Downed (by the majority, or the island rule) while a peer-caused run is held: Akka's own run is then
             // ignored, so release the held one with the downing reason (exit code 3).
             Akka.Cluster.Cluster.Get(system).RegisterOnMemberRemoved(
                 () => gate.Release(CoordinatedShutdown.ClusterDowningReason.Instance));

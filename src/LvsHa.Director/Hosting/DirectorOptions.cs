@@ -73,7 +73,7 @@ public sealed record ClusterOptions
 
     private static readonly TimeSpan MinimumFoundingDelay = TimeSpan.FromSeconds(10);
 
-    /// <summary>How long membership must be stable before the split-brain resolver downs the other side.</summary>
+    /// <summary>How long membership must be stable before a majority side downs the unreachable directors (Membership.DowningRule).</summary>
     public TimeSpan StableAfter { get; init; } = TimeSpan.FromSeconds(3);
 
     /// <summary>

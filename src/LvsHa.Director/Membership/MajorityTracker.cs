@@ -16,8 +16,7 @@ public sealed class MajorityTracker : ReceiveActor
     private readonly Address _self;
     private readonly int _expectedDirectors;
     private readonly bool _subscribeToCluster;
-    private readonly Dictionary<Address, DirectorMember> _members = [];
-    private readonly HashSet<Address> _unreachable = [];
+    private readonly MembershipState _membership = new();
     private readonly HashSet<IActorRef> _subscribers = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private QuorumChanged _current;
@@ -33,30 +32,16 @@ public sealed class MajorityTracker : ReceiveActor
         _subscribeToCluster = subscribeToCluster;
         _current = expectedDirectors == 0 && !subscribeToCluster
             ? new QuorumChanged(true, 1, 1)
-            : MajorityView.Compute(_self, [], _unreachable, _expectedDirectors);
+            : _membership.View(_self, _expectedDirectors);
 
         Receive<SubscribeQuorum>(HandleSubscribe);
         Receive<UnsubscribeQuorum>(m => _subscribers.Remove(m.Subscriber));
         Receive<Terminated>(m => _subscribers.Remove(m.ActorRef));
         Receive<GetQuorum>(_ => Sender.Tell(_current));
 
-        Receive<MemberStatusChanged>(m => Update(() => _members[m.Member.Address] = m.Member));
-        Receive<MemberGone>(m => Update(() =>
-        {
-            _members.Remove(m.Address);
-            _unreachable.Remove(m.Address);
-        }));
-        Receive<MemberReachabilityChanged>(m => Update(() =>
-        {
-            if (m.Reachable)
-            {
-                _unreachable.Remove(m.Address);
-            }
-            else
-            {
-                _unreachable.Add(m.Address);
-            }
-        }));
+        Receive<MemberStatusChanged>(m => Update(() => _membership.Set(m.Member)));
+        Receive<MemberGone>(m => Update(() => _membership.Remove(m.Address)));
+        Receive<MemberReachabilityChanged>(m => Update(() => _membership.SetReachable(m.Address, m.Reachable)));
 
         // Cluster events translated to the messages above, so unit tests drive the same code path.
         Receive<ClusterEvent.CurrentClusterState>(HandleSnapshot);
@@ -115,28 +100,12 @@ public sealed class MajorityTracker : ReceiveActor
         m.Subscriber.Tell(_current);
     }
 
-    private void HandleSnapshot(ClusterEvent.CurrentClusterState state)
-    {
-        Update(() =>
-        {
-            _members.Clear();
-            _unreachable.Clear();
-            foreach (var member in state.Members)
-            {
-                _members[member.Address] = ToDirectorMember(member);
-            }
-
-            foreach (var member in state.Unreachable)
-            {
-                _unreachable.Add(member.Address);
-            }
-        });
-    }
+    private void HandleSnapshot(ClusterEvent.CurrentClusterState state) => Update(() => _membership.Reset(state));
 
     private void Update(Action change)
     {
         change();
-        var next = MajorityView.Compute(_self, _members.Values, _unreachable, _expectedDirectors);
+        var next = _membership.View(_self, _expectedDirectors);
         if (next == _current)
         {
             return;

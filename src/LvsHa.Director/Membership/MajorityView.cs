@@ -6,7 +6,7 @@ namespace LvsHa.Director.Membership;
 /// The majority rule of the split-brain guard (pure).
 /// Voters are members with the director role in status Up or Leaving: Joining and WeaklyUp members are not yet
 /// agreed on by the whole cluster, Exiting/Down/Removed ones are on their way out. Total is the number of voters,
-/// unreachable ones included (they stay until the split-brain resolver downs them), but never less than the
+/// unreachable ones included (they stay until a majority side downs them), but never less than the
 /// expected director count: a director that starts alone and forms an island of one must not count itself a
 /// majority. Reachable counts the voters not marked unreachable in the cluster's reachability view (a member any
 /// director observes unreachable counts as unreachable, which errs towards fewer masters), this director included
@@ -31,6 +31,7 @@ public static class MajorityView
         return new QuorumChanged(selfVotes && reachable * 2 > total, reachable, total);
     }
 
-    private static bool IsVoter(DirectorMember member) =>
-        member.IsDirector && member.Status is "Up" or "Leaving";
+    /// <summary>Whether <paramref name="member"/> votes: a director in status Up or Leaving.</summary>
+    public static bool IsVoter(DirectorMember member) =>
+        member?.IsDirector == true && member.Status is "Up" or "Leaving";
 }

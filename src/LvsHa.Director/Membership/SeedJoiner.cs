@@ -18,6 +18,9 @@ namespace LvsHa.Director.Membership;
 /// (every <see cref="MemberProbeInterval"/>): when a seed answers
 /// <see cref="IslandRule.Yields"/> times in a row from a disjoint cluster that wins, this director downs itself
 /// (exit code 3; systemd restarts it and it joins the winner).
+/// A director the majority removed while it was cut off (Membership.DowningRule) learns it when the cut heals: the
+/// others refuse its incarnation (Akka quarantine). It cannot rejoin as it is, so it stops with exit code 3 too and
+/// its restart joins as a new incarnation; it is not master then (no majority), so nothing is dropped.
 /// </summary>
 public sealed class SeedJoiner : ReceiveActor, IWithTimers
 {
@@ -93,6 +96,7 @@ public sealed class SeedJoiner : ReceiveActor, IWithTimers
         Receive<Tick>(_ => OnTick());
         Receive<AssociatedEvent>(e => _connected.Add(e.RemoteAddress));
         Receive<DisassociatedEvent>(e => _connected.Remove(e.RemoteAddress));
+        Receive<ThisActorSystemQuarantinedEvent>(e => OnRemovedByPeer(e.RemoteAddress));
         Receive<Metrics.VrrpStateTransition>(t =>
         {
             if (t.To == VrrpState.Master.KeepalivedName())
@@ -116,6 +120,8 @@ public sealed class SeedJoiner : ReceiveActor, IWithTimers
     /// <inheritdoc />
     protected override void PreStart()
     {
+        Context.System.EventStream.Subscribe(Self, typeof(Metrics.VrrpStateTransition));
+        Context.System.EventStream.Subscribe(Self, typeof(ThisActorSystemQuarantinedEvent));
         if (_otherSeeds.Count == 0)
         {
             // The only seed (or none listed): nobody to join, form the cluster at once.
@@ -125,7 +131,6 @@ public sealed class SeedJoiner : ReceiveActor, IWithTimers
 
         Context.System.EventStream.Subscribe(Self, typeof(AssociatedEvent));
         Context.System.EventStream.Subscribe(Self, typeof(DisassociatedEvent));
-        Context.System.EventStream.Subscribe(Self, typeof(Metrics.VrrpStateTransition));
         _log.Info("Joining the directors' cluster through seeds {0}", string.Join(", ", _otherSeeds));
         _cluster.JoinSeedNodes(_otherSeeds);
         Timers.StartPeriodicTimer(TickKey, Tick.Instance, TimeSpan.Zero, ProbeInterval);
@@ -196,6 +201,33 @@ public sealed class SeedJoiner : ReceiveActor, IWithTimers
         }
 
         return true;
+    }
+
+    private void OnRemovedByPeer(Address peer)
+    {
+        if (_yielding)
+        {
+            return;
+        }
+
+        if (_masterOf.Count > 0)
+        {
+            if (!_stuckReported)
+            {
+                _stuckReported = true;
+                _log.Warning(
+                    "Director {0} refuses this director's incarnation (removed from the directors' cluster); this director is MASTER of {1}, so it keeps running (VRRP runs on the wire without the cluster)",
+                    peer, string.Join(", ", _masterOf.Order(StringComparer.Ordinal)));
+            }
+
+            return;
+        }
+
+        _yielding = true;
+        _log.Error(
+            "Director {0} refuses this director's incarnation: the other directors removed it from their cluster while it was cut off; stopping with exit code 3 so that a restart joins them again",
+            peer);
+        Hosting.PeerFailureGate.Get(Context.System).Stop(StuckJoinReason.Instance);
     }
 
     private string[] OurMembers() =>

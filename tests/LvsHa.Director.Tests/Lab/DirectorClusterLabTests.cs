@@ -84,7 +84,7 @@ public sealed class DirectorClusterLabTests
     }
 
     [Fact]
-    public async Task Partition_IsolatedDirector_LosesMajorityWithinBoundAndStops()
+    public async Task Partition_IsolatedDirector_LosesMajorityKeepsRunningIsRemovedAndRejoinsAfterTheHeal()
     {
         using var lab = await LabCluster.FormedAsync(3, null, _output, FormationTimeout);
 
@@ -97,12 +97,27 @@ public sealed class DirectorClusterLabTests
         _output.WriteLine($"isolated director lost its majority after {lost.TotalMilliseconds:F0} ms (bound {MinorityBound.TotalMilliseconds:F0} ms)");
         Assert.True(lost <= MinorityBound, $"majority lost after {lost}, bound {MinorityBound}");
 
-        // The connected pair keeps (or, after a heartbeat hiccup on a starved host, regains within the bound) 2 of 3.
+        // The connected pair keeps (or, after a heartbeat hiccup on a starved host, regains within the bound) 2 of 3,
+        // and removes the cut-off director after stable-after (MajorityDowning: only a majority downs).
         await lab.WaitForQuorumAsync([1, 2], new QuorumReport(true, 2, 3, "Majority"), MinorityBound);
+        await LabCluster.WaitForAsync(
+            async () => (await lab.Client(1).GetStatusAsync()).Members.Count == 2,
+            TimeSpan.FromSeconds(15),
+            "the pair removes the cut-off director");
 
-        // static-quorum: the side below quorum downs itself; the daemon stops with its failure code for systemd.
-        Assert.True(lab.WaitForExit(3, TimeSpan.FromSeconds(15)), $"isolated director still running\n{lab.Log(3)}");
-        Assert.Equal(DirectorHost.ActorSystemLostExitCode, lab.Process(3).ExitCode);
+        // The minority never downs itself: it runs on without a majority (a backup everywhere) for as long as the cut lasts.
+        Assert.False(lab.WaitForExit(3, TimeSpan.FromSeconds(5)), $"the isolated director stopped\n{lab.Log(3)}");
+        Assert.False((await isolated.GetStatusAsync()).Quorum.HasMajority);
         Assert.Contains("lost: 1 of 3", lab.Log(3), StringComparison.Ordinal);
+        Assert.DoesNotContain("Downing director", lab.Log(3), StringComparison.Ordinal);
+
+        // Healed, it finds its incarnation refused by the pair and stops with exit code 3; restarted (systemd would),
+        // it joins as a new incarnation.
+        LabCluster.Heal(lab.Namespace(3));
+        Assert.True(lab.WaitForExit(3, TimeSpan.FromSeconds(60)), $"the removed director still runs after the heal\n{lab.Log(3)}");
+        Assert.Equal(DirectorHost.ActorSystemLostExitCode, lab.Process(3).ExitCode);
+        Assert.Contains("refuses this director's incarnation", lab.Log(3), StringComparison.Ordinal);
+        lab.Start(3);
+        await lab.WaitForClusterAsync(FormationTimeout);
     }
 }

@@ -64,21 +64,24 @@ public sealed class PeerFailureLabTests
     }
 
     [Fact]
-    public async Task Stranger_DirectorsThatMetItAreStillDownedByTheResolverWhenCutOff()
+    public async Task Stranger_DirectorsThatMetItAndAreCutOffFromEachOther_NeitherStopsNorKeepsAMajority()
     {
         using var lab = new LabCluster(3, 3, _output);
         lab.StartStranger(3);
         await StartDirectorsOneAndTwoAsync(lab);
         Assert.All(new[] { 1, 2 }, node => Assert.Contains("Akka.Remote asked to stop this director", lab.Log(node), StringComparison.Ordinal));
 
-        // Each is now alone (1 of 3): static-quorum downs both, and the held peer-caused shutdown must not keep
-        // them running as processes without a cluster.
+        // Each is now alone (1 of 3): neither has a majority, so neither downs anybody (MajorityDowning), and the
+        // shutdown the stranger caused stays held: both run on, without a majority, until the cut heals.
         lab.Isolate(2);
-        foreach (var node in new[] { 1, 2 })
-        {
-            Assert.True(lab.WaitForExit(node, TimeSpan.FromSeconds(30)), $"director {node} still running\n{lab.Log(node)}");
-            Assert.Equal(DirectorHost.ActorSystemLostExitCode, lab.Process(node).ExitCode);
-        }
+        await lab.WaitForQuorumAsync([1, 2], new QuorumReport(false, 1, 3, "Majority"), TimeSpan.FromSeconds(10));
+        Assert.False(lab.WaitForExit(1, TimeSpan.FromSeconds(10)), $"director 1 stopped\n{lab.Log(1)}");
+        Assert.False(lab.Process(2).HasExited, $"director 2 stopped\n{lab.Log(2)}");
+        Assert.All(new[] { 1, 2 }, node => Assert.DoesNotContain("Downing director", lab.Log(node), StringComparison.Ordinal));
+
+        // Healed, they are reachable to each other again: 2 of 3.
+        LabCluster.Heal(lab.Namespace(2));
+        await lab.WaitForQuorumAsync([1, 2], new QuorumReport(true, 2, 3, "Majority"), TimeSpan.FromSeconds(20));
     }
 
     [Fact]

@@ -51,10 +51,9 @@ public sealed class VipPartitionLabTests(ITestOutputHelper output)
         var cut = sampler.Now;
         Assert.True(isolation.WaitForExit(10_000) && isolation.ExitCode == 0, $"nft failed: {isolation.StandardError.ReadToEnd()}");
 
-        // The minority side downs itself (static-quorum) and stops with exit code 3; the majority side has elected d2.
-        Assert.True(lab.HasExited(1, TimeSpan.FromSeconds(20)), $"isolated director 1 still running\n{lab.Log(1)}");
-        Assert.Equal(DirectorHost.ActorSystemLostExitCode, lab.Process(1).ExitCode);
-        await lab.WaitForSoleHolderAsync(2, [1, 3], TimeSpan.FromSeconds(5));
+        // The majority side has elected d2; the minority side never downs itself and runs on without the VIP.
+        await lab.WaitForSoleHolderAsync(2, [1, 3], TimeSpan.FromSeconds(20));
+        Assert.False(lab.HasExited(1, TimeSpan.FromSeconds(1)), $"isolated director 1 stopped\n{lab.Log(1)}");
         await Task.Delay(500);
         var samples = sampler.Stop();
 
@@ -69,9 +68,14 @@ public sealed class VipPartitionLabTests(ITestOutputHelper output)
         // late on a loaded host (a double holding within the bound, as with any VRRP), never d1.
         Assert.All(samples.Where(s => s.At > cut + VipDropBound), s => Assert.DoesNotContain(1, s.Holders));
 
-        // Heal; the downed director is restarted (systemd would) while the other two run: it joins their cluster,
-        // every director sees all three, and it takes the VIP back (preempt) as the only master.
+        // Heal. The other two removed d1 meanwhile (a majority downs the unreachable), so they refuse its incarnation
+        // and it stops with exit code 3; restarted (systemd would) it joins their cluster, every director sees all
+        // three, and it takes the VIP back (preempt) as the only master.
+        await LabCluster.WaitForAsync(
+            async () => (await lab.Client(2).GetStatusAsync()).Members.Count == 2, TimeSpan.FromSeconds(15), "d2 and d3 remove d1");
         LabCluster.Heal(lab.Namespace(1));
+        Assert.True(lab.HasExited(1, TimeSpan.FromSeconds(60)), $"the removed director 1 still runs after the heal\n{lab.Log(1)}");
+        Assert.Equal(DirectorHost.ActorSystemLostExitCode, lab.Process(1).ExitCode);
         lab.Start(1, config1);
         var back = await lab.WaitForSoleHolderAsync(1, [2, 3], Startup);
         foreach (var node in new[] { 1, 2, 3 })

@@ -42,18 +42,18 @@ public sealed class AkkaConfigBuilderTests
     }
 
     [Theory]
-    [InlineData(null, 2)]
-    [InlineData(3, 2)]
-    [InlineData(4, 3)]
-    [InlineData(5, 3)]
-    public void Build_GuardMajority_StaticQuorumOfExpectedDirectors(int? expected, int quorum)
+    [InlineData(null, 3)]
+    [InlineData(4, 4)]
+    [InlineData(5, 5)]
+    public void Build_GuardMajority_MajorityDowningOfExpectedDirectors(int? expected, int directors)
     {
         var config = Parse(new DirectorOptions { Cluster = Cluster(expected: expected) });
-        Assert.Equal("static-quorum", config.GetString("akka.cluster.split-brain-resolver.active-strategy"));
-        Assert.Equal(quorum, config.GetInt("akka.cluster.split-brain-resolver.static-quorum.quorum-size"));
-        Assert.Equal("director", config.GetString("akka.cluster.split-brain-resolver.static-quorum.role"));
-        Assert.Equal(TimeSpan.FromSeconds(3), config.GetTimeSpan("akka.cluster.split-brain-resolver.stable-after"));
-        Assert.Contains("SplitBrainResolverProvider", config.GetString("akka.cluster.downing-provider-class"), StringComparison.Ordinal);
+        Assert.Equal(
+            "LvsHa.Director.Membership.MajorityDowningProvider, LvsHa.Director", config.GetString("akka.cluster.downing-provider-class"));
+        Assert.Equal(directors, config.GetInt("lvsha.majority-downing.expected-directors"));
+        Assert.Equal(TimeSpan.FromSeconds(3), config.GetTimeSpan("lvsha.majority-downing.stable-after"));
+        // The provider type Akka loads by that name exists and is a downing provider.
+        Assert.True(typeof(Akka.Cluster.IDowningProvider).IsAssignableFrom(Type.GetType(config.GetString("akka.cluster.downing-provider-class"))));
     }
 
     [Fact]

@@ -1,0 +1,65 @@
+using Akka.Actor;
+using Akka.Cluster;
+
+namespace LvsHa.Director.Membership;
+
+/// <summary>
+/// The members and the unreachable set as cluster events report them, kept by the actors that judge the majority
+/// (<see cref="MajorityTracker"/> and <see cref="MajorityDowning"/>) so both follow the cluster the same way.
+/// </summary>
+public sealed class MembershipState
+{
+    private readonly Dictionary<Address, DirectorMember> _members = [];
+    private readonly HashSet<Address> _unreachable = [];
+
+    /// <summary>Members by address.</summary>
+    public IReadOnlyCollection<DirectorMember> Members => _members.Values;
+
+    /// <summary>Members marked unreachable by any director.</summary>
+    public IReadOnlySet<Address> Unreachable => _unreachable;
+
+    /// <summary>Replaces everything with a snapshot of the cluster.</summary>
+    public void Reset(ClusterEvent.CurrentClusterState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        _members.Clear();
+        _unreachable.Clear();
+        foreach (var member in state.Members)
+        {
+            _members[member.Address] = MajorityTracker.ToDirectorMember(member);
+        }
+
+        _unreachable.UnionWith(state.Unreachable.Select(m => m.Address));
+    }
+
+    /// <summary>A member appeared or changed status.</summary>
+    public void Set(DirectorMember member)
+    {
+        ArgumentNullException.ThrowIfNull(member);
+        _members[member.Address] = member;
+    }
+
+    /// <summary>A member left for good.</summary>
+    public void Remove(Address address)
+    {
+        _members.Remove(address);
+        _unreachable.Remove(address);
+    }
+
+    /// <summary>A member became reachable or unreachable.</summary>
+    public void SetReachable(Address address, bool reachable)
+    {
+        if (reachable)
+        {
+            _unreachable.Remove(address);
+        }
+        else
+        {
+            _unreachable.Add(address);
+        }
+    }
+
+    /// <summary>The majority view of <paramref name="self"/> (<see cref="MajorityView"/>).</summary>
+    public QuorumChanged View(Address self, int expectedDirectors) =>
+        MajorityView.Compute(self, _members.Values, _unreachable, expectedDirectors);
+}
