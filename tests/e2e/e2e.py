@@ -3,7 +3,8 @@
 them in the lab VM). Each case is one result in RESULTS_DIR/e2e.trx (counted by tests/lab/sum-trx.py); the
 figures (distribution, health bounds, failover gap) are printed and kept in RESULTS_DIR/e2e-figures.json.
 
-  e2e.py RESULTS_DIR [--skip-demo] [--resilience short|full|none] [--directors 0|1|2]   (0: no data-path lab)
+  e2e.py RESULTS_DIR [--skip-demo] [--resilience short|full|none] [--directors 0|1|2] [--defaults]
+  (--directors 0: no data-path lab; --defaults: two directors as operators run them, tests/e2e/defaults.py)
 
 One lab (lab.py) with DR, TUN and NAT VIPs behind two directors running `lvsha run` and a witness, real servers
 prepared by `lvsha prepare`:
@@ -187,6 +188,9 @@ def main():
         directors = int(sys.argv[sys.argv.index("--directors") + 1]) if "--directors" in sys.argv else 2
         if directors:
             run_lab(runner, directors)
+        if "--defaults" in sys.argv:
+            import defaults
+            defaults.run(runner)
         mode = sys.argv[sys.argv.index("--resilience") + 1] if "--resilience" in sys.argv else "none"
         if mode != "none":
             import resilience

@@ -64,10 +64,20 @@ def lvsha_command():
     return ["dotnet", path] if path.endswith(".dll") else [path]
 
 
+def process_env(tuned=True):
+    """The environment of the lab's processes. In the emulated VM, .NET methods stay at their first (quick) JIT tier
+    unless the lab runs at the defaults: re-JITting hot methods in the background costs more CPU than it saves there,
+    and several directors starting at once otherwise starve each other past Akka's 15 s TLS handshake bound."""
+    env = dict(os.environ)
+    if tuned and os.environ.get("LVSHA_LAB_VM") == "1":
+        env.setdefault("DOTNET_TC_CallCounting", "0")
+    return env
+
+
 def run(*cmd, check=True, timeout=60, ns=None, input=None):
     """Runs a command (inside namespace ns when given); returns its stdout; raises LabError with the output on failure."""
     full = (["ip", "netns", "exec", ns] if ns else []) + [str(c) for c in cmd]
-    p = subprocess.run(full, capture_output=True, text=True, timeout=timeout, input=input, env=Lab.env())
+    p = subprocess.run(full, capture_output=True, text=True, timeout=timeout, input=input, env=process_env())
     if check and p.returncode != 0:
         raise LabError(f"`{' '.join(full)}` failed ({p.returncode}): {(p.stdout + p.stderr).strip()[-2000:]}")
     return p.stdout
@@ -102,10 +112,11 @@ class Service:
 
 class Lab:
     def __init__(self, services, directors=2, witness=True, sshd=(), sync_daemon=False, ipvs_by_apply=False,
-                 advert_int="0.5", delay_loop=2, heartbeat_pause=None, log=print):
+                 advert_int="0.5", delay_loop=2, heartbeat_pause=None, defaults=False, log=print):
         """services: Service list (their methods decide the VIPs and real servers); directors: VIP directors
         (priorities 150, 100, 50); sshd: methods whose real servers run an sshd for `lvsha prepare`;
-        heartbeat_pause: the cluster block's heartbeat_pause in seconds (None: LvsHa's default, 1 s)."""
+        heartbeat_pause: the cluster block's heartbeat_pause in seconds (None: LvsHa's default, 1 s);
+        defaults: as an operator runs it, also in the emulated VM: no connect_timeout raised, no JIT setting."""
         self.services, self.log = list(services), log
         self.methods = [m for m in KINDS if any(s.method == m for s in self.services)]
         self.vip_directors = directors
@@ -117,9 +128,11 @@ class Lab:
         self.advert_int = advert_int
         self.delay_loop = delay_loop
         self.heartbeat_pause = heartbeat_pause
+        self.defaults = defaults
         self.dir = tempfile.mkdtemp(prefix=PREFIX)
         self.namespaces = []
         self.procs = {}      # name -> Popen
+        self.sessions = set()  # pids of processes started as group leaders (their groups are killed at close)
         self.restarted_by_systemd = []  # directors revive_director started again after they exited with code 3
         self.logs = {}       # name -> path
         self.configs = {}    # director number -> config path
@@ -250,26 +263,20 @@ class Lab:
             f.write("\n".join(lines) + "\n")
 
     # ---- processes --------------------------------------------------------------------------------------------
-    def _start(self, name, cmd, ns):
+    def _start(self, name, cmd, ns, session=False):
+        """session: the process leads a process group of its own (keepalived forks its VRRP and checker children;
+        killpg ends them all)."""
         log_path = os.path.join(self.dir, f"{name}.log")
         out = open(log_path, "ab")
         # `ip netns exec` execs the command: the pid is the program's own, so a kill by pid hits it.
         proc = subprocess.Popen(["ip", "netns", "exec", ns] + cmd, stdout=out, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, env=self.env())
+                                stdin=subprocess.DEVNULL, env=process_env(tuned=not self.defaults), start_new_session=session)
         out.close()
         self.procs[name] = proc
         self.logs[name] = log_path
+        if session:
+            self.sessions.add(proc.pid)
         return proc
-
-    @staticmethod
-    def env():
-        """The environment of the lab's processes. In the emulated VM, .NET methods stay at their first (quick) JIT
-        tier: re-JITting hot methods in the background costs more CPU than it saves there, and several directors
-        starting at once otherwise starve each other past Akka's 15 s TLS handshake bound."""
-        env = dict(os.environ)
-        if os.environ.get("LVSHA_LAB_VM") == "1":
-            env.setdefault("DOTNET_TC_CallCounting", "0")
-        return env
 
     def _stop(self, name, sig=signal.SIGTERM, timeout=15):
         proc = self.procs.get(name)
@@ -336,7 +343,7 @@ cluster {{
     listen {self.director_address(n)} {CLUSTER_PORT}
 {seeds}    split_brain_guard majority
     secret_file {self.dir}/cluster.secret
-{f"    heartbeat_pause {self.heartbeat_pause}" + chr(10) if self.heartbeat_pause else ""}{VM_CONNECT_TIMEOUT}}}
+{f"    heartbeat_pause {self.heartbeat_pause}" + chr(10) if self.heartbeat_pause else ""}{"" if self.defaults else VM_CONNECT_TIMEOUT}}}
 """
         if self.sshd:
             text += f"""
@@ -423,9 +430,9 @@ virtual_server {service.vip} {service.port} {{
         if self.ipvs_by_apply and self.priority(n):
             self.lvsha_run(n, "apply", "-q", "-f", path)
         # Niced while it starts (JIT): directors already running keep the CPU for their heartbeats and adverts;
-        # start_directors() renices it once it is Up.
-        self._start(f"d{n}", ["nice", "-n", "5"] + self.lvsha + ["run", "-f", path, "--control-socket", self.socket_path(n)],
-                    self.ns(f"d{n}"))
+        # start_directors() renices it once it is Up. A defaults lab starts it as an operator's unit would.
+        nice = [] if self.defaults else ["nice", "-n", "5"]
+        self._start(f"d{n}", nice + self.lvsha + ["run", "-f", path, "--control-socket", self.socket_path(n)], self.ns(f"d{n}"))
 
     def start_directors(self, timeout=180, attempts=4):
         """Starts every director (witness first) and waits for one master, every director Up in the cluster.
@@ -553,9 +560,9 @@ virtual_server {service.vip} {service.port} {{
                     wait_for(lambda: self._members_up(n) >= self.total_directors or not self.director_running(n)
                              or not all(self.director_running(m) for m in others),
                              max(0.0, deadline - time.monotonic()), f"d{n} rejoins the cluster", interval=0.2)
-                    # Another director that exits with code 3 meanwhile (downed by the split-brain resolver: in
-                    # the emulated VM, a start has starved the survivors' heartbeats past heartbeat_pause) is
-                    # restarted as systemd's Restart=on-failure would; every such restart is logged.
+                    # Another director that exits with code 3 meanwhile (out of the cluster) is restarted as
+                    # systemd's Restart=on-failure would; every such restart is logged and reported. Since only a
+                    # majority downs (MajorityDowning), survivors whose heartbeats a start starves no longer do.
                     downed = [m for m in others if self.procs[f"d{m}"].poll() == 3]
                     if not downed or not self.director_running(n):
                         break
@@ -662,6 +669,11 @@ virtual_server {service.vip} {service.port} {{
 
     # ---- cleanup ----------------------------------------------------------------------------------------------
     def close(self):
+        for pgid in self.sessions:
+            try:
+                os.killpg(pgid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
         for name, proc in list(self.procs.items()):
             if proc.poll() is None:
                 proc.kill()

@@ -71,7 +71,8 @@ public sealed class SeedJoiner : ReceiveActor, IWithTimers
 
     /// <summary>Creates the joiner.</summary>
     /// <param name="seeds">Seed addresses of the cluster block (this director's own among them or not).</param>
-    /// <param name="foundingDelay">How long to wait for seeds that do not answer before forming a cluster without them.</param>
+    /// <param name="foundingDelay">How long the lowest seed waits for seeds that do not answer before forming a cluster
+    /// without them; higher seeds wait longer (<see cref="FoundingRule.Delay"/>).</param>
     /// <param name="expectedDirectors">Directors the cluster is meant to have; a member probes for a larger cluster
     /// only while its own has at most half of them (a majority cluster never yields).</param>
     public SeedJoiner(IReadOnlyList<Address> seeds, TimeSpan foundingDelay, int expectedDirectors)
@@ -81,7 +82,7 @@ public sealed class SeedJoiner : ReceiveActor, IWithTimers
         _self = _cluster.SelfAddress;
         _selfIsSeed = seeds.Contains(_self) || seeds.Count == 0;
         _otherSeeds = [.. seeds.Where(s => !s.Equals(_self)).Distinct()];
-        _foundingDelay = foundingDelay;
+        _foundingDelay = FoundingRule.Delay(_self, _otherSeeds, foundingDelay);
         _expectedDirectors = expectedDirectors;
 
         Receive<SeedProbe>(_ => Sender.Tell(new SeedProbeReply(IsMember(_cluster.SelfMember.Status), OurMembers())));

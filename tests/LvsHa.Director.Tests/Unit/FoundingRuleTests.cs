@@ -60,6 +60,16 @@ public sealed class FoundingRuleTests
     [InlineData("akka.ssl.tcp://lvsha@[fd00::2]:2552", "akka.ssl.tcp://lvsha@[fd00::10]:2552", -1)]
     public void Compare_OrdersByAddressBytesThenPort(string a, string b, int sign) =>
         Assert.Equal(sign, Math.Sign(FoundingRule.Compare(Address.Parse(a), Address.Parse(b))));
+
+    [Fact]
+    public void Delay_EachLowerSeedAddsOneBaseDelay()
+    {
+        var d3 = Address.Parse("akka.ssl.tcp://lvsha@10.0.0.3:2552");
+        var delay = TimeSpan.FromSeconds(15);
+        Assert.Equal(delay, FoundingRule.Delay(D1, [d3, D2], delay));
+        Assert.Equal(delay * 2, FoundingRule.Delay(D2, [d3, D1], delay));
+        Assert.Equal(delay * 3, FoundingRule.Delay(d3, [D1, D2], delay));
+    }
 }
 
 public sealed class IslandRuleTests
