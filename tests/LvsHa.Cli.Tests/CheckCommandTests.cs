@@ -106,7 +106,44 @@ public sealed partial class CheckCommandTests : IDisposable
         var path = Write("u.conf", ValidVs.Replace(" real_server 10.0.1.1 80 {\n }", " real_server 10.0.1.1 80 {\n  MISC_CHECK {\n   misc_path /bin/true\n   user no-such-user-lvsha\n  }\n }", StringComparison.Ordinal));
         var (code, _, error) = Run("check", "-f", path);
         Assert.Equal(ExitCodes.Failed, code);
-        Assert.StartsWith($"{path}:5:3: error: MISC_CHECK user", error, StringComparison.Ordinal);
+        Assert.StartsWith($"{path}:5:3: error: script /bin/true cannot run as 'no-such-user-lvsha': no such user", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Check_VrrpScriptWithAnUnbalancedQuote_IsRefusedAtItsBlock()
+    {
+        // run used to start with it and end with exit code 0 at the script's first run.
+        var path = Write("q.conf", "vrrp_script chk {\n script \"/bin/true 'x\"\n}\n");
+        var (code, _, error) = Run("check", "-f", path);
+        Assert.Equal(ExitCodes.Failed, code);
+        Assert.StartsWith($"{path}:1:1: error: script `/bin/true 'x`: unterminated ' quote", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Check_ScriptSecurityAndARootScriptOthersCanReplace_IsRefused()
+    {
+        var folder = Directory.CreateTempSubdirectory("lvsha-check-script-");
+        try
+        {
+            File.SetUnixFileMode(folder.FullName, (UnixFileMode)0x1FF);
+            var script = Path.Combine(folder.FullName, "notify.sh");
+            File.WriteAllText(script, "#!/bin/sh\n");
+            File.SetUnixFileMode(script, (UnixFileMode)0x1ED);
+            var text = $"global_defs {{\n script_user root\n enable_script_security\n}}\nvrrp_script chk {{\n script {script}\n}}\n";
+            var path = Write("s.conf", text);
+            var (code, _, error) = Run("check", "-f", path);
+            Assert.Equal(ExitCodes.Failed, code);
+            Assert.StartsWith($"{path}:5:1: error: script {script} runs as root but {folder.FullName}", error, StringComparison.Ordinal);
+
+            // Without enable_script_security keepalived runs it and reports it: a warning.
+            (code, _, error) = Run("check", "-f", Write("w.conf", text.Replace(" enable_script_security\n", "", StringComparison.Ordinal)));
+            Assert.Equal(ExitCodes.Ok, code);
+            Assert.Contains("warning: script", error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
     }
 
     [Fact]

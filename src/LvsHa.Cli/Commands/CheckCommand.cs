@@ -1,6 +1,5 @@
 using System.CommandLine;
 using LvsHa.Config;
-using LvsHa.Director.Lvs;
 using LvsHa.Director.Security;
 
 namespace LvsHa.Cli.Commands;
@@ -39,22 +38,11 @@ public static class CheckCommand
     public static int Run(string path, bool dump, TextWriter output, TextWriter error, string? configId = null)
     {
         ArgumentNullException.ThrowIfNull(output);
-        var config = ConfigFile.Load(path, error, configId);
+        // Loaded as run loads it (scripts' users and paths judged on this machine); the secret is read and judged
+        // (mode, owner, strength) with run's rules, only the key derivation is left out: a file that passes check starts.
+        var config = ConfigFile.LoadToRun(path, error, configId);
         if (config is null)
             return ExitCodes.Failed;
-        // What run resolves beyond the file itself, resolved the same way (run refuses an unknown MISC_CHECK user and an
-        // unusable secret_file at start): a file that passes check starts. The secret is read and judged (mode, owner,
-        // strength) with run's rules; only the key derivation is left out.
-        try
-        {
-            HealthSettingsMapper.Map(config);
-        }
-        catch (ConfigException e)
-        {
-            foreach (var d in e.Diagnostics)
-                error.WriteLine(d.ToString());
-            return ExitCodes.Failed;
-        }
         if (config.Cluster is { } cluster)
         {
             try

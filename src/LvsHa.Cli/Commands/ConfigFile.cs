@@ -63,4 +63,21 @@ public static class ConfigFile
         }
         return result.Config;
     }
+
+    /// <summary>
+    /// <see cref="Load"/>, then what `run` needs of this machine beyond the file, judged as `run` judges it: every
+    /// script's line, user and path (<see cref="LvsHa.Director.Security.ScriptPolicy"/>), printed the same way.
+    /// `check` and `run` both load through here, so a file `check` passes starts.
+    /// </summary>
+    public static LvsHaConfig? LoadToRun(string path, TextWriter error, string? configId = null)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        var config = Load(path, error, configId);
+        if (config is null)
+            return null;
+        var scripts = LvsHa.Director.Security.ScriptPolicy.Check(config);
+        foreach (var d in scripts)
+            error.WriteLine(d.ToString());
+        return scripts.Any(d => d.Severity == DiagnosticSeverity.Error) ? null : config;
+    }
 }

@@ -63,7 +63,7 @@ public static class RunCommand
     public static int Run(string path, DaemonRunOptions options, TextWriter error)
     {
         ArgumentNullException.ThrowIfNull(error);
-        var config = ConfigFile.Load(path, error, options.ConfigId);
+        var config = ConfigFile.LoadToRun(path, error, options.ConfigId);
         if (config is null)
             return ExitCodes.Failed;
         try

@@ -146,8 +146,8 @@ internal sealed partial class ModelBuilder
                         g = g with { RouterId = id.Text };
                     break;
                 case "script_user":
-                    if (_read.Arg(s, 0, "a user name") is { } user)
-                        g = g with { ScriptUser = user.Text };
+                    if (_read.User(s) is { } user)
+                        g = g with { ScriptUser = user, ScriptUserLocation = s.Location };
                     break;
                 case "enable_script_security":
                     g = g with { EnableScriptSecurity = _read.Flag(s) };

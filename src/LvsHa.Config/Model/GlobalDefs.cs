@@ -15,8 +15,11 @@ public sealed record GlobalDefs
     /// <summary>`metrics_listen ADDR PORT` (LvsHa), or null.</summary>
     public NetworkEndpoint? MetricsListen { get; init; }
 
-    /// <summary>`script_user` (default user for scripts), or null.</summary>
+    /// <summary>`script_user USER [GROUP]` (default user of scripts that name none), or null.</summary>
     public string? ScriptUser { get; init; }
+
+    /// <summary>Where `script_user` is written, or null.</summary>
+    public SourceLocation? ScriptUserLocation { get; init; }
 
     /// <summary>`enable_script_security`.</summary>
     public bool EnableScriptSecurity { get; init; }

@@ -84,6 +84,17 @@ public sealed partial class DirectorReloader : IDisposable
             return new ReloadResult(false, messages);
         }
 
+        // Judged as at start: a script that may not run refuses the reload (Security.ScriptPolicy).
+        var scripts = Security.ScriptPolicy.Check(next);
+        messages.AddRange(scripts.Select(d => d.ToString()));
+        if (scripts.Where(d => d.Severity == DiagnosticSeverity.Error).ToList() is { Count: > 0 } scriptErrors)
+        {
+            foreach (var error in scriptErrors)
+                LogInvalid(error.Location.File, error.Location.Line, error.Message);
+            messages.Add($"reload refused ({scriptErrors.Count} errors): the running configuration is unchanged");
+            return new ReloadResult(false, messages);
+        }
+
         ConfigChanges changes;
         try
         {

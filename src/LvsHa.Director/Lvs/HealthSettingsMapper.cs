@@ -14,16 +14,20 @@ public sealed record MappedVirtualService(VirtualServer VirtualServer, VirtualSe
 }
 
 /// <summary>
-/// Maps the loaded configuration onto LvsHa.Health's inputs. Pure. The config model has already resolved keepalived's
+/// Maps the loaded configuration onto LvsHa.Health's inputs. Pure but for the scripts' users and paths, which
+/// <see cref="Security.ScriptPolicy"/> resolves and judges on this machine. The config model has already resolved keepalived's
 /// inheritance (checker -> real_server -> virtual_server -> default), so every checker gets its resolved timing as its
 /// own keys; the real server and virtual server levels carry only what they set (delay_loop, alpha).
 /// </summary>
 public static class HealthSettingsMapper
 {
     /// <summary>One entry per virtual_server block, in file order; names are unique (a repeated name gets " #n").</summary>
+    /// <exception cref="ConfigException">A script may not run (<see cref="Security.ScriptPolicy"/>: its line, user or
+    /// path), with the file:line of the script.</exception>
     public static ImmutableArray<MappedVirtualService> Map(LvsHaConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
+        var scripts = Security.ScriptPolicy.For(config.Global);
         var names = new HashSet<string>(StringComparer.Ordinal);
         var mapped = ImmutableArray.CreateBuilder<MappedVirtualService>(config.VirtualServers.Count);
         foreach (var virtualServer in config.VirtualServers)
@@ -31,22 +35,20 @@ public static class HealthSettingsMapper
             var name = virtualServer.Name;
             for (var n = 2; !names.Add(name); n++)
                 name = virtualServer.Name + " #" + n.ToString(CultureInfo.InvariantCulture);
-            mapped.Add(new MappedVirtualService(virtualServer, Map(virtualServer, name)));
+            mapped.Add(new MappedVirtualService(virtualServer, Map(virtualServer, name, scripts)));
         }
         return mapped.MoveToImmutable();
     }
 
-    /// <summary>The health settings of one virtual_server block under the given name.</summary>
-    public static VirtualServiceHealthSettings Map(VirtualServer virtualServer, string name)
+    private static VirtualServiceHealthSettings Map(VirtualServer virtualServer, string name, Security.ScriptPolicy scripts)
     {
-        ArgumentNullException.ThrowIfNull(virtualServer);
         return new VirtualServiceHealthSettings(name)
         {
-            RealServers = virtualServer.RealServers.Select(Map).ToArray(),
+            RealServers = virtualServer.RealServers.Select(r => Map(r, scripts)).ToArray(),
             Quorum = virtualServer.Quorum,
             Hysteresis = virtualServer.Hysteresis,
-            QuorumUp = Script(virtualServer.QuorumUp),
-            QuorumDown = Script(virtualServer.QuorumDown),
+            QuorumUp = scripts.Command(virtualServer.QuorumUp),
+            QuorumDown = scripts.Command(virtualServer.QuorumDown),
             SorryServer = virtualServer.SorryServer is { } sorry ? new IPEndPoint(sorry.Address, sorry.Port) : null,
             SorryServerInhibit = virtualServer.SorryServer?.Inhibit ?? false,
             Omega = virtualServer.Omega,
@@ -63,24 +65,20 @@ public static class HealthSettingsMapper
         return new IPEndPoint(realServer.Address, realServer.Port);
     }
 
-    private static RealServerHealthSettings Map(RealServer realServer) =>
+    private static RealServerHealthSettings Map(RealServer realServer, Security.ScriptPolicy scripts) =>
         new(Endpoint(realServer), realServer.Weight)
         {
-            Checkers = realServer.Checkers.Select(c => Map(c, realServer)).ToArray(),
+            Checkers = realServer.Checkers.Select(c => Map(c, realServer, scripts)).ToArray(),
             InhibitOnFailure = realServer.InhibitOnFailure,
-            NotifyUp = Script(realServer.NotifyUp),
-            NotifyDown = Script(realServer.NotifyDown),
+            NotifyUp = scripts.Command(realServer.NotifyUp),
+            NotifyDown = scripts.Command(realServer.NotifyDown),
             VirtualHost = realServer.Virtualhost,
             Timing = new TimingKeys { DelayLoop = realServer.DelayLoop, Alpha = realServer.Alpha },
         };
 
-    /// <summary>One checker, with bind_if, its fwmark and MISC_CHECK's user.</summary>
-    /// <exception cref="ConfigException">MISC_CHECK's user or group does not exist (the message names the checker's
-    /// file:line).</exception>
-    public static CheckerSpec Map(HealthChecker checker, RealServer realServer)
+    // One checker, with bind_if, its fwmark and MISC_CHECK's user.
+    private static CheckerSpec Map(HealthChecker checker, RealServer realServer, Security.ScriptPolicy scripts)
     {
-        ArgumentNullException.ThrowIfNull(checker);
-        ArgumentNullException.ThrowIfNull(realServer);
         CheckerSpec spec = checker switch
         {
             TcpChecker => new TcpCheckSpec(),
@@ -97,7 +95,7 @@ public static class HealthSettingsMapper
                 UseTls = http.UseTls,
                 EnableSni = http.EnableSni,
             },
-            MiscChecker misc => new MiscCheckSpec(misc.Path) { Timeout = misc.Timeout, Dynamic = misc.Dynamic, User = User(misc) },
+            MiscChecker misc => new MiscCheckSpec(misc.Path) { Timeout = misc.Timeout, Dynamic = misc.Dynamic, User = scripts.Command(misc.Path, misc.User, misc.Location).User },
             DnsChecker dns => new DnsCheckSpec { Type = dns.QueryType, Name = dns.QueryName },
             UdpChecker udp => new UdpCheckSpec
             {
@@ -133,22 +131,11 @@ public static class HealthSettingsMapper
         };
     }
 
-    // Resolved at start (and reload) so that a user unknown to this machine stops the daemon with the place it was
-    // written, instead of failing the check at every delay_loop.
-    private static ScriptUser? User(MiscChecker misc)
-    {
-        if (misc.User is null) return null;
-        return ScriptUser.Resolve(misc.User, out var error)
-            ?? throw new ConfigException([new ConfigDiagnostic(DiagnosticSeverity.Error, $"MISC_CHECK user {error}", misc.Location)]);
-    }
-
     private static HttpUrlSpec Url(UrlCheck url) => new(
         url.Path,
         url.Digest,
         url.StatusCodes.Count == 0 ? null : url.StatusCodes.Select(code => new StatusCodeRange(code, code)).ToArray(),
         url.Virtualhost);
-
-    private static ScriptCommand? Script(NotifyScript? script) => script is null ? null : ScriptCommand.Parse(script.Command);
 
     // An odd number of hex digits ends in half a byte: it is sent as its high nibble.
     private static string EvenHex(string hex) => hex.Length % 2 == 0 ? hex : hex + "0";

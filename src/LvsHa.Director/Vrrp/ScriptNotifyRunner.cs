@@ -15,26 +15,28 @@ namespace LvsHa.Director.Vrrp;
 public sealed partial class ScriptNotifyRunner : INotifyRunner
 {
     private readonly Dictionary<string, VrrpInstance> _instances;
+    private readonly Security.ScriptPolicy _scripts;
     private readonly TimeSpan _timeout;
     private readonly ILogger _logger;
     private readonly Dictionary<string, Task> _tails = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
-    /// <summary>Creates the runner for the instances of one configuration.</summary>
-    public ScriptNotifyRunner(IEnumerable<VrrpInstance> instances, TimeSpan timeout, ILogger logger)
+    /// <summary>Creates the runner for the instances of one configuration, its scripts run as <paramref name="scripts"/> says.</summary>
+    public ScriptNotifyRunner(IEnumerable<VrrpInstance> instances, Security.ScriptPolicy scripts, TimeSpan timeout, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(instances);
         _instances = instances.ToDictionary(i => i.Name, StringComparer.Ordinal);
+        _scripts = scripts;
         _timeout = timeout;
         _logger = logger;
     }
 
     /// <summary>The commands keepalived runs for <paramref name="instance"/> entering <paramref name="state"/>, in order.</summary>
-    public static IReadOnlyList<ScriptCommand> CommandsFor(VrrpInstance instance, string state, int priority)
+    public static IReadOnlyList<ScriptCommand> CommandsFor(VrrpInstance instance, string state, int priority, Security.ScriptPolicy scripts)
     {
         ArgumentNullException.ThrowIfNull(instance);
         return Commands(
-            "INSTANCE", instance.Name, state, priority,
+            scripts, "INSTANCE", instance.Name, state, priority,
             (instance.NotifyMaster, instance.NotifyBackup, instance.NotifyFault, instance.NotifyStop), instance.Notify);
     }
 
@@ -42,14 +44,14 @@ public sealed partial class ScriptNotifyRunner : INotifyRunner
     /// The commands keepalived runs for vrrp_sync_group <paramref name="group"/> entering <paramref name="state"/>:
     /// its notify_master/backup/fault/stop, then `notify` with "GROUP" NAME STATE 0 (keepalived passes priority 0 for a group).
     /// </summary>
-    public static IReadOnlyList<ScriptCommand> CommandsFor(Config.VrrpSyncGroup group, string state)
+    public static IReadOnlyList<ScriptCommand> CommandsFor(Config.VrrpSyncGroup group, string state, Security.ScriptPolicy scripts)
     {
         ArgumentNullException.ThrowIfNull(group);
-        return Commands("GROUP", group.Name, state, 0, (group.NotifyMaster, group.NotifyBackup, group.NotifyFault, group.NotifyStop), group.Notify);
+        return Commands(scripts, "GROUP", group.Name, state, 0, (group.NotifyMaster, group.NotifyBackup, group.NotifyFault, group.NotifyStop), group.Notify);
     }
 
     private static List<ScriptCommand> Commands(
-        string kind, string name, string state, int priority,
+        Security.ScriptPolicy scripts, string kind, string name, string state, int priority,
         (NotifyScript? Master, NotifyScript? Backup, NotifyScript? Fault, NotifyScript? Stop) byState, NotifyScript? notify)
     {
         var commands = new List<ScriptCommand>();
@@ -61,11 +63,11 @@ public sealed partial class ScriptNotifyRunner : INotifyRunner
             "STOP" => byState.Stop,
             _ => null,
         };
-        if (specific is not null)
-            commands.Add(ScriptCommand.Parse(specific.Command));
-        if (notify is not null)
+        // Judged when the configuration was loaded (ScriptPolicy.Check): these do not throw.
+        if (scripts.Command(specific) is { } first)
+            commands.Add(first);
+        if (scripts.Command(notify) is { } command)
         {
-            var command = ScriptCommand.Parse(notify.Command);
             commands.Add(command with
             {
                 Arguments = [.. command.Arguments, kind, name, state, priority.ToString(CultureInfo.InvariantCulture)],
@@ -77,11 +79,11 @@ public sealed partial class ScriptNotifyRunner : INotifyRunner
 
     /// <summary>Runs the scripts of vrrp_sync_group <paramref name="group"/> entering <paramref name="state"/>, after its earlier calls.</summary>
     public Task RunGroupAsync(Config.VrrpSyncGroup group, string state, CancellationToken cancellationToken) =>
-        Chain("vrrp_sync_group " + group.Name, CommandsFor(group, state), cancellationToken);
+        Chain("vrrp_sync_group " + group.Name, CommandsFor(group, state, _scripts), cancellationToken);
 
     /// <inheritdoc />
     public Task RunAsync(string instance, string state, int priority, CancellationToken cancellationToken) =>
-        Chain("vrrp_instance " + instance, CommandsFor(_instances[instance], state, priority), cancellationToken);
+        Chain("vrrp_instance " + instance, CommandsFor(_instances[instance], state, priority, _scripts), cancellationToken);
 
     // Calls for one key (an instance, or a sync group) run one after another in call order.
     private Task Chain(string owner, IReadOnlyList<ScriptCommand> commands, CancellationToken cancellationToken)

@@ -32,7 +32,7 @@ public static partial class VrrpDaemon
     {
         ArgumentNullException.ThrowIfNull(config);
         var byName = config.VrrpInstances.ToDictionary(i => i.Name, StringComparer.Ordinal);
-        var notify = new ScriptNotifyRunner(config.VrrpInstances, NotifyTimeout, logger);
+        var notify = new ScriptNotifyRunner(config.VrrpInstances, Security.ScriptPolicy.For(config.Global), NotifyTimeout, logger);
         var groups = deliver is null
             ? null
             : new SyncGroupCoordinator(config.VrrpSyncGroups, deliver, (group, state) => notify.RunGroupAsync(group, state, CancellationToken.None), logger);

@@ -28,9 +28,10 @@ public sealed partial class VrrpScriptTracker
     /// <param name="time">Clock of the interval and timeout.</param>
     /// <param name="logger">Logger.</param>
     /// <param name="run">Runs the script and returns its exit status (default: <see cref="ScriptRunner.RunAsync"/>).</param>
+    /// <param name="scripts">Who the script runs as (default: a configuration without global_defs).</param>
     public VrrpScriptTracker(
         VrrpScript script, IReadOnlyList<string> instances, TimeProvider time, ILogger logger,
-        Func<ScriptCommand, CancellationToken, Task<int>>? run = null)
+        Func<ScriptCommand, CancellationToken, Task<int>>? run = null, Security.ScriptPolicy? scripts = null)
     {
         ArgumentNullException.ThrowIfNull(script);
         ArgumentNullException.ThrowIfNull(instances);
@@ -39,7 +40,7 @@ public sealed partial class VrrpScriptTracker
         _time = time;
         _logger = logger;
         _run = run ?? ((command, cancellationToken) => ScriptRunner.RunAsync(command, cancellationToken));
-        _command = ScriptCommand.Parse(script.Script);
+        _command = (scripts ?? Security.ScriptPolicy.For(GlobalDefs.Empty)).Command(script.Script, script.User, script.Location);
         Counter = new ScriptResultCounter(script.Rise, script.Fall, script.InitFail);
     }
 

@@ -61,8 +61,9 @@ public sealed partial class VrrpTracking : BackgroundService
         while (!_ready())
             await Task.Delay(ReadyPoll, stoppingToken).ConfigureAwait(false);
         await ReadLinksAsync(stoppingToken).ConfigureAwait(false);
+        var scripts = Security.ScriptPolicy.For(_config.Global);
         var loops = VrrpTrackerPlan.ScriptWatchers(_config)
-            .Select(w => new VrrpScriptTracker(w.Script, w.Instances, _time, _logger, _run).RunAsync(
+            .Select(w => new VrrpScriptTracker(w.Script, w.Instances, _time, _logger, _run, scripts).RunAsync(
                 up =>
                 {
                     foreach (var instance in w.Instances)

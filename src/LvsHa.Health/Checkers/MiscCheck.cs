@@ -38,7 +38,7 @@ public sealed class MiscCheck : IHealthCheck
         int status;
         try
         {
-            status = await ScriptRunner.RunAsync(command, cancellationToken, spec.User).ConfigureAwait(false);
+            status = await ScriptRunner.RunAsync(command with { User = spec.User }, cancellationToken).ConfigureAwait(false);
         }
         catch (InvalidOperationException e)
         {

@@ -19,7 +19,7 @@ public static partial class ScriptRunner
     public static string? Problem(ScriptCommand command, out string? resolvedPath)
     {
         ArgumentNullException.ThrowIfNull(command);
-        resolvedPath = Resolve(command.Program);
+        resolvedPath = ResolvePath(command.Program);
         if (resolvedPath is null) return $"script {command.Program} not found";
         if (Directory.Exists(resolvedPath)) return $"script {resolvedPath} is a directory";
         if (!OperatingSystem.IsWindows())
@@ -35,13 +35,14 @@ public static partial class ScriptRunner
     /// <summary>Runs the script to its end and returns its exit status (128+signal when killed by a signal).</summary>
     /// <param name="command">The script and its arguments.</param>
     /// <param name="cancellationToken">Kills the script's process group.</param>
-    /// <param name="user">Runs the script as this user and group (through util-linux's setpriv, which sets the ids
-    /// and the user's supplementary groups after the fork; .NET's Process cannot), or as the daemon's user.</param>
     /// <exception cref="OperationCanceledException">Cancelled; the script's process group has been killed.</exception>
     /// <exception cref="InvalidOperationException">The script cannot be started (see <see cref="Problem"/>), or
-    /// cannot be run as <paramref name="user"/> because setpriv is missing.</exception>
-    public static async Task<int> RunAsync(ScriptCommand command, CancellationToken cancellationToken, ScriptUser? user = null)
+    /// cannot be run as its user because setpriv is missing.</exception>
+    /// <remarks>A script with a <see cref="ScriptCommand.User"/> runs as that user and group through util-linux's
+    /// setpriv, which sets the ids and the user's supplementary groups after the fork (.NET's Process cannot).</remarks>
+    public static async Task<int> RunAsync(ScriptCommand command, CancellationToken cancellationToken)
     {
+        var user = command.User;
         var problem = Problem(command, out var path);
         if (problem is not null) throw new InvalidOperationException(problem);
         if (user is not null && !File.Exists(SetPriv))
@@ -137,8 +138,10 @@ public static partial class ScriptRunner
         }
     }
 
-    private static string? Resolve(string program)
+    /// <summary>The file <paramref name="program"/> names: itself when it has a slash, else the first match on PATH.</summary>
+    public static string? ResolvePath(string program)
     {
+        ArgumentNullException.ThrowIfNull(program);
         if (program.Contains('/', StringComparison.Ordinal)) return File.Exists(program) || Directory.Exists(program) ? program : null;
         var pathVariable = Environment.GetEnvironmentVariable("PATH") ?? "/usr/local/bin:/usr/bin:/bin";
         return pathVariable.Split(':', StringSplitOptions.RemoveEmptyEntries)

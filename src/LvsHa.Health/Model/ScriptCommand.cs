@@ -5,6 +5,9 @@ namespace LvsHa.Health.Model;
 /// <summary>A notify/quorum/misc script: the program and its arguments, split as keepalived splits them (no shell).</summary>
 public sealed record ScriptCommand(string Program, IReadOnlyList<string> Arguments)
 {
+    /// <summary>The user and group it runs as, or null for the daemon's own.</summary>
+    public ScriptUser? User { get; init; }
+
     /// <summary>The command line as configured, for logs.</summary>
     public string Display => Arguments.Count == 0 ? Program : Program + " " + string.Join(' ', Arguments);
 

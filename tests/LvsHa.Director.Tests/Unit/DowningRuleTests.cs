@@ -1,17 +1,12 @@
 using Akka.Actor;
 using LvsHa.Director.Membership;
+using static LvsHa.Director.Tests.Unit.Directors;
 
 namespace LvsHa.Director.Tests.Unit;
 
 public sealed class DowningRuleTests
 {
-    private static readonly Address D1 = new("akka.ssl.tcp", "lvsha", "10.0.0.1", 2552);
-    private static readonly Address D2 = new("akka.ssl.tcp", "lvsha", "10.0.0.2", 2552);
-    private static readonly Address D3 = new("akka.ssl.tcp", "lvsha", "10.0.0.3", 2552);
-    private static readonly Address D4 = new("akka.ssl.tcp", "lvsha", "10.0.0.4", 2552);
     private static readonly DirectorMember[] Three = [Up(D1), Up(D2), Up(D3)];
-
-    private static DirectorMember Up(Address a) => new(a, "Up", IsDirector: true);
 
     private static IReadOnlyList<Address> ToDown(Address self, IReadOnlyCollection<DirectorMember> members, params Address[] unreachable) =>
         DowningRule.ToDown(self, members, unreachable.ToHashSet(), 3);

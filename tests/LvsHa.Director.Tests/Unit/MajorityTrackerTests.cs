@@ -4,15 +4,12 @@ using Akka.Configuration;
 using Akka.TestKit.Xunit2;
 using LvsHa.Director.Hosting;
 using LvsHa.Director.Membership;
+using static LvsHa.Director.Tests.Unit.Directors;
 
 namespace LvsHa.Director.Tests.Unit;
 
 public sealed class MajorityTrackerTests : TestKit
 {
-    private static readonly Address D1 = new("akka.ssl.tcp", "lvsha", "10.0.0.1", 2552);
-    private static readonly Address D2 = new("akka.ssl.tcp", "lvsha", "10.0.0.2", 2552);
-    private static readonly Address D3 = new("akka.ssl.tcp", "lvsha", "10.0.0.3", 2552);
-
     private IActorRef Tracker() => Sys.ActorOf(Props.Create(() => new MajorityTracker(D1, 3, false)));
 
     private static MemberStatusChanged Up(Address a) => new(new DirectorMember(a, "Up", true));

@@ -1,15 +1,11 @@
 using Akka.Actor;
 using LvsHa.Director.Membership;
+using static LvsHa.Director.Tests.Unit.Directors;
 
 namespace LvsHa.Director.Tests.Unit;
 
 public sealed class MajorityViewTests
 {
-    private static readonly Address D1 = new("akka.ssl.tcp", "lvsha", "10.0.0.1", 2552);
-    private static readonly Address D2 = new("akka.ssl.tcp", "lvsha", "10.0.0.2", 2552);
-    private static readonly Address D3 = new("akka.ssl.tcp", "lvsha", "10.0.0.3", 2552);
-
-    private static DirectorMember Up(Address a) => new(a, "Up", IsDirector: true);
 
     [Fact]
     public void Compute_AllThreeUpAndReachable_HasMajorityThreeOfThree() =>

@@ -6,6 +6,9 @@ namespace LvsHa.Director.Tests.Vrrp;
 
 public sealed class ScriptNotifyRunnerTests : IDisposable
 {
+    // A configuration without global_defs: scripts run as the test does (or as keepalived_script where it exists).
+    private static readonly LvsHa.Director.Security.ScriptPolicy Scripts = LvsHa.Director.Security.ScriptPolicy.For(LvsHa.Config.GlobalDefs.Empty);
+
     private readonly string _dir = Directory.CreateTempSubdirectory("lvsha-vd-notify-").FullName;
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
@@ -46,7 +49,7 @@ public sealed class ScriptNotifyRunnerTests : IDisposable
             Script("notify", $"echo \"notify $*\" >> {log}"),
             Script("master", $"sleep 0.3; echo \"master $*\" >> {log}"),
             Script("backup", $"echo \"backup $#\" >> {log}"));
-        var runner = new ScriptNotifyRunner([instance], TimeSpan.FromSeconds(5), NullLogger.Instance);
+        var runner = new ScriptNotifyRunner([instance], Scripts, TimeSpan.FromSeconds(5), NullLogger.Instance);
 
         var first = runner.RunAsync("VI_1", "MASTER", 150, CancellationToken.None);
         var second = runner.RunAsync("VI_1", "BACKUP", 100, CancellationToken.None);
@@ -66,7 +69,7 @@ public sealed class ScriptNotifyRunnerTests : IDisposable
             Script("notify", $"echo \"notify $3\" >> {log}"),
             Script("master", $"sleep 30; echo late >> {log}"),
             Script("backup", "true"));
-        var runner = new ScriptNotifyRunner([instance], TimeSpan.FromMilliseconds(300), NullLogger.Instance);
+        var runner = new ScriptNotifyRunner([instance], Scripts, TimeSpan.FromMilliseconds(300), NullLogger.Instance);
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
         await runner.RunAsync("VI_1", "MASTER", 100, CancellationToken.None);

@@ -18,6 +18,9 @@ namespace LvsHa.Director.Tests.Vrrp;
 /// <summary>track_interface, track_script and vrrp_sync_group as the director wires them (fake clock, fake links).</summary>
 public sealed class TrackerTests
 {
+    // A configuration without global_defs: scripts run as the test does (or as keepalived_script where it exists).
+    private static readonly LvsHa.Director.Security.ScriptPolicy Scripts = LvsHa.Director.Security.ScriptPolicy.For(LvsHa.Config.GlobalDefs.Empty);
+
     private static readonly IPAddress Local = IPAddress.Parse("10.0.0.2");
     private static readonly TimeSpan Advert = TimeSpan.FromMilliseconds(100);
     private static readonly DateTimeOffset Now = DateTimeOffset.UnixEpoch;
@@ -400,8 +403,8 @@ public sealed class TrackerTests
         };
         Assert.Equal(
             ["/bin/fault", "/bin/notify x GROUP G FAULT 0"],
-            ScriptNotifyRunner.CommandsFor(group, "FAULT").Select(c => c.Display));
-        Assert.Equal(["/bin/notify x GROUP G MASTER 0"], ScriptNotifyRunner.CommandsFor(group, "MASTER").Select(c => c.Display));
+            ScriptNotifyRunner.CommandsFor(group, "FAULT", Scripts).Select(c => c.Display));
+        Assert.Equal(["/bin/notify x GROUP G MASTER 0"], ScriptNotifyRunner.CommandsFor(group, "MASTER", Scripts).Select(c => c.Display));
     }
 
     [Fact]
