@@ -79,15 +79,28 @@ public sealed partial class ScriptNotifyRunner : INotifyRunner
 
     /// <summary>Runs the scripts of vrrp_sync_group <paramref name="group"/> entering <paramref name="state"/>, after its earlier calls.</summary>
     public Task RunGroupAsync(Config.VrrpSyncGroup group, string state, CancellationToken cancellationToken) =>
-        Chain("vrrp_sync_group " + group.Name, CommandsFor(group, state, _scripts), cancellationToken);
+        Chain("vrrp_sync_group " + group.Name, () => CommandsFor(group, state, _scripts), cancellationToken);
 
     /// <inheritdoc />
     public Task RunAsync(string instance, string state, int priority, CancellationToken cancellationToken) =>
-        Chain("vrrp_instance " + instance, CommandsFor(_instances[instance], state, priority, _scripts), cancellationToken);
+        Chain("vrrp_instance " + instance, () => CommandsFor(_instances[instance], state, priority, _scripts), cancellationToken);
 
-    // Calls for one key (an instance, or a sync group) run one after another in call order.
-    private Task Chain(string owner, IReadOnlyList<ScriptCommand> commands, CancellationToken cancellationToken)
+    // Calls for one key (an instance, or a sync group) run one after another in call order. The scripts were judged
+    // at load; a user deleted since makes them unusable now, which is logged like a missing script, never thrown
+    // into the instance actor that asked.
+    private Task Chain(string owner, Func<IReadOnlyList<ScriptCommand>> build, CancellationToken cancellationToken)
     {
+        IReadOnlyList<ScriptCommand> commands;
+        try
+        {
+            commands = build();
+        }
+        catch (ConfigException e)
+        {
+            LogScriptUnusable(owner, "notify", e.Message);
+            return Task.CompletedTask;
+        }
+
         if (commands.Count == 0)
             return Task.CompletedTask;
         lock (_lock)

@@ -159,6 +159,32 @@ public sealed class VrrpLabTests(Xunit.Abstractions.ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Run_ScriptUser_NotifyMasterRunsAsThatUser()
+    {
+        using var lab = new VrrpLab(1, output);
+        // A folder the script's user (nobody) can write to; the lab's own is the test's (root) only.
+        var shared = Directory.CreateTempSubdirectory("lvsha-notify-");
+        try
+        {
+            File.SetUnixFileMode(shared.FullName, (UnixFileMode)0x1FF);
+            var who = Path.Combine(shared.FullName, "who");
+            var config = lab.Config(
+                1, 100, cluster: false, preamble: "global_defs {\n    script_user nobody\n}\n",
+                instanceLines: $"    notify_master \"/bin/sh -c 'id -u > {who}'\"");
+            lab.Start(1, config);
+            await lab.WaitForSoleHolderAsync(1, [], Startup);
+            await Lab.LabCluster.WaitForAsync(
+                () => Task.FromResult(File.Exists(who) && File.ReadAllText(who).Trim().Length > 0), TimeSpan.FromSeconds(10), "notify_master ran");
+            var nobody = LvsHa.Health.Model.ScriptUser.Resolve("nobody", out _)!;
+            Assert.Equal(nobody.Uid.ToString(System.Globalization.CultureInfo.InvariantCulture), File.ReadAllText(who).Trim());
+        }
+        finally
+        {
+            shared.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void Run_InvalidConfig_ExitsOneWithFileLineColumn()
     {
         var file = Path.Combine(Path.GetTempPath(), $"lvsha-vd-bad-{Environment.ProcessId}.conf");
