@@ -25,6 +25,9 @@ if [ "$host_rc" -ne 0 ] && [ "$trx_count" -lt "$test_projects" ]; then
         > "$results/host.infra-failure"
 fi
 
+# The package: the .deb built, installed into an empty root with dpkg (this machine untouched), run, purged.
+deploy/package/test-deb.sh "$results/package"
+
 # Kernel run.
 tests/lab/run-kernel-tests.sh "$results/kernel"
 
