@@ -45,12 +45,11 @@ public static partial class DirectorDaemon
     /// <summary>Runs the director for <paramref name="config"/> in the current network namespace; returns the exit code.</summary>
     /// <exception cref="DirectorConfigException">The configuration cannot run here (missing interface or address).</exception>
     /// <exception cref="LvsHa.Netlink.NetlinkException">IPVS is needed but not available (no ip_vs), or rtnetlink failed.</exception>
-    /// <exception cref="ConfigException">A script may not run here (Security.ScriptPolicy: its line, user or path).</exception>
+    /// <remarks>The scripts' users and paths are judged before this, where the configuration is loaded to run
+    /// (the CLI's ConfigFile.LoadToRun, shared with `check`).</remarks>
     public static async Task<int> RunAsync(LvsHaConfig config, DaemonRunOptions run, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(config);
-        // What only this machine can judge (scripts' users and paths) fails here, with its file:line, before anything runs.
-        Security.ScriptPolicy.ThrowOnErrors(Security.ScriptPolicy.Check(config));
         // Only a configuration with virtual services (or a sync daemon) needs the kernel's IPVS: a VRRP-only
         // director runs on kernels without ip_vs.
         using var ipvs = config.VirtualServers.Count > 0 || config.Global.LvsSyncDaemon is not null ? IpvsClient.Open() : null;
