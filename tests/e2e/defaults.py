@@ -28,7 +28,7 @@ def run(runner):
         runner.skip_rest(["Defaults.Lab"], f"the defaults lab did not build: {e}")
         return
     try:
-        lab.prepare_by_hand()
+        lab.prepare_by_hand("prepare is tested by Prepare.RealServers")
         if runner.case("Defaults.ClusterOfTwoStartedTogether", started_together, lab) is not None:
             runner.case("Defaults.ClusterOfTwoMasterDies", master_dies, lab)
         for n in (1, 2):

@@ -113,6 +113,9 @@ def distribution(lab, service):
     return {"counts": dict(zip(names, counts)), "expected": [round(e, 1) for e in expected]}
 
 
+REFUSED = "Connection refused"
+
+
 def health(lab, service):
     """A stopped web server stops getting new requests within the bound and gets them again when it returns."""
     victim = lab.rs_names(service.method)[1]
@@ -129,13 +132,22 @@ def health(lab, service):
     time.sleep(1)
     load = lab.finish_load("health")
     requests = load["requests"]
-    failed_after_stop = [r for r in requests if r["error"] and r["t"] >= stopped]
-    last_failure = max((r["t"] for r in failed_after_stop), default=stopped) - stopped
+    # A request the stopped server got is refused (its address answers the SYN with a reset): those are what the
+    # bound is about. Anything else that failed (a time-out while the emulated VM stalls) is counted and shown, and
+    # must stay rare (a tenth of the failures), but is not the stopped server's doing.
+    after_stop = [r for r in requests if r["error"] and r["t"] >= stopped]
+    refused = [r for r in after_stop if r["error"] == REFUSED]
+    others = [r for r in after_stop if r["error"] != REFUSED]
+    last_refused = max((r["t"] for r in refused), default=stopped) - stopped
     first_back = min(r["t"] for r in requests if r["server"] == victim and r["t"] > back) - back
-    check(last_failure <= bound, f"{victim} still got new requests {last_failure:.2f} s after it stopped (bound {bound} s)")
+    check(refused, f"no request reached {victim} after it stopped: the case measured nothing")
+    check(last_refused <= bound, f"{victim} still got new requests {last_refused:.2f} s after it stopped (bound {bound} s)")
     check(first_back <= bound, f"{victim} got requests again only {first_back:.2f} s after it returned (bound {bound} s)")
     check(not [r for r in requests if r["error"] and r["t"] < stopped], "requests failed before the stop")
-    return {"boundSeconds": bound, "lastNewRequestAfterStop": round(last_failure, 2), "failedRequests": len(failed_after_stop),
+    check(len(others) <= len(after_stop) // 10 + 1, f"{len(others)} requests failed otherwise than at {victim}: "
+          + ", ".join(f"{r['error']} at +{r['t'] - stopped:.2f} s" for r in others[:5]))
+    return {"boundSeconds": bound, "lastNewRequestAfterStop": round(last_refused, 2), "refusedRequests": len(refused),
+            "otherFailures": [f"{r['error']} at +{r['t'] - stopped:.2f} s" for r in others],
             "firstRequestAfterReturn": round(first_back, 2)}
 
 

@@ -514,9 +514,9 @@ virtual_server {service.vip} {service.port} {{
         self.log(f"lab: lvsha prepare from d{n}: {out.strip().splitlines()[-1]} ({time.monotonic() - start:.1f} s)")
         return out
 
-    def prepare_by_hand(self):
-        """What `lvsha prepare` does to DR/TUN real servers, done directly in their namespaces: used only when
-        prepare itself failed (that failure is reported), so the data path can still be tested."""
+    def prepare_by_hand(self, why="lvsha prepare failed"):
+        """What `lvsha prepare` does to DR/TUN real servers, done directly in their namespaces: when prepare itself
+        failed (that failure is reported), so the data path can still be tested, or in labs that test something else."""
         for name in self.all_rs():
             method, ns = name.rstrip("0123456789"), self.ns(name)
             if method == "nat":
@@ -530,7 +530,7 @@ virtual_server {service.vip} {service.port} {{
                 run("ip", "link", "set", "tunl0", "up", ns=ns)
                 run("sysctl", "-qw", "net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.tunl0.rp_filter=0", ns=ns)
                 run("ip", "addr", "replace", f"{VIPS['tun']}/32", "dev", "tunl0", ns=ns)
-        self.log("lab: real servers prepared by hand (lvsha prepare failed)")
+        self.log(f"lab: real servers prepared by hand ({why})")
 
     def kill_director(self, n):
         """A crash: SIGKILL (no priority-0 advert) and the director's links down at once. The kill goes first: a live
