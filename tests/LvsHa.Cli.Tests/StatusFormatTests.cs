@@ -7,7 +7,7 @@ namespace LvsHa.Cli.Tests;
 public class StatusFormatTests
 {
     private static StatusReport Report(IReadOnlyList<TrackerStatus>? trackers) => new(
-        "d1", null, new QuorumReport(true, 1, 1, "None"), [],
+        "d1", null, new QuorumReport(true, 1, 1, "none (no cluster block)"), [],
         [new InstanceStatus("VI_1", 51, "BACKUP", 0, 0, 0, new Dictionary<string, DateTimeOffset>(), null, 90, null, ["10.0.0.50"], trackers)]);
 
     [Fact]
@@ -35,4 +35,19 @@ public class StatusFormatTests
     [Fact]
     public void Format_NoTrackers_NoTrackerTable() =>
         Assert.DoesNotContain("Trackers:", StatusCommand.Format(Report(null)), StringComparison.Ordinal);
+
+    [Fact]
+    public void Format_VirtualService_NamesSchedulerAndMethodAsTheConfigSpellsThem()
+    {
+        var report = Report(null) with
+        {
+            VirtualServices = [new VirtualServiceSummary("10.0.0.50:80/TCP", true, true, ["-t 10.0.0.50:80"], [], "wrr", "DR")],
+        };
+        Assert.Contains("Virtual service 10.0.0.50:80/TCP: in kernel, lb_algo wrr, lb_kind DR, quorum up, IPVS -t 10.0.0.50:80",
+            StatusCommand.Format(report), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Format_NoCluster_SaysSoInTheConfigsWords() =>
+        Assert.Contains("split_brain_guard none (no cluster block)", StatusCommand.Format(Report(null)), StringComparison.Ordinal);
 }

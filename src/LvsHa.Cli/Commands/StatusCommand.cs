@@ -93,7 +93,8 @@ public static class StatusCommand
         foreach (var service in report.VirtualServices)
         {
             text.AppendLine(inv, $"Virtual service {service.Name}: {(service.InKernel ? "in kernel" : "NOT IN KERNEL")}, " +
-                $"quorum {(service.QuorumUp ? "up" : "DOWN (sorry server)")}, IPVS {string.Join(", ", service.Services)}");
+                $"lb_algo {service.Scheduler}, lb_kind {service.Method}, quorum {(service.QuorumUp ? "up" : "DOWN (sorry server)")}, " +
+                $"IPVS {string.Join(", ", service.Services)}");
             text.Append(Table(
                 ["REAL SERVER", "HEALTH", "WEIGHT", "KERNEL", "ACTIVE", "INACTIVE", "CONN/S", "BYTES/S", "CHECKS FAILED", "LAST CHECK"],
                 service.RealServers.Select(r => new[]

@@ -52,12 +52,16 @@ public sealed record StatusReport(
 /// <param name="InKernel">Whether every IPVS service of the block is in the kernel table.</param>
 /// <param name="Services">The IPVS services of the block (ipvsadm notation).</param>
 /// <param name="RealServers">Its real servers, in configuration order.</param>
+/// <param name="Scheduler">`lb_algo` as the config spells it (rr, wlc, mh ...).</param>
+/// <param name="Method">`lb_kind` of its real servers as the config spells it (NAT, DR, TUN; several when mixed).</param>
 public sealed record VirtualServiceSummary(
     string Name,
     bool QuorumUp,
     bool InKernel,
     IReadOnlyList<string> Services,
-    IReadOnlyList<RealServerSummary> RealServers);
+    IReadOnlyList<RealServerSummary> RealServers,
+    string Scheduler = "-",
+    string Method = "-");
 
 /// <summary>A real server in a status report.</summary>
 /// <param name="Address">address:port as configured.</param>
@@ -90,7 +94,7 @@ public sealed record RealServerSummary(
 /// <param name="HasMajority">Whether a majority of directors is reachable.</param>
 /// <param name="Reachable">Reachable voting directors, this one included.</param>
 /// <param name="Total">Voting directors (at least the expected count).</param>
-/// <param name="Guard">split_brain_guard setting (Majority, Off, or None without a cluster).</param>
+/// <param name="Guard">split_brain_guard as the config spells it (majority, off), or none without a cluster block.</param>
 public sealed record QuorumReport(bool HasMajority, int Reachable, int Total, string Guard);
 
 /// <summary>A cluster member in a status report.</summary>

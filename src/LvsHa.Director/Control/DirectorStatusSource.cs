@@ -43,9 +43,9 @@ public sealed class DirectorStatusSource : IStatusSource
 
         var guard = options.Cluster switch
         {
-            null => "None",
-            { SplitBrainGuard: SplitBrainGuard.Majority, GuardsMastership: false } => "Majority (inactive: fewer than 3 directors)",
-            var cluster => cluster.SplitBrainGuard.ToString(),
+            null => "none (no cluster block)",
+            { SplitBrainGuard: SplitBrainGuard.Majority, GuardsMastership: false } => "majority (inactive: fewer than 3 directors)",
+            var cluster => cluster.SplitBrainGuard.ToString().ToLowerInvariant(),
         };
         return new StatusReport(
             options.NodeName,

@@ -67,7 +67,16 @@ public static class VirtualServiceSummaries
             report.QuorumUp,
             keys.Count > 0 && keys.All(kernel.ContainsKey),
             [.. keys.Select(k => k.ToString())],
-            realServers);
+            realServers,
+            virtualServer is null ? "-" : virtualServer.Scheduler.ToString().ToLowerInvariant(),
+            virtualServer is null ? "-" : MethodWord(virtualServer));
+    }
+
+    /// <summary>lb_kind as written: the block's method, or each method its real servers use when they differ.</summary>
+    private static string MethodWord(VirtualServer virtualServer)
+    {
+        var methods = virtualServer.RealServers.Select(r => r.Method.Method).DefaultIfEmpty(virtualServer.Method.Method).Distinct();
+        return string.Join(", ", methods.Select(m => m.ToString().ToUpperInvariant()));
     }
 
     private static string HealthWord(RealServerReport realServer) => (realServer.Alive, realServer.InPool) switch

@@ -143,6 +143,6 @@ public static class PrepareRunner
         SocketException s => $"unreachable after {attempts} attempt(s): {s.Message}",
         TimeoutRejectedException => $"no SSH connection within the connect timeout after {attempts} attempt(s)",
         SshConnectionException or SshOperationTimeoutException => $"SSH connection failed after {attempts} attempt(s): {e.Message}",
-        _ => $"{e.GetType().Name}: {e.Message}",
+        _ => e.Message,
     };
 }

@@ -51,10 +51,7 @@ public static class ReportFormatter
         text.AppendLine();
         foreach (HostReport host in report.Hosts)
         {
-            var counts = host.Items.GroupBy(i => i.Status).ToDictionary(g => g.Key, g => g.Count());
-            text.AppendLine(
-                $"{host.Host}: {(host.Failed ? "FAILED" : "ok")}  changed={Count(counts, ItemStatus.Changed)} already-right={Count(counts, ItemStatus.AlreadyRight)} " +
-                $"would-change={Count(counts, ItemStatus.WouldChange)} failed={Count(counts, ItemStatus.Failed)} skipped={Count(counts, ItemStatus.Skipped)} ({host.Elapsed.TotalSeconds:0.0} s)");
+            text.AppendLine(HostLine(host));
         }
 
         if (report.UnmatchedOnly.Count > 0)
@@ -68,7 +65,16 @@ public static class ReportFormatter
         return text.ToString();
     }
 
-    private static int Count(Dictionary<ItemStatus, int> counts, ItemStatus status) => counts.TryGetValue(status, out int n) ? n : 0;
+    /// <summary>One host in plain words: "ok" or "failed" (with the host's own error), then how many items ended how,
+    /// naming only the outcomes that occurred.</summary>
+    private static string HostLine(HostReport host)
+    {
+        var outcomes = host.Items.GroupBy(i => i.Status).OrderBy(g => g.Key).Select(g => $"{g.Count()} {Status(g.Key).ToLowerInvariant()}").ToList();
+        var verdict = host.Failed ? "FAILED" : "ok";
+        var error = host.Error is null ? string.Empty : $": {host.Error}";
+        var items = outcomes.Count == 0 ? (host.Failed ? string.Empty : "; nothing to do") : "; " + string.Join(", ", outcomes);
+        return $"{host.Host}: {verdict}{error}{items} ({host.Elapsed.TotalSeconds:0.0} s)";
+    }
 
     private static string Status(ItemStatus status) => status switch
     {

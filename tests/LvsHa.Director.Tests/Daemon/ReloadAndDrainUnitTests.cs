@@ -133,6 +133,7 @@ public class ReloadAndDrainUnitTests
 
         Assert.True(summary.InKernel);
         Assert.Equal(["-t 10.0.0.1:80"], summary.Services);
+        Assert.Equal(("wlc", "DR"), (summary.Scheduler, summary.Method));
         Assert.Equal(new RealServerSummary("10.0.1.4:80", "up", 3, 3, 12, 4, 7, 900, null, null, 0, 0), summary.RealServers[0]);
         Assert.Equal("down, drained", summary.RealServers[1].Health);
         Assert.Null(summary.RealServers[1].KernelWeight);

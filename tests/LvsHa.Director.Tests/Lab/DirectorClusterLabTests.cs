@@ -42,7 +42,7 @@ public sealed class DirectorClusterLabTests
             var status = await client.GetStatusAsync();
             var instance = status.Instances.Single();
             Assert.Equal(0, instance.AdvertsRejected);
-            Assert.Equal(new QuorumReport(true, 3, 3, "Majority"), status.Quorum);
+            Assert.Equal(new QuorumReport(true, 3, 3, "majority"), status.Quorum);
             Assert.All(instance.LastAdvertBySender.Keys, sender => Assert.DoesNotContain(lab.Address(node), sender, StringComparison.Ordinal));
             Assert.Equal(3, status.Members.Count);
         }
@@ -56,7 +56,7 @@ public sealed class DirectorClusterLabTests
         lab.Kill(3);
         var elapsed = await lab.WaitForQuorumAsync(
             [1, 2],
-            new QuorumReport(true, 2, 3, "Majority"),
+            new QuorumReport(true, 2, 3, "majority"),
             TimeSpan.FromSeconds(10),
             status => status.Members.Any(m => m.Address.Contains(lab.Address(3), StringComparison.Ordinal) && !m.Reachable));
         _output.WriteLine($"survivors saw the killed director unreachable after {elapsed.TotalMilliseconds:F0} ms");
@@ -73,7 +73,7 @@ public sealed class DirectorClusterLabTests
             async () =>
             {
                 var status = await lab.Client(1).GetStatusAsync();
-                return status.Members.Count == 2 && status.Quorum == new QuorumReport(true, 2, 3, "Majority");
+                return status.Members.Count == 2 && status.Quorum == new QuorumReport(true, 2, 3, "majority");
             },
             TimeSpan.FromSeconds(15),
             "the dead director is downed and removed, majority kept");
@@ -99,7 +99,7 @@ public sealed class DirectorClusterLabTests
 
         // The connected pair keeps (or, after a heartbeat hiccup on a starved host, regains within the bound) 2 of 3,
         // and removes the cut-off director after stable-after (MajorityDowning: only a majority downs).
-        await lab.WaitForQuorumAsync([1, 2], new QuorumReport(true, 2, 3, "Majority"), MinorityBound);
+        await lab.WaitForQuorumAsync([1, 2], new QuorumReport(true, 2, 3, "majority"), MinorityBound);
         await LabCluster.WaitForAsync(
             async () => (await lab.Client(1).GetStatusAsync()).Members.Count == 2,
             TimeSpan.FromSeconds(15),

@@ -24,7 +24,7 @@ public sealed class PeerFailureLabTests
     {
         lab.Start(1);
         lab.Start(2);
-        await lab.WaitForQuorumAsync([1, 2], new QuorumReport(true, 2, 3, "Majority"), FormationTimeout,
+        await lab.WaitForQuorumAsync([1, 2], new QuorumReport(true, 2, 3, "majority"), FormationTimeout,
             status => status.Members.Count(m => m.Status == "Up") == 2);
     }
 
@@ -74,14 +74,14 @@ public sealed class PeerFailureLabTests
         // Each is now alone (1 of 3): neither has a majority, so neither downs anybody (MajorityDowning), and the
         // shutdown the stranger caused stays held: both run on, without a majority, until the cut heals.
         lab.Isolate(2);
-        await lab.WaitForQuorumAsync([1, 2], new QuorumReport(false, 1, 3, "Majority"), TimeSpan.FromSeconds(10));
+        await lab.WaitForQuorumAsync([1, 2], new QuorumReport(false, 1, 3, "majority"), TimeSpan.FromSeconds(10));
         Assert.False(lab.WaitForExit(1, TimeSpan.FromSeconds(10)), $"director 1 stopped\n{lab.Log(1)}");
         Assert.False(lab.Process(2).HasExited, $"director 2 stopped\n{lab.Log(2)}");
         Assert.All(new[] { 1, 2 }, node => Assert.DoesNotContain("Downing director", lab.Log(node), StringComparison.Ordinal));
 
         // Healed, they are reachable to each other again: 2 of 3.
         LabCluster.Heal(lab.Namespace(2));
-        await lab.WaitForQuorumAsync([1, 2], new QuorumReport(true, 2, 3, "Majority"), TimeSpan.FromSeconds(20));
+        await lab.WaitForQuorumAsync([1, 2], new QuorumReport(true, 2, 3, "majority"), TimeSpan.FromSeconds(20));
     }
 
     [Fact]
@@ -113,7 +113,7 @@ public sealed class PeerFailureLabTests
             Assert.DoesNotContain(status.Members, m => m.Address.Contains(lab.Address(4), StringComparison.Ordinal));
             var instance = status.Instances.Single();
             Assert.DoesNotContain(instance.LastAdvertBySender.Keys, s => s.Contains(lab.Address(4), StringComparison.Ordinal));
-            Assert.Equal(new QuorumReport(true, 3, 3, "Majority"), status.Quorum);
+            Assert.Equal(new QuorumReport(true, 3, 3, "majority"), status.Quorum);
         }
 
         Assert.Contains(
@@ -127,7 +127,7 @@ public sealed class PeerFailureLabTests
         using var lab = await LabCluster.FormedAsync(3, null, _output, FormationTimeout);
 
         lab.Kill(3);
-        await lab.WaitForQuorumAsync([1, 2], new QuorumReport(true, 2, 3, "Majority"), TimeSpan.FromSeconds(10),
+        await lab.WaitForQuorumAsync([1, 2], new QuorumReport(true, 2, 3, "majority"), TimeSpan.FromSeconds(10),
             status => status.Members.Any(m => m.Address.Contains(lab.Address(3), StringComparison.Ordinal) && !m.Reachable));
 
         var clock = Stopwatch.StartNew();

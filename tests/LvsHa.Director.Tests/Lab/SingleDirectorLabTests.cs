@@ -50,7 +50,7 @@ public sealed class SingleDirectorLabTests : IDisposable
             TimeSpan.FromSeconds(30),
             "the lone director answers status and runs its instance");
 
-        Assert.Equal(new QuorumReport(true, 1, 1, "None"), status!.Quorum);
+        Assert.Equal(new QuorumReport(true, 1, 1, "none (no cluster block)"), status!.Quorum);
         Assert.Null(status.SelfAddress);
         Assert.Empty(status.Members);
         Assert.Equal((0L, 0L), (status.Instances[0].AdvertsAccepted, status.Instances[0].AdvertsRejected));

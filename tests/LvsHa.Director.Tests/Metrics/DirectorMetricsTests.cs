@@ -172,7 +172,7 @@ public sealed class DirectorMetricsTests : TestKit
             new("VI_1", 51, state, 10, 20, 1, new Dictionary<string, DateTimeOffset>(), null, priority, "10.0.0.9", ["10.0.0.50"]);
         static LvsStatus Health(params (string Address, bool Alive)[] realServers) => new([new VirtualServiceReport("10.0.0.1:80", true,
             [.. realServers.Select(r => new RealServerReport(new IPEndPoint(IPAddress.Parse(r.Address), 80), r.Alive, r.Alive ? 3 : 0, r.Alive, r.Alive ? 0 : 1, null, []))])]);
-        var quorum = new QuorumReport(true, 2, 3, "Majority");
+        var quorum = new QuorumReport(true, 2, 3, "majority");
 
         metrics.Apply(new MetricsSnapshot(new StatusReport("d1", null, quorum, [], [Instance("MASTER", 150)]),
             Health(("10.0.1.1", true), ("10.0.1.2", false)), [Table(40, "10.0.1.1", "10.0.1.2")]));

@@ -11,7 +11,7 @@ public sealed class ControlServerTests : IAsyncLifetime, IDisposable
     private static readonly StatusReport Report = new(
         "d1",
         "akka.ssl.tcp://lvsha@10.0.0.1:2552",
-        new QuorumReport(true, 2, 3, "Majority"),
+        new QuorumReport(true, 2, 3, "majority"),
         [new MemberReport("akka.ssl.tcp://lvsha@10.0.0.1:2552", "Up", true, ["director"]), new MemberReport("akka.ssl.tcp://lvsha@10.0.0.2:2552", "Up", false, ["director"])],
         [new InstanceStatus("VI_1", 51, "BACKUP", 10, 9, 1, new Dictionary<string, DateTimeOffset> { ["d2"] = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero) }, new(true, 2, 3))]);
 

@@ -181,7 +181,9 @@ public sealed class PrepareRunnerTests
         Assert.Contains("rs1   vip 10.0.0.1/32 on lo  absent    present  changed", text, StringComparison.Ordinal);
         Assert.Contains("    HOST KEY MISMATCH for rs2", text, StringComparison.Ordinal);
         Assert.DoesNotContain("$ ip addr add", text, StringComparison.Ordinal);
-        Assert.Contains("rs2: FAILED", text, StringComparison.Ordinal);
+        Assert.Contains("rs1: ok; 1 changed (1.2 s)", text, StringComparison.Ordinal);
+        Assert.Contains("rs2: FAILED: HOST KEY MISMATCH for rs2 (0.1 s)", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("failed=0", text, StringComparison.Ordinal);
         Assert.EndsWith("prepare: 2 host(s), 1 ok, 1 failed in 1.3 s\n", text, StringComparison.Ordinal);
     }
 
