@@ -38,6 +38,9 @@ for f in 91-lvsha-nat.conf real-server-dr.conf real-server-tun.conf; do
     install -D -m 0644 "$root/deploy/sysctl/$f" "$pkg/usr/share/doc/lvsha/sysctl/$f"
 done
 install -D -m 0644 "$root/README.md" "$pkg/usr/share/doc/lvsha/README.md"
+for f in README.md lvsha-alerts.yml lvsha-dashboard.json; do
+    install -D -m 0644 "$root/deploy/monitoring/$f" "$pkg/usr/share/doc/lvsha/monitoring/$f"
+done
 mkdir -p "$pkg/usr/share/man/man8"
 python3 "$here/manpage.py" "$pkg/usr/lib/lvsha/lvsha" "$version" | gzip -9n > "$pkg/usr/share/man/man8/lvsha.8.gz"
 

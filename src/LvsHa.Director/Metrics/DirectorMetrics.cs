@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Sockets;
+using System.Reflection;
 using LvsHa.Netlink.Ipvs;
 using Prometheus;
 
@@ -58,12 +59,12 @@ public sealed class DirectorMetrics
         Registry = Prometheus.Metrics.NewCustomRegistry();
         var factory = Prometheus.Metrics.WithCustomRegistry(Registry);
 
-        vrrpState = factory.CreateGauge("lvsha_vrrp_instance_state", "1 for the state the vrrp instance is in, 0 for the others (as lvsha status shows it).", "instance", "state");
-        vrrpPriority = factory.CreateGauge("lvsha_vrrp_instance_priority", "Effective priority of the vrrp instance (configured priority adjusted by trackers).", "instance");
-        vrrpTransitions = factory.CreateCounter("lvsha_vrrp_instance_transitions_total", "State changes of the vrrp instance.", "instance", "from", "to");
-        vrrpAdvertsSent = factory.CreateCounter("lvsha_vrrp_adverts_sent_total", "Adverts the vrrp instance sent.", "instance");
-        vrrpAdvertsAccepted = factory.CreateCounter("lvsha_vrrp_adverts_accepted_total", "Authenticated adverts the vrrp instance received.", "instance");
-        vrrpAdvertsRejected = factory.CreateCounter("lvsha_vrrp_adverts_rejected_total", "Adverts dropped (bad HMAC, replay, clock skew, wrong router).", "instance");
+        vrrpState = factory.CreateGauge("lvsha_vrrp_instance_state", "1 for the state the vrrp instance is in, 0 for the others (as lvsha status shows it).", "vrrp_instance", "state");
+        vrrpPriority = factory.CreateGauge("lvsha_vrrp_instance_priority", "Effective priority of the vrrp instance (configured priority adjusted by trackers).", "vrrp_instance");
+        vrrpTransitions = factory.CreateCounter("lvsha_vrrp_instance_transitions_total", "State changes of the vrrp instance.", "vrrp_instance", "from", "to");
+        vrrpAdvertsSent = factory.CreateCounter("lvsha_vrrp_adverts_sent_total", "Adverts the vrrp instance sent.", "vrrp_instance");
+        vrrpAdvertsAccepted = factory.CreateCounter("lvsha_vrrp_adverts_accepted_total", "Authenticated adverts the vrrp instance received.", "vrrp_instance");
+        vrrpAdvertsRejected = factory.CreateCounter("lvsha_vrrp_adverts_rejected_total", "Adverts dropped (bad HMAC, replay, clock skew, wrong router).", "vrrp_instance");
         clusterMajority = factory.CreateGauge("lvsha_cluster_has_majority", "1 while this director sees a majority of the directors.");
         clusterReachable = factory.CreateGauge("lvsha_cluster_reachable_directors", "Voting directors this director can reach, itself included.");
         clusterDirectors = factory.CreateGauge("lvsha_cluster_directors", "Voting directors the majority is counted against.");
@@ -86,12 +87,19 @@ public sealed class DirectorMetrics
         destinationInactive = factory.CreateGauge("lvsha_ipvs_real_server_inactive_connections", "Inactive connections (ipvsadm InActConn).", "service", "real_server");
         destinationWeight = factory.CreateGauge("lvsha_ipvs_real_server_weight", "Weight of the real server in the kernel.", "service", "real_server");
         sourceUp = factory.CreateGauge("lvsha_metrics_source_up", "1 when the last scrape could read the source (vrrp, health, ipvs).", "source");
+        factory.CreateGauge("lvsha_build_info", "1, labelled with the version of the running lvsha.", "version").WithLabels(Version).Set(1);
+        // process_cpu_seconds_total, process_resident_memory_bytes, open fds, GC counts: what a daemon's cost is watched by.
+        DotNetStats.Register(Registry);
 
         if (source is not null)
         {
             Registry.AddBeforeCollectCallback(RefreshAsync);
         }
     }
+
+    /// <summary>The version lvsha_build_info reports: the informational version (version+commit) of this build.</summary>
+    public static string Version { get; } =
+        typeof(DirectorMetrics).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 
     /// <summary>The registry the metrics live in (what the HTTP endpoint exports).</summary>
     public CollectorRegistry Registry { get; }

@@ -88,17 +88,17 @@ public sealed class DirectorMetricsTests : TestKit
             InstanceEffects.None, null, TimeProvider.System)));
 
         await AwaitAssertAsync(async () =>
-            Assert.Equal(1, Value(await ExportAsync(metrics.Registry), "lvsha_vrrp_instance_transitions_total", ("instance", "VI_1"), ("from", "INIT"), ("to", "BACKUP"))),
+            Assert.Equal(1, Value(await ExportAsync(metrics.Registry), "lvsha_vrrp_instance_transitions_total", ("vrrp_instance", "VI_1"), ("from", "INIT"), ("to", "BACKUP"))),
             TimeSpan.FromSeconds(5));
 
         behavior.Next = "MASTER";
         instance.Tell(new TimerElapsed(LvsHa.Vrrp.VrrpTimer.Advert));
         instance.Tell(new TimerElapsed(LvsHa.Vrrp.VrrpTimer.Advert));
         await AwaitAssertAsync(async () =>
-            Assert.Equal(1, Value(await ExportAsync(metrics.Registry), "lvsha_vrrp_instance_transitions_total", ("instance", "VI_1"), ("from", "BACKUP"), ("to", "MASTER"))),
+            Assert.Equal(1, Value(await ExportAsync(metrics.Registry), "lvsha_vrrp_instance_transitions_total", ("vrrp_instance", "VI_1"), ("from", "BACKUP"), ("to", "MASTER"))),
             TimeSpan.FromSeconds(5));
         // The second timer changed nothing: no MASTER -> MASTER series.
-        Assert.Null(Value(await ExportAsync(metrics.Registry), "lvsha_vrrp_instance_transitions_total", ("instance", "VI_1"), ("from", "MASTER"), ("to", "MASTER")));
+        Assert.Null(Value(await ExportAsync(metrics.Registry), "lvsha_vrrp_instance_transitions_total", ("vrrp_instance", "VI_1"), ("from", "MASTER"), ("to", "MASTER")));
     }
 
     [Fact]
@@ -178,10 +178,10 @@ public sealed class DirectorMetricsTests : TestKit
             Health(("10.0.1.1", true), ("10.0.1.2", false)), [Table(40, "10.0.1.1", "10.0.1.2")]));
         var text = await ExportAsync(metrics.Registry);
 
-        Assert.Equal(1, Value(text, "lvsha_vrrp_instance_state", ("instance", "VI_1"), ("state", "MASTER")));
-        Assert.Equal(0, Value(text, "lvsha_vrrp_instance_state", ("instance", "VI_1"), ("state", "BACKUP")));
-        Assert.Equal(150, Value(text, "lvsha_vrrp_instance_priority", ("instance", "VI_1")));
-        Assert.Equal(10, Value(text, "lvsha_vrrp_adverts_sent_total", ("instance", "VI_1")));
+        Assert.Equal(1, Value(text, "lvsha_vrrp_instance_state", ("vrrp_instance", "VI_1"), ("state", "MASTER")));
+        Assert.Equal(0, Value(text, "lvsha_vrrp_instance_state", ("vrrp_instance", "VI_1"), ("state", "BACKUP")));
+        Assert.Equal(150, Value(text, "lvsha_vrrp_instance_priority", ("vrrp_instance", "VI_1")));
+        Assert.Equal(10, Value(text, "lvsha_vrrp_adverts_sent_total", ("vrrp_instance", "VI_1")));
         Assert.Equal((1, 2, 3), (Value(text, "lvsha_cluster_has_majority"), Value(text, "lvsha_cluster_reachable_directors"), Value(text, "lvsha_cluster_directors")));
         Assert.Equal(1, Value(text, "lvsha_real_server_up", ("virtual_service", "10.0.0.1:80"), ("real_server", "10.0.1.1:80")));
         Assert.Equal(0, Value(text, "lvsha_real_server_up", ("virtual_service", "10.0.0.1:80"), ("real_server", "10.0.1.2:80")));
@@ -196,8 +196,8 @@ public sealed class DirectorMetricsTests : TestKit
             Health(("10.0.1.1", true)), [Table(3, "10.0.1.1")]));
         text = await ExportAsync(metrics.Registry);
 
-        Assert.Equal(0, Value(text, "lvsha_vrrp_instance_state", ("instance", "VI_1"), ("state", "MASTER")));
-        Assert.Equal(1, Value(text, "lvsha_vrrp_instance_state", ("instance", "VI_1"), ("state", "BACKUP")));
+        Assert.Equal(0, Value(text, "lvsha_vrrp_instance_state", ("vrrp_instance", "VI_1"), ("state", "MASTER")));
+        Assert.Equal(1, Value(text, "lvsha_vrrp_instance_state", ("vrrp_instance", "VI_1"), ("state", "BACKUP")));
         Assert.Null(Value(text, "lvsha_real_server_up", ("virtual_service", "10.0.0.1:80"), ("real_server", "10.0.1.2:80")));
         Assert.Null(Value(text, "lvsha_ipvs_real_server_active_connections", ("service", "TCP 10.0.0.1:80"), ("real_server", "10.0.1.2:80")));
         Assert.Equal(3, Value(text, "lvsha_ipvs_service_connections_total", ("service", "TCP 10.0.0.1:80")));
@@ -211,8 +211,8 @@ public sealed class DirectorMetricsTests : TestKit
 
         one.Record(new VrrpStateTransition("VI_1", 51, "BACKUP", "MASTER"));
 
-        Assert.Equal(1, Value(await ExportAsync(one.Registry), "lvsha_vrrp_instance_transitions_total", ("instance", "VI_1"), ("from", "BACKUP"), ("to", "MASTER")));
-        Assert.Null(Value(await ExportAsync(two.Registry), "lvsha_vrrp_instance_transitions_total", ("instance", "VI_1"), ("from", "BACKUP"), ("to", "MASTER")));
+        Assert.Equal(1, Value(await ExportAsync(one.Registry), "lvsha_vrrp_instance_transitions_total", ("vrrp_instance", "VI_1"), ("from", "BACKUP"), ("to", "MASTER")));
+        Assert.Null(Value(await ExportAsync(two.Registry), "lvsha_vrrp_instance_transitions_total", ("vrrp_instance", "VI_1"), ("from", "BACKUP"), ("to", "MASTER")));
         Assert.DoesNotContain("lvsha_", await ExportAsync(Prometheus.Metrics.DefaultRegistry), StringComparison.Ordinal);
     }
 
