@@ -38,12 +38,12 @@ public sealed class DaemonLabTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Equal(("VI_1", "MASTER"), (instance.Name, instance.State));
         foreach (var state in LvsHa.Director.Metrics.DirectorMetrics.VrrpStates)
         {
-            Assert.Equal(state == instance.State ? 1 : 0, MetricsText.Value(text, "lvsha_vrrp_instance_state", ("instance", "VI_1"), ("state", state)));
+            Assert.Equal(state == instance.State ? 1 : 0, MetricsText.Value(text, "lvsha_vrrp_instance_state", ("vrrp_instance", "VI_1"), ("state", state)));
         }
 
-        Assert.Equal(instance.Priority, (int?)MetricsText.Value(text, "lvsha_vrrp_instance_priority", ("instance", "VI_1")));
-        Assert.Equal(1, MetricsText.Value(text, "lvsha_vrrp_instance_transitions_total", ("instance", "VI_1"), ("from", "BACKUP"), ("to", "MASTER")));
-        Assert.True(MetricsText.Value(text, "lvsha_vrrp_adverts_sent_total", ("instance", "VI_1")) >= 1, text);
+        Assert.Equal(instance.Priority, (int?)MetricsText.Value(text, "lvsha_vrrp_instance_priority", ("vrrp_instance", "VI_1")));
+        Assert.Equal(1, MetricsText.Value(text, "lvsha_vrrp_instance_transitions_total", ("vrrp_instance", "VI_1"), ("from", "BACKUP"), ("to", "MASTER")));
+        Assert.True(MetricsText.Value(text, "lvsha_vrrp_adverts_sent_total", ("vrrp_instance", "VI_1")) >= 1, text);
         Assert.Equal(1, MetricsText.Value(text, "lvsha_cluster_has_majority"));
         Assert.Equal(1, MetricsText.Value(text, "lvsha_metrics_source_up", ("source", "vrrp")));
 

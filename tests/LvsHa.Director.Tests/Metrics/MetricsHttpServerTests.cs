@@ -30,7 +30,7 @@ public sealed class MetricsHttpServerTests
         Assert.Equal("text/plain", response.Content.Headers.ContentType!.MediaType);
         Assert.Equal("0.0.4", response.Content.Headers.ContentType.Parameters.Single(p => p.Name == "version").Value);
         Assert.Contains("# TYPE lvsha_vrrp_instance_transitions_total counter", body, StringComparison.Ordinal);
-        Assert.Equal(1, MetricsText.Value(body, "lvsha_vrrp_instance_transitions_total", ("instance", "VI_1"), ("from", "BACKUP"), ("to", "MASTER")));
+        Assert.Equal(1, MetricsText.Value(body, "lvsha_vrrp_instance_transitions_total", ("vrrp_instance", "VI_1"), ("from", "BACKUP"), ("to", "MASTER")));
         Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
         Assert.Equal(HttpStatusCode.MethodNotAllowed, post.StatusCode);
         Assert.Equal(HttpStatusCode.OK, named.StatusCode);
