@@ -101,9 +101,9 @@ internal static class KeepalivedKeywords
             "warmup connect_timeout delay_loop smtp_alert virtualhost snmp_name " +
             "TCP_CHECK HTTP_GET SSL_GET MISC_CHECK DNS_CHECK UDP_CHECK SMTP_CHECK PING_CHECK FILE_CHECK BFD_CHECK",
             lvsHa: "ssh_host",
-            warn: "smtp_alert snmp_name lb_kind",
+            warn: "smtp_alert snmp_name",
             refuse: "PING_CHECK FILE_CHECK BFD_CHECK"),
-        ["TCP_CHECK"] = new(CheckerCommon, warn: "log_all_failures nb_get_retry"),
+        ["TCP_CHECK"] = new(CheckerCommon, warn: "log_all_failures"),
         ["HTTP_GET"] = new(CheckerCommon + " nb_get_retry virtualhost http_protocol enable_sni fast_recovery url",
             warn: "log_all_failures enable_sni", refuse: "fast_recovery"),
         ["SSL_GET"] = new(CheckerCommon + " nb_get_retry virtualhost http_protocol enable_sni fast_recovery url",
@@ -111,11 +111,11 @@ internal static class KeepalivedKeywords
         ["url"] = new("path digest status_code virtualhost regex regex_no_match regex_options regex_min_offset regex_max_offset regex_stack",
             refuse: "regex regex_no_match regex_options regex_min_offset regex_max_offset regex_stack"),
         ["MISC_CHECK"] = new("retry delay_before_retry warmup delay_loop alpha log_all_failures misc_path misc_timeout misc_dynamic user",
-            warn: "log_all_failures nb_get_retry"),
-        ["DNS_CHECK"] = new(CheckerCommon + " type name", warn: "log_all_failures nb_get_retry"),
+            warn: "log_all_failures"),
+        ["DNS_CHECK"] = new(CheckerCommon + " type name", warn: "log_all_failures"),
         ["UDP_CHECK"] = new(CheckerCommon + " payload require_reply min_reply_length max_reply_length",
-            warn: "log_all_failures nb_get_retry", refuse: "min_reply_length max_reply_length"),
-        ["SMTP_CHECK"] = new(CheckerCommon + " helo_name host", warn: "log_all_failures nb_get_retry", refuse: "host"),
+            warn: "log_all_failures", refuse: "min_reply_length max_reply_length"),
+        ["SMTP_CHECK"] = new(CheckerCommon + " helo_name host", warn: "log_all_failures", refuse: "host"),
         ["vrrp_instance"] = new(
             "use_vmac use_vmac_addr vmac_xmit_base use_ipvlan unicast_peer unicast_fault_no_peer check_unicast_src " +
             "old_unicast_checksum native_ipv6 state interface vrf dont_track_primary track_interface track_script track_file " +
@@ -145,7 +145,8 @@ internal static class KeepalivedKeywords
         ["real_server_prep"] = new("", lvsHa: "user port identity_file known_hosts_file persist auto_prepare"),
     };
 
-    /// <summary>Why a keyword is ignored where the general wording would mislead.</summary>
+    /// <summary>What an unknown keyword was probably meant as, where a plain "unknown" would puzzle: keywords keepalived
+    /// knows elsewhere but not in this block (`keepalived -t` reports them as unknown too).</summary>
     private static readonly Dictionary<(string Block, string Keyword), string> Notes = new()
     {
         [("TCP_CHECK", "nb_get_retry")] = "keepalived reads nb_get_retry only in HTTP_GET and SSL_GET; use retry",
@@ -156,7 +157,7 @@ internal static class KeepalivedKeywords
         [("real_server", "lb_kind")] = "keepalived does not know lb_kind in real_server either; use lvs_method",
     };
 
-    /// <summary>A note explaining why the keyword is ignored there, or null.</summary>
+    /// <summary>A note explaining why the keyword is unknown there, or null.</summary>
     public static string? Note(string block, string keyword) => Notes.GetValueOrDefault((block, keyword));
 
     /// <summary>How LvsHa treats <paramref name="keyword"/> in <paramref name="block"/>; null when keepalived does not know it there either.</summary>

@@ -90,12 +90,7 @@ internal sealed partial class ModelBuilder
                     {
                         foreach (var p in s.Block!)
                         {
-                            // keepalived strips a written prefix length (10.0.0.2/24): the peer is the address.
-                            var peerWord = p.Words[0];
-                            var slash = peerWord.Text.IndexOf('/', StringComparison.Ordinal);
-                            if (slash > 0)
-                                peerWord = peerWord with { Text = peerWord.Text[..slash] };
-                            if (_read.Address(peerWord, "unicast_peer address") is { } peer)
+                            if (_read.Address(p.Words[0], "unicast_peer address") is { } peer)
                                 peers.Add(peer);
                             if (p.ArgumentCount > 0)
                                 _diagnostics.Warning(p.Argument(0).Location, $"unicast_peer option '{p.Argument(0).Text}' is not supported by LvsHa; ignored");
@@ -317,7 +312,7 @@ internal sealed partial class ModelBuilder
                         else
                             _diagnostics.Error(sc.Location, $"invalid scope '{sc.Text}': expected global, site, link, host, nowhere or 0..255");
                         break;
-                    case "brd" or "broadcast" when hasValue: brd = _read.Address(line.Words[++i], "broadcast address"); break;
+                    case "brd" or "broadcast" when hasValue: brd = _read.StrictAddress(line.Words[++i], "broadcast address"); break;
                     case "dev" or "label" or "scope" or "brd" or "broadcast":
                         _diagnostics.Error(option.Location, $"'{option.Text}' needs a value");
                         break;

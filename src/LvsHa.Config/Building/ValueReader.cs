@@ -108,7 +108,24 @@ internal sealed class ValueReader(DiagnosticBag diagnostics)
         return w is null ? null : Address(w, what);
     }
 
+    /// <summary>An address where keepalived reads one with inet_stosockaddr (server, peer, source and group
+    /// addresses): like keepalived it ignores a "-range" or "/mask" after the address, with a warning here.</summary>
     public IPAddress? Address(SyntaxWord w, string what)
+    {
+        var a = TryParseAddress(w.Text);
+        int cut = w.Text.IndexOf('-', StringComparison.Ordinal) is >= 0 and var dash ? dash : w.Text.IndexOf('/', StringComparison.Ordinal);
+        if (a is null && cut > 0 && TryParseAddress(w.Text[..cut]) is { } stripped)
+        {
+            Diagnostics.Warning(w.Location, $"{what} '{w.Text}': '{w.Text[cut..]}' after the address is ignored (keepalived ignores it too)");
+            return stripped;
+        }
+        if (a is null)
+            Diagnostics.Error(w.Location, $"invalid {what} '{w.Text}': expected an IPv4 or IPv6 address");
+        return a;
+    }
+
+    /// <summary>An address read strictly: nothing after it.</summary>
+    public IPAddress? StrictAddress(SyntaxWord w, string what)
     {
         var a = TryParseAddress(w.Text);
         if (a is null)
@@ -192,15 +209,13 @@ internal sealed class ValueReader(DiagnosticBag diagnostics)
     public void NotSupported(SyntaxStatement s, string where)
     {
         string place = where == "the top level" ? "at the top level" : $"in {where}";
-        string? note = KeepalivedKeywords.Note(where, s.Keyword);
         switch (KeepalivedKeywords.Support(where, s.Keyword))
         {
             case Unimplemented.Accepted:
                 return;
             case Unimplemented.Warn:
-                Diagnostics.Warning(s.Location, note is null
-                    ? $"keyword '{s.Keyword}' {place} is not supported by LvsHa; ignored (it changes nothing the director does)"
-                    : $"keyword '{s.Keyword}' {place} is ignored ({note})");
+                Diagnostics.Warning(s.Location,
+                    $"keyword '{s.Keyword}' {place} is not supported by LvsHa; ignored (it changes nothing the director does)");
                 return;
             case Unimplemented.Refuse:
                 Diagnostics.Error(s.Location,
@@ -216,6 +231,11 @@ internal sealed class ValueReader(DiagnosticBag diagnostics)
         {
             Diagnostics.Error(s.Location,
                 $"'{s.Keyword}' {place} is neither a parameter definition ({s.Keyword}=VALUE, no blank before '=') nor a defined parameter");
+            return;
+        }
+        if (KeepalivedKeywords.Note(where, s.Keyword) is { } note)
+        {
+            Diagnostics.Error(s.Location, $"unknown keyword '{s.Keyword}' {place}: {note}");
             return;
         }
         var nearest = KeepalivedKeywords.Nearest(where, s.Keyword);

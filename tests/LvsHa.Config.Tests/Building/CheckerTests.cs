@@ -177,12 +177,13 @@ public class CheckerTests
     }
 
     [Fact]
-    public void Load_NbGetRetryInTcpCheck_IsIgnoredWithWarning()
+    public void Load_NbGetRetryInTcpCheck_IsAnErrorAsInKeepalivedT()
     {
-        var c = LoadValid(Vs("10.0.0.1 80", "protocol TCP\nreal_server 10.0.1.1 80 {\nTCP_CHECK {\n nb_get_retry 7\n}\n}"));
-        Assert.Equal(1, c.VirtualServers[0].RealServers[0].Checkers[0].Retry);
+        // keepalived -t: "Unknown keyword 'nb_get_retry'", exit 5 (at run time it ignores the line).
         var r = Load(Vs("10.0.0.1 80", "protocol TCP\nreal_server 10.0.1.1 80 {\nTCP_CHECK {\n nb_get_retry 7\n}\n}"));
-        Assert.Equal(new SourceLocation("test.conf", 5, 2), SingleWarning(r, "'nb_get_retry' in TCP_CHECK is ignored (keepalived reads nb_get_retry only in HTTP_GET").Location);
+        Assert.False(r.Success);
+        var error = SingleError(r, "unknown keyword 'nb_get_retry' in TCP_CHECK: keepalived reads nb_get_retry only in HTTP_GET and SSL_GET; use retry");
+        Assert.Equal(new SourceLocation("test.conf", 5, 2), error.Location);
     }
 
     [Fact]

@@ -87,11 +87,11 @@ public class KeywordTests
     }
 
     [Fact]
-    public void Load_LbKindInRealServer_IsWarningAsBefore()
+    public void Load_LbKindInRealServer_IsAnErrorAsInKeepalivedT()
     {
         var r = Load(Vs("10.0.0.1 80", "protocol TCP\nreal_server 10.0.1.1 80 {\n lb_kind DR\n}"));
-        Assert.True(r.Success);
-        SingleWarning(r, "'lb_kind' in real_server is ignored (keepalived does not know lb_kind in real_server");
+        Assert.False(r.Success);
+        SingleError(r, "unknown keyword 'lb_kind' in real_server: keepalived does not know lb_kind in real_server either; use lvs_method");
     }
 
     public static TheoryData<string, string> EveryTableKeyword()

@@ -123,14 +123,6 @@ public class VirtualServerTests
     }
 
     [Fact]
-    public void Load_LbKindInRealServer_IsIgnoredAsKeepalived()
-    {
-        var r = Load(Vs("10.0.0.1 80", "protocol TCP\nreal_server 10.0.1.1 80 {\nlb_kind DR\n}"));
-        Assert.Equal(LvsMethod.Nat, r.Config!.VirtualServers[0].RealServers[0].Method.Method);
-        SingleWarning(r, "'lb_kind' in real_server");
-    }
-
-    [Fact]
     public void Load_RealServerMethod_OverridesVirtualServerMethod()
     {
         var vs = LoadValid(Vs("10.0.0.1 80", "protocol TCP\nlb_kind DR\nreal_server 10.0.1.1 80 {\n lvs_method TUN type gre\n}\nreal_server 10.0.1.2 80 {\n}"))

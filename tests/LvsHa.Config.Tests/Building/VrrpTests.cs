@@ -141,6 +141,18 @@ public class VrrpTests
     }
 
     [Fact]
+    public void Load_PeerAndSourceWithMaskOrRange_KeepTheAddressAsKeepalived()
+    {
+        // keepalived's inet_stosockaddr drops "/mask" and "-range" after these addresses; keepalived -t accepts them.
+        var r = Load(Instance("unicast_src_ip 10.0.0.2/24\nunicast_peer {\n 10.0.0.3/24\n 10.0.0.4-9\n}"));
+        Assert.True(r.Success);
+        var vi = r.Config!.VrrpInstances[0];
+        Assert.Equal(IPAddress.Parse("10.0.0.2"), vi.SourceIp);
+        Assert.Equal(["10.0.0.3", "10.0.0.4"], vi.UnicastPeers.Select(a => a.ToString()));
+        Assert.Equal(3, r.Diagnostics.Count(d => d.Message.Contains("after the address is ignored (keepalived ignores it too)", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void Load_MissingInterfaceAndRouterId_AreBothReported()
     {
         var r = Load("vrrp_instance X {\n priority 100\n}\n");
