@@ -31,6 +31,7 @@ install -D -m 0644 "$here/lvsha.conf" "$pkg/etc/lvsha/lvsha.conf"
 install -D -m 0644 "$here/default" "$pkg/etc/default/lvsha"
 install -D -m 0644 "$here/lvsha.bash-completion" "$pkg/usr/share/bash-completion/completions/lvsha"
 install -D -m 0644 "$root/deploy/modules-load.d/lvsha.conf" "$pkg/usr/lib/modules-load.d/lvsha.conf"
+install -D -m 0644 "$root/deploy/modprobe.d/lvsha-ip_vs.conf" "$pkg/usr/lib/modprobe.d/lvsha-ip_vs.conf"
 # Every director needs these (ip_vs at boot, non-local bind, IPVS expiry); NAT's forwarding and the real servers'
 # ARP settings depend on the setup and stay in the documentation folder to copy.
 install -D -m 0644 "$root/deploy/sysctl/90-lvsha-director.conf" "$pkg/usr/lib/sysctl.d/90-lvsha-director.conf"

@@ -67,7 +67,7 @@ def install():
     if "/usr/local/bin" in unit:
         raise AssertionError("the unit still names /usr/local/bin")
     for path in ("etc/default/lvsha", "usr/share/man/man8/lvsha.8.gz", "usr/share/bash-completion/completions/lvsha",
-                 "usr/lib/sysctl.d/90-lvsha-director.conf", "usr/lib/modules-load.d/lvsha.conf",
+                 "usr/lib/sysctl.d/90-lvsha-director.conf", "usr/lib/modules-load.d/lvsha.conf", "usr/lib/modprobe.d/lvsha-ip_vs.conf",
                  "usr/share/doc/lvsha/monitoring/lvsha-alerts.yml", "usr/share/doc/lvsha/monitoring/lvsha-dashboard.json"):
         if not os.path.exists(os.path.join(target, path)):
             raise AssertionError(f"{path} is not installed")

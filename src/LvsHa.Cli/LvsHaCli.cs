@@ -18,6 +18,7 @@ public static class LvsHaCli
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());
         root.Subcommands.Add(SecretCommand.Create());
+        root.Subcommands.Add(DoctorCommand.Create());
         root.Subcommands.Add(OperatorCommands.CreateReload());
         root.Subcommands.Add(OperatorCommands.CreateDrain());
         root.Subcommands.Add(OperatorCommands.CreateFailover());

@@ -17,15 +17,16 @@ public sealed partial class DeployFilesTests
         return dir!.FullName;
     }
 
-    /// <summary>Every LvsHa configuration file: *.conf under samples/ and deploy/, except the sysctl.d and
-    /// modules-load.d files (other syntaxes that also must end in .conf).</summary>
+    /// <summary>Every LvsHa configuration file: *.conf under samples/ and deploy/, except the sysctl.d,
+    /// modules-load.d and modprobe.d files (other syntaxes that also must end in .conf).</summary>
     public static TheoryData<string> ConfigFiles()
     {
         var root = Root();
         var data = new TheoryData<string>();
         foreach (var file in Directory.EnumerateFiles(Path.Combine(root, "deploy"), "*.conf", SearchOption.AllDirectories)
                      .Concat(Directory.EnumerateFiles(Path.Combine(root, "samples"), "*.conf", SearchOption.AllDirectories))
-                     .Where(f => !f.Contains("/deploy/sysctl/", StringComparison.Ordinal) && !f.Contains("/deploy/modules-load.d/", StringComparison.Ordinal))
+                     .Where(f => !f.Contains("/deploy/sysctl/", StringComparison.Ordinal) && !f.Contains("/deploy/modules-load.d/", StringComparison.Ordinal)
+                                 && !f.Contains("/deploy/modprobe.d/", StringComparison.Ordinal))
                      .Order(StringComparer.Ordinal))
         {
             data.Add(Path.GetRelativePath(root, file));
