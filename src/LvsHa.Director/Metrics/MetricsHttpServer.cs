@@ -20,12 +20,18 @@ public sealed partial class MetricsHttpServer : IHostedService, IDisposable
     public const string Path = "/metrics";
 
     private const int MaxRequestBytes = 8192;
+
+    /// <summary>Connections served at once; more are closed at once. A scraper needs one: the cap keeps clients that
+    /// connect and stay silent (each may hold its connection for <see cref="RequestTimeout"/>) from using up the
+    /// director's sockets and memory.</summary>
+    public const int MaxConnections = 16;
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
 
     private readonly MetricsListenOptions listen;
     private readonly CollectorRegistry registry;
     private readonly ILogger logger;
     private readonly CancellationTokenSource stopping = new();
+    private readonly SemaphoreSlim connections = new(MaxConnections, MaxConnections); // not disposed: serving tasks may release it late
     private Socket? socket;
     private Task? accepting;
     private int disposed;
@@ -132,11 +138,29 @@ public sealed partial class MetricsHttpServer : IHostedService, IDisposable
                 continue;
             }
 
+            if (!connections.Wait(0, CancellationToken.None))
+            {
+                client.Dispose();
+                continue;
+            }
+
             _ = ServeAsync(client, cancellationToken);
         }
     }
 
     private async Task ServeAsync(Socket client, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ServeOneAsync(client, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            connections.Release();
+        }
+    }
+
+    private async Task ServeOneAsync(Socket client, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(RequestTimeout);

@@ -37,6 +37,69 @@ public sealed class MetricsHttpServerTests
     }
 
     [Fact]
+    public async Task SilentClients_BeyondTheCap_AreClosedAndScrapesWorkOnceTheyGo()
+    {
+        var metrics = new DirectorMetrics();
+        using var server = new MetricsHttpServer(new MetricsListenOptions("127.0.0.1", 0), metrics.Registry, NullLogger.Instance);
+        await server.StartAsync(CancellationToken.None);
+        var endpoint = new IPEndPoint(IPAddress.Loopback, server.LocalEndPoint!.Port);
+        var silent = new List<Socket>();
+        try
+        {
+            for (var i = 0; i < MetricsHttpServer.MaxConnections; i++)
+            {
+                var s = new Socket(SocketType.Stream, ProtocolType.Tcp);
+                await s.ConnectAsync(endpoint);
+                silent.Add(s);
+            }
+
+            using var extra = new Socket(SocketType.Stream, ProtocolType.Tcp);
+            await extra.ConnectAsync(endpoint);
+            using var read = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            // Closed by the server at once: the read ends with 0 bytes (or a reset), not after the request timeout.
+            var got = await ReadOrResetAsync(extra, read.Token);
+            Assert.Equal(0, got);
+        }
+        finally
+        {
+            silent.ForEach(s => s.Dispose());
+        }
+
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{endpoint.Port}") };
+        using var response = await Retry(() => http.GetAsync(new Uri("/metrics", UriKind.Relative)));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await server.StopAsync(CancellationToken.None);
+    }
+
+    private static async Task<int> ReadOrResetAsync(Socket socket, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await socket.ReceiveAsync(new byte[16], cancellationToken);
+        }
+        catch (SocketException)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>The server frees a slot when it sees the silent client's close: give it a moment.</summary>
+    private static async Task<HttpResponseMessage> Retry(Func<Task<HttpResponseMessage>> get)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await get();
+            }
+            catch (HttpRequestException) when (attempt < 20)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    [Fact]
     public async Task Start_PortTaken_ClearErrorNamingMetricsListen()
     {
         using var taken = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
