@@ -72,14 +72,26 @@ public sealed partial class CheckCommandTests : IDisposable
     [Fact]
     public void Check_EverySample_ExitsZeroSilently()
     {
+        using var director = new DirectorNamespace(); // the samples' directors have eth0 and eth1
         foreach (var sample in Directory.EnumerateFiles(Samples(), "d*.conf", SearchOption.AllDirectories))
         {
             var f = WithOwnSecret(sample, _dir);
-            var (code, output, error) = Run("check", "-f", f);
+            var (code, output, error) = director.Lvsha("check", "-f", f);
             Assert.True(code == ExitCodes.Ok, f + "\n" + error);
             Assert.Equal("", error);
             Assert.Equal("", output);
         }
+    }
+
+    [Fact]
+    public void Check_MissingVrrpInterfaces_RefusedAtTheirLinesAsKeepalivedT()
+    {
+        var path = Write("noif.conf", "vrrp_instance VI_1 {\n interface lvsha-none0\n virtual_router_id 9\n track_interface {\n  lvsha-none1\n  lo\n }\n virtual_ipaddress {\n  10.1.1.1\n }\n}\n");
+        var (code, _, error) = Run("check", "-f", path);
+        Assert.Equal(ExitCodes.Failed, code);
+        Assert.Contains($"{path}:1:1: error: vrrp_instance VI_1: interface lvsha-none0 does not exist on this machine", error, StringComparison.Ordinal);
+        Assert.Contains($"{path}:5:3: error: vrrp_instance VI_1: track_interface lvsha-none1 does not exist on this machine", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("track_interface lo", error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -90,12 +102,13 @@ public sealed partial class CheckCommandTests : IDisposable
         var copy = WithOwnSecret(sample, _dir);
         var missing = Path.Combine(Path.GetDirectoryName(copy)!, "missing.conf");
         File.WriteAllText(missing, File.ReadAllText(copy).Replace(Path.Combine(_dir, "cluster.secret"), Path.Combine(_dir, "none"), StringComparison.Ordinal));
-        var (code, _, error) = Run("check", "-f", missing);
+        using var director = new DirectorNamespace();
+        var (code, _, error) = director.Lvsha("check", "-f", missing);
         Assert.Equal(ExitCodes.Failed, code);
         Assert.StartsWith($"{missing}:{line}:5: error: cannot read secret_file", error, StringComparison.Ordinal);
 
         File.SetUnixFileMode(Path.Combine(_dir, "cluster.secret"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
-        (code, _, error) = Run("check", "-f", copy);
+        (code, _, error) = director.Lvsha("check", "-f", copy);
         Assert.Equal(ExitCodes.Failed, code);
         Assert.Contains("readable or writable by group or others", error, StringComparison.Ordinal);
     }

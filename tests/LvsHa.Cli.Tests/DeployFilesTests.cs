@@ -42,7 +42,8 @@ public sealed partial class DeployFilesTests
         var temp = Directory.CreateTempSubdirectory("lvsha-deploy-").FullName;
         try
         {
-            var (code, output, error) = CheckCommandTests.Run("check", "-f", CheckCommandTests.WithOwnSecret(Path.Combine(Root(), file), temp));
+            using var director = new DirectorNamespace(); // the shipped directors have eth0 and eth1
+            var (code, output, error) = director.Lvsha("check", "-f", CheckCommandTests.WithOwnSecret(Path.Combine(Root(), file), temp));
 
             Assert.True(code == ExitCodes.Ok, file + "\n" + error);
             Assert.Equal("", error);

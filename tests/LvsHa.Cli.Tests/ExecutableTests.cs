@@ -25,7 +25,8 @@ public class ExecutableTests
         var dir = Directory.CreateTempSubdirectory("lvsha-cli-").FullName;
         try
         {
-            var (code, _, error) = Lvsha("check", "-f", CheckCommandTests.WithOwnSecret(Path.Combine(CheckCommandTests.Samples(), "web-dr-wlc", "d1.conf"), dir));
+            using var director = new DirectorNamespace(); // where its eth0 and eth1 exist
+            var (code, _, error) = director.Lvsha("check", "-f", CheckCommandTests.WithOwnSecret(Path.Combine(CheckCommandTests.Samples(), "web-dr-wlc", "d1.conf"), dir));
             Assert.True(code == 0, error);
         }
         finally

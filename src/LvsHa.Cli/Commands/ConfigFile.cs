@@ -65,8 +65,8 @@ public static class ConfigFile
     }
 
     /// <summary>
-    /// <see cref="Load"/>, then what `run` needs of this machine beyond the file, judged as `run` judges it: every
-    /// script's line, user and path (<see cref="LvsHa.Director.Security.ScriptPolicy"/>), printed the same way.
+    /// <see cref="Load"/>, then what `run` needs of this machine beyond the file, judged as `run` judges it
+    /// (<see cref="LvsHa.Director.Daemon.DirectorPreflight"/>: scripts runnable, VRRP interfaces present), printed the same way.
     /// `check` and `run` both load through here, so a file `check` passes starts.
     /// </summary>
     public static LvsHaConfig? LoadToRun(string path, TextWriter error, string? configId = null)
@@ -75,9 +75,9 @@ public static class ConfigFile
         var config = Load(path, error, configId);
         if (config is null)
             return null;
-        var scripts = LvsHa.Director.Security.ScriptPolicy.Check(config);
-        foreach (var d in scripts)
+        var machine = LvsHa.Director.Daemon.DirectorPreflight.Check(config);
+        foreach (var d in machine)
             error.WriteLine(d.ToString());
-        return scripts.Any(d => d.Severity == DiagnosticSeverity.Error) ? null : config;
+        return machine.Any(d => d.Severity == DiagnosticSeverity.Error) ? null : config;
     }
 }

@@ -84,14 +84,14 @@ public sealed partial class DirectorReloader : IDisposable
             return new ReloadResult(false, messages);
         }
 
-        // Judged as at start: a script that may not run refuses the reload (Security.ScriptPolicy).
-        var scripts = Security.ScriptPolicy.Check(next);
-        messages.AddRange(scripts.Select(d => d.ToString()));
-        if (scripts.Where(d => d.Severity == DiagnosticSeverity.Error).ToList() is { Count: > 0 } scriptErrors)
+        // Judged as at start: a script that may not run or a missing interface refuses the reload.
+        var machine = DirectorPreflight.Check(next);
+        messages.AddRange(machine.Select(d => d.ToString()));
+        if (machine.Where(d => d.Severity == DiagnosticSeverity.Error).ToList() is { Count: > 0 } machineErrors)
         {
-            foreach (var error in scriptErrors)
+            foreach (var error in machineErrors)
                 LogInvalid(error.Location.File, error.Location.Line, error.Message);
-            messages.Add($"reload refused ({scriptErrors.Count} errors): the running configuration is unchanged");
+            messages.Add($"reload refused ({machineErrors.Count} errors): the running configuration is unchanged");
             return new ReloadResult(false, messages);
         }
 

@@ -68,7 +68,7 @@ public sealed unsafe class VrrpSocket : IDisposable
     public static VrrpSocket Open(string interfaceName, AddressFamily family)
     {
         ArgumentNullException.ThrowIfNull(interfaceName);
-        var index = (int)if_nametoindex(interfaceName);
+        var index = Raw.InterfaceIndex.Of(interfaceName);
         if (index == 0)
             throw Failure(Marshal.GetLastPInvokeError(), $"looking up interface {interfaceName} for VRRP");
         var handle = NewSocket(family, interfaceName);
@@ -363,9 +363,6 @@ public sealed unsafe class VrrpSocket : IDisposable
 
         return destination is null ? null : new VrrpDatagram(source, destination, hopLimit, 0, length);
     }
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern uint if_nametoindex([MarshalAs(UnmanagedType.LPStr)] string name);
 
     private static int Align(int value, int to) => (value + to - 1) & ~(to - 1);
 

@@ -1,0 +1,21 @@
+using LvsHa.Config;
+using LvsHa.Director.Security;
+using LvsHa.Director.Vrrp;
+
+namespace LvsHa.Director.Daemon;
+
+/// <summary>
+/// What a valid file still needs of this machine before a director runs it: every script runnable as configured
+/// (<see cref="ScriptPolicy"/>) and every VRRP interface present (<see cref="InterfacePresence"/>). `check`, `run`
+/// and reload all call this one method, so a file one of them passes the others pass too.
+/// </summary>
+public static class DirectorPreflight
+{
+    /// <summary>Errors and warnings, in file order.</summary>
+    public static IReadOnlyList<ConfigDiagnostic> Check(LvsHaConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return [.. ScriptPolicy.Check(config).Concat(InterfacePresence.Check(config))
+            .OrderBy(d => d.Location.File, StringComparer.Ordinal).ThenBy(d => d.Location.Line).ThenBy(d => d.Location.Column)];
+    }
+}
