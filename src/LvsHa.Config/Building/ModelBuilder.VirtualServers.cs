@@ -102,6 +102,9 @@ internal sealed partial class ModelBuilder
             case "protocol":
                 if (_read.Arg(s, 0, "TCP, UDP or SCTP") is { } proto)
                 {
+                    // keepalived: "protocol specified for fwmark - protocol will be ignored" (an error for -t).
+                    if (vs.Fwmark != 0)
+                        _diagnostics.Warning(s.Location, "protocol is ignored in a fwmark virtual_server: the firewall mark selects the packets (keepalived -t reports this line as an error)");
                     switch (proto.Text.ToUpperInvariant())
                     {
                         case "TCP": vs.Protocol = ServiceProtocol.Tcp; break;

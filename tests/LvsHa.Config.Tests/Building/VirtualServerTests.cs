@@ -123,6 +123,14 @@ public class VirtualServerTests
     }
 
     [Fact]
+    public void Load_ProtocolInFwmarkVirtualServer_IsWarnedAboutAsKeepalivedDoes()
+    {
+        var r = Load(Vs("fwmark 7", "protocol TCP\nlb_kind DR\nreal_server 10.0.1.1 80 {\n}"));
+        Assert.True(r.Success);
+        Assert.Equal(new SourceLocation("test.conf", 2, 1), SingleWarning(r, "protocol is ignored in a fwmark virtual_server").Location);
+    }
+
+    [Fact]
     public void Load_RealServerMethod_OverridesVirtualServerMethod()
     {
         var vs = LoadValid(Vs("10.0.0.1 80", "protocol TCP\nlb_kind DR\nreal_server 10.0.1.1 80 {\n lvs_method TUN type gre\n}\nreal_server 10.0.1.2 80 {\n}"))
