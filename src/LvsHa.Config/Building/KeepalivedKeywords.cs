@@ -102,8 +102,9 @@ internal static class KeepalivedKeywords
             "TCP_CHECK HTTP_GET SSL_GET MISC_CHECK DNS_CHECK UDP_CHECK SMTP_CHECK PING_CHECK FILE_CHECK BFD_CHECK",
             lvsHa: "ssh_host",
             warn: "smtp_alert snmp_name",
-            refuse: "PING_CHECK FILE_CHECK BFD_CHECK"),
+            refuse: "FILE_CHECK BFD_CHECK"),
         ["TCP_CHECK"] = new(CheckerCommon, warn: "log_all_failures"),
+        ["PING_CHECK"] = new(CheckerCommon, warn: "log_all_failures"),
         ["HTTP_GET"] = new(CheckerCommon + " nb_get_retry virtualhost http_protocol enable_sni fast_recovery url",
             warn: "log_all_failures enable_sni", refuse: "fast_recovery"),
         ["SSL_GET"] = new(CheckerCommon + " nb_get_retry virtualhost http_protocol enable_sni fast_recovery url",
@@ -150,6 +151,7 @@ internal static class KeepalivedKeywords
     private static readonly Dictionary<(string Block, string Keyword), string> Notes = new()
     {
         [("TCP_CHECK", "nb_get_retry")] = "keepalived reads nb_get_retry only in HTTP_GET and SSL_GET; use retry",
+        [("PING_CHECK", "nb_get_retry")] = "keepalived reads nb_get_retry only in HTTP_GET and SSL_GET; use retry",
         [("MISC_CHECK", "nb_get_retry")] = "keepalived reads nb_get_retry only in HTTP_GET and SSL_GET; use retry",
         [("DNS_CHECK", "nb_get_retry")] = "keepalived reads nb_get_retry only in HTTP_GET and SSL_GET; use retry",
         [("UDP_CHECK", "nb_get_retry")] = "keepalived reads nb_get_retry only in HTTP_GET and SSL_GET; use retry",

@@ -323,7 +323,8 @@ internal sealed partial class ModelBuilder
         };
         var connectIp = c.ConnectIp ?? r.Address;
         int connectPort = c.ConnectPort ?? rsPort;
-        if (c.Keyword != "MISC_CHECK" && connectPort == 0)
+        // MISC_CHECK runs a script and PING_CHECK sends ICMP: neither connects to a port.
+        if (c.Keyword is not ("MISC_CHECK" or "PING_CHECK") && connectPort == 0)
         {
             _diagnostics.Error(c.Location, $"{c.Keyword} of real server {r.Address} in virtual server {d.Name} has no port to connect to: set connect_port");
             return null;
@@ -340,6 +341,7 @@ internal sealed partial class ModelBuilder
         HealthChecker checker = c.Keyword switch
         {
             "TCP_CHECK" => new TcpChecker(),
+            "PING_CHECK" => new PingChecker(),
             "HTTP_GET" or "SSL_GET" => new HttpChecker
             {
                 UseTls = c.Keyword == "SSL_GET",

@@ -363,7 +363,7 @@ internal sealed partial class ModelBuilder
                     if (_read.Arg(k, 0, "a host name or address") is { } host)
                         rs.SshHost = host.Text;
                     break;
-                case "TCP_CHECK" or "HTTP_GET" or "SSL_GET" or "MISC_CHECK" or "DNS_CHECK" or "UDP_CHECK" or "SMTP_CHECK":
+                case "TCP_CHECK" or "HTTP_GET" or "SSL_GET" or "MISC_CHECK" or "DNS_CHECK" or "UDP_CHECK" or "SMTP_CHECK" or "PING_CHECK":
                     if (Checker(k) is { } checker)
                         rs.Checkers.Add(checker);
                     break;

@@ -12,6 +12,7 @@ namespace LvsHa.Config;
 [JsonDerivedType(typeof(DnsChecker), "DNS_CHECK")]
 [JsonDerivedType(typeof(UdpChecker), "UDP_CHECK")]
 [JsonDerivedType(typeof(SmtpChecker), "SMTP_CHECK")]
+[JsonDerivedType(typeof(PingChecker), "PING_CHECK")]
 public abstract record HealthChecker
 {
     /// <summary>The keepalived keyword of this checker (e.g. "HTTP_GET").</summary>
@@ -62,6 +63,13 @@ public sealed record TcpChecker : HealthChecker
 {
     /// <inheritdoc />
     public override string Keyword => "TCP_CHECK";
+}
+
+/// <summary>PING_CHECK: an ICMP (ICMPv6) echo request is answered within connect_timeout.</summary>
+public sealed record PingChecker : HealthChecker
+{
+    /// <inheritdoc />
+    public override string Keyword => "PING_CHECK";
 }
 
 /// <summary>One `url { }` of an HTTP_GET/SSL_GET check.</summary>

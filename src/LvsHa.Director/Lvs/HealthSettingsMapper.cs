@@ -82,6 +82,7 @@ public static class HealthSettingsMapper
         CheckerSpec spec = checker switch
         {
             TcpChecker => new TcpCheckSpec(),
+            PingChecker => new PingCheckSpec(),
             HttpChecker http => new HttpCheckSpec
             {
                 Urls = http.Urls.Select(Url).ToArray(),

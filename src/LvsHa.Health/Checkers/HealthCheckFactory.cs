@@ -21,6 +21,7 @@ public static class HealthCheckFactory
         return spec switch
         {
             TcpCheckSpec => new TcpCheck(target),
+            PingCheckSpec => new PingCheck(target),
             HttpCheckSpec http => new HttpCheck(http, target, realServer.VirtualHost ?? virtualService.VirtualHost),
             MiscCheckSpec misc => new MiscCheck(misc),
             DnsCheckSpec dns => new DnsCheck(dns, target),

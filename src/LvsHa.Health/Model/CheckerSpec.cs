@@ -39,6 +39,14 @@ public sealed record TcpCheckSpec : CheckerSpec
     public override string Kind => "TCP_CHECK";
 }
 
+/// <summary>PING_CHECK: up when the real server (or connect_ip) answers an ICMP / ICMPv6 echo request within
+/// connect_timeout.</summary>
+public sealed record PingCheckSpec : CheckerSpec
+{
+    /// <inheritdoc/>
+    public override string Kind => "PING_CHECK";
+}
+
 /// <summary>HTTP_GET or SSL_GET: every url must answer with an accepted status code (and digest, if given).</summary>
 public sealed record HttpCheckSpec : CheckerSpec
 {

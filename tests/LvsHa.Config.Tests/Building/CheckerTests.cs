@@ -14,6 +14,7 @@ public class CheckerTests
     [InlineData("SMTP_CHECK", 1, 1)]
     [InlineData("UDP_CHECK", 1, 1)]
     [InlineData("DNS_CHECK", 3, 60)]
+    [InlineData("PING_CHECK", 1, 1)]
     public void Load_CheckerDefaults_AreKeepalived(string keyword, int retry, int delayBeforeRetry)
     {
         var c = Checker(keyword + " {\n}");
@@ -154,11 +155,11 @@ public class CheckerTests
     [Fact]
     public void Load_UnimplementedCheckerKeywordThatChangesChecks_IsError()
     {
-        var r = Load(Vs("10.0.0.1 80", "protocol TCP\nreal_server 10.0.1.1 80 {\nHTTP_GET {\n fast_recovery\n url {\n path /\n regex ok\n }\n}\nPING_CHECK {\n}\n}"));
+        var r = Load(Vs("10.0.0.1 80", "protocol TCP\nreal_server 10.0.1.1 80 {\nHTTP_GET {\n fast_recovery\n url {\n path /\n regex ok\n }\n}\nFILE_CHECK {\n}\n}"));
         Assert.False(r.Success);
         Assert.Equal(new SourceLocation("test.conf", 5, 2), SingleError(r, "'fast_recovery' in HTTP_GET is known to keepalived but not supported").Location);
         SingleError(r, "'regex' in url");
-        SingleError(r, "'PING_CHECK' in real_server");
+        SingleError(r, "'FILE_CHECK' in real_server");
     }
 
     [Fact]
@@ -191,5 +192,15 @@ public class CheckerTests
     {
         var c = LoadValid(Vs("10.0.0.1 80", "protocol TCP\nreal_server 10.0.1.1 80 {\nHTTP_GET {\n nb_get_retry 7\n url {\n path /\n }\n}\n}"));
         Assert.Equal(7, c.VirtualServers[0].RealServers[0].Checkers[0].Retry);
+    }
+
+    [Fact]
+    public void Load_PingCheckOfAPortlessRealServer_NeedsNoPort()
+    {
+        // keepalived's own sample (doc/samples/keepalived.conf.PING_CHECK) pings; a fwmark real server has no port.
+        var c = Assert.Single(LoadValid(Vs("fwmark 7", "lb_kind DR\nreal_server 10.0.1.1 {\nPING_CHECK {\n retry 4\n connect_timeout 2\n}\n}"))
+            .VirtualServers[0].RealServers[0].Checkers);
+        Assert.IsType<PingChecker>(c);
+        Assert.Equal((4, TimeSpan.FromSeconds(2)), (c.Retry, c.ConnectTimeout));
     }
 }
