@@ -32,7 +32,8 @@ internal sealed class DirectorNamespace : IDisposable
         Assert.True(code == 0, $"ip {string.Join(' ', args)}: {error}");
     }
 
-    private static (int Code, string Out, string Err) Exec(string program, string[] args)
+    /// <summary>Runs a program to its end (at most a minute): exit code, standard output, standard error.</summary>
+    internal static (int Code, string Out, string Err) Exec(string program, string[] args)
     {
         var psi = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args)

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace LvsHa.Cli.Tests;
 
 /// <summary>Runs the built `lvsha` executable as a process, as operators and outside tests do.</summary>
@@ -9,14 +7,7 @@ public class ExecutableTests
     {
         var exe = Path.Combine(AppContext.BaseDirectory, "lvsha");
         Assert.True(File.Exists(exe), "the lvsha executable is not next to the tests: " + exe);
-        var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args)
-            psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        Assert.True(p.WaitForExit(60_000), "lvsha did not exit");
-        return (p.ExitCode, stdout.Result, stderr.Result);
+        return DirectorNamespace.Exec(exe, args);
     }
 
     [Fact]
