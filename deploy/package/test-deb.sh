@@ -2,7 +2,9 @@
 # The package test (part of ./test.sh): builds the .deb, then installs it with dpkg into an empty root (dpkg --root,
 # maintainer scripts run chrootless: this machine is not touched), checks what an operator gets (/usr/sbin/lvsha
 # runs without a .NET runtime on PATH, the shipped /etc/lvsha/lvsha.conf passes `lvsha check`, the unit's paths
-# exist, lvsha(8) renders), then purges it and checks nothing is left. Writes RESULTS_DIR/package.trx.
+# exist, lvsha(8) renders; `apt-get install -s` resolves its dependencies from Debian), runs the installed daemon in a network namespace of its own (it becomes master of a
+# VRRP instance, holds the VIP, answers `lvsha status`, and releases the VIP on SIGTERM with exit code 0), then
+# purges it and checks nothing is left. Writes RESULTS_DIR/package.trx.
 #
 #   deploy/package/test-deb.sh RESULTS_DIR
 set -uo pipefail
@@ -13,7 +15,7 @@ results=$(cd "$1" && pwd)
 work=$(mktemp -d /tmp/lvsha-debtest.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 python3 - "$here" "$root" "$work" "$results" <<'PY'
-import os, subprocess, sys, time
+import json, os, signal, subprocess, sys, time
 here, root, work, results = sys.argv[1:5]
 sys.path.insert(0, os.path.join(root, "tests", "e2e"))
 import trx
@@ -49,6 +51,14 @@ def build():
         raise AssertionError("no tarball beside the .deb")
     return info
 
+def apt_resolves():
+    """What `apt-get install ./lvsha_*.deb` would do on this Debian 12, simulated (nothing installed): every
+    dependency resolves from Debian's own archive."""
+    out = sh("apt-get", "install", "-s", "-q", deb["path"])
+    if "Inst lvsha (0.0.1 local-deb" not in out:
+        raise AssertionError(f"apt-get -s would not install lvsha:\n{out[-2000:]}")
+    return out.strip().splitlines()[-1]
+
 target = os.path.join(work, "root")
 def install():
     for d in ("var/lib/dpkg/info", "var/lib/dpkg/updates", "var/lib/dpkg/triggers"):
@@ -81,6 +91,47 @@ def install():
             raise AssertionError(f"lvsha(8) lacks {word}")
     return f"lvsha --version: {version}\ncheck of the shipped conffile: ok {checked}"
 
+def daemon():
+    """The installed /usr/sbin/lvsha as the unit runs it, in namespace lvsha-pkg-PID: one VRRP instance, no peer."""
+    env = {"PATH": "/usr/bin:/bin:/usr/sbin:/sbin", "HOME": work}
+    lvsha = os.path.join(target, "usr/sbin/lvsha")
+    ns, vip = f"lvsha-pkg-{os.getpid()}", "10.231.0.100"
+    conf, sock, log = (os.path.join(work, n) for n in ("daemon.conf", "daemon.sock", "daemon.log"))
+    with open(conf, "w") as f:
+        f.write("vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n priority 150\n advert_int 1\n"
+                f" virtual_ipaddress {{\n  {vip}/24\n }}\n}}\n")
+    sh("ip", "netns", "add", ns)
+    process = None
+    try:
+        sh("ip", "-n", ns, "link", "add", "eth0", "type", "veth", "peer", "name", "eth1")
+        for link in ("lo", "eth0", "eth1"):
+            sh("ip", "-n", ns, "link", "set", link, "up")
+        sh("ip", "-n", ns, "addr", "add", "10.231.0.1/24", "dev", "eth0")
+        # `ip netns exec` execs lvsha after entering the namespace: the pid is the daemon's own.
+        process = subprocess.Popen(["ip", "netns", "exec", ns, lvsha, "run", "-f", conf, "--control-socket", sock],
+                                   env=env, stdout=open(log, "w"), stderr=subprocess.STDOUT)
+        deadline, state = time.monotonic() + 60, None
+        while time.monotonic() < deadline and process.poll() is None:
+            status = subprocess.run([lvsha, "status", "--json", "--control-socket", sock], capture_output=True, text=True, env=env)
+            if status.returncode == 0:
+                state = json.loads(status.stdout)["instances"][0]["state"]
+                if state == "MASTER" and f"{vip}/24" in sh("ip", "-n", ns, "-o", "addr", "show", "dev", "eth0"):
+                    break
+            time.sleep(0.5)
+        else:
+            raise AssertionError(f"the installed daemon did not become master with the VIP (state {state}, exit {process.poll()}): "
+                                 + open(log).read()[-2000:])
+        process.send_signal(signal.SIGTERM)
+        code = process.wait(30)
+        if code != 0 or f"{vip}/24" in sh("ip", "-n", ns, "-o", "addr", "show", "dev", "eth0"):
+            raise AssertionError(f"SIGTERM: exit {code}, VIP still there: " + open(log).read()[-2000:])
+        return f"master with {vip}, released on SIGTERM (exit 0)"
+    finally:
+        if process is not None and process.poll() is None:
+            process.kill()
+            process.wait()
+        subprocess.run(["ip", "netns", "del", ns], capture_output=True)
+
 def purge():
     sh("dpkg", f"--root={target}", "--force-script-chrootless", "--purge", "lvsha")
     left = [os.path.relpath(os.path.join(d, f), target) for d, _, files in os.walk(target) for f in files
@@ -90,7 +141,8 @@ def purge():
         raise AssertionError(f"left after purge: files {left} folders {dirs}")
     return ""
 
-if case("Build", build) and case("InstallIntoEmptyRoot", install):
+if case("Build", build) and case("AptResolvesItsDependencies", apt_resolves) and case("InstallIntoEmptyRoot", install):
+    case("InstalledDaemonInANamespace", daemon)
     case("PurgeLeavesNothing", purge)
 trx.write(os.path.join(results, "package.trx"), "package", cases)
 failed = sum(1 for c in cases if c["outcome"] != "Passed")

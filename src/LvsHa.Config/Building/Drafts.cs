@@ -109,6 +109,11 @@ internal sealed class CheckerDraft
     public string? ReplyPattern;
     // SMTP_CHECK
     public string? HeloName;
+    public readonly List<CheckerDraft> Hosts = [];
+
+    /// <summary>Whether a connection keyword or connect_timeout was written in the block itself.</summary>
+    public bool HasConnectionKeywords => ConnectIp is not null || ConnectPort is not null || BindTo is not null || BindPort != 0
+        || BindInterface is not null || Fwmark != 0 || Timing.ConnectTimeout is not null;
 }
 
 internal sealed class NotifyDraft

@@ -116,7 +116,8 @@ internal static class KeepalivedKeywords
         ["DNS_CHECK"] = new(CheckerCommon + " type name", warn: "log_all_failures"),
         ["UDP_CHECK"] = new(CheckerCommon + " payload require_reply min_reply_length max_reply_length",
             warn: "log_all_failures", refuse: "min_reply_length max_reply_length"),
-        ["SMTP_CHECK"] = new(CheckerCommon + " helo_name host", warn: "log_all_failures", refuse: "host"),
+        ["SMTP_CHECK"] = new(CheckerCommon + " helo_name host", warn: "log_all_failures"),
+        ["host"] = new(CheckerCommon, warn: "log_all_failures"),
         ["vrrp_instance"] = new(
             "use_vmac use_vmac_addr vmac_xmit_base use_ipvlan unicast_peer unicast_fault_no_peer check_unicast_src " +
             "old_unicast_checksum native_ipv6 state interface vrf dont_track_primary track_interface track_script track_file " +

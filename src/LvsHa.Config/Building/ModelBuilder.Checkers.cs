@@ -87,6 +87,10 @@ internal sealed partial class ModelBuilder
                 case ("SMTP_CHECK", "helo_name"):
                     c.HeloName = _read.Arg(k, 0, "a host name")?.Text;
                     break;
+                case ("SMTP_CHECK", "host"):
+                    if (SmtpHost(k) is { } host)
+                        c.Hosts.Add(host);
+                    break;
                 default:
                     _read.NotSupported(k, where);
                     break;
@@ -97,6 +101,42 @@ internal sealed partial class ModelBuilder
         if (c.Keyword is "HTTP_GET" or "SSL_GET" && c.Urls.Count == 0)
             _diagnostics.Error(s.Location, $"{c.Keyword} needs at least one 'url {{ path ... }}' block");
         return c;
+    }
+
+    /// <summary>
+    /// The checkers an SMTP_CHECK block stands for, as keepalived's check_smtp.c builds them: the block itself, and
+    /// one more per (deprecated) `host { }`, each with the block's timing and helo_name where it sets none. When the
+    /// block has hosts and no connection keyword of its own, the first host takes its place.
+    /// </summary>
+    private static IEnumerable<CheckerDraft> Checkers(CheckerDraft c)
+    {
+        if (c.Hosts.Count == 0 || c.HasConnectionKeywords)
+            yield return c;
+        foreach (var host in c.Hosts)
+        {
+            host.HeloName = c.HeloName;
+            host.Timing.ConnectTimeout ??= c.Timing.ConnectTimeout;
+            host.Timing.Retry ??= c.Timing.Retry;
+            host.Timing.DelayBeforeRetry ??= c.Timing.DelayBeforeRetry;
+            host.Timing.Warmup ??= c.Timing.Warmup;
+            host.Timing.DelayLoop ??= c.Timing.DelayLoop;
+            host.Timing.Alpha ??= c.Timing.Alpha;
+            yield return host;
+        }
+    }
+
+    /// <summary>`host { connect_ip ... }` inside SMTP_CHECK: a checker of its own (keepalived: deprecated, still read).</summary>
+    private CheckerDraft? SmtpHost(SyntaxStatement s)
+    {
+        if (!RequireBlock(s))
+            return null;
+        var host = new CheckerDraft { Keyword = "SMTP_CHECK", Location = s.Location };
+        foreach (var k in s.Block!)
+        {
+            if (!Timing(host.Timing, k, allowInhibit: false) && !CheckerConnection(host, k))
+                _read.NotSupported(k, "host");
+        }
+        return host;
     }
 
     /// <summary>connect_ip, connect_port, bindto, bind_port, bind_if, fwmark; true when handled.</summary>

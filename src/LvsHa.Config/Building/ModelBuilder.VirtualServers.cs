@@ -365,7 +365,7 @@ internal sealed partial class ModelBuilder
                     break;
                 case "TCP_CHECK" or "HTTP_GET" or "SSL_GET" or "MISC_CHECK" or "DNS_CHECK" or "UDP_CHECK" or "SMTP_CHECK" or "PING_CHECK":
                     if (Checker(k) is { } checker)
-                        rs.Checkers.Add(checker);
+                        rs.Checkers.AddRange(Checkers(checker));
                     break;
                 default:
                     _read.NotSupported(k, "real_server");

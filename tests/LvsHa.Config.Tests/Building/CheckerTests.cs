@@ -203,4 +203,24 @@ public class CheckerTests
         Assert.IsType<PingChecker>(c);
         Assert.Equal((4, TimeSpan.FromSeconds(2)), (c.Retry, c.ConnectTimeout));
     }
+
+    [Fact]
+    public void Load_SmtpCheckHostBlocks_EachHostIsACheckerAsInKeepalived()
+    {
+        // keepalived's doc/samples/keepalived.conf.SMTP_CHECK: no connection keyword in the block, so its hosts are
+        // the checkers; they take the block's helo_name and timing.
+        var hostsOnly = LoadValid(Vs("10.0.0.1 25", "protocol TCP\nreal_server 10.0.1.1 25 {\nSMTP_CHECK {\n helo_name lb.example\n retry 2\n" +
+            " host {\n  connect_ip 10.0.2.1\n  connect_port 2525\n }\n host {\n  connect_ip 10.0.2.2\n  connect_timeout 9\n }\n}\n}"))
+            .VirtualServers[0].RealServers[0].Checkers;
+        Assert.Equal(2, hostsOnly.Count);
+        Assert.All(hostsOnly, c => Assert.Equal(("lb.example", 2), (((SmtpChecker)c).HeloName, c.Retry)));
+        Assert.Equal((IPAddress.Parse("10.0.2.1"), 2525, TimeSpan.FromSeconds(5)), (hostsOnly[0].ConnectIp, hostsOnly[0].ConnectPort, hostsOnly[0].ConnectTimeout));
+        Assert.Equal((IPAddress.Parse("10.0.2.2"), 25, TimeSpan.FromSeconds(9)), (hostsOnly[1].ConnectIp, hostsOnly[1].ConnectPort, hostsOnly[1].ConnectTimeout));
+
+        // With a connection keyword of its own the block checks too, and each host is one more checker.
+        var both = LoadValid(Vs("10.0.0.1 25", "protocol TCP\nreal_server 10.0.1.1 25 {\nSMTP_CHECK {\n connect_timeout 3\n host {\n  connect_ip 10.0.2.1\n }\n}\n}"))
+            .VirtualServers[0].RealServers[0].Checkers;
+        Assert.Equal([IPAddress.Parse("10.0.1.1"), IPAddress.Parse("10.0.2.1")], both.Select(c => c.ConnectIp));
+        Assert.All(both, c => Assert.Equal(TimeSpan.FromSeconds(3), c.ConnectTimeout));
+    }
 }
