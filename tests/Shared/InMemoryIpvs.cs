@@ -149,8 +149,16 @@ internal sealed class InMemoryIpvs : IIpvs
     }
 
     public Task<IpvsInfo> GetInfoAsync(CancellationToken cancellationToken = default) => Task.FromResult(new IpvsInfo(new Version(1, 2, 1), 4096));
-    public Task<IpvsTimeouts> GetTimeoutsAsync(CancellationToken cancellationToken = default) => Task.FromResult(new IpvsTimeouts(900, 120, 300));
-    public Task SetTimeoutsAsync(IpvsTimeouts timeouts, CancellationToken cancellationToken = default) => Task.CompletedTask;
+    /// <summary>The connection timeouts as the kernel keeps them (a 0 in a set leaves that one as it is).</summary>
+    public IpvsTimeouts Timeouts { get { lock (_gate) return _timeouts; } }
+    private IpvsTimeouts _timeouts = new(900, 120, 300);
+    public Task<IpvsTimeouts> GetTimeoutsAsync(CancellationToken cancellationToken = default) => Task.FromResult(Timeouts);
+    public Task SetTimeoutsAsync(IpvsTimeouts timeouts, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+            _timeouts = new(timeouts.Tcp == 0 ? _timeouts.Tcp : timeouts.Tcp, timeouts.TcpFin == 0 ? _timeouts.TcpFin : timeouts.TcpFin, timeouts.Udp == 0 ? _timeouts.Udp : timeouts.Udp);
+        return Task.CompletedTask;
+    }
     public Task<IReadOnlyList<IpvsSyncDaemon>> GetSyncDaemonsAsync(CancellationToken cancellationToken = default) => Task.FromResult<IReadOnlyList<IpvsSyncDaemon>>(Array.Empty<IpvsSyncDaemon>());
     public Task StartSyncDaemonAsync(IpvsSyncDaemon daemon, CancellationToken cancellationToken = default) => Task.CompletedTask;
     public Task StopSyncDaemonAsync(IpvsSyncDaemonRole role, CancellationToken cancellationToken = default) => Task.CompletedTask;

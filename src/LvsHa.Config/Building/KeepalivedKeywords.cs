@@ -80,7 +80,7 @@ internal static class KeepalivedKeywords
                   "vrrp_rx_bufs_multiplier log_unknown_vrids vmac_prefix vmac_addr_prefix umask random_seed " +
                   "reload_check_config include_check config_save_dir tmp_config_directory data_use_instance",
             refuse: "startup_script startup_script_timeout shutdown_script shutdown_script_timeout dynamic_interfaces " +
-                    "default_interface disable_local_igmp lvs_timeouts lvs_flush lvs_flush_on_stop lvs_flush_onstop " +
+                    "default_interface disable_local_igmp lvs_flush lvs_flush_on_stop lvs_flush_onstop " +
                     "vrrp_down_timer_adverts vrrp_min_garp vrrp_garp_extra_if vrrp_vmac_garp_intvl " +
                     "vrrp_lower_prio_no_advert vrrp_higher_prio_send_advert vrrp_iptables vrrp_ipsets nftables " +
                     "nftables_priority nftables_ifindex nftables_ipvs nftables_ipvs_priority nftables_ipvs_start_fwmark " +

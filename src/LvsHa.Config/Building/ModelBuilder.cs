@@ -132,6 +132,43 @@ internal sealed partial class ModelBuilder
             _diagnostics.Warning(s.Location, $"'{s.Keyword}' takes no {{ }} block; block ignored");
     }
 
+    /// <summary>`lvs_timeouts [tcp N] [tcpfin N] [udp N]` (keepalived's global_parser.c: at least one, each 0..31 days;
+    /// a later line adds to an earlier one). Where keepalived reports a bad option and goes on, this refuses.</summary>
+    private LvsTimeouts? Timeouts(SyntaxStatement s, LvsTimeouts? earlier)
+    {
+        if (s.ArgumentCount < 2)
+        {
+            _diagnostics.Error(s.Location, "lvs_timeouts needs at least one of tcp N, tcpfin N, udp N");
+            return null;
+        }
+        var (tcp, tcpFin, udp) = (earlier?.Tcp, earlier?.TcpFin, earlier?.Udp);
+        for (int i = 0; i < s.ArgumentCount; i++)
+        {
+            var option = s.Argument(i);
+            if (option.Text is not ("tcp" or "tcpfin" or "udp"))
+            {
+                _diagnostics.Error(option.Location, $"unknown lvs_timeouts option '{option.Text}' (expected tcp, tcpfin or udp)");
+                return null;
+            }
+            if (i + 1 >= s.ArgumentCount)
+            {
+                _diagnostics.Error(option.Location, $"lvs_timeouts {option.Text} needs a number of seconds");
+                return null;
+            }
+            if (_read.Integer(s, ++i, 0, LvsTimeouts.MaxSeconds, $"lvs_timeouts {option.Text}") is not { } seconds)
+                return null;
+            // 0 is what keepalived sends for "unchanged".
+            int? value = seconds == 0 ? null : (int)seconds;
+            switch (option.Text)
+            {
+                case "tcp": tcp = value; break;
+                case "tcpfin": tcpFin = value; break;
+                default: udp = value; break;
+            }
+        }
+        return new LvsTimeouts(tcp, tcpFin, udp, s.Location);
+    }
+
     private void GlobalDefsBlock(SyntaxStatement block)
     {
         if (_global is not null)
@@ -159,6 +196,10 @@ internal sealed partial class ModelBuilder
                 case "lvs_sync_daemon":
                     if (SyncDaemon(s) is { } daemon)
                         g = g with { LvsSyncDaemon = daemon };
+                    break;
+                case "lvs_timeouts":
+                    if (Timeouts(s, g.LvsTimeouts) is { } timeouts)
+                        g = g with { LvsTimeouts = timeouts };
                     break;
                 case "vrrp_version":
                     g = g with { VrrpVersion = _read.Int(s, 0, 2, 3, "vrrp_version") ?? g.VrrpVersion };

@@ -44,6 +44,10 @@ public sealed record GlobalDefs
 
     /// <summary>Where the block starts.</summary>
     public required SourceLocation Location { get; init; }
+
+    /// <summary>`lvs_timeouts tcp N tcpfin N udp N`: the kernel's IPVS connection timeouts (ipvsadm --set), set when
+    /// the director starts; null when not written (the kernel's values stay).</summary>
+    public LvsTimeouts? LvsTimeouts { get; init; }
 }
 
 /// <summary>keepalived's global gratuitous ARP defaults (`vrrp_garp_*`), which an instance's `garp_*` overrides.</summary>
@@ -69,4 +73,15 @@ public sealed record VrrpGarpDefaults
 
     /// <summary>`vrrp_garp_lower_prio_repeat`: announcements after hearing a lower-priority master (LvsHa default 5).</summary>
     public int LowerPriorityRepeat { get; init; } = 5;
+}
+
+/// <summary>IPVS connection timeouts in seconds; null leaves the kernel's value as it is (keepalived sends 0 for it).</summary>
+/// <param name="Tcp">Established TCP connections (kernel default 900).</param>
+/// <param name="TcpFin">TCP connections after a FIN (kernel default 120).</param>
+/// <param name="Udp">UDP (kernel default 300).</param>
+/// <param name="Location">Where it was written.</param>
+public sealed record LvsTimeouts(int? Tcp, int? TcpFin, int? Udp, SourceLocation Location)
+{
+    /// <summary>keepalived's LVS_MAX_TIMEOUT: 31 days.</summary>
+    public const int MaxSeconds = 86400 * 31;
 }

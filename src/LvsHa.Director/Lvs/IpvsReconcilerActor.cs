@@ -28,6 +28,10 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
     private static readonly EventId Reloaded = new(4505, "IpvsReloaded");
     private static readonly EventId Released = new(4506, "IpvsReleased");
     private static readonly EventId Suspension = new(4507, "IpvsHaSuspend");
+    private static readonly EventId Timeouts = new(4509, "IpvsTimeouts");
+
+    /// <summary>The kernel's own connection timeouts (tcp, tcpfin, udp), restored when a reload drops lvs_timeouts.</summary>
+    internal static readonly IpvsTimeouts KernelDefaultTimeouts = new(900, 120, 300);
 
     /// <summary>A refusal that repeats is logged as a warning once, then every this many refusals (about 5 min of drift repairs).</summary>
     internal const int RefusalRepeatsPerWarning = 60;
@@ -77,6 +81,8 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
         // keepalived's start-up state (alpha real servers out, sorry server if starting without quorum); the
         // scheduler's first decisions say the same, so they change nothing afterwards.
         var wanted = Wanted(config.VirtualServers, StartupHealth.Instance);
+        if (config.Global.LvsTimeouts is { } timeouts)
+            _ = SetTimeoutsAsync(Kernel(timeouts));
         SyncAsync(ipvs, wanted, null, SyncKind.Startup).PipeTo(Self);
         // Drift bound: a change made behind LvsHa's back is repaired at most DriftRepairInterval + one batch in
         // flight + one read-and-apply after it happened (a tick during a batch runs right after the batch).
@@ -175,10 +181,33 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
         var after = HealthSettingsMapper.Map(message.Config);
         var next = new LiveServiceHealth(after);
         next.CarryOver(health, VirtualServerFingerprint.Unchanged(before, after));
+        var (oldTimeouts, newTimeouts) = (config.Global.LvsTimeouts, message.Config.Global.LvsTimeouts);
+        if (oldTimeouts is null ? newTimeouts is not null : newTimeouts is null || Kernel(oldTimeouts) != Kernel(newTimeouts))
+            _ = SetTimeoutsAsync(newTimeouts is null ? KernelDefaultTimeouts : Kernel(newTimeouts));
         config = message.Config;
         health = next;
         BecomeBusy();
         SyncAsync(ipvs, Wanted(config.VirtualServers, health), formerlyManaged, SyncKind.Reload).PipeTo(Self);
+    }
+
+    /// <summary>lvs_timeouts as the kernel takes them: 0 leaves a timeout as it is.</summary>
+    private static IpvsTimeouts Kernel(LvsTimeouts timeouts) =>
+        new((uint)(timeouts.Tcp ?? 0), (uint)(timeouts.TcpFin ?? 0), (uint)(timeouts.Udp ?? 0));
+
+    /// <summary>Sets the kernel's connection timeouts (ipvsadm --set); one line either way, never throws.</summary>
+    private async Task SetTimeoutsAsync(IpvsTimeouts timeouts)
+    {
+        try
+        {
+            await ipvs.SetTimeoutsAsync(timeouts).ConfigureAwait(false);
+            logger.LogInformation(Timeouts, "lvs_timeouts: IPVS connection timeouts set to tcp {Tcp} tcpfin {TcpFin} udp {Udp} (0: unchanged)",
+                timeouts.Tcp, timeouts.TcpFin, timeouts.Udp);
+        }
+        catch (Exception e) when (e is LvsHa.Netlink.NetlinkException or IOException or OperationCanceledException)
+        {
+            logger.LogWarning(Timeouts, "lvs_timeouts: the kernel refused tcp {Tcp} tcpfin {TcpFin} udp {Udp}: {Reason}",
+                timeouts.Tcp, timeouts.TcpFin, timeouts.Udp, e.Message);
+        }
     }
 
     private void HandleRelease()

@@ -89,6 +89,22 @@ public class LvsHaBlockTests
     }
 
     [Fact]
+    public void Load_LvsTimeouts_ReadAsKeepalivedReadsThem()
+    {
+        var t = LoadValid("global_defs {\n lvs_timeouts tcp 7200 tcpfin 0\n lvs_timeouts udp 300\n}\n").Global.LvsTimeouts!;
+        // tcpfin 0 is "leave it"; a second line adds to the first.
+        Assert.Equal((7200, (int?)null, 300), (t.Tcp!.Value, t.TcpFin, t.Udp!.Value));
+    }
+
+    [Theory]
+    [InlineData("lvs_timeouts", "needs at least one of tcp N, tcpfin N, udp N")]
+    [InlineData("lvs_timeouts tcp 60 udp", "lvs_timeouts udp needs a number of seconds")]
+    [InlineData("lvs_timeouts tcp 60 fin 10", "unknown lvs_timeouts option 'fin'")]
+    [InlineData("lvs_timeouts udp 2678401", "out of range")]
+    public void Load_BadLvsTimeouts_AreErrors(string line, string message) =>
+        SingleError(Load($"global_defs {{\n {line}\n}}\n"), message);
+
+    [Fact]
     public void Load_UnimplementedTopLevelBlock_IsErrorNotCrash()
     {
         var r = Load("static_ipaddress {\n 10.0.0.1/24 dev eth0\n}\nvrrp_track_process p {\n process x\n}\n");

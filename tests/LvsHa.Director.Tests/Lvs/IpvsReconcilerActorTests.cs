@@ -89,6 +89,20 @@ public sealed class IpvsReconcilerActorTests : TestKit
     }
 
     [Fact]
+    public async Task LvsTimeouts_SetAtStart_ChangedByAReload_KernelDefaultsWhenAReloadDropsThem()
+    {
+        var config = TestConfigs.Load("global_defs {\n lvs_timeouts tcp 7200 udp 60\n}\n" + ThreeServices);
+        var actor = await StartAsync(config, NoDrift);
+        await AwaitAssertAsync(() => Assert.Equal(new IpvsTimeouts(7200, 120, 60), _kernel.Timeouts), TimeSpan.FromSeconds(5));
+
+        actor.Tell(new ReloadConfig(TestConfigs.Load("global_defs {\n lvs_timeouts tcpfin 30\n}\n" + ThreeServices)));
+        await AwaitAssertAsync(() => Assert.Equal(new IpvsTimeouts(7200, 30, 60), _kernel.Timeouts), TimeSpan.FromSeconds(5));
+
+        actor.Tell(new ReloadConfig(TestConfigs.Load(ThreeServices)));
+        await AwaitAssertAsync(() => Assert.Equal(new IpvsTimeouts(900, 120, 300), _kernel.Timeouts), TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
     public async Task Start_EmptyKernel_AppliesStartupTable()
     {
         var config = TestConfigs.Load(ThreeServices);

@@ -179,13 +179,15 @@ public sealed class DaemonKernelTests : IDisposable
     }
 
     [Fact]
-    public void LvshaRun_LvsSyncDaemon_FollowsTheVrrpInstance()
+    public void LvshaRun_LvsSyncDaemonAndTimeouts_FollowTheConfig()
     {
         // A single director becomes MASTER of VI_1 on lab0: the kernel's master sync daemon runs while it is, and
-        // both daemons are gone after the stop (keepalived's lvs_sync_daemon behaviour).
+        // both daemons are gone after the stop (keepalived's lvs_sync_daemon behaviour). lvs_timeouts sets the
+        // kernel's connection timeouts at start (tcpfin 0: left as it is).
         var config = """
             global_defs {
                 lvs_sync_daemon lab0 VI_1 id 7
+                lvs_timeouts tcp 7200 tcpfin 0 udp 200
             }
             vrrp_instance VI_1 {
                 interface lab0
@@ -214,6 +216,15 @@ public sealed class DaemonKernelTests : IDisposable
         }
         Assert.DoesNotContain("backup sync daemon", Ipvsadm.Run("-L", "--daemon").StandardOutput, StringComparison.Ordinal);
         Assert.True(director.Logged("master sync daemon started on lab0"), director.Log);
+        try
+        {
+            Assert.Contains("Timeout (tcp tcpfin udp): 7200 120 200", Ipvsadm.Run("-L", "--timeout").StandardOutput, StringComparison.Ordinal);
+            Assert.True(director.Logged("IPVS connection timeouts set to tcp 7200 tcpfin 0 udp 200"), director.Log);
+        }
+        finally
+        {
+            Ipvsadm.Run("--set", "900", "120", "300");
+        }
 
         director.Stop();
         Assert.Equal("", Ipvsadm.Run("-L", "--daemon").StandardOutput.Trim());
