@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Sockets;
 using LvsHa.Config;
 
 namespace LvsHa.Cli.Doctor;
