@@ -50,7 +50,11 @@ public sealed partial class DirectorReloader : IDisposable
         await _one.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return Reload();
+            var result = Reload();
+            // For lvsha_config_reloads_total and the failed-reload alert (deploy/monitoring).
+            if (_runtime.IsStarted)
+                _runtime.System.EventStream.Publish(new Metrics.ConfigReloadObserved(result.Applied));
+            return result;
         }
         finally
         {

@@ -51,6 +51,8 @@ public sealed class DirectorMetrics
     private readonly Gauge destinationInactive;
     private readonly Gauge destinationWeight;
     private readonly Gauge sourceUp;
+    private readonly Counter reloads;
+    private readonly Gauge lastReloadSuccessful;
 
     /// <summary>Creates the metrics; <paramref name="source"/> is read before every scrape (null: events only).</summary>
     public DirectorMetrics(IMetricsSource? source = null)
@@ -87,6 +89,9 @@ public sealed class DirectorMetrics
         destinationInactive = factory.CreateGauge("lvsha_ipvs_real_server_inactive_connections", "Inactive connections (ipvsadm InActConn).", "service", "real_server");
         destinationWeight = factory.CreateGauge("lvsha_ipvs_real_server_weight", "Weight of the real server in the kernel.", "service", "real_server");
         sourceUp = factory.CreateGauge("lvsha_metrics_source_up", "1 when the last scrape could read the source (vrrp, health, ipvs).", "source");
+        reloads = factory.CreateCounter("lvsha_config_reloads_total", "Reloads (SIGHUP, lvsha reload) by result: applied, or refused (the running configuration stayed).", "result");
+        lastReloadSuccessful = factory.CreateGauge("lvsha_config_last_reload_successful", "0 after a refused reload (the file on disk is not what runs) until one is applied; 1 otherwise.");
+        lastReloadSuccessful.Set(1);
         factory.CreateGauge("lvsha_build_info", "1, labelled with the version of the running lvsha.", "version").WithLabels(Version).Set(1);
         // process_cpu_seconds_total, process_resident_memory_bytes, open fds, GC counts: what a daemon's cost is watched by.
         DotNetStats.Register(Registry);
@@ -109,6 +114,14 @@ public sealed class DirectorMetrics
     {
         ArgumentNullException.ThrowIfNull(transition);
         vrrpTransitions.WithLabels(transition.Instance, transition.From, transition.To).Inc();
+    }
+
+    /// <summary>Counts a reload and remembers whether the last one was applied.</summary>
+    public void Record(ConfigReloadObserved reload)
+    {
+        ArgumentNullException.ThrowIfNull(reload);
+        reloads.WithLabels(reload.Applied ? "applied" : "refused").Inc();
+        lastReloadSuccessful.Set(reload.Applied ? 1 : 0);
     }
 
     /// <summary>Counts a health check attempt and its latency.</summary>

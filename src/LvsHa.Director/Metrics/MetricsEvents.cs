@@ -21,6 +21,10 @@ public sealed record VrrpStateTransition(string Instance, int VirtualRouterId, s
 /// IpvsDriftRepaired, IpvsReloaded, IpvsReleased); see <see cref="IpvsTriggers"/>.</param>
 public sealed record IpvsOperationReported(IpvsOperation Operation, bool Refused, string Trigger);
 
+/// <summary>A reload (SIGHUP, `lvsha reload`) ended (published by <c>DirectorReloader</c>).</summary>
+/// <param name="Applied">False when the new file was refused and the running configuration stayed.</param>
+public sealed record ConfigReloadObserved(bool Applied);
+
 /// <summary>One health check attempt finished (published by <see cref="MeasuredHealthCheck"/>).</summary>
 /// <param name="VirtualService">The virtual service's health name.</param>
 /// <param name="RealServer">The real server checked.</param>

@@ -6,7 +6,8 @@ namespace LvsHa.Director.Metrics;
 public sealed class MetricsListener : ReceiveActor
 {
     /// <summary>The event types the listener subscribes to.</summary>
-    public static readonly IReadOnlyList<Type> EventTypes = [typeof(VrrpStateTransition), typeof(HealthCheckObserved), typeof(IpvsOperationReported)];
+    public static readonly IReadOnlyList<Type> EventTypes =
+        [typeof(VrrpStateTransition), typeof(HealthCheckObserved), typeof(IpvsOperationReported), typeof(ConfigReloadObserved)];
 
     /// <summary>Creates the listener.</summary>
     public MetricsListener(DirectorMetrics metrics)
@@ -15,6 +16,7 @@ public sealed class MetricsListener : ReceiveActor
         Receive<VrrpStateTransition>(metrics.Record);
         Receive<HealthCheckObserved>(metrics.Record);
         Receive<IpvsOperationReported>(metrics.Record);
+        Receive<ConfigReloadObserved>(metrics.Record);
     }
 
     /// <summary>Props of the listener.</summary>

@@ -46,6 +46,16 @@ public sealed class DaemonLabTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.True(MetricsText.Value(text, "lvsha_vrrp_adverts_sent_total", ("vrrp_instance", "VI_1")) >= 1, text);
         Assert.Equal(1, MetricsText.Value(text, "lvsha_cluster_has_majority"));
         Assert.Equal(1, MetricsText.Value(text, "lvsha_metrics_source_up", ("source", "vrrp")));
+        Assert.Equal(1, MetricsText.Value(text, "lvsha_config_last_reload_successful"));
+
+        // A reload of a broken file is refused, and the metrics say so (the failed-reload alert of deploy/monitoring).
+        var running = File.ReadAllText(config);
+        File.WriteAllText(config, running + "\nvirtual_server 10.0.0.1 80 {\n lb_algo nope\n}\n");
+        var (reloadCode, reloadOutput) = VrrpLab.Lvsha("reload", "--control-socket", lab.SocketPath(1));
+        Assert.True(reloadCode == 1, reloadOutput);
+        text = Scrape(lab);
+        Assert.Equal((0, 1), (MetricsText.Value(text, "lvsha_config_last_reload_successful"), MetricsText.Value(text, "lvsha_config_reloads_total", ("result", "refused"))));
+        File.WriteAllText(config, running);
 
         // A second daemon configured for the same address and port: refused at start with a clear message.
         var second = Path.Combine(lab.Directory, "second.conf");

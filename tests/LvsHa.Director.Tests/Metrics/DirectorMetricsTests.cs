@@ -204,6 +204,22 @@ public sealed class DirectorMetricsTests : TestKit
     }
 
     [Fact]
+    public async Task Reloads_CountedByResult_LastOneSaysWhetherTheFileOnDiskRuns()
+    {
+        var metrics = new DirectorMetrics();
+        Assert.Equal(1, Value(await ExportAsync(metrics.Registry), "lvsha_config_last_reload_successful"));
+
+        metrics.Record(new ConfigReloadObserved(Applied: true));
+        metrics.Record(new ConfigReloadObserved(Applied: false));
+        var text = await ExportAsync(metrics.Registry);
+
+        Assert.Equal((1, 1, 0), (Value(text, "lvsha_config_reloads_total", ("result", "applied")),
+            Value(text, "lvsha_config_reloads_total", ("result", "refused")), Value(text, "lvsha_config_last_reload_successful")));
+        metrics.Record(new ConfigReloadObserved(Applied: true));
+        Assert.Equal(1, Value(await ExportAsync(metrics.Registry), "lvsha_config_last_reload_successful"));
+    }
+
+    [Fact]
     public async Task Registry_IsItsOwn_TwoDirectorsInOneProcessDoNotShareSeries()
     {
         var one = new DirectorMetrics();
