@@ -45,8 +45,9 @@ public static partial class DirectorDaemon
     /// <summary>Runs the director for <paramref name="config"/> in the current network namespace; returns the exit code.</summary>
     /// <exception cref="DirectorConfigException">The configuration cannot run here (missing interface or address).</exception>
     /// <exception cref="LvsHa.Netlink.NetlinkException">IPVS is needed but not available (no ip_vs), or rtnetlink failed.</exception>
-    /// <remarks>The scripts' users and paths are judged before this, where the configuration is loaded to run
-    /// (the CLI's ConfigFile.LoadToRun, shared with `check`).</remarks>
+    /// <remarks>What the configuration needs of this machine (scripts runnable, VRRP interfaces present) is judged
+    /// before this by <see cref="DirectorPreflight"/>, where the CLI loads the configuration to run
+    /// (ConfigFile.LoadToRun, shared with `check`).</remarks>
     public static async Task<int> RunAsync(LvsHaConfig config, DaemonRunOptions run, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(config);

@@ -81,8 +81,8 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
         // keepalived's start-up state (alpha real servers out, sorry server if starting without quorum); the
         // scheduler's first decisions say the same, so they change nothing afterwards.
         var wanted = Wanted(config.VirtualServers, StartupHealth.Instance);
-        if (config.Global.LvsTimeouts is { } timeouts)
-            _ = SetTimeoutsAsync(Kernel(timeouts));
+        if (Kernel(config.Global.LvsTimeouts) is { } timeouts)
+            _ = SetTimeoutsAsync(timeouts);
         SyncAsync(ipvs, wanted, null, SyncKind.Startup).PipeTo(Self);
         // Drift bound: a change made behind LvsHa's back is repaired at most DriftRepairInterval + one batch in
         // flight + one read-and-apply after it happened (a tick during a batch runs right after the batch).
@@ -181,18 +181,18 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
         var after = HealthSettingsMapper.Map(message.Config);
         var next = new LiveServiceHealth(after);
         next.CarryOver(health, VirtualServerFingerprint.Unchanged(before, after));
-        var (oldTimeouts, newTimeouts) = (config.Global.LvsTimeouts, message.Config.Global.LvsTimeouts);
-        if (oldTimeouts is null ? newTimeouts is not null : newTimeouts is null || Kernel(oldTimeouts) != Kernel(newTimeouts))
-            _ = SetTimeoutsAsync(newTimeouts is null ? KernelDefaultTimeouts : Kernel(newTimeouts));
+        if (Kernel(message.Config.Global.LvsTimeouts) is var timeouts && timeouts != Kernel(config.Global.LvsTimeouts))
+            _ = SetTimeoutsAsync(timeouts ?? KernelDefaultTimeouts);
         config = message.Config;
         health = next;
         BecomeBusy();
         SyncAsync(ipvs, Wanted(config.VirtualServers, health), formerlyManaged, SyncKind.Reload).PipeTo(Self);
     }
 
-    /// <summary>lvs_timeouts as the kernel takes them: 0 leaves a timeout as it is.</summary>
-    private static IpvsTimeouts Kernel(LvsTimeouts timeouts) =>
-        new((uint)(timeouts.Tcp ?? 0), (uint)(timeouts.TcpFin ?? 0), (uint)(timeouts.Udp ?? 0));
+    /// <summary>lvs_timeouts as the kernel takes them (0 leaves a timeout as it is); null when not configured.</summary>
+    private static IpvsTimeouts? Kernel(LvsTimeouts? timeouts) => timeouts is null
+        ? null
+        : new((uint)(timeouts.Tcp ?? 0), (uint)(timeouts.TcpFin ?? 0), (uint)(timeouts.Udp ?? 0));
 
     /// <summary>Sets the kernel's connection timeouts (ipvsadm --set); one line either way, never throws.</summary>
     private async Task SetTimeoutsAsync(IpvsTimeouts timeouts)
