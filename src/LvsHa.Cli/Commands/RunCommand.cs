@@ -6,7 +6,7 @@ using LvsHa.Netlink;
 
 namespace LvsHa.Cli.Commands;
 
-/// <summary>`lvsha run [-f FILE] [--control-socket PATH] [--node-name NAME] [--config-id ID]`: the director daemon.</summary>
+/// <summary>`lvsha run [-f FILE] [--control-socket PATH] [--node-name NAME] [--log-format plain|json] [--config-id ID]`: the director daemon.</summary>
 public static class RunCommand
 {
     /// <summary>Builds the command.</summary>
@@ -28,6 +28,12 @@ public static class RunCommand
             Description = "Leave the managed IPVS services in the kernel on stop (keepalived -I): traffic keeps flowing " +
                 "while the daemon restarts, and the next start adopts them without touching their connections.",
         };
+        var logFormat = new Option<string>("--log-format")
+        {
+            Description = "Log lines as plain text (the default) or as compact JSON, one object per line (CLEF), for log shippers.",
+            HelpName = "plain|json",
+        };
+        logFormat.AcceptOnlyFromAmong("plain", "json");
         var configId = ConfigFile.CreateConfigIdOption();
         var command = new Command("run",
             "Run the director: VRRP instances (VIPs, gratuitous ARP, notify scripts) in the cluster of the cluster block, " +
@@ -42,6 +48,7 @@ public static class RunCommand
             socket,
             nodeName,
             keepIpvs,
+            logFormat,
             configId,
         };
         // Synchronous on purpose: the generic host handles SIGTERM itself and must get the time a graceful stop
@@ -54,6 +61,7 @@ public static class RunCommand
                 ControlSocket = parse.GetValue(socket),
                 NodeName = parse.GetValue(nodeName),
                 ReleaseIpvsOnStop = !parse.GetValue(keepIpvs),
+                LogFormat = parse.GetValue(logFormat) == "json" ? LogFormat.Compact : LogFormat.Plain,
             },
             parse.InvocationConfiguration.Error));
         return command;

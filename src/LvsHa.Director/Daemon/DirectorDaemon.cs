@@ -33,6 +33,9 @@ public sealed record DaemonRunOptions
 
     /// <summary>The id keepalived's `@ID` lines are matched with, at start and on every reload (null: the host's short name).</summary>
     public string? ConfigId { get; init; }
+
+    /// <summary>How log lines are written (`--log-format`).</summary>
+    public LogFormat LogFormat { get; init; } = LogFormat.Plain;
 }
 
 /// <summary>
@@ -69,7 +72,7 @@ public static partial class DirectorDaemon
         var leftovers = await vips.RemoveLeftoversAsync(cancellationToken).ConfigureAwait(false);
         var options = DirectorOptionsMapper.Map(
             config, run.NodeName, run.ControlSocket,
-            await VrrpDaemon.PrimaryAddressesAsync(route, config, cancellationToken).ConfigureAwait(false));
+            await VrrpDaemon.PrimaryAddressesAsync(route, config, cancellationToken).ConfigureAwait(false)) with { LogFormat = run.LogFormat };
         var time = TimeProvider.System;
         return await DirectorHost.RunAsync(options, services =>
         {

@@ -281,8 +281,9 @@ public static class DirectorHost
 
             // VRRP on the wire decides mastership, as keepalived does, from the first second; the cluster path
             // (transport) only adds a second heartbeat.
-            var wire = instance.Wire is { } settings && instance.Interface is { } link && plugins.Wire is { } sockets
-                ? (Wire: new LvsHa.Vrrp.Wire.VrrpWire(settings), Link: sockets.Link(link, settings.Family, settings.Unicast ? null : settings.Group))
+            var settings = instance.Wire;
+            var wire = plugins.Wire is { } sockets
+                ? (Wire: new LvsHa.Vrrp.Wire.VrrpWire(settings), Link: sockets.Link(instance.Interface, settings.Family, settings.Unicast ? null : settings.Group))
                 : default;
             var actor = system.ActorOf(
                 VrrpInstanceActor.PropsFor(new VrrpInstanceSetup(
@@ -291,7 +292,7 @@ public static class DirectorHost
                 ClusterAdvertTransport.InstanceActorName(instance.VirtualRouterId));
             instances[instance.Name] = actor;
             if (wire.Wire is not null)
-                plugins.Wire!.Route(instance.Interface!, instance.Wire!.Family, instance.Wire.VirtualRouterId, actor);
+                plugins.Wire!.Route(instance.Interface, settings.Family, settings.VirtualRouterId, actor);
         }
 
         var lvs = plugins.Lvs is { } setup ? StartLvs(system, setup, services.GetRequiredService<ILoggerFactory>()) : null;

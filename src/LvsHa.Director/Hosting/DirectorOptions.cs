@@ -142,32 +142,21 @@ public enum LogFormat
     Compact,
 }
 
-/// <summary>A vrrp_instance this director runs.</summary>
+/// <summary>A vrrp_instance this director runs (mapped from its block by DirectorOptionsMapper).</summary>
 public sealed record VrrpInstanceOptions
 {
     /// <summary>vrrp_instance name.</summary>
-    public required string Name { get; init; }
+    public string Name => Settings.Name;
 
     /// <summary>virtual_router_id (1-255); instances with equal ids on different directors form one router.</summary>
-    public required int VirtualRouterId { get; init; }
+    public int VirtualRouterId => Settings.VirtualRouterId;
 
-    /// <summary>priority (1-255).</summary>
-    public int Priority { get; init; } = 100;
+    /// <summary>The interface the instance's adverts use.</summary>
+    public required string Interface { get; init; }
 
-    /// <summary>advert_int.</summary>
-    public TimeSpan AdvertInterval { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>Everything the VRRP state machine needs (from the vrrp_instance block).</summary>
+    public required LvsHa.Vrrp.VrrpInstanceSettings Settings { get; init; }
 
-    /// <summary>The interface the instance's adverts use (null for the lab's placeholder instances).</summary>
-    public string? Interface { get; init; }
-
-    /// <summary>What the instance sends and accepts as VRRP packets on the wire; null: no wire adverts (placeholder).</summary>
-    [System.Text.Json.Serialization.JsonIgnore]
-    public LvsHa.Vrrp.Wire.VrrpWireSettings? Wire { get; init; }
-
-    /// <summary>
-    /// Everything the VRRP state machine needs (from the vrrp_instance block); null runs the advert-only placeholder.
-    /// Not serialized: the lab's JSON options carry only the placeholder fields.
-    /// </summary>
-    [System.Text.Json.Serialization.JsonIgnore]
-    public LvsHa.Vrrp.VrrpInstanceSettings? Settings { get; init; }
+    /// <summary>What the instance sends and accepts as VRRP packets on the wire.</summary>
+    public required LvsHa.Vrrp.Wire.VrrpWireSettings Wire { get; init; }
 }

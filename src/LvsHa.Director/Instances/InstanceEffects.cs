@@ -24,13 +24,13 @@ public interface INotifyRunner
     Task RunAsync(string instance, string state, int priority, CancellationToken cancellationToken);
 }
 
-/// <summary>The effects an instance actor uses; the placeholder daemon passes <see cref="None"/>.</summary>
+/// <summary>The effects an instance actor uses; a host without plugged effects (unit tests) passes <see cref="None"/>.</summary>
 /// <param name="Vips">VIP manager.</param>
 /// <param name="Garp">GARP sender.</param>
 /// <param name="Notify">Notify script runner.</param>
 public sealed record InstanceEffects(IVipManager Vips, IGarpSender Garp, INotifyRunner Notify)
 {
-    /// <summary>Effects that do nothing (placeholder instances never become master).</summary>
+    /// <summary>Effects that do nothing.</summary>
     public static readonly InstanceEffects None = new(NoEffects.Instance, NoEffects.Instance, NoEffects.Instance);
 
     private sealed class NoEffects : IVipManager, IGarpSender, INotifyRunner

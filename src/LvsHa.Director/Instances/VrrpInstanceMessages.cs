@@ -71,11 +71,11 @@ public sealed record GetInstanceStatus
 /// <param name="AdvertsRejected">Adverts dropped (bad HMAC, stale, replayed).</param>
 /// <param name="LastAdvertBySender">Arrival time of the last accepted advert per sender.</param>
 /// <param name="Quorum">Last majority view received.</param>
-/// <param name="Priority">Effective priority (null for the placeholder behavior).</param>
+/// <param name="Priority">Effective priority (null when the behavior has none, as unit-test doubles).</param>
 /// <param name="Master">Address of the current master as this instance knows it, or null.</param>
-/// <param name="Vips">The VIPs the instance holds while master (null for the placeholder).</param>
-/// <param name="Trackers">Its track_interface / track_script states (null for the placeholder).</param>
-/// <param name="Since">When the instance entered its state (null before its first transition, and for the placeholder).</param>
+/// <param name="Vips">The VIPs the instance holds while master.</param>
+/// <param name="Trackers">Its track_interface / track_script states (null when the behavior has none).</param>
+/// <param name="Since">When the instance entered its state (null before its first transition).</param>
 /// <param name="SinceReason">Why it entered it, as its log line says (e.g. "no advert from a master within Master_Down_Interval").</param>
 public sealed record InstanceStatus(
     string Name,

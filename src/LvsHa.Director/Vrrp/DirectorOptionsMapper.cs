@@ -71,10 +71,6 @@ public static class DirectorOptionsMapper
                 : $"{instance.Location}: vrrp_instance {instance.Name}: interface {instance.Interface} has no IPv4 address (set unicast_src_ip / mcast_src_ip or add an address)");
         return new VrrpInstanceOptions
         {
-            Name = instance.Name,
-            VirtualRouterId = instance.VirtualRouterId,
-            Priority = instance.Priority,
-            AdvertInterval = instance.AdvertInterval,
             Interface = instance.Interface,
             Settings = new VrrpInstanceSettings
             {

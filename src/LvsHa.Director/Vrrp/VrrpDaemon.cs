@@ -38,19 +38,17 @@ public static partial class VrrpDaemon
             : new SyncGroupCoordinator(config.VrrpSyncGroups, deliver, (group, state) => notify.RunGroupAsync(group, state, CancellationToken.None), logger);
         return new DirectorPlugins
         {
-            CreateBehavior = instance => instance.Settings is { } settings
-                ? new StateMachineBehavior(
-                    settings,
-                    [.. byName[instance.Name].VirtualIpAddresses.Select(v => v.Address)],
-                    time,
-                    changed => LogStateChanged(logger, instance.Name, changed.From, changed.To, changed.Reason),
-                    VrrpTrackerPlan.For(byName[instance.Name], config.VrrpScripts))
-                {
-                    TrackerUpdated = (tracker, old, up, priority) => LogTrackerChanged(
-                        logger, instance.Name, tracker, old is { } was ? (was ? "UP" : "DOWN") : "INIT", up ? "UP" : "DOWN", priority),
-                    MemberChanged = groups is null ? null : b => groups.MemberChanged(b.Name, b.MachineState, b.HasTrackerFault),
-                }
-                : new AdvertOnlyBehavior(instance.Priority, instance.AdvertInterval),
+            CreateBehavior = instance => new StateMachineBehavior(
+                instance.Settings,
+                [.. byName[instance.Name].VirtualIpAddresses.Select(v => v.Address)],
+                time,
+                changed => LogStateChanged(logger, instance.Name, changed.From, changed.To, changed.Reason),
+                VrrpTrackerPlan.For(byName[instance.Name], config.VrrpScripts))
+            {
+                TrackerUpdated = (tracker, old, up, priority) => LogTrackerChanged(
+                    logger, instance.Name, tracker, old is { } was ? (was ? "UP" : "DOWN") : "INIT", up ? "UP" : "DOWN", priority),
+                MemberChanged = groups is null ? null : b => groups.MemberChanged(b.Name, b.MachineState, b.HasTrackerFault),
+            },
             Effects = new InstanceEffects(vips, new PacketGarpSender(route, config.VrrpInstances, time), notify),
             Wire = wire,
         };

@@ -1,13 +1,12 @@
 using System.Diagnostics;
 using System.Text;
-using System.Text.Json;
 using LvsHa.Director.Control;
 using LvsHa.Director.Hosting;
 
 namespace LvsHa.Director.Tests.Lab;
 
 /// <summary>
-/// A lab of director processes, each in its own network namespace (lvsha-dir-{suffix}-N) on a bridge living in
+/// A lab of `lvsha run` director processes, each in its own network namespace (lvsha-dir-{suffix}-N) on a bridge living in
 /// lvsha-dir-{suffix}-br, addresses 10.231.{subnet}.N/24 that exist only inside the lab. Everything it creates
 /// (namespaces, processes by pid, temp files) is removed by Dispose, also when a test fails.
 /// </summary>
@@ -15,7 +14,6 @@ internal sealed class LabCluster : IDisposable
 {
     public const int Port = 2552;
 
-    private static readonly string TestAssembly = typeof(LabCluster).Assembly.Location;
     private readonly string _suffix = $"{Environment.ProcessId % 100000}{Random.Shared.Next(1000, 9999)}";
     private readonly int _subnet = Random.Shared.Next(1, 250);
     private readonly List<string> _namespaces = [];
@@ -74,26 +72,51 @@ internal sealed class LabCluster : IDisposable
         }
     }
 
-    public DirectorOptions Options(int node, string secret = "secret") => new()
-    {
-        NodeName = $"d{node}",
-        ControlSocketPath = SocketPath(node),
-        Cluster = new ClusterOptions
-        {
-            ListenAddress = Address(node),
-            ListenPort = Port,
-            Seeds = [.. Enumerable.Range(1, Voters).Select(n => $"{Address(n)}:{Port}")],
-            SecretFile = Path.Combine(Directory, secret),
-            ExpectedDirectors = Voters,
-        },
-        Instances = [new VrrpInstanceOptions { Name = "VI_1", VirtualRouterId = 51, Priority = 100 + node, AdvertInterval = TimeSpan.FromMilliseconds(100) }],
-    };
+    /// <summary>The lab's VIP (.50 of the lab network), held by the master of VI_1.</summary>
+    public string Vip => $"10.231.{_subnet}.50";
 
-    /// <summary>Starts director <paramref name="node"/> (its own process in its namespace).</summary>
-    public void Start(int node, DirectorOptions? options = null)
+    /// <summary>
+    /// Writes director <paramref name="node"/>'s keepalived.conf: the cluster block with every voter as a seed (the
+    /// default guard and timeouts) and, unless it is a witness, VI_1 (VRRPv3, advert_int 0.1, priority 100 + node,
+    /// the lab's VIP), which the real state machine runs. Returns its path.
+    /// </summary>
+    public string Config(int node, string secret = "secret", bool witness = false)
     {
-        var optionsFile = Path.Combine(Directory, $"d{node}.json");
-        File.WriteAllText(optionsFile, JsonSerializer.Serialize(options ?? Options(node), LabNodeProgram.Json));
+        var seeds = string.Concat(Enumerable.Range(1, Voters).Select(n => $"    seed {Address(n)} {Port}\n"));
+        var text = $$"""
+            cluster {
+                node_name d{{node}}
+                listen {{Address(node)}} {{Port}}
+            {{seeds}}    secret_file {{Path.Combine(Directory, secret)}}
+            }
+
+            """;
+        if (!witness)
+        {
+            text += $$"""
+                vrrp_instance VI_1 {
+                    state BACKUP
+                    interface eth0
+                    version 3
+                    virtual_router_id 51
+                    priority {{100 + node}}
+                    advert_int 0.1
+                    virtual_ipaddress {
+                        {{Vip}}/24 dev eth0
+                    }
+                }
+
+                """;
+        }
+
+        var path = Path.Combine(Directory, $"d{node}.conf");
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    /// <summary>Starts `lvsha run` for director <paramref name="node"/> in its namespace, with <paramref name="configFile"/> or <see cref="Config"/>'s.</summary>
+    public void Start(int node, string? configFile = null)
+    {
         if (_processes.Remove(node, out var previous))
         {
             // A restart: the earlier run must be over (killed or exited).
@@ -102,8 +125,8 @@ internal sealed class LabCluster : IDisposable
         }
 
         var log = _logs[node] = new StringBuilder();
-        var process = StartDirectorProcess(optionsFile, log, Namespace(node));
-        _processes[node] = process;
+        _processes[node] = StartProcess(
+            Vrrp.VrrpLab.LvshaCommand("run", "-f", configFile ?? Config(node), "--control-socket", SocketPath(node)), log, Namespace(node));
     }
 
     /// <summary>
@@ -138,12 +161,6 @@ internal sealed class LabCluster : IDisposable
 
     /// <summary>Sends SIGTERM to director <paramref name="node"/> (what systemctl stop does).</summary>
     public void Terminate(int node) => LabCommand.Run("kill", "-TERM", _processes[node].Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
-
-    /// <summary>Starts `dotnet {this assembly} lab-node {optionsFile}`, inside <paramref name="ns"/> when given.</summary>
-    public static Process StartDirectorProcess(string optionsFile, StringBuilder log, string? ns = null)
-    {
-        return StartProcess(["dotnet", TestAssembly, "lab-node", optionsFile], log, ns);
-    }
 
     /// <summary>Starts <paramref name="command"/>, inside <paramref name="ns"/> when given, its output going to <paramref name="log"/>.</summary>
     public static Process StartProcess(string[] command, StringBuilder log, string? ns = null)

@@ -101,7 +101,8 @@ public sealed class PeerFailureLabTests
     {
         using var lab = await LabCluster.FormedAsync(4, 3, _output, FormationTimeout);
 
-        lab.Start(4, lab.Options(4, secret: "wrong-secret"));
+        // A witness: a vrrp_instance would take part in VRRP on the wire, which the cluster secret does not guard.
+        lab.Start(4, lab.Config(4, secret: "wrong-secret", witness: true));
         Assert.False(lab.WaitForExit(4, TimeSpan.FromSeconds(20)), $"director with the wrong secret exited\n{lab.Log(4)}");
         Assert.Contains("different secret_file contents", lab.Log(4), StringComparison.Ordinal);
 
@@ -111,8 +112,6 @@ public sealed class PeerFailureLabTests
             var status = await lab.Client(node).GetStatusAsync();
             Assert.Equal(3, status.Members.Count);
             Assert.DoesNotContain(status.Members, m => m.Address.Contains(lab.Address(4), StringComparison.Ordinal));
-            var instance = status.Instances.Single();
-            Assert.DoesNotContain(instance.LastAdvertBySender.Keys, s => s.Contains(lab.Address(4), StringComparison.Ordinal));
             Assert.Equal(new QuorumReport(true, 3, 3, "majority"), status.Quorum);
         }
 

@@ -28,7 +28,7 @@ public sealed class ClusterAdvertTransportTests : TestKit
     private static IActorRef StartInstance(ActorSystem system, int vrid) =>
         system.ActorOf(
             VrrpInstanceActor.PropsFor(new VrrpInstanceSetup(
-                $"VI_{vrid}", vrid, new AdvertOnlyBehavior(100, TimeSpan.FromMilliseconds(50)), new ClusterAdvertTransport(system),
+                $"VI_{vrid}", vrid, new AdvertingBehavior(100, TimeSpan.FromMilliseconds(50)), new ClusterAdvertTransport(system),
                 new AdvertAuthenticator(Key, Cluster.Get(system).SelfAddress.ToString(), TimeProvider.System, TimeSpan.FromSeconds(5)),
                 InstanceEffects.None, null, TimeProvider.System)),
             ClusterAdvertTransport.InstanceActorName(vrid));

@@ -87,8 +87,8 @@ public sealed class VrrpInstanceActorTests : TestKit
     {
         var toA = new RecordingTransport();
         var toB = new RecordingTransport();
-        var a = Instance("d1", new AdvertOnlyBehavior(101, TimeSpan.FromMilliseconds(50)), toB);
-        var b = Instance("d2", new AdvertOnlyBehavior(102, TimeSpan.FromMilliseconds(50)), toA);
+        var a = Instance("d1", new AdvertingBehavior(101, TimeSpan.FromMilliseconds(50)), toB);
+        var b = Instance("d2", new AdvertingBehavior(102, TimeSpan.FromMilliseconds(50)), toA);
         toB.DeliverTo = b;
         toA.DeliverTo = a;
 
@@ -102,7 +102,7 @@ public sealed class VrrpInstanceActorTests : TestKit
             },
             TimeSpan.FromSeconds(5));
         Assert.Equal(0, Status(a).AdvertsRejected);
-        Assert.Equal("PLACEHOLDER", Status(a).State);
+        Assert.Equal("ADVERTISING", Status(a).State);
 
         lock (toB.Sent)
         {

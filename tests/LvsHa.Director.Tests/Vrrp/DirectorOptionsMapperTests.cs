@@ -66,7 +66,7 @@ public sealed class DirectorOptionsMapperTests
         Assert.Equal(TimeSpan.FromSeconds(15), cluster.FoundingDelay);
 
         var instance = Assert.Single(options.Instances);
-        Assert.Equal(("VI_1", 51, 150), (instance.Name, instance.VirtualRouterId, instance.Priority));
+        Assert.Equal(("VI_1", 51, "eth0"), (instance.Name, instance.VirtualRouterId, instance.Interface));
         var s = instance.Settings!;
         Assert.Equal((byte)51, s.VirtualRouterId);
         Assert.Equal((byte)150, s.Priority);

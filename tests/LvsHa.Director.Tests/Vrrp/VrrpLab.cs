@@ -119,7 +119,10 @@ internal sealed partial class VrrpLab : IDisposable
 
     /// <summary>Starts `lvsha run -f CONFIG --control-socket SOCK` in director <paramref name="node"/>'s namespace.</summary>
     public void Start(int node, string configFile) =>
-        Start(node, ["dotnet", TestAssembly, "lvsha", "run", "-f", configFile, "--control-socket", SocketPath(node)]);
+        Start(node, LvshaCommand("run", "-f", configFile, "--control-socket", SocketPath(node)));
+
+    /// <summary>The command line of `lvsha ARGS` (the test assembly runs the real CLI, see LabNodeProgram).</summary>
+    public static string[] LvshaCommand(params string[] args) => ["dotnet", TestAssembly, "lvsha", .. args];
 
     /// <summary>Writes <paramref name="text"/> to <paramref name="name"/> in the lab's folder; returns its path.</summary>
     public string WriteFile(string name, string text)
@@ -165,11 +168,14 @@ internal sealed partial class VrrpLab : IDisposable
     public bool HasExited(int node, TimeSpan timeout) => _processes[node].WaitForExit(timeout);
 
     /// <summary>Whether the VIP is on director <paramref name="node"/>'s eth0 (read over rtnetlink in its namespace).</summary>
-    public async Task<bool> HoldsVipAsync(int node)
+    public Task<bool> HoldsVipAsync(int node) => HoldsAsync(node, Vip);
+
+    /// <summary>Whether <paramref name="address"/> is on director <paramref name="node"/>'s interfaces (read over rtnetlink in its namespace).</summary>
+    public async Task<bool> HoldsAsync(int node, string address)
     {
         using var route = RouteNetlinkClient.Open($"/run/netns/{Namespace(node)}");
-        var vip = IPAddress.Parse(Vip);
-        return (await route.GetAddressesAsync()).Any(a => a.Address.Equals(vip));
+        var wanted = IPAddress.Parse(address);
+        return (await route.GetAddressesAsync()).Any(a => a.Address.Equals(wanted));
     }
 
     public async Task<PhysicalAddress> MacAsync(int node)
@@ -195,7 +201,7 @@ internal sealed partial class VrrpLab : IDisposable
     public ControlClient Client(int node) => new(SocketPath(node));
 
     /// <summary>Runs `lvsha ARGS` to its end in the host namespace; returns exit code and output.</summary>
-    public static (int Code, string Output) Lvsha(params string[] args) => LabCommand.TryRun("dotnet", [TestAssembly, "lvsha", .. args]);
+    public static (int Code, string Output) Lvsha(params string[] args) => LabCommand.TryRun("dotnet", LvshaCommand(args)[1..]);
 
     /// <summary>Waits until exactly <paramref name="node"/> holds the VIP and reports <paramref name="state"/>; returns the time taken.</summary>
     public Task<TimeSpan> WaitForSoleHolderAsync(int node, IEnumerable<int> others, TimeSpan timeout) =>
