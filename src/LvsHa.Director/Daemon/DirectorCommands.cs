@@ -34,7 +34,7 @@ public sealed class DirectorCommands(DirectorRuntime runtime, DirectorReloader r
         if (!Started().Instances.TryGetValue(instance, out var actor))
             throw new ArgumentException($"no vrrp_instance {instance} on this director");
         var before = await actor.Ask<InstanceStatus>(GetInstanceStatus.Instance, AskTimeout, cancellationToken).ConfigureAwait(false);
-        var after = await actor.Ask<InstanceStatus>(new OperatorFailover(release), AskTimeout, cancellationToken).ConfigureAwait(false);
+        var after = await actor.Ask<InstanceStatus>(release ? new LvsHa.Vrrp.ReleaseFailover() : (LvsHa.Vrrp.VrrpInput)new LvsHa.Vrrp.ForceFailover(), AskTimeout, cancellationToken).ConfigureAwait(false);
         if (release)
             return $"vrrp_instance {instance}: hold released ({after.State}); it preempts again as configured";
         return before.State == "MASTER"

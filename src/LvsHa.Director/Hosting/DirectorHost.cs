@@ -268,7 +268,7 @@ public static class DirectorHost
         var plugins = services.GetRequiredService<DirectorPlugins>();
 
         // Instances hear the majority view only under split_brain_guard majority; with the guard off (or without a
-        // cluster) they behave as plain VRRP and never see QuorumUpdated. Status still shows the tracker's view.
+        // cluster) they behave as plain VRRP and never see QuorumChanged. Status still shows the tracker's view.
         var guarded = options.Cluster?.GuardsMastership == true;
         var time = services.GetRequiredService<TimeProvider>();
 
@@ -304,7 +304,7 @@ public static class DirectorHost
         shutdown.AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "vrrp-instances-stop", async () =>
         {
             await Task.WhenAll(instances.Values.Select(
-                i => i.Ask<InstanceStopped>(InstanceStopping.Instance, StopTimeout))).ConfigureAwait(false);
+                i => i.Ask<InstanceStopped>(new LvsHa.Vrrp.Shutdown(), StopTimeout))).ConfigureAwait(false);
             return Akka.Done.Instance;
         });
 

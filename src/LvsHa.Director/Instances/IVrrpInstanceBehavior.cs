@@ -2,7 +2,8 @@ namespace LvsHa.Director.Instances;
 
 /// <summary>
 /// The logic of one vrrp instance, without I/O: the VRRP state machine plugs in here. The actor feeds it every
-/// event and carries out the actions it returns (the machine's own <see cref="LvsHa.Vrrp.VrrpAction"/>s), in order.
+/// input (the machine's own <see cref="LvsHa.Vrrp.VrrpInput"/>s, and <see cref="TrackerResult"/>) and carries out the
+/// actions it returns (the machine's own <see cref="LvsHa.Vrrp.VrrpAction"/>s), in order.
 /// </summary>
 public interface IVrrpInstanceBehavior
 {
@@ -21,6 +22,6 @@ public interface IVrrpInstanceBehavior
     /// <summary>Tracker states for status (null when the behavior has none).</summary>
     IReadOnlyList<TrackerStatus>? Trackers => null;
 
-    /// <summary>Handles <paramref name="instanceEvent"/> at <paramref name="now"/>; returns the state machine's actions to carry out, in order.</summary>
-    IReadOnlyList<LvsHa.Vrrp.VrrpAction> Handle(VrrpInstanceEvent instanceEvent, DateTimeOffset now);
+    /// <summary>Handles <paramref name="input"/> at <paramref name="now"/>; returns the state machine's actions to carry out, in order.</summary>
+    IReadOnlyList<LvsHa.Vrrp.VrrpAction> Handle(LvsHa.Vrrp.VrrpInput input, DateTimeOffset now);
 }

@@ -5,15 +5,14 @@ using LvsHa.Director.Adverts;
 using LvsHa.Director.Membership;
 using LvsHa.Director.Security;
 using LvsHa.Vrrp;
-using AdvertReceived = LvsHa.Director.Instances.AdvertReceived;
 using QuorumChanged = LvsHa.Director.Membership.QuorumChanged;
 using LvsHa.Vrrp.Wire;
 
 namespace LvsHa.Director.Instances;
 
 /// <summary>
-/// Actor of one vrrp instance (/user/vrrp-{vrid}): checks incoming adverts, feeds events to its
-/// <see cref="IVrrpInstanceBehavior"/> and carries out the returned actions without blocking (I/O is piped back).
+/// Actor of one vrrp instance (/user/vrrp-{vrid}): checks incoming adverts, feeds its messages (the state machine's
+/// inputs) to its <see cref="IVrrpInstanceBehavior"/> and carries out the returned actions without blocking (I/O is piped back).
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Disposed in PostStop, the end of an actor's life.")]
 public sealed class VrrpInstanceActor : ReceiveActor
@@ -71,15 +70,12 @@ public sealed class VrrpInstanceActor : ReceiveActor
         Receive<WirePacketReceived>(HandleWirePacket);
         Receive<QuorumChanged>(HandleQuorum);
         Receive<TimerFired>(HandleTimerFired);
-        Receive<TimerElapsed>(Feed); // a timer fired on the behavior's behalf (tests drive time this way)
-        Receive<TrackerChanged>(Feed);
-        Receive<OperatorFailover>(m =>
-        {
-            Feed(m);
-            Sender.Tell(Status());
-        });
-        Receive<SyncGroupFollow>(Feed);
-        Receive<InstanceStopping>(HandleStopping);
+        Receive<TimerExpired>(Feed); // a timer fired on the behavior's behalf (tests drive time this way)
+        Receive<TrackerResult>(Feed);
+        Receive<ForceFailover>(FeedAndReportStatus);
+        Receive<ReleaseFailover>(FeedAndReportStatus);
+        Receive<FollowSyncGroup>(Feed);
+        Receive<Shutdown>(HandleStopping);
         Receive<GetInstanceStatus>(_ => Sender.Tell(Status()));
         Receive<EffectFailed>(m => _log.Error(m.Cause, "vrrp_instance {Instance}: {Effect} failed", _name, m.Effect));
         Receive<EffectDone>(_ => { });
@@ -92,7 +88,7 @@ public sealed class VrrpInstanceActor : ReceiveActor
     protected override void PreStart()
     {
         _majorityTracker?.Tell(new SubscribeQuorum(Self));
-        Feed(new InstanceStarted());
+        Feed(new Start());
     }
 
     /// <inheritdoc />
@@ -126,9 +122,31 @@ public sealed class VrrpInstanceActor : ReceiveActor
             return;
         }
 
+        // The HMAC proved the sender: a payload that does not decode, or names another router, is a version skew.
+        var advert = Decode(envelope.Payload);
+        if (advert is null)
+        {
+            _rejected++;
+            LogRejection(envelope, AdvertVerdict.Malformed);
+            return;
+        }
+
         _accepted++;
         _lastAdvertBySender[envelope.SenderNode] = _time.GetUtcNow();
-        Feed(new AdvertReceived(envelope.SenderNode, envelope.Payload));
+        Feed(advert.ToInput());
+    }
+
+    private VrrpAdvert? Decode(byte[] payload)
+    {
+        try
+        {
+            var advert = VrrpAdvertCodec.Decode(payload).Advert;
+            return advert.VirtualRouterId == _virtualRouterId ? advert : null;
+        }
+        catch (VrrpFormatException)
+        {
+            return null;
+        }
     }
 
     private void HandleWirePacket(WirePacketReceived received)
@@ -141,7 +159,7 @@ public sealed class VrrpInstanceActor : ReceiveActor
         {
             _accepted++;
             _lastAdvertBySender[advert.From.ToString()] = _time.GetUtcNow();
-            Feed(new WireAdvertReceived(advert));
+            Feed(advert);
         }
         else if (verdict.Drop is { } reason)
         {
@@ -231,10 +249,10 @@ public sealed class VrrpInstanceActor : ReceiveActor
 
     // Graceful stop: the behavior's last actions (priority-0 advert, VIP removal, notify_stop) run before the reply,
     // so the daemon's shutdown waits for them before it leaves the cluster.
-    private void HandleStopping(InstanceStopping stopping)
+    private void HandleStopping(Shutdown shutdown)
     {
         _pending = [];
-        Feed(stopping);
+        Feed(shutdown);
         var pending = _pending;
         _pending = null;
         var replyTo = Sender;
@@ -244,13 +262,19 @@ public sealed class VrrpInstanceActor : ReceiveActor
     private void HandleQuorum(QuorumChanged quorum)
     {
         _quorum = quorum;
-        Feed(new QuorumUpdated(quorum));
+        Feed(new LvsHa.Vrrp.QuorumChanged(quorum.HasMajority));
     }
 
-    private void Feed(VrrpInstanceEvent instanceEvent)
+    private void FeedAndReportStatus(VrrpInput input)
+    {
+        Feed(input);
+        Sender.Tell(Status());
+    }
+
+    private void Feed(VrrpInput input)
     {
         var before = _behavior.State;
-        foreach (var action in _behavior.Handle(instanceEvent, _time.GetUtcNow()))
+        foreach (var action in _behavior.Handle(input, _time.GetUtcNow()))
         {
             Execute(action);
         }
@@ -320,7 +344,7 @@ public sealed class VrrpInstanceActor : ReceiveActor
         if (!_timers.TryGetValue(fired.Timer, out var current) || current.Generation != fired.Generation)
             return;
         CancelTimer(fired.Timer);
-        Feed(new TimerElapsed(fired.Timer));
+        Feed(new TimerExpired(fired.Timer));
     }
 
     private void Pipe(string effect, Task task)

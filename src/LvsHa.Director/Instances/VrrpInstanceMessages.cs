@@ -2,51 +2,24 @@ using LvsHa.Director.Membership;
 
 namespace LvsHa.Director.Instances;
 
-/// <summary>Something that happened to a vrrp instance; fed to its <see cref="IVrrpInstanceBehavior"/>.</summary>
-public abstract record VrrpInstanceEvent;
+// An instance actor's inputs are the VRRP state machine's own (LvsHa.Vrrp.VrrpInput: Start, TimerExpired,
+// AdvertReceived, QuorumChanged, FollowSyncGroup, ForceFailover / ReleaseFailover, Shutdown), sent to the actor as
+// messages and fed to the machine unchanged; TrackerResult is the one input the behavior turns into the machine's
+// TrackerChanged (keepalived's weights and the INIT hold need the tracker's name). Shutdown is answered with
+// InstanceStopped, ForceFailover and ReleaseFailover with the instance's status.
 
-/// <summary>The instance actor started.</summary>
-public sealed record InstanceStarted : VrrpInstanceEvent;
-
-/// <summary>The daemon is stopping (send priority 0, drop VIPs); the actor replies <see cref="InstanceStopped"/> when done.</summary>
-public sealed record InstanceStopping : VrrpInstanceEvent
-{
-    /// <summary>The message.</summary>
-    public static readonly InstanceStopping Instance = new();
-}
-
-/// <summary>Reply to <see cref="InstanceStopping"/>: the behavior's stop actions have been carried out.</summary>
+/// <summary>Reply to <see cref="LvsHa.Vrrp.Shutdown"/>: the behavior's stop actions have been carried out.</summary>
 public sealed record InstanceStopped
 {
     /// <summary>The message.</summary>
     public static readonly InstanceStopped Instance = new();
 }
 
-/// <summary>An authenticated, fresh advert from another director.</summary>
-public sealed record AdvertReceived(string SenderNode, byte[] Payload) : VrrpInstanceEvent;
-
-/// <summary>A VRRP advert from the wire that passed keepalived's checks (<see cref="LvsHa.Vrrp.Wire.VrrpWire.Check"/>).</summary>
-public sealed record WireAdvertReceived(LvsHa.Vrrp.AdvertReceived Advert) : VrrpInstanceEvent;
-
-/// <summary>A timer the behavior started (the state machine's <see cref="LvsHa.Vrrp.StartTimer"/>) has fired.</summary>
-public sealed record TimerElapsed(LvsHa.Vrrp.VrrpTimer Timer) : VrrpInstanceEvent;
-
-/// <summary>The director majority view changed.</summary>
-public sealed record QuorumUpdated(QuorumChanged Quorum) : VrrpInstanceEvent;
-
-/// <summary>A tracked interface or script changed (track_interface, track_script).</summary>
-public sealed record TrackerChanged(string Tracker, bool Up, int Weight) : VrrpInstanceEvent;
-
-/// <summary>
-/// The operator hands this instance's VIPs to the next director (`lvsha failover`): a master steps down at once
-/// with a priority-0 advert and does not preempt back until <see cref="Release"/> (or a restart); it still takes
-/// over when the new master dies. Answered with the instance's status.
-/// </summary>
-/// <param name="Release">True ends the hold: the instance preempts again as configured.</param>
-public sealed record OperatorFailover(bool Release) : VrrpInstanceEvent;
-
-/// <summary>The instance's vrrp_sync_group requires it to follow the group into <paramref name="Target"/> (MASTER, BACKUP or FAULT).</summary>
-public sealed record SyncGroupFollow(LvsHa.Vrrp.VrrpState Target) : VrrpInstanceEvent;
+/// <summary>A tracked interface or script reported its state (track_interface, track_script).</summary>
+/// <param name="Tracker">The tracker's name as status shows it, e.g. "track_script chk_web".</param>
+/// <param name="Up">Its new state.</param>
+/// <param name="Weight">Its keepalived weight (0: FAULT while down).</param>
+public sealed record TrackerResult(string Tracker, bool Up, int Weight) : LvsHa.Vrrp.VrrpInput;
 
 /// <summary>One tracker of an instance as `lvsha status` shows it.</summary>
 /// <param name="Tracker">What is tracked, e.g. "track_script chk_web" or "interface eth0".</param>

@@ -19,6 +19,9 @@ public enum AdvertVerdict
 
     /// <summary>Sequence not above the last one accepted from that sender incarnation (a replay).</summary>
     Replayed,
+
+    /// <summary>Authentic, but its payload is no VRRP advert of this router (a director of another version).</summary>
+    Malformed,
 }
 
 /// <summary>

@@ -12,9 +12,10 @@ namespace LvsHa.Director.Vrrp;
 public sealed record InstanceTracker(TrackedObject Tracked, bool HoldsStart);
 
 /// <summary>
-/// The VRRP state machine as an instance behavior: actor events become <see cref="VrrpInput"/>s (with the trackers'
-/// bookkeeping: INIT until their first state, keepalived's weights), and the machine's <see cref="VrrpAction"/>s go
-/// back to the actor unchanged. Cluster-path adverts arrive as <see cref="VrrpAdvertCodec"/> bytes.
+/// The VRRP state machine as an instance behavior: its inputs reach the machine unchanged, except
+/// <see cref="TrackerResult"/>s, which become the machine's <see cref="M.TrackerChanged"/> with keepalived's tracker
+/// bookkeeping (INIT until their first state, the weights); the machine's <see cref="VrrpAction"/>s go back to the
+/// actor unchanged.
 /// </summary>
 public sealed class StateMachineBehavior : IVrrpInstanceBehavior
 {
@@ -82,21 +83,21 @@ public sealed class StateMachineBehavior : IVrrpInstanceBehavior
     public IReadOnlyList<string> Vips => [.. _vips.Select(v => v.ToString())];
 
     /// <inheritdoc />
-    public IReadOnlyList<VrrpAction> Handle(VrrpInstanceEvent instanceEvent, DateTimeOffset now)
+    public IReadOnlyList<VrrpAction> Handle(VrrpInput input, DateTimeOffset now)
     {
         var before = (_machine.State, _machine.HasTrackerFault);
         var actions = new List<VrrpAction>();
-        switch (instanceEvent)
+        switch (input)
         {
             // keepalived keeps an instance in INIT until its interfaces and weight-0 scripts have a first state.
-            case InstanceStarted when _awaited.Count > 0:
+            case Start when _awaited.Count > 0:
                 _startRequested = true;
                 break;
-            case InstanceStopping:
+            case Shutdown:
                 _startRequested = false;
-                actions.AddRange(_machine.Handle(new Shutdown()));
+                actions.AddRange(_machine.Handle(input));
                 break;
-            case Instances.TrackerChanged tracker:
+            case TrackerResult tracker:
                 actions.AddRange(_machine.Handle(Track(tracker)));
                 if (_startRequested && _awaited.Count == 0)
                 {
@@ -106,20 +107,7 @@ public sealed class StateMachineBehavior : IVrrpInstanceBehavior
 
                 break;
             default:
-                VrrpInput? input = instanceEvent switch
-                {
-                    InstanceStarted => new Start(),
-                    Instances.AdvertReceived advert => Decode(advert.Payload),
-                    WireAdvertReceived wire => wire.Advert,
-                    TimerElapsed elapsed => new TimerExpired(elapsed.Timer),
-                    QuorumUpdated quorum => new M.QuorumChanged(quorum.Quorum.HasMajority),
-                    SyncGroupFollow follow => new FollowSyncGroup(follow.Target),
-                    OperatorFailover { Release: false } => new ForceFailover(),
-                    OperatorFailover { Release: true } => new ReleaseFailover(),
-                    _ => null,
-                };
-                if (input is not null)
-                    actions.AddRange(_machine.Handle(input));
+                actions.AddRange(_machine.Handle(input));
                 break;
         }
 
@@ -130,22 +118,8 @@ public sealed class StateMachineBehavior : IVrrpInstanceBehavior
         return actions;
     }
 
-    // A malformed or misrouted advert is dropped: the HMAC already proved the sender, so this is a version skew.
-    private M.AdvertReceived? Decode(byte[] payload)
-    {
-        try
-        {
-            var advert = VrrpAdvertCodec.Decode(payload).Advert;
-            return advert.VirtualRouterId == _settings.VirtualRouterId ? advert.ToInput() : null;
-        }
-        catch (VrrpFormatException)
-        {
-            return null;
-        }
-    }
-
     // Trackers still in INIT (no state yet) count neither way, as keepalived's scripts before their first result.
-    private M.TrackerChanged Track(Instances.TrackerChanged change)
+    private M.TrackerChanged Track(TrackerResult change)
     {
         if (!_trackers.ContainsKey(change.Tracker))
             _trackers[change.Tracker] = new TrackedObject(change.Tracker, change.Weight);

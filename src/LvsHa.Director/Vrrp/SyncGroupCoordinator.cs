@@ -8,7 +8,7 @@ namespace LvsHa.Director.Vrrp;
 /// <summary>
 /// keepalived's vrrp_sync_group between the instance actors: every member's state change (and tracker-fault change)
 /// comes here, <see cref="LvsHa.Vrrp.VrrpSyncGroup.Resolve"/> says which members must follow, and they are sent
-/// <see cref="SyncGroupFollow"/>. When the members agree on a state (or one is in FAULT) the group enters it and its
+/// <see cref="FollowSyncGroup"/>. When the members agree on a state (or one is in FAULT) the group enters it and its
 /// notify scripts run (notify_master/backup/fault/stop, `notify` with GROUP NAME STATE 0).
 /// </summary>
 public sealed partial class SyncGroupCoordinator
@@ -16,7 +16,7 @@ public sealed partial class SyncGroupCoordinator
     private readonly Dictionary<string, ConfigSyncGroup> _groupOf = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SyncGroupMember> _members = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _groupState = new(StringComparer.Ordinal);
-    private readonly Action<string, VrrpInstanceEvent> _deliver;
+    private readonly Action<string, LvsHa.Vrrp.VrrpInput> _deliver;
     private readonly Func<ConfigSyncGroup, string, Task> _notify;
     private readonly ILogger _logger;
     private readonly Lock _lock = new();
@@ -27,7 +27,7 @@ public sealed partial class SyncGroupCoordinator
     /// <param name="notify">Runs a group's notify scripts for a state (MASTER, BACKUP, FAULT, STOP).</param>
     /// <param name="logger">Logger.</param>
     public SyncGroupCoordinator(
-        IEnumerable<ConfigSyncGroup> groups, Action<string, VrrpInstanceEvent> deliver, Func<ConfigSyncGroup, string, Task> notify, ILogger logger)
+        IEnumerable<ConfigSyncGroup> groups, Action<string, LvsHa.Vrrp.VrrpInput> deliver, Func<ConfigSyncGroup, string, Task> notify, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(groups);
         foreach (var group in groups)
@@ -90,7 +90,7 @@ public sealed partial class SyncGroupCoordinator
         foreach (var directive in directives)
         {
             LogSync(group.Name, directive.Member, directive.Target.KeepalivedName(), instance, state.KeepalivedName());
-            _deliver(directive.Member, new SyncGroupFollow(directive.Target));
+            _deliver(directive.Member, new FollowSyncGroup(directive.Target));
         }
 
         if (entered is not null)

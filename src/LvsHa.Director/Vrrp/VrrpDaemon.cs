@@ -28,7 +28,7 @@ public static partial class VrrpDaemon
     /// <param name="wire">The raw VRRP sockets (owned by the caller); null: no adverts on the wire.</param>
     public static DirectorPlugins Plugins(
         LvsHaConfig config, IAddressManager route, IVipManager vips, TimeProvider time, ILogger logger,
-        Action<string, VrrpInstanceEvent>? deliver = null, Adverts.WireAdverts? wire = null)
+        Action<string, LvsHa.Vrrp.VrrpInput>? deliver = null, Adverts.WireAdverts? wire = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         var byName = config.VrrpInstances.ToDictionary(i => i.Name, StringComparer.Ordinal);
@@ -55,7 +55,7 @@ public static partial class VrrpDaemon
     }
 
     /// <summary>Delivers events to the instance actors of <paramref name="runtime"/> by instance name.</summary>
-    public static Action<string, VrrpInstanceEvent> Deliver(DirectorRuntime runtime)
+    public static Action<string, LvsHa.Vrrp.VrrpInput> Deliver(DirectorRuntime runtime)
     {
         ArgumentNullException.ThrowIfNull(runtime);
         return (instance, instanceEvent) =>

@@ -19,7 +19,7 @@ public sealed partial class VrrpTracking : BackgroundService
     private readonly LvsHaConfig _config;
     private readonly IAddressManager _links;
     private readonly Func<CancellationToken, IAsyncEnumerable<NetworkChange>> _watch;
-    private readonly Action<string, VrrpInstanceEvent> _deliver;
+    private readonly Action<string, LvsHa.Vrrp.VrrpInput> _deliver;
     private readonly Func<bool> _ready;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -38,7 +38,7 @@ public sealed partial class VrrpTracking : BackgroundService
     /// <param name="run">Runs a script (default: the process-group script runner).</param>
     public VrrpTracking(
         LvsHaConfig config, IAddressManager links, Func<CancellationToken, IAsyncEnumerable<NetworkChange>> watch,
-        Action<string, VrrpInstanceEvent> deliver, Func<bool> ready, TimeProvider time, ILogger logger,
+        Action<string, LvsHa.Vrrp.VrrpInput> deliver, Func<bool> ready, TimeProvider time, ILogger logger,
         Func<ScriptCommand, CancellationToken, Task<int>>? run = null)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -67,7 +67,7 @@ public sealed partial class VrrpTracking : BackgroundService
                 up =>
                 {
                     foreach (var instance in w.Instances)
-                        _deliver(instance, new TrackerChanged(VrrpTrackerPlan.TrackScript(w.Script.Name), up, w.Script.Weight));
+                        _deliver(instance, new TrackerResult(VrrpTrackerPlan.TrackScript(w.Script.Name), up, w.Script.Weight));
                 },
                 stoppingToken))
             .Append(WatchLinksAsync(events, stoppingToken));
@@ -110,7 +110,7 @@ public sealed partial class VrrpTracking : BackgroundService
         _linkUp[interfaceName] = up;
         LogLink(interfaceName, up ? "UP" : "DOWN");
         foreach (var (instance, tracker) in watchers)
-            _deliver(instance, new TrackerChanged(tracker, up, 0));
+            _deliver(instance, new TrackerResult(tracker, up, 0));
     }
 
     [LoggerMessage(EventId = 5401, Level = LogLevel.Information, Message = "Interface {Interface} is {LinkState}")]

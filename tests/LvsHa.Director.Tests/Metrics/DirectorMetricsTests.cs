@@ -49,7 +49,7 @@ public sealed class DirectorMetricsTests : TestKit
 
         public string? Next { get; set; }
 
-        public IReadOnlyList<LvsHa.Vrrp.VrrpAction> Handle(VrrpInstanceEvent instanceEvent, DateTimeOffset now)
+        public IReadOnlyList<LvsHa.Vrrp.VrrpAction> Handle(LvsHa.Vrrp.VrrpInput input, DateTimeOffset now)
         {
             if (Next is { } next)
             {
@@ -92,8 +92,8 @@ public sealed class DirectorMetricsTests : TestKit
             TimeSpan.FromSeconds(5));
 
         behavior.Next = "MASTER";
-        instance.Tell(new TimerElapsed(LvsHa.Vrrp.VrrpTimer.Advert));
-        instance.Tell(new TimerElapsed(LvsHa.Vrrp.VrrpTimer.Advert));
+        instance.Tell(new LvsHa.Vrrp.TimerExpired(LvsHa.Vrrp.VrrpTimer.Advert));
+        instance.Tell(new LvsHa.Vrrp.TimerExpired(LvsHa.Vrrp.VrrpTimer.Advert));
         await AwaitAssertAsync(async () =>
             Assert.Equal(1, Value(await ExportAsync(metrics.Registry), "lvsha_vrrp_instance_transitions_total", ("vrrp_instance", "VI_1"), ("from", "BACKUP"), ("to", "MASTER"))),
             TimeSpan.FromSeconds(5));

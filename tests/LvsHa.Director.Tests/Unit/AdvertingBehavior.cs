@@ -8,11 +8,11 @@ internal sealed class AdvertingBehavior(int priority, TimeSpan advertInterval) :
 {
     public string State => "ADVERTISING";
 
-    public IReadOnlyList<VrrpAction> Handle(VrrpInstanceEvent instanceEvent, DateTimeOffset now) => instanceEvent switch
+    public IReadOnlyList<VrrpAction> Handle(VrrpInput input, DateTimeOffset now) => input switch
     {
-        InstanceStarted or TimerElapsed { Timer: VrrpTimer.Advert } =>
+        Start or TimerExpired { Timer: VrrpTimer.Advert } =>
             [new SendAdvert((byte)priority, advertInterval), new StartTimer(VrrpTimer.Advert, advertInterval)],
-        InstanceStopping => [new CancelTimer(VrrpTimer.Advert)],
+        Shutdown => [new CancelTimer(VrrpTimer.Advert)],
         _ => [],
     };
 }

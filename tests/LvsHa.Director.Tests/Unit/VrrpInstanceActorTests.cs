@@ -1,9 +1,8 @@
 using Akka.Actor;
 using LvsHa.Vrrp;
 using LvsHa.Vrrp.Wire;
-using AdvertReceived = LvsHa.Director.Instances.AdvertReceived;
+using System.Net;
 using QuorumChanged = LvsHa.Director.Membership.QuorumChanged;
-using TrackerChanged = LvsHa.Director.Instances.TrackerChanged;
 using Akka.TestKit.Xunit2;
 using LvsHa.Director.Adverts;
 using LvsHa.Director.Instances;
@@ -34,20 +33,20 @@ public sealed class VrrpInstanceActorTests : TestKit
     }
 
     /// <summary>Records events and returns scripted actions, like the state machine will.</summary>
-    private sealed class ScriptedBehavior(Func<VrrpInstanceEvent, IReadOnlyList<VrrpAction>> script) : IVrrpInstanceBehavior
+    private sealed class ScriptedBehavior(Func<VrrpInput, IReadOnlyList<VrrpAction>> script) : IVrrpInstanceBehavior
     {
-        public List<VrrpInstanceEvent> Events { get; } = [];
+        public List<VrrpInput> Events { get; } = [];
 
         public string State => "SCRIPTED";
 
-        public IReadOnlyList<VrrpAction> Handle(VrrpInstanceEvent instanceEvent, DateTimeOffset now)
+        public IReadOnlyList<VrrpAction> Handle(VrrpInput input, DateTimeOffset now)
         {
             lock (Events)
             {
-                Events.Add(instanceEvent);
+                Events.Add(input);
             }
 
-            return script(instanceEvent);
+            return script(input);
         }
     }
 
@@ -112,26 +111,31 @@ public sealed class VrrpInstanceActorTests : TestKit
     }
 
     [Fact]
-    public void Advert_ForgedOrReplayedOrOtherRouter_RejectedAndNotFedToBehavior()
+    public void Advert_ForgedOrReplayedOrOtherRouterOrMalformed_RejectedAndNotFedToBehavior()
     {
         var behavior = new ScriptedBehavior(_ => []);
         var instance = Instance("d2", behavior, new RecordingTransport());
-        var genuine = new AdvertAuthenticator(Key, "d1", TimeProvider.System, TimeSpan.FromSeconds(5)).Sign("VI_1", 51, [7]);
+        var d1 = new AdvertAuthenticator(Key, "d1", TimeProvider.System, TimeSpan.FromSeconds(5));
+        byte[] Advert(byte vrid) => VrrpAdvertCodec.Encode(
+            new VrrpAdvert(vrid, 150, 10, IPAddress.Parse("10.0.0.1"), []), ReadOnlySpan<byte>.Empty);
+        var genuine = d1.Sign("VI_1", 51, Advert(51));
         var forged = new AdvertAuthenticator(ClusterSecret.FromString("a guessed cluster secret!").AdvertKey, "d3", TimeProvider.System, TimeSpan.FromSeconds(5))
-            .Sign("VI_1", 51, [9]);
+            .Sign("VI_1", 51, Advert(51));
 
         instance.Tell(genuine);
         instance.Tell(genuine);
         instance.Tell(forged);
         instance.Tell(genuine with { VirtualRouterId = 52 });
+        // Authentic, but no advert of this router inside (a director of another version): counted, never fed.
+        instance.Tell(d1.Sign("VI_1", 51, [7]));
+        instance.Tell(d1.Sign("VI_1", 51, Advert(52)));
 
         var status = Status(instance);
-        Assert.Equal((1L, 3L), (status.AdvertsAccepted, status.AdvertsRejected));
+        Assert.Equal((1L, 5L), (status.AdvertsAccepted, status.AdvertsRejected));
         lock (behavior.Events)
         {
-            var received = Assert.Single(behavior.Events.OfType<AdvertReceived>());
-            Assert.Equal("d1", received.SenderNode);
-            Assert.Equal([7], received.Payload);
+            var received = Assert.Single(behavior.Events.OfType<LvsHa.Vrrp.AdvertReceived>());
+            Assert.Equal(new LvsHa.Vrrp.AdvertReceived(IPAddress.Parse("10.0.0.1"), 150, TimeSpan.FromMilliseconds(100)), received);
         }
     }
 
@@ -141,8 +145,8 @@ public sealed class VrrpInstanceActorTests : TestKit
         var effects = new RecordingEffects();
         var behavior = new ScriptedBehavior(e => e switch
         {
-            QuorumUpdated { Quorum.HasMajority: true } => [new AddVips(), new SendGratuitousArps(5, TimeSpan.Zero, TimeSpan.Zero), new RunNotify(VrrpState.Master, 100)],
-            QuorumUpdated { Quorum.HasMajority: false } => [new RemoveVips(), new RunNotify(VrrpState.Backup, 100), new RunNotify(VrrpState.Fault, 100)],
+            LvsHa.Vrrp.QuorumChanged { HasMajority: true } => [new AddVips(), new SendGratuitousArps(5, TimeSpan.Zero, TimeSpan.Zero), new RunNotify(VrrpState.Master, 100)],
+            LvsHa.Vrrp.QuorumChanged { HasMajority: false } => [new RemoveVips(), new RunNotify(VrrpState.Backup, 100), new RunNotify(VrrpState.Fault, 100)],
             _ => [],
         });
         var instance = Instance("d1", behavior, new RecordingTransport(), new InstanceEffects(effects, effects, effects));
@@ -181,10 +185,10 @@ public sealed class VrrpInstanceActorTests : TestKit
         var vips = new SlowVips();
         var effects = new RecordingEffects();
         var transport = new RecordingTransport();
-        var behavior = new ScriptedBehavior(e => e is InstanceStopping ? [new SendAdvert(0, TimeSpan.FromSeconds(1)), new RemoveVips(), new RunNotify(VrrpState.Stopped, 100)] : []);
+        var behavior = new ScriptedBehavior(e => e is Shutdown ? [new SendAdvert(0, TimeSpan.FromSeconds(1)), new RemoveVips(), new RunNotify(VrrpState.Stopped, 100)] : []);
         var instance = Instance("d1", behavior, transport, new InstanceEffects(vips, effects, effects));
 
-        var reply = await instance.Ask<InstanceStopped>(InstanceStopping.Instance, TimeSpan.FromSeconds(3));
+        var reply = await instance.Ask<InstanceStopped>(new Shutdown(), TimeSpan.FromSeconds(3));
 
         Assert.Same(InstanceStopped.Instance, reply);
         Assert.True(vips.Removed, "the reply came before the VIPs were removed");
@@ -193,15 +197,15 @@ public sealed class VrrpInstanceActorTests : TestKit
     }
 
     [Fact]
-    public void Timers_StartedByBehavior_FireAsTimerElapsedUntilCancelled()
+    public void Timers_StartedByBehavior_FireAsTimerExpiredUntilCancelled()
     {
         var fired = 0;
         var behavior = new ScriptedBehavior(e => e switch
         {
-            InstanceStarted => [new StartTimer(VrrpTimer.MasterDown, TimeSpan.FromMilliseconds(30)), new StartTimer(VrrpTimer.GarpRefresh, TimeSpan.FromMilliseconds(60))],
-            TimerElapsed { Timer: VrrpTimer.MasterDown } when Interlocked.Increment(ref fired) < 3 => [new StartTimer(VrrpTimer.MasterDown, TimeSpan.FromMilliseconds(30))],
-            TimerElapsed { Timer: VrrpTimer.MasterDown } => [new CancelTimer(VrrpTimer.GarpRefresh)],
-            TimerElapsed { Timer: VrrpTimer.GarpRefresh } => throw new InvalidOperationException("a cancelled timer fired"),
+            Start => [new StartTimer(VrrpTimer.MasterDown, TimeSpan.FromMilliseconds(30)), new StartTimer(VrrpTimer.GarpRefresh, TimeSpan.FromMilliseconds(60))],
+            TimerExpired { Timer: VrrpTimer.MasterDown } when Interlocked.Increment(ref fired) < 3 => [new StartTimer(VrrpTimer.MasterDown, TimeSpan.FromMilliseconds(30))],
+            TimerExpired { Timer: VrrpTimer.MasterDown } => [new CancelTimer(VrrpTimer.GarpRefresh)],
+            TimerExpired { Timer: VrrpTimer.GarpRefresh } => throw new InvalidOperationException("a cancelled timer fired"),
             _ => [],
         });
         Instance("d1", behavior, new RecordingTransport());

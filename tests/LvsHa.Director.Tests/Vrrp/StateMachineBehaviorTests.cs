@@ -28,15 +28,12 @@ public sealed class StateMachineBehaviorTests
 
     private StateMachineBehavior Behavior(VrrpInstanceSettings settings) => new(settings, [Vip], _clock, _changes.Add);
 
-    private static byte[] AdvertFrom(string sender, byte priority, byte vrid = 51) =>
-        VrrpAdvertCodec.Encode(new VrrpAdvert(vrid, priority, 10, IPAddress.Parse(sender), [Vip]), ReadOnlySpan<byte>.Empty);
-
     private StateMachineBehavior Master(VrrpInstanceSettings? settings = null)
     {
         var behavior = Behavior(settings ?? Settings());
-        behavior.Handle(new InstanceStarted(), _clock.GetUtcNow());
+        behavior.Handle(new Start(), _clock.GetUtcNow());
         _clock.Advance(TimeSpan.FromSeconds(1));
-        behavior.Handle(new TimerElapsed(VrrpTimer.MasterDown), _clock.GetUtcNow());
+        behavior.Handle(new TimerExpired(VrrpTimer.MasterDown), _clock.GetUtcNow());
         Assert.Equal("MASTER", behavior.State);
         return behavior;
     }
@@ -45,7 +42,7 @@ public sealed class StateMachineBehaviorTests
     public void Handle_Started_BackupWithMasterDownTimerAndBackupNotify()
     {
         var behavior = Behavior(Settings());
-        var actions = behavior.Handle(new InstanceStarted(), _clock.GetUtcNow());
+        var actions = behavior.Handle(new Start(), _clock.GetUtcNow());
         Assert.Equal(
             [
                 new LvsHa.Vrrp.StartTimer(VrrpTimer.MasterDown, VrrpTiming.MasterDownInterval(100, Advert)),
@@ -62,9 +59,9 @@ public sealed class StateMachineBehaviorTests
     public void Handle_MasterDownTimerElapsed_MasterAddsVipsAdvertisesAndAnnounces()
     {
         var behavior = Behavior(Settings());
-        behavior.Handle(new InstanceStarted(), _clock.GetUtcNow());
+        behavior.Handle(new Start(), _clock.GetUtcNow());
         _clock.Advance(TimeSpan.FromSeconds(1));
-        var actions = behavior.Handle(new TimerElapsed(VrrpTimer.MasterDown), _clock.GetUtcNow());
+        var actions = behavior.Handle(new TimerExpired(VrrpTimer.MasterDown), _clock.GetUtcNow());
 
         Assert.Equal("MASTER", behavior.State);
         Assert.IsType<LvsHa.Vrrp.AddVips>(actions[0]);
@@ -81,7 +78,7 @@ public sealed class StateMachineBehaviorTests
     public void Handle_HigherPriorityAdvertWhileMaster_RemovesVipsAndBecomesBackup()
     {
         var behavior = Master();
-        var actions = behavior.Handle(new Instances.AdvertReceived("d1", AdvertFrom("10.0.0.1", 150)), _clock.GetUtcNow());
+        var actions = behavior.Handle(new LvsHa.Vrrp.AdvertReceived(IPAddress.Parse("10.0.0.1"), 150, Advert), _clock.GetUtcNow());
         Assert.Equal("BACKUP", behavior.State);
         Assert.Contains(new LvsHa.Vrrp.RemoveVips(), actions);
         Assert.Contains(new LvsHa.Vrrp.RunNotify(VrrpState.Backup, 100), actions);
@@ -92,7 +89,7 @@ public sealed class StateMachineBehaviorTests
     public void Handle_Stopping_MasterSendsPriorityZeroRemovesVipsAndNotifiesStop()
     {
         var behavior = Master();
-        var actions = behavior.Handle(InstanceStopping.Instance, _clock.GetUtcNow());
+        var actions = behavior.Handle(new Shutdown(), _clock.GetUtcNow());
         var advert = actions.OfType<LvsHa.Vrrp.SendAdvert>().Single();
         Assert.Equal((byte)0, advert.Priority);
         Assert.Contains(new LvsHa.Vrrp.RemoveVips(), actions);
@@ -100,49 +97,30 @@ public sealed class StateMachineBehaviorTests
         Assert.Equal("STOP", behavior.State);
     }
 
-    [Theory]
-    [InlineData(new byte[0])]
-    [InlineData(new byte[] { (byte)'L', (byte)'V', 1, 51, 100, 0, 0 })]
-    [InlineData(new byte[] { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 })]
-    public void Handle_MalformedAdvert_IsIgnored(byte[] payload)
-    {
-        var behavior = Master();
-        Assert.Empty(behavior.Handle(new Instances.AdvertReceived("d1", payload), _clock.GetUtcNow()));
-        Assert.Equal("MASTER", behavior.State);
-    }
-
-    [Fact]
-    public void Handle_AdvertForAnotherRouter_IsIgnored()
-    {
-        var behavior = Master();
-        Assert.Empty(behavior.Handle(new Instances.AdvertReceived("d1", AdvertFrom("10.0.0.1", 200, vrid: 52)), _clock.GetUtcNow()));
-        Assert.Equal("MASTER", behavior.State);
-    }
-
     [Fact]
     public void Handle_TimerNotPending_IsIgnored()
     {
         var behavior = Behavior(Settings());
-        behavior.Handle(new InstanceStarted(), _clock.GetUtcNow());
-        Assert.Empty(behavior.Handle(new TimerElapsed(VrrpTimer.GarpRefresh), _clock.GetUtcNow()));
+        behavior.Handle(new Start(), _clock.GetUtcNow());
+        Assert.Empty(behavior.Handle(new TimerExpired(VrrpTimer.GarpRefresh), _clock.GetUtcNow()));
     }
 
     [Fact]
     public void Handle_GuardWithoutMajority_StaysBackupUntilMajority()
     {
         var behavior = Behavior(Settings(guard: true));
-        behavior.Handle(new InstanceStarted(), _clock.GetUtcNow());
+        behavior.Handle(new Start(), _clock.GetUtcNow());
         _clock.Advance(TimeSpan.FromSeconds(1));
-        behavior.Handle(new TimerElapsed(VrrpTimer.MasterDown), _clock.GetUtcNow());
+        behavior.Handle(new TimerExpired(VrrpTimer.MasterDown), _clock.GetUtcNow());
         Assert.Equal("BACKUP", behavior.State);
 
-        var actions = behavior.Handle(new QuorumUpdated(new Membership.QuorumChanged(true, 2, 3)), _clock.GetUtcNow());
+        var actions = behavior.Handle(new LvsHa.Vrrp.QuorumChanged(true), _clock.GetUtcNow());
         var timer = Assert.IsType<LvsHa.Vrrp.StartTimer>(Assert.Single(actions));
         _clock.Advance(timer.Duration);
-        behavior.Handle(new TimerElapsed(timer.Timer), _clock.GetUtcNow());
+        behavior.Handle(new TimerExpired(timer.Timer), _clock.GetUtcNow());
         Assert.Equal("MASTER", behavior.State);
 
-        var lost = behavior.Handle(new QuorumUpdated(new Membership.QuorumChanged(false, 1, 3)), _clock.GetUtcNow());
+        var lost = behavior.Handle(new LvsHa.Vrrp.QuorumChanged(false), _clock.GetUtcNow());
         Assert.Equal("BACKUP", behavior.State);
         Assert.Contains(new LvsHa.Vrrp.RemoveVips(), lost);
     }
@@ -151,10 +129,10 @@ public sealed class StateMachineBehaviorTests
     public void Handle_TrackerDownWithWeight_LowersPriorityInAdverts()
     {
         var behavior = Master();
-        var actions = behavior.Handle(new Instances.TrackerChanged("eth1", Up: false, Weight: -30), _clock.GetUtcNow());
+        var actions = behavior.Handle(new TrackerResult("eth1", Up: false, Weight: -30), _clock.GetUtcNow());
         Assert.Equal(70, behavior.Priority);
         _clock.Advance(Advert);
-        var next = behavior.Handle(new TimerElapsed(VrrpTimer.Advert), _clock.GetUtcNow()).Concat(actions).OfType<LvsHa.Vrrp.SendAdvert>().First();
+        var next = behavior.Handle(new TimerExpired(VrrpTimer.Advert), _clock.GetUtcNow()).Concat(actions).OfType<LvsHa.Vrrp.SendAdvert>().First();
         Assert.Equal((byte)70, next.Priority);
     }
 }

@@ -126,7 +126,7 @@ public sealed class StateMachineInstanceTests : TestKit
         Assert.Equal(["10.0.0.50"], Status(high).Vips);
 
         // Graceful stop: priority 0, VIPs removed, notify STOP; the backup takes over.
-        await high.Ask<InstanceStopped>(InstanceStopping.Instance, TimeSpan.FromSeconds(3));
+        await high.Ask<InstanceStopped>(new Shutdown(), TimeSpan.FromSeconds(3));
         Assert.Equal(["remove", "notify STOP 150"], highEffects.Calls[^2..]);
         AwaitAssert(() => Assert.Equal("MASTER", Status(low).State), TimeSpan.FromSeconds(2));
         AwaitAssert(() => Assert.Equal(["add", "garp 5", "notify MASTER 100"], lowEffects.Calls[^3..]), TimeSpan.FromSeconds(2));

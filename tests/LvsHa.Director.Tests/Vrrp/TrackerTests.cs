@@ -10,7 +10,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 using RemoveVips = LvsHa.Vrrp.RemoveVips;
 using RunNotify = LvsHa.Vrrp.RunNotify;
 using TimerClock = LvsHa.Health.Tests.Support.ManualTimeProvider;
-using TrackerChanged = LvsHa.Director.Instances.TrackerChanged;
 using VrrpState = LvsHa.Vrrp.VrrpState;
 
 namespace LvsHa.Director.Tests.Vrrp;
@@ -40,13 +39,13 @@ public sealed class TrackerTests
             [new InstanceTracker(new TrackedObject(Own, 0), HoldsStart: true), .. trackers]);
 
     private static IReadOnlyList<VrrpAction> Up(StateMachineBehavior b, string tracker, bool up = true) =>
-        b.Handle(new TrackerChanged(tracker, up, 0), Now);
+        b.Handle(new TrackerResult(tracker, up, 0), Now);
 
     [Fact]
     public void Start_WaitsForTheInterfaceState_ThenBackup()
     {
         var behavior = Behavior();
-        Assert.Empty(behavior.Handle(new InstanceStarted(), Now));
+        Assert.Empty(behavior.Handle(new Start(), Now));
         Assert.Equal("INIT", behavior.State);
         var actions = Up(behavior, Own);
         Assert.Equal("BACKUP", behavior.State);
@@ -57,7 +56,7 @@ public sealed class TrackerTests
     public void Start_InterfaceDown_EntersFaultOnly()
     {
         var behavior = Behavior();
-        behavior.Handle(new InstanceStarted(), Now);
+        behavior.Handle(new Start(), Now);
         var actions = Up(behavior, Own, up: false);
         Assert.Equal("FAULT", behavior.State);
         Assert.Equal([new StateChanged(VrrpState.Initialize, VrrpState.Fault, "started, but a tracker is failing"), new RunNotify(VrrpState.Fault, 100)], actions);
@@ -67,7 +66,7 @@ public sealed class TrackerTests
     public void OwnInterfaceDown_MasterEntersFault_AndLeavesItWhenUp()
     {
         var behavior = Behavior(priority: 255);
-        behavior.Handle(new InstanceStarted(), Now);
+        behavior.Handle(new Start(), Now);
         Up(behavior, Own);
         Assert.Equal("MASTER", behavior.State);
 
@@ -89,7 +88,7 @@ public sealed class TrackerTests
         {
             TrackerUpdated = (t, o, n, p) => log.Add((t, o, n, p)),
         };
-        behavior.Handle(new InstanceStarted(), Now);
+        behavior.Handle(new Start(), Now);
         Up(behavior, Own);
         Up(behavior, "track_interface eth1");
         Assert.Equal("INIT", behavior.State); // eth2 not known yet
@@ -110,7 +109,7 @@ public sealed class TrackerTests
     public void WeightZeroTracker_HoldsTheStart_FaultsWhileDown(string tracker)
     {
         var behavior = Behavior(100, new InstanceTracker(new TrackedObject(tracker, 0), HoldsStart: true));
-        behavior.Handle(new InstanceStarted(), Now);
+        behavior.Handle(new Start(), Now);
         Up(behavior, Own);
         Assert.Equal("INIT", behavior.State);
         Up(behavior, tracker, up: false);
@@ -125,7 +124,7 @@ public sealed class TrackerTests
     public void WeightedScriptInInit_DoesNotHoldTheStartNorCount()
     {
         var behavior = Behavior(100, new InstanceTracker(new TrackedObject("track_script chk", 10), HoldsStart: false));
-        behavior.Handle(new InstanceStarted(), Now);
+        behavior.Handle(new Start(), Now);
         Up(behavior, Own);
         Assert.Equal(("BACKUP", 100), (behavior.State, behavior.Priority));
         Assert.Contains(new TrackerStatus("track_script chk", "INIT", 10), behavior.Trackers);
@@ -140,7 +139,7 @@ public sealed class TrackerTests
     public void ReversedNegativeScript_AddsWhileFailing()
     {
         var behavior = Behavior(100, new InstanceTracker(new TrackedObject("track_script chk", -30, Reverse: true), false));
-        behavior.Handle(new InstanceStarted(), Now);
+        behavior.Handle(new Start(), Now);
         Up(behavior, Own);
         Up(behavior, "track_script chk", up: false);
         Assert.Equal(130, behavior.Priority);
@@ -150,7 +149,7 @@ public sealed class TrackerTests
     public void AddressOwner_IgnoresWeights()
     {
         var behavior = Behavior(255, new InstanceTracker(new TrackedObject("track_script chk", -30), false));
-        behavior.Handle(new InstanceStarted(), Now);
+        behavior.Handle(new Start(), Now);
         Up(behavior, Own);
         Up(behavior, "track_script chk", up: false);
         Assert.Equal(("MASTER", 255), (behavior.State, behavior.Priority));
@@ -160,8 +159,8 @@ public sealed class TrackerTests
     public void StopWhileWaitingForTrackers_Stops()
     {
         var behavior = Behavior();
-        behavior.Handle(new InstanceStarted(), Now);
-        behavior.Handle(InstanceStopping.Instance, Now);
+        behavior.Handle(new Start(), Now);
+        behavior.Handle(new Shutdown(), Now);
         Assert.Equal("STOP", behavior.State);
         Up(behavior, Own);
         Assert.Equal("STOP", behavior.State);
@@ -352,7 +351,7 @@ public sealed class TrackerTests
     public void SyncGroup_WiredToBehaviors_OneMembersTrackerFaultsBoth_AndTheyComeBackTogether()
     {
         // The daemon's wiring without actors: deliveries queue up like mailboxes and are handled afterwards.
-        var mailbox = new Queue<(string Member, VrrpInstanceEvent Event)>();
+        var mailbox = new Queue<(string Member, VrrpInput Event)>();
         var notified = new List<string>();
         var group = new Config.VrrpSyncGroup { Name = "G", Instances = ["A", "B"], Location = new SourceLocation("t", 1, 1) };
         var coordinator = new SyncGroupCoordinator(
@@ -372,7 +371,7 @@ public sealed class TrackerTests
 
         foreach (var member in members.Values)
         {
-            member.Handle(new InstanceStarted(), Now);
+            member.Handle(new Start(), Now);
             Up(member, Own);
             Up(member, "track_script chk");
         }
@@ -421,24 +420,24 @@ public sealed class TrackerTests
             """);
         var links = new FakeLinks([Link("eth0", 0x41), Link("eth1", 0x41)]);
         var events = Channel.CreateUnbounded<NetworkChange>();
-        var sent = new List<(string Instance, TrackerChanged Change)>();
+        var sent = new List<(string Instance, TrackerResult Change)>();
         using var tracking = new VrrpTracking(
-            config, links, token => events.Reader.ReadAllAsync(token), (i, e) => { lock (sent) sent.Add((i, (TrackerChanged)e)); },
+            config, links, token => events.Reader.ReadAllAsync(token), (i, e) => { lock (sent) sent.Add((i, (TrackerResult)e)); },
             () => true, TimeProvider.System, NullLogger.Instance);
         await tracking.StartAsync(CancellationToken.None);
         await Until(() => Count(sent) == 3);
         Assert.Equal(
             [
-                ("VI_1", new TrackerChanged("interface eth0", true, 0)),
-                ("VI_1", new TrackerChanged("track_interface eth1", true, 0)),
-                ("VI_1", new TrackerChanged("track_interface missing0", false, 0)),
+                ("VI_1", new TrackerResult("interface eth0", true, 0)),
+                ("VI_1", new TrackerResult("track_interface eth1", true, 0)),
+                ("VI_1", new TrackerResult("track_interface missing0", false, 0)),
             ],
             sent.OrderBy(s => s.Change.Tracker, StringComparer.Ordinal));
 
         await events.Writer.WriteAsync(new LinkChange(Link("eth1", 0x1), Removed: false)); // carrier lost
         await events.Writer.WriteAsync(new LinkChange(Link("eth9", 0x1), Removed: false)); // not tracked
         await Until(() => Count(sent) == 4);
-        Assert.Equal(("VI_1", new TrackerChanged("track_interface eth1", false, 0)), sent[^1]);
+        Assert.Equal(("VI_1", new TrackerResult("track_interface eth1", false, 0)), sent[^1]);
 
         links.Links = [Link("eth0", 0x41), Link("eth1", 0x41), Link("missing0", 0x41)];
         await events.Writer.WriteAsync(new ChangesLost());
@@ -455,7 +454,7 @@ public sealed class TrackerTests
         var notified = new List<string>();
         var group = new Config.VrrpSyncGroup { Name = "G", Instances = ["A", "B"], Location = new SourceLocation("t", 1, 1) };
         var coordinator = new SyncGroupCoordinator(
-            [group], (member, e) => sent.Add((member, ((SyncGroupFollow)e).Target.KeepalivedName())),
+            [group], (member, e) => sent.Add((member, ((FollowSyncGroup)e).Target.KeepalivedName())),
             (_, state) => { notified.Add(state); return Task.CompletedTask; }, NullLogger.Instance);
         return (coordinator, sent, notified);
     }
