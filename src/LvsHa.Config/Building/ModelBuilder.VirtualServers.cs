@@ -170,7 +170,8 @@ internal sealed partial class ModelBuilder
     }
 
     /// <summary>
-    /// keepalived keeps the first of a few keywords (notify_up/down, quorum_up/down, DNS_CHECK name, lvs_sync_daemon)
+    /// keepalived keeps the first of a few keywords (the notify scripts of instances, sync groups and real servers,
+    /// quorum_up/down, a sync group's group list, DNS_CHECK name, lvs_sync_daemon; `state MASTER` over a later BACKUP)
     /// and reports the repeat as a configuration error; every other repeated keyword simply replaces the earlier one.
     /// True (with that error) when <paramref name="first"/> is already set.
     /// </summary>

@@ -46,6 +46,10 @@ internal sealed partial class ModelBuilder
                         switch (st.Text.ToUpperInvariant())
                         {
                             case "MASTER": state = VrrpState.Master; break;
+                            // keepalived: a BACKUP after a MASTER is ignored, and reported as an error.
+                            case "BACKUP" when state == VrrpState.Master:
+                                _diagnostics.Error(s.Location, "'state BACKUP' after 'state MASTER': keepalived keeps MASTER and reports the repeat as an error");
+                                break;
                             case "BACKUP": state = VrrpState.Backup; break;
                             default: _diagnostics.Error(st.Location, $"invalid state '{st.Text}': expected MASTER or BACKUP"); break;
                         }
@@ -224,19 +228,21 @@ internal sealed partial class ModelBuilder
         });
     }
 
-    /// <summary>notify, notify_master/backup/fault/stop of instances and sync groups; true when handled.</summary>
+    /// <summary>notify, notify_master/backup/fault/stop of instances and sync groups (the first of each counts, as in keepalived); true when handled.</summary>
     private bool Notify(NotifyDraft n, SyntaxStatement s)
     {
         switch (s.Keyword)
         {
-            case "notify": n.Notify = _read.Script(s); return true;
-            case "notify_master": n.Master = _read.Script(s); return true;
-            case "notify_backup": n.Backup = _read.Script(s); return true;
-            case "notify_fault": n.Fault = _read.Script(s); return true;
-            case "notify_stop": n.Stop = _read.Script(s); return true;
+            case "notify": n.Notify = First(n.Notify, s); return true;
+            case "notify_master": n.Master = First(n.Master, s); return true;
+            case "notify_backup": n.Backup = First(n.Backup, s); return true;
+            case "notify_fault": n.Fault = First(n.Fault, s); return true;
+            case "notify_stop": n.Stop = First(n.Stop, s); return true;
             default: return false;
         }
     }
+
+    private NotifyScript? First(NotifyScript? earlier, SyntaxStatement s) => Repeated(s, earlier?.Location) ? earlier : _read.Script(s);
 
     private int? TrackWeight(SyntaxStatement t, out bool? reverse)
     {
@@ -438,13 +444,17 @@ internal sealed partial class ModelBuilder
             return;
         var instances = new List<string>();
         var notify = new NotifyDraft();
+        SourceLocation? groupList = null;
         foreach (var s in block.Block!)
         {
             switch (s.Keyword)
             {
                 case "group":
-                    if (RequireBlock(s))
+                    if (RequireBlock(s) && !Repeated(s, groupList))
+                    {
+                        groupList = s.Location;
                         instances.AddRange(s.Block!.SelectMany(l => l.Words).Select(w => w.Text));
+                    }
                     break;
                 default:
                     if (!Notify(notify, s))

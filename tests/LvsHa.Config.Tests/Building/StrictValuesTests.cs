@@ -87,6 +87,35 @@ public class RepeatedKeywordTests
         Assert.Equal(new SourceLocation("test.conf", 3, 1), SingleError(r, "'quorum_up' already given at 2:11;").Location);
     }
 
+    private const string Instance = "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n priority 100\n";
+
+    [Theory]
+    [InlineData("notify_master /bin/a\n notify_master /bin/b", "'notify_master' already given at 5:")]
+    [InlineData("notify /bin/a\n notify /bin/b", "'notify' already given at 5:")]
+    [InlineData("notify_stop /bin/a\n notify_stop /bin/b", "'notify_stop' already given at 5:")]
+    [InlineData("state MASTER\n state BACKUP", "'state BACKUP' after 'state MASTER'")]
+    public void Load_RepeatedFirstWinsInstanceKeyword_IsErrorAtTheRepeat(string lines, string message)
+    {
+        var r = Load($"{Instance} {lines}\n}}\n");
+        Assert.Equal(6, SingleError(r, message).Location.Line);
+    }
+
+    [Fact]
+    public void Load_StateBackupThenMaster_IsMasterWithoutError()
+    {
+        var c = LoadValid($"{Instance} state BACKUP\n state MASTER\n}}\n");
+        Assert.Equal(VrrpState.Master, c.VrrpInstances[0].State);
+    }
+
+    [Theory]
+    [InlineData(" notify_fault /bin/a\n notify_fault /bin/b\n", "'notify_fault' already given at 5:", 6)]
+    [InlineData(" group {\n VI_2\n }\n", "'group' already given at 2:2;", 5)]
+    public void Load_RepeatedFirstWinsSyncGroupKeyword_IsErrorAtTheRepeat(string lines, string message, int line)
+    {
+        var r = Load($"vrrp_sync_group G {{\n group {{\n VI_1\n }}\n{lines}}}\n{Instance}}}\n");
+        Assert.Equal(line, SingleError(r, message).Location.Line);
+    }
+
     [Fact]
     public void Load_RepeatedLvsSyncDaemon_KeepsTheFirstWithError()
     {
