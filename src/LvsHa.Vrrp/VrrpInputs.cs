@@ -34,6 +34,13 @@ public sealed record ForceFailover : VrrpInput;
 /// <summary>The operator ends a <see cref="ForceFailover"/> hold: the instance preempts again as configured.</summary>
 public sealed record ReleaseFailover : VrrpInput;
 
+/// <summary>
+/// A reload changed the instance's VIPs (nothing else): a master puts the new list in place and announces it, as
+/// keepalived does on reload; any other state has nothing up and nothing to do.
+/// </summary>
+/// <param name="Vips">The new virtual_ipaddress list (named in adverts and shown in status).</param>
+public sealed record VipsReloaded(IReadOnlyList<IPAddress> Vips) : VrrpInput;
+
 /// <summary>The sync group (see <see cref="VrrpSyncGroup"/>) requires this member to follow the group into a state.</summary>
 /// <param name="Target">Master, Backup or Fault.</param>
 public sealed record FollowSyncGroup(VrrpState Target) : VrrpInput;

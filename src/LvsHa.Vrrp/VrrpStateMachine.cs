@@ -115,6 +115,12 @@ public sealed class VrrpStateMachine
             case FollowSyncGroup follow:
                 OnSyncGroup(actions, follow.Target);
                 break;
+            case VipsReloaded when State == VrrpState.Master:
+                actions.Add(new AddVips());
+                actions.Add(Announce(settings.Garp.MasterRepeat));
+                break;
+            case VipsReloaded:
+                break;
             default:
                 throw new ArgumentException($"unknown VRRP input {input.GetType().Name}", nameof(input));
         }

@@ -135,6 +135,23 @@ public class VrrpStateMachineTests
     }
 
     [Fact]
+    public void VipsReloaded_Master_PutsTheListInPlaceAndAnnouncesWithoutATransition()
+    {
+        var machine = Master(Settings());
+        var actions = machine.Handle(new VipsReloaded([IPAddress.Parse("10.0.0.60")]));
+        Assert.Equal([new AddVips(), new SendGratuitousArps(5, TimeSpan.Zero, TimeSpan.Zero)], actions);
+        Assert.Equal(VrrpState.Master, machine.State);
+    }
+
+    [Fact]
+    public void VipsReloaded_Backup_NothingToDo()
+    {
+        var machine = Backup(Settings());
+        Assert.Empty(machine.Handle(new VipsReloaded([IPAddress.Parse("10.0.0.60")])));
+        Assert.Equal(VrrpState.Backup, machine.State);
+    }
+
+    [Fact]
     public void AdvertTimer_ExpiryLate_NextAdvertKeepsTheSchedule()
     {
         var machine = Master(Settings());

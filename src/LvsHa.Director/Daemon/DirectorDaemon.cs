@@ -66,7 +66,8 @@ public static partial class DirectorDaemon
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(run);
         using var route = RouteNetlinkClient.Open();
-        var vips = new NetlinkVipManager(route, config.VrrpInstances);
+        var running = new RunningInstances(config.VrrpInstances);
+        using var vips = new NetlinkVipManager(route, running);
 
         // Before any instance runs: VIPs a crashed earlier run left behind would answer next to the real master.
         var leftovers = await vips.RemoveLeftoversAsync(cancellationToken).ConfigureAwait(false);
@@ -79,7 +80,7 @@ public static partial class DirectorDaemon
             if (run.ConfigPath is { } path)
             {
                 services.AddSingleton(sp => new DirectorReloader(
-                    path, config, sp.GetRequiredService<DirectorRuntime>(), sp.GetRequiredService<ILogger<DirectorReloader>>(), run.ConfigId));
+                    path, config, sp.GetRequiredService<DirectorRuntime>(), sp.GetRequiredService<ILogger<DirectorReloader>>(), run.ConfigId, running));
                 services.AddSingleton<IDirectorCommands>(sp => new DirectorCommands(
                     sp.GetRequiredService<DirectorRuntime>(), sp.GetRequiredService<DirectorReloader>()));
                 services.AddHostedService(sp => new ReloadOnSignal(
@@ -94,7 +95,7 @@ public static partial class DirectorDaemon
 
             // Disposed with the host, after the instances' last (priority-0) adverts went out.
             services.AddSingleton(sp => new WireAdverts(sp.GetRequiredService<ILoggerFactory>().CreateLogger("LvsHa.Director.Vrrp.Wire")));
-            services.Replace(ServiceDescriptor.Singleton(sp => Plugins(sp, config, run, route, vips, ipvs, leftovers, time)));
+            services.Replace(ServiceDescriptor.Singleton(sp => Plugins(sp, config, run, route, vips, running, ipvs, leftovers, time)));
             // track_interface, vrrp_script loops and vrrp_sync_group coordination.
             services.AddHostedService(sp => VrrpDaemon.Tracking(
                 config, route, sp.GetRequiredService<DirectorRuntime>(), time, sp.GetRequiredService<ILoggerFactory>()));
@@ -103,14 +104,14 @@ public static partial class DirectorDaemon
 
     private static DirectorPlugins Plugins(
         IServiceProvider sp, LvsHaConfig config, DaemonRunOptions run, RouteNetlinkClient route, NetlinkVipManager vips,
-        IIpvs? ipvs, IReadOnlyList<InterfaceAddress> leftovers, TimeProvider time)
+        RunningInstances running, IIpvs? ipvs, IReadOnlyList<InterfaceAddress> leftovers, TimeProvider time)
     {
         var loggers = sp.GetRequiredService<ILoggerFactory>();
         var logger = loggers.CreateLogger("LvsHa.Director.Vrrp");
         foreach (var leftover in leftovers)
             LogLeftoverRemoved(logger, leftover.ToString());
         var plugins = VrrpDaemon.Plugins(
-            config, route, vips, time, logger, VrrpDaemon.Deliver(sp.GetRequiredService<DirectorRuntime>()), sp.GetRequiredService<WireAdverts>());
+            config, route, vips, running, time, logger, VrrpDaemon.Deliver(sp.GetRequiredService<DirectorRuntime>()), sp.GetRequiredService<WireAdverts>());
         if (ipvs is null)
             return plugins;
         var follower = config.Global.LvsSyncDaemon is { } sync ? new SyncDaemonFollower(ipvs, sync, loggers.CreateLogger("LvsHa.Ipvs")) : null;

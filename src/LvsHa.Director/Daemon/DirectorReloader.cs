@@ -2,6 +2,7 @@ using Akka.Actor;
 using LvsHa.Config;
 using LvsHa.Director.Hosting;
 using LvsHa.Director.Lvs;
+using LvsHa.Director.Vrrp;
 using Microsoft.Extensions.Logging;
 
 namespace LvsHa.Director.Daemon;
@@ -15,8 +16,10 @@ public sealed record ReloadResult(bool Applied, IReadOnlyList<string> Messages);
 /// Reload (SIGHUP, `lvsha reload`): reads and validates the configuration file again; an invalid file changes
 /// nothing and every error is logged and returned. A valid one is applied as the minimal difference: the health
 /// actor keeps the checks and state of unchanged virtual_server blocks and the reconciler applies only the
-/// difference to the kernel. vrrp_instance blocks that did not change keep running with their state; changes to
-/// vrrp instances, sync groups, scripts or the cluster block are reported as taking effect at the next restart.
+/// difference to the kernel. vrrp_instance blocks that did not change keep running with their state; an instance whose
+/// VIPs alone changed keeps its state too and, when master, puts the new list in place (gratuitous ARP / NA for it; a
+/// VIP moved to another holding instance never leaves the interface). Other changes to vrrp instances, sync groups,
+/// scripts or the cluster block are reported as taking effect at the next restart, never as applied.
 /// Reloads run one at a time.
 /// </summary>
 public sealed partial class DirectorReloader : IDisposable
@@ -25,17 +28,21 @@ public sealed partial class DirectorReloader : IDisposable
     private readonly string? _configId;
     private readonly DirectorRuntime _runtime;
     private readonly ILogger _logger;
+    private readonly RunningInstances? _instances;
     private readonly SemaphoreSlim _one = new(1, 1);
     private LvsHaConfig _current;
 
     /// <summary>
     /// Creates the reloader of the director started with <paramref name="initial"/> from <paramref name="path"/>;
-    /// <paramref name="configId"/> is the `@ID` the start used (null: the host's short name).
+    /// <paramref name="configId"/> is the `@ID` the start used (null: the host's short name); <paramref name="instances"/>
+    /// are the running instance blocks a VIP change replaces (null: VIP changes need a restart too).
     /// </summary>
-    public DirectorReloader(string path, LvsHaConfig initial, DirectorRuntime runtime, ILogger<DirectorReloader> logger, string? configId = null)
+    public DirectorReloader(
+        string path, LvsHaConfig initial, DirectorRuntime runtime, ILogger<DirectorReloader> logger, string? configId = null, RunningInstances? instances = null)
     {
         _path = path;
         _configId = configId;
+        _instances = instances;
         _current = initial;
         _runtime = runtime;
         _logger = logger;
@@ -123,6 +130,24 @@ public sealed partial class DirectorReloader : IDisposable
             changes.RestartNeeded.Add("virtual_server blocks on a director that started without any (the IPVS side starts with the daemon)");
         }
 
+        var running = _current.VrrpInstances;
+        if (changes.VipsChanged.Count > 0 && _instances is not null && _runtime.IsStarted)
+        {
+            // The blocks first (the VIP manager and the GARP sender read them), then each instance applies its list.
+            var changed = next.VrrpInstances.Where(i => changes.VipsChanged.Contains(i.Name)).ToDictionary(i => i.Name, StringComparer.Ordinal);
+            running = [.. running.Select(i => changed.GetValueOrDefault(i.Name) ?? i)];
+            _instances.Replace(running);
+            foreach (var instance in changed.Values)
+            {
+                _runtime.Instances[instance.Name].Tell(new LvsHa.Vrrp.VipsReloaded([.. instance.VirtualIpAddresses.Select(v => v.Address)]));
+                LogVipsReloaded(instance.Name, string.Join(' ', NetlinkVipManager.VipsOf(instance)));
+            }
+        }
+        else
+        {
+            changes.RestartNeeded.AddRange(changes.VipsChanged.Select(n => $"changed virtual_ipaddress of vrrp_instance {n}"));
+        }
+
         foreach (var pending in changes.RestartNeeded)
         {
             LogRestartNeeded(pending);
@@ -132,7 +157,7 @@ public sealed partial class DirectorReloader : IDisposable
         _current = next with
         {
             // What was not applied stays as it runs, so the next reload reports it again instead of forgetting it.
-            VrrpInstances = _current.VrrpInstances,
+            VrrpInstances = running,
             VrrpSyncGroups = _current.VrrpSyncGroups,
             VrrpScripts = _current.VrrpScripts,
             Cluster = _current.Cluster,
@@ -151,6 +176,9 @@ public sealed partial class DirectorReloader : IDisposable
     [LoggerMessage(EventId = 5203, Level = LogLevel.Warning, Message = "Reload: {Change} takes effect at the next restart")]
     private partial void LogRestartNeeded(string change);
 
+    [LoggerMessage(EventId = 5205, Level = LogLevel.Information, Message = "Reload: vrrp_instance {Instance} now has the VIPs {Vips}")]
+    private partial void LogVipsReloaded(string instance, string vips);
+
     [LoggerMessage(EventId = 5204, Level = LogLevel.Information, Message = "Reloaded {ConfigFile}: {Summary}")]
     private partial void LogReloaded(string configFile, string summary);
 }
@@ -158,10 +186,11 @@ public sealed partial class DirectorReloader : IDisposable
 /// <summary>What differs between two configurations, in the blocks a reload looks at. Pure.</summary>
 public sealed class ConfigChanges
 {
-    private ConfigChanges(string summary, List<string> restartNeeded)
+    private ConfigChanges(string summary, List<string> restartNeeded, IReadOnlySet<string> vipsChanged)
     {
         Summary = summary;
         RestartNeeded = restartNeeded;
+        VipsChanged = vipsChanged;
     }
 
     /// <summary>Virtual services added, removed, changed and unchanged, in words.</summary>
@@ -169,6 +198,9 @@ public sealed class ConfigChanges
 
     /// <summary>Changes a reload does not apply (described for the operator).</summary>
     public List<string> RestartNeeded { get; }
+
+    /// <summary>The vrrp instances whose VIP lists (virtual_ipaddress, virtual_ipaddress_excluded) alone changed.</summary>
+    public IReadOnlySet<string> VipsChanged { get; }
 
     /// <summary>Compares <paramref name="before"/> with <paramref name="after"/>.</summary>
     public static ConfigChanges Between(LvsHaConfig before, LvsHaConfig after)
@@ -185,16 +217,20 @@ public sealed class ConfigChanges
         var changed = newNames.Count(n => oldNames.Contains(n) && !unchanged.Contains(n));
 
         var restart = new List<string>();
-        var oldInstances = before.VrrpInstances.ToDictionary(i => i.Name, VirtualServerFingerprint.OfBlock, StringComparer.Ordinal);
-        var newInstances = after.VrrpInstances.ToDictionary(i => i.Name, VirtualServerFingerprint.OfBlock, StringComparer.Ordinal);
-        foreach (var (name, fingerprint) in newInstances)
+        var vipsChanged = new HashSet<string>(StringComparer.Ordinal);
+        var oldInstances = before.VrrpInstances.ToDictionary(i => i.Name, StringComparer.Ordinal);
+        foreach (var instance in after.VrrpInstances)
         {
-            if (!oldInstances.TryGetValue(name, out var old))
-                restart.Add($"new vrrp_instance {name}");
-            else if (old != fingerprint)
-                restart.Add($"changed vrrp_instance {name}");
+            if (!oldInstances.TryGetValue(instance.Name, out var old))
+                restart.Add($"new vrrp_instance {instance.Name}");
+            else if (VirtualServerFingerprint.OfBlock(old) == VirtualServerFingerprint.OfBlock(instance))
+                continue;
+            else if (old.Family == instance.Family && WithoutVips(old) == WithoutVips(instance))
+                vipsChanged.Add(instance.Name);
+            else
+                restart.Add($"changed vrrp_instance {instance.Name}");
         }
-        restart.AddRange(oldInstances.Keys.Where(n => !newInstances.ContainsKey(n)).Select(n => $"removed vrrp_instance {n}"));
+        restart.AddRange(oldInstances.Keys.Where(n => !after.VrrpInstances.Any(i => i.Name == n)).Select(n => $"removed vrrp_instance {n}"));
         if (Blocks(before.VrrpSyncGroups) != Blocks(after.VrrpSyncGroups))
             restart.Add("changed vrrp_sync_group blocks");
         if (Blocks(before.VrrpScripts) != Blocks(after.VrrpScripts))
@@ -202,9 +238,13 @@ public sealed class ConfigChanges
         if (VirtualServerFingerprint.OfBlock(before.Cluster) != VirtualServerFingerprint.OfBlock(after.Cluster))
             restart.Add("changed cluster block");
 
-        var summary = $"{newNames.Count} virtual services ({added} added, {removed} removed, {changed} changed, {unchanged.Count} unchanged)";
-        return new ConfigChanges(summary, restart);
+        var summary = $"{newNames.Count} virtual services ({added} added, {removed} removed, {changed} changed, {unchanged.Count} unchanged)"
+            + (vipsChanged.Count > 0 ? $"; new VIPs for vrrp_instance {string.Join(", ", vipsChanged.Order(StringComparer.Ordinal))}" : "");
+        return new ConfigChanges(summary, restart, vipsChanged);
     }
+
+    private static string WithoutVips(VrrpInstance instance) =>
+        VirtualServerFingerprint.OfBlock(instance with { VirtualIpAddresses = [], VirtualIpAddressesExcluded = [] });
 
     private static string Blocks<T>(IEnumerable<T> blocks) where T : notnull =>
         string.Join('\n', blocks.Select(b => VirtualServerFingerprint.OfBlock(b)));

@@ -31,7 +31,7 @@ public sealed class VrrpInstanceActor : ReceiveActor
     private readonly InstanceEffects _effects;
     private readonly IActorRef? _majorityTracker;
     private readonly TimeProvider _time;
-    private readonly VrrpWire? _wire;
+    private VrrpWire? _wire;
     private readonly IWireAdvertLink? _wireLink;
     private readonly Dictionary<(IPAddress, AdvertDropReason), (DateTimeOffset Logged, long Count)> _drops = [];
     private readonly Dictionary<IPAddress, string> _sendFailures = [];
@@ -75,6 +75,7 @@ public sealed class VrrpInstanceActor : ReceiveActor
         Receive<ForceFailover>(FeedAndReportStatus);
         Receive<ReleaseFailover>(FeedAndReportStatus);
         Receive<FollowSyncGroup>(Feed);
+        Receive<VipsReloaded>(HandleVipsReloaded);
         Receive<Shutdown>(HandleStopping);
         Receive<GetInstanceStatus>(_ => Sender.Tell(Status()));
         Receive<EffectFailed>(m => _log.Error(m.Cause, "vrrp_instance {Instance}: {Effect} failed", _name, m.Effect));
@@ -257,6 +258,14 @@ public sealed class VrrpInstanceActor : ReceiveActor
         _pending = null;
         var replyTo = Sender;
         Task.WhenAll(pending).ContinueWith(_ => (object)InstanceStopped.Instance, TaskScheduler.Default).PipeTo(replyTo);
+    }
+
+    // The adverts name the new list from now on (a peer checks it against its own), then the machine applies it.
+    private void HandleVipsReloaded(VipsReloaded reloaded)
+    {
+        if (_wire is not null)
+            _wire = new VrrpWire(_wire.Settings with { Vips = reloaded.Vips });
+        Feed(reloaded);
     }
 
     private void HandleQuorum(QuorumChanged quorum)

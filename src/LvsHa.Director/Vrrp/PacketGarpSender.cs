@@ -15,15 +15,14 @@ namespace LvsHa.Director.Vrrp;
 public sealed class PacketGarpSender : IGarpSender
 {
     private readonly IAddressManager _addresses;
-    private readonly Dictionary<string, VrrpInstance> _instances;
+    private readonly RunningInstances _instances;
     private readonly TimeProvider _time;
 
-    /// <summary>Creates the sender for the instances of one configuration.</summary>
-    public PacketGarpSender(IAddressManager addresses, IEnumerable<VrrpInstance> instances, TimeProvider time)
+    /// <summary>Creates the sender for the running instances.</summary>
+    public PacketGarpSender(IAddressManager addresses, RunningInstances instances, TimeProvider time)
     {
-        ArgumentNullException.ThrowIfNull(instances);
         _addresses = addresses;
-        _instances = instances.ToDictionary(i => i.Name, StringComparer.Ordinal);
+        _instances = instances;
         _time = time;
     }
 

@@ -21,7 +21,7 @@ public sealed class StateMachineBehavior : IVrrpInstanceBehavior
 {
     private readonly VrrpStateMachine _machine;
     private readonly VrrpInstanceSettings _settings;
-    private readonly IReadOnlyList<IPAddress> _vips;
+    private IReadOnlyList<IPAddress> _vips;
     private readonly Action<StateChanged>? _stateChanged;
     private readonly Dictionary<string, TrackedObject> _trackers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, bool> _trackerUp = new(StringComparer.Ordinal);
@@ -95,6 +95,10 @@ public sealed class StateMachineBehavior : IVrrpInstanceBehavior
                 break;
             case Shutdown:
                 _startRequested = false;
+                actions.AddRange(_machine.Handle(input));
+                break;
+            case VipsReloaded reloaded:
+                _vips = reloaded.Vips;
                 actions.AddRange(_machine.Handle(input));
                 break;
             case TrackerResult tracker:

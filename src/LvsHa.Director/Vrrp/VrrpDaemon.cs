@@ -22,12 +22,13 @@ public static partial class VrrpDaemon
     /// <param name="config">The configuration.</param>
     /// <param name="route">rtnetlink (GARP sender's interface lookups).</param>
     /// <param name="vips">VIP manager.</param>
+    /// <param name="running">The running instance blocks (the GARP sender announces their VIPs).</param>
     /// <param name="time">Clock.</param>
     /// <param name="logger">Logger.</param>
     /// <param name="deliver">Sends an event to an instance actor by name (vrrp_sync_group directives); null: no sync groups.</param>
     /// <param name="wire">The raw VRRP sockets (owned by the caller); null: no adverts on the wire.</param>
     public static DirectorPlugins Plugins(
-        LvsHaConfig config, IAddressManager route, IVipManager vips, TimeProvider time, ILogger logger,
+        LvsHaConfig config, IAddressManager route, IVipManager vips, RunningInstances running, TimeProvider time, ILogger logger,
         Action<string, LvsHa.Vrrp.VrrpInput>? deliver = null, Adverts.WireAdverts? wire = null)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -49,7 +50,7 @@ public static partial class VrrpDaemon
                     logger, instance.Name, tracker, old is { } was ? (was ? "UP" : "DOWN") : "INIT", up ? "UP" : "DOWN", priority),
                 MemberChanged = groups is null ? null : b => groups.MemberChanged(b.Name, b.MachineState, b.HasTrackerFault),
             },
-            Effects = new InstanceEffects(vips, new PacketGarpSender(route, config.VrrpInstances, time), notify),
+            Effects = new InstanceEffects(vips, new PacketGarpSender(route, running, time), notify),
             Wire = wire,
         };
     }

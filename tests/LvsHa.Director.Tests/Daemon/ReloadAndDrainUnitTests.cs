@@ -74,6 +74,35 @@ public class ReloadAndDrainUnitTests
     }
 
     [Fact]
+    public void ConfigChanges_OnlyVipsOfAnInstance_AppliedNotARestart()
+    {
+        var before = TestConfigs.Load(Base);
+        var after = TestConfigs.Load(Base.Replace("10.0.0.1\n", "10.0.0.1\n10.0.0.2/24 dev eth0\n", StringComparison.Ordinal));
+
+        var changes = ConfigChanges.Between(before, after);
+
+        Assert.Equal(["VI_1"], changes.VipsChanged);
+        Assert.Empty(changes.RestartNeeded);
+        Assert.EndsWith("; new VIPs for vrrp_instance VI_1", changes.Summary, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("priority 90")]
+    [InlineData("2001:db8::1")]
+    public void ConfigChanges_VipsAndMoreOrAnotherFamily_IsARestart(string replacement)
+    {
+        var before = TestConfigs.Load(Base);
+        var changed = replacement.Contains(':', StringComparison.Ordinal)
+            ? Base.Replace("10.0.0.1\n", $"{replacement}\n", StringComparison.Ordinal)
+            : Base.Replace("10.0.0.1\n", "10.0.0.3\n", StringComparison.Ordinal).Replace("priority 100", replacement, StringComparison.Ordinal);
+
+        var changes = ConfigChanges.Between(before, TestConfigs.Load(changed));
+
+        Assert.Empty(changes.VipsChanged);
+        Assert.Equal(["changed vrrp_instance VI_1"], changes.RestartNeeded);
+    }
+
+    [Fact]
     public void SetDrained_AddressInEveryService_ZeroWeightWhileAliveAndUndoRestores()
     {
         var config = TestConfigs.Load(Base);

@@ -1,0 +1,133 @@
+using LvsHa.Director.Instances;
+using LvsHa.Director.Tests.Lab;
+
+namespace LvsHa.Director.Tests.Vrrp;
+
+/// <summary>
+/// Reloads that change VIPs, applied by real `lvsha run` daemons with keepalived's defaults (VRRPv2, advert_int 1, no
+/// cluster block): director 1 (priority 150) masters VI_1 and VI_2, director 2 (100) backs them up; both are reloaded
+/// one after the other, as an operator does. VIPs are added, moved between instances and removed without a
+/// transition; a moved VIP never leaves the master's interface; other instance changes are reported, not applied.
+/// </summary>
+[Trait("Category", "Lab")]
+[Collection("DirectorLab")]
+public sealed class VrrpReloadLabTests(Xunit.Abstractions.ITestOutputHelper output)
+{
+    private static readonly TimeSpan Startup = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Reload_VipsAddedMovedAndRemoved_AppliedWithoutTransitionsAndAMovedVipNeverLeaves()
+    {
+        using var lab = new VrrpLab(2, output);
+        var (a, b, c, d) = (lab.Address(50), lab.Address(51), lab.Address(52), lab.Address(53));
+        var configs = new[] { 1, 2 }.ToDictionary(n => n, n => lab.WriteFile($"d{n}.conf", Config(n == 1 ? 150 : 100, [a], [b])));
+        lab.Start(1, configs[1]);
+        lab.Start(2, configs[2]);
+        await WaitForAsync(lab, 1, [a, b], []);
+        await lab.WaitForStateAsync(2, "BACKUP", Startup);
+        var before = await SinceAsync(lab);
+
+        // Added to VI_1.
+        Reload(lab, configs, Config(0, [a, c], [b]));
+        await WaitForAsync(lab, 1, [a, b, c], []);
+        Assert.Equal([a, c], (await Instance(lab, 1, "VI_1")).Vips);
+
+        // Moved from VI_1 to VI_2, while its presence on director 1 is sampled.
+        using var stop = new CancellationTokenSource();
+        var absent = 0;
+        var samples = 0;
+        var sampler = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                samples++;
+                if (!await lab.HoldsAsync(1, c))
+                    absent++;
+            }
+        });
+        Reload(lab, configs, Config(0, [a], [b, c]));
+        await LabCluster.WaitForAsync(async () => (await Instance(lab, 1, "VI_2")).Vips!.Contains(c), TimeSpan.FromSeconds(10), "VI_2 holds the moved VIP");
+        await Task.Delay(1000);
+        await stop.CancelAsync();
+        await sampler;
+        output.WriteLine($"moved VIP {c}: absent in {absent} of {samples} samples during the reload");
+        Assert.Equal(0, absent);
+        Assert.True(samples > 20, $"only {samples} samples");
+        Assert.Equal([a], (await Instance(lab, 1, "VI_1")).Vips);
+
+        // Replaced in VI_1: the old one leaves, the new one arrives.
+        Reload(lab, configs, Config(0, [d], [b, c]));
+        await WaitForAsync(lab, 1, [b, c, d], [a]);
+
+        // No transition anywhere: every instance kept the state it entered at the start.
+        Assert.Equal(before, await SinceAsync(lab));
+
+        // A priority change is not applied by a reload: reported as needing a restart, and the VIPs stay.
+        File.WriteAllText(configs[1], Config(120, [d], [b, c]));
+        var (code, text) = VrrpLab.Lvsha("reload", "--control-socket", lab.SocketPath(1));
+        output.WriteLine(text);
+        Assert.Equal(0, code);
+        Assert.Contains("changed vrrp_instance VI_1: takes effect at the next restart", text, StringComparison.Ordinal);
+        Assert.Equal(150, (await Instance(lab, 1, "VI_1")).Priority);
+        Assert.Contains("now has the VIPs", lab.Log(1), StringComparison.Ordinal);
+    }
+
+    /// <summary>Writes <paramref name="text"/> for both directors (with their own priorities when 0 is given) and reloads director 1, then 2.</summary>
+    private static void Reload(VrrpLab lab, Dictionary<int, string> configs, string text)
+    {
+        foreach (var node in new[] { 1, 2 })
+        {
+            File.WriteAllText(configs[node], text.Replace("priority 0", $"priority {(node == 1 ? 150 : 100)}", StringComparison.Ordinal));
+            var (code, reply) = VrrpLab.Lvsha("reload", "--control-socket", lab.SocketPath(node));
+            Assert.True(code == 0, reply);
+            Assert.DoesNotContain("next restart", reply, StringComparison.Ordinal);
+        }
+    }
+
+    private static string Config(int priority, string[] vips1, string[] vips2) => $"{Instance("VI_1", 51, priority, vips1)}\n{Instance("VI_2", 52, priority, vips2)}";
+
+    private static string Instance(string name, int vrid, int priority, string[] vips) => $$"""
+        vrrp_instance {{name}} {
+            state BACKUP
+            interface eth0
+            virtual_router_id {{vrid}}
+            priority {{priority}}
+            virtual_ipaddress {
+        {{string.Concat(vips.Select(v => $"        {v}/24 dev eth0\n"))}}    }
+        }
+
+        """;
+
+    private static async Task<InstanceStatus> Instance(VrrpLab lab, int node, string name) =>
+        (await lab.Client(node).GetStatusAsync()).Instances.Single(i => i.Name == name);
+
+    private static async Task<string> SinceAsync(VrrpLab lab)
+    {
+        var states = new List<string>();
+        foreach (var node in new[] { 1, 2 })
+            states.AddRange((await lab.Client(node).GetStatusAsync()).Instances.Select(i => $"d{node} {i.Name} {i.State} {i.Since:O}"));
+        return string.Join("\n", states);
+    }
+
+    /// <summary>Waits until director <paramref name="node"/> holds <paramref name="held"/>, not <paramref name="gone"/>, and the other director none of them.</summary>
+    private static Task<TimeSpan> WaitForAsync(VrrpLab lab, int node, string[] held, string[] gone) =>
+        LabCluster.WaitForAsync(
+            async () =>
+            {
+                foreach (var vip in held)
+                {
+                    if (!await lab.HoldsAsync(node, vip) || await lab.HoldsAsync(3 - node, vip))
+                        return false;
+                }
+
+                foreach (var vip in gone)
+                {
+                    if (await lab.HoldsAsync(node, vip))
+                        return false;
+                }
+
+                return true;
+            },
+            Startup,
+            $"director {node} holds {string.Join(' ', held)} and not {string.Join(' ', gone)}\n--- d1\n{lab.Log(1)}\n--- d2\n{lab.Log(2)}");
+}
