@@ -35,11 +35,13 @@ public sealed record ForceFailover : VrrpInput;
 public sealed record ReleaseFailover : VrrpInput;
 
 /// <summary>
-/// A reload changed the instance's VIPs (nothing else): a master puts the new list in place and announces it, as
-/// keepalived does on reload; any other state has nothing up and nothing to do.
+/// A reload changed what an instance may change while it runs: its VIPs, priority (not to or from 255), advert_int,
+/// preemption and gratuitous ARP timing. The state stays; a master puts its VIPs in place, announces them and
+/// advertises the new values at once, as keepalived does on reload.
 /// </summary>
+/// <param name="Settings">The new settings; name, virtual_router_id, local address and guard are the running ones.</param>
 /// <param name="Vips">The new virtual_ipaddress list (named in adverts and shown in status).</param>
-public sealed record VipsReloaded(IReadOnlyList<IPAddress> Vips) : VrrpInput;
+public sealed record InstanceReloaded(VrrpInstanceSettings Settings, IReadOnlyList<IPAddress> Vips) : VrrpInput;
 
 /// <summary>The sync group (see <see cref="VrrpSyncGroup"/>) requires this member to follow the group into a state.</summary>
 /// <param name="Target">Master, Backup or Fault.</param>

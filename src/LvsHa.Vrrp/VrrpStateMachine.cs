@@ -16,7 +16,7 @@ public sealed class VrrpStateMachine
     // Re-arming it would cost a whole scheduler tick (10 ms in Akka) of failover time.
     private static readonly TimeSpan ExpiryTolerance = TimeSpan.FromMilliseconds(2);
 
-    private readonly VrrpInstanceSettings settings;
+    private VrrpInstanceSettings settings;
     private readonly TimeProvider time;
     private readonly Dictionary<VrrpTimer, DateTimeOffset> deadlines = [];
     private int priorityDelta;
@@ -115,17 +115,37 @@ public sealed class VrrpStateMachine
             case FollowSyncGroup follow:
                 OnSyncGroup(actions, follow.Target);
                 break;
-            case VipsReloaded when State == VrrpState.Master:
-                actions.Add(new AddVips());
-                actions.Add(Announce(settings.Garp.MasterRepeat));
-                break;
-            case VipsReloaded:
+            case InstanceReloaded reloaded:
+                Reload(actions, reloaded.Settings);
                 break;
             default:
                 throw new ArgumentException($"unknown VRRP input {input.GetType().Name}", nameof(input));
         }
 
         return actions;
+    }
+
+    private void Reload(List<VrrpAction> actions, VrrpInstanceSettings next)
+    {
+        if (next.Name != settings.Name || next.VirtualRouterId != settings.VirtualRouterId
+            || !next.LocalAddress.Equals(settings.LocalAddress) || next.SplitBrainGuard != settings.SplitBrainGuard
+            || (next.Priority == 255) != (settings.Priority == 255))
+            throw new ArgumentException($"vrrp_instance {settings.Name}: a reload cannot change its identity, guard or address ownership", nameof(next));
+        var errors = next.Validate();
+        if (errors.Count > 0)
+            throw new ArgumentException($"vrrp_instance {settings.Name}: {string.Join("; ", errors)}", nameof(next));
+        settings = next;
+        if (State != VrrpState.Master)
+            return;
+        MasterAdvertInterval = settings.AdvertInterval;
+        actions.Add(new AddVips());
+        actions.Add(Announce(settings.Garp.MasterRepeat));
+        actions.Add(new SendAdvert(EffectivePriority, settings.AdvertInterval));
+        StartTimer(actions, VrrpTimer.Advert, settings.AdvertInterval);
+        if (settings.Garp.MasterRefresh > TimeSpan.Zero)
+            StartTimer(actions, VrrpTimer.GarpRefresh, settings.Garp.MasterRefresh);
+        else
+            CancelTimer(actions, VrrpTimer.GarpRefresh);
     }
 
     private void Startup(List<VrrpAction> actions, string reason)

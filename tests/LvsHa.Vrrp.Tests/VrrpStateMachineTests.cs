@@ -135,20 +135,36 @@ public class VrrpStateMachineTests
     }
 
     [Fact]
-    public void VipsReloaded_Master_PutsTheListInPlaceAndAnnouncesWithoutATransition()
+    public void InstanceReloaded_Master_KeepsTheStatePutsVipsInPlaceAndAdvertisesTheNewValuesAtOnce()
     {
         var machine = Master(Settings());
-        var actions = machine.Handle(new VipsReloaded([IPAddress.Parse("10.0.0.60")]));
-        Assert.Equal([new AddVips(), new SendGratuitousArps(5, TimeSpan.Zero, TimeSpan.Zero)], actions);
-        Assert.Equal(VrrpState.Master, machine.State);
+        var reloaded = Settings() with { Priority = 120, AdvertInterval = TimeSpan.FromSeconds(2) };
+        var actions = machine.Handle(new InstanceReloaded(reloaded, [IPAddress.Parse("10.0.0.60")]));
+        Assert.Equal(
+            [
+                new AddVips(),
+                new SendGratuitousArps(5, TimeSpan.Zero, TimeSpan.Zero),
+                new SendAdvert(120, TimeSpan.FromSeconds(2)),
+                new StartTimer(VrrpTimer.Advert, TimeSpan.FromSeconds(2)),
+            ],
+            actions.Where(a => a is not CancelTimer));
+        Assert.Equal((VrrpState.Master, (byte)120), (machine.State, machine.EffectivePriority));
     }
 
     [Fact]
-    public void VipsReloaded_Backup_NothingToDo()
+    public void InstanceReloaded_Backup_NothingToDoButTheNewPriorityCounts()
     {
         var machine = Backup(Settings());
-        Assert.Empty(machine.Handle(new VipsReloaded([IPAddress.Parse("10.0.0.60")])));
-        Assert.Equal(VrrpState.Backup, machine.State);
+        Assert.Empty(machine.Handle(new InstanceReloaded(Settings() with { Priority = 180 }, [IPAddress.Parse("10.0.0.60")])));
+        Assert.Equal((VrrpState.Backup, (byte)180), (machine.State, machine.EffectivePriority));
+    }
+
+    [Fact]
+    public void InstanceReloaded_AnotherRouterOrOwnership_Refused()
+    {
+        var machine = Master(Settings());
+        Assert.Throws<ArgumentException>(() => machine.Handle(new InstanceReloaded(Settings() with { VirtualRouterId = 9 }, [])));
+        Assert.Throws<ArgumentException>(() => machine.Handle(new InstanceReloaded(Settings() with { Priority = 255 }, [])));
     }
 
     [Fact]

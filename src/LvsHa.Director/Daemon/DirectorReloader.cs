@@ -1,6 +1,7 @@
 using Akka.Actor;
 using LvsHa.Config;
 using LvsHa.Director.Hosting;
+using LvsHa.Director.Instances;
 using LvsHa.Director.Lvs;
 using LvsHa.Director.Vrrp;
 using Microsoft.Extensions.Logging;
@@ -16,10 +17,12 @@ public sealed record ReloadResult(bool Applied, IReadOnlyList<string> Messages);
 /// Reload (SIGHUP, `lvsha reload`): reads and validates the configuration file again; an invalid file changes
 /// nothing and every error is logged and returned. A valid one is applied as the minimal difference: the health
 /// actor keeps the checks and state of unchanged virtual_server blocks and the reconciler applies only the
-/// difference to the kernel. vrrp_instance blocks that did not change keep running with their state; an instance whose
-/// VIPs alone changed keeps its state too and, when master, puts the new list in place (gratuitous ARP / NA for it; a
-/// VIP moved to another holding instance never leaves the interface). Other changes to vrrp instances, sync groups,
-/// scripts or the cluster block are reported as taking effect at the next restart, never as applied.
+/// difference to the kernel. vrrp_instance blocks that did not change keep running with their state; an instance
+/// changed only in what a running instance may change (<see cref="RunningInstanceChanges"/>: VIPs, priority,
+/// advert_int, preemption, GARP timing) keeps its state too and, when master, puts its VIPs in place, announces them
+/// and advertises the new values (a VIP moved to another holding instance never leaves the interface). Other changes
+/// to vrrp instances, sync groups, scripts or the cluster block are reported as taking effect at the next restart,
+/// never as applied.
 /// Reloads run one at a time.
 /// </summary>
 public sealed partial class DirectorReloader : IDisposable
@@ -131,21 +134,22 @@ public sealed partial class DirectorReloader : IDisposable
         }
 
         var running = _current.VrrpInstances;
-        if (changes.VipsChanged.Count > 0 && _instances is not null && _runtime.IsStarted)
+        if (changes.Reloaded.Count > 0 && _instances is not null && _runtime.IsStarted)
         {
-            // The blocks first (the VIP manager and the GARP sender read them), then each instance applies its list.
-            var changed = next.VrrpInstances.Where(i => changes.VipsChanged.Contains(i.Name)).ToDictionary(i => i.Name, StringComparer.Ordinal);
-            running = [.. running.Select(i => changed.GetValueOrDefault(i.Name) ?? i)];
+            // The blocks first (the VIP manager and the GARP sender read them), then each instance applies its own.
+            var reloaded = next.VrrpInstances.Where(i => changes.Reloaded.ContainsKey(i.Name)).ToDictionary(i => i.Name, StringComparer.Ordinal);
+            running = [.. running.Select(i => reloaded.GetValueOrDefault(i.Name) ?? i)];
             _instances.Replace(running);
-            foreach (var instance in changed.Values)
+            foreach (var instance in reloaded.Values)
             {
-                _runtime.Instances[instance.Name].Tell(new LvsHa.Vrrp.VipsReloaded([.. instance.VirtualIpAddresses.Select(v => v.Address)]));
-                LogVipsReloaded(instance.Name, string.Join(' ', NetlinkVipManager.VipsOf(instance)));
+                var options = _runtime.Options.Instances.Single(i => i.Name == instance.Name);
+                _runtime.Instances[instance.Name].Tell(new ReloadInstance(DirectorOptionsMapper.Reloaded(options, instance, next.Global)));
+                LogInstanceReloaded(instance.Name, changes.Reloaded[instance.Name]);
             }
         }
         else
         {
-            changes.RestartNeeded.AddRange(changes.VipsChanged.Select(n => $"changed virtual_ipaddress of vrrp_instance {n}"));
+            changes.RestartNeeded.AddRange(changes.Reloaded.Select(r => $"vrrp_instance {r.Key} ({r.Value})"));
         }
 
         foreach (var pending in changes.RestartNeeded)
@@ -176,8 +180,8 @@ public sealed partial class DirectorReloader : IDisposable
     [LoggerMessage(EventId = 5203, Level = LogLevel.Warning, Message = "Reload: {Change} takes effect at the next restart")]
     private partial void LogRestartNeeded(string change);
 
-    [LoggerMessage(EventId = 5205, Level = LogLevel.Information, Message = "Reload: vrrp_instance {Instance} now has the VIPs {Vips}")]
-    private partial void LogVipsReloaded(string instance, string vips);
+    [LoggerMessage(EventId = 5205, Level = LogLevel.Information, Message = "Reload: vrrp_instance {Instance} applied {Changes}, state kept")]
+    private partial void LogInstanceReloaded(string instance, string changes);
 
     [LoggerMessage(EventId = 5204, Level = LogLevel.Information, Message = "Reloaded {ConfigFile}: {Summary}")]
     private partial void LogReloaded(string configFile, string summary);
@@ -186,11 +190,11 @@ public sealed partial class DirectorReloader : IDisposable
 /// <summary>What differs between two configurations, in the blocks a reload looks at. Pure.</summary>
 public sealed class ConfigChanges
 {
-    private ConfigChanges(string summary, List<string> restartNeeded, IReadOnlySet<string> vipsChanged)
+    private ConfigChanges(string summary, List<string> restartNeeded, IReadOnlyDictionary<string, string> reloaded)
     {
         Summary = summary;
         RestartNeeded = restartNeeded;
-        VipsChanged = vipsChanged;
+        Reloaded = reloaded;
     }
 
     /// <summary>Virtual services added, removed, changed and unchanged, in words.</summary>
@@ -199,8 +203,11 @@ public sealed class ConfigChanges
     /// <summary>Changes a reload does not apply (described for the operator).</summary>
     public List<string> RestartNeeded { get; }
 
-    /// <summary>The vrrp instances whose VIP lists (virtual_ipaddress, virtual_ipaddress_excluded) alone changed.</summary>
-    public IReadOnlySet<string> VipsChanged { get; }
+    /// <summary>
+    /// The vrrp instances changed only in what a running instance may change (VIPs, priority, advert_int, preemption,
+    /// GARP timing), with those changes in words (e.g. "priority 150 -> 120, virtual_ipaddress 10.0.0.1/32 10.0.0.2/32").
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Reloaded { get; }
 
     /// <summary>Compares <paramref name="before"/> with <paramref name="after"/>.</summary>
     public static ConfigChanges Between(LvsHaConfig before, LvsHaConfig after)
@@ -217,7 +224,10 @@ public sealed class ConfigChanges
         var changed = newNames.Count(n => oldNames.Contains(n) && !unchanged.Contains(n));
 
         var restart = new List<string>();
-        var vipsChanged = new HashSet<string>(StringComparer.Ordinal);
+        var reloaded = new Dictionary<string, string>(StringComparer.Ordinal);
+        // Instances hold sockets joined to the multicast groups they started with.
+        var groupsKept = Equals(before.Global.VrrpMulticastGroup4, after.Global.VrrpMulticastGroup4)
+            && Equals(before.Global.VrrpMulticastGroup6, after.Global.VrrpMulticastGroup6);
         var oldInstances = before.VrrpInstances.ToDictionary(i => i.Name, StringComparer.Ordinal);
         foreach (var instance in after.VrrpInstances)
         {
@@ -225,8 +235,8 @@ public sealed class ConfigChanges
                 restart.Add($"new vrrp_instance {instance.Name}");
             else if (VirtualServerFingerprint.OfBlock(old) == VirtualServerFingerprint.OfBlock(instance))
                 continue;
-            else if (old.Family == instance.Family && WithoutVips(old) == WithoutVips(instance))
-                vipsChanged.Add(instance.Name);
+            else if (groupsKept && RunningInstanceChanges.Describe(old, instance) is { } described)
+                reloaded[instance.Name] = described;
             else
                 restart.Add($"changed vrrp_instance {instance.Name}");
         }
@@ -239,12 +249,9 @@ public sealed class ConfigChanges
             restart.Add("changed cluster block");
 
         var summary = $"{newNames.Count} virtual services ({added} added, {removed} removed, {changed} changed, {unchanged.Count} unchanged)"
-            + (vipsChanged.Count > 0 ? $"; new VIPs for vrrp_instance {string.Join(", ", vipsChanged.Order(StringComparer.Ordinal))}" : "");
-        return new ConfigChanges(summary, restart, vipsChanged);
+            + (reloaded.Count > 0 ? $"; vrrp_instance {string.Join(", ", reloaded.Keys.Order(StringComparer.Ordinal))} reloaded in place" : "");
+        return new ConfigChanges(summary, restart, reloaded);
     }
-
-    private static string WithoutVips(VrrpInstance instance) =>
-        VirtualServerFingerprint.OfBlock(instance with { VirtualIpAddresses = [], VirtualIpAddressesExcluded = [] });
 
     private static string Blocks<T>(IEnumerable<T> blocks) where T : notnull =>
         string.Join('\n', blocks.Select(b => VirtualServerFingerprint.OfBlock(b)));

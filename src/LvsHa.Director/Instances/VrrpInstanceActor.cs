@@ -75,7 +75,7 @@ public sealed class VrrpInstanceActor : ReceiveActor
         Receive<ForceFailover>(FeedAndReportStatus);
         Receive<ReleaseFailover>(FeedAndReportStatus);
         Receive<FollowSyncGroup>(Feed);
-        Receive<VipsReloaded>(HandleVipsReloaded);
+        Receive<ReloadInstance>(HandleReload);
         Receive<Shutdown>(HandleStopping);
         Receive<GetInstanceStatus>(_ => Sender.Tell(Status()));
         Receive<EffectFailed>(m => _log.Error(m.Cause, "vrrp_instance {Instance}: {Effect} failed", _name, m.Effect));
@@ -260,12 +260,12 @@ public sealed class VrrpInstanceActor : ReceiveActor
         Task.WhenAll(pending).ContinueWith(_ => (object)InstanceStopped.Instance, TaskScheduler.Default).PipeTo(replyTo);
     }
 
-    // The adverts name the new list from now on (a peer checks it against its own), then the machine applies it.
-    private void HandleVipsReloaded(VipsReloaded reloaded)
+    // The adverts carry the new VIPs and interval from now on (a peer checks both), then the machine applies them.
+    private void HandleReload(ReloadInstance reload)
     {
         if (_wire is not null)
-            _wire = new VrrpWire(_wire.Settings with { Vips = reloaded.Vips });
-        Feed(reloaded);
+            _wire = new VrrpWire(reload.Options.Wire);
+        Feed(new InstanceReloaded(reload.Options.Settings, reload.Options.Wire.Vips));
     }
 
     private void HandleQuorum(QuorumChanged quorum)

@@ -15,6 +15,12 @@ public sealed record InstanceStopped
     public static readonly InstanceStopped Instance = new();
 }
 
+/// <summary>
+/// A reload changed what the instance may change while it runs (see <see cref="LvsHa.Vrrp.InstanceReloaded"/>): the
+/// actor takes the new wire settings and feeds the machine the new settings.
+/// </summary>
+public sealed record ReloadInstance(Hosting.VrrpInstanceOptions Options);
+
 /// <summary>A tracked interface or script reported its state (track_interface, track_script).</summary>
 /// <param name="Tracker">The tracker's name as status shows it, e.g. "track_script chk_web".</param>
 /// <param name="Up">Its new state.</param>

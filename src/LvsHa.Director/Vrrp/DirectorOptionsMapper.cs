@@ -61,6 +61,18 @@ public static class DirectorOptionsMapper
         ConnectTimeout = block.ConnectTimeout ?? ClusterOptions.DefaultConnectTimeout,
     };
 
+    /// <summary>
+    /// <paramref name="block"/> (a reloaded vrrp_instance) mapped as <paramref name="running"/> was: with its local
+    /// address and guard, which a reload does not change.
+    /// </summary>
+    public static VrrpInstanceOptions Reloaded(VrrpInstanceOptions running, VrrpInstance block, GlobalDefs global)
+    {
+        ArgumentNullException.ThrowIfNull(running);
+        ArgumentNullException.ThrowIfNull(block);
+        var local = new Dictionary<string, IPAddress> { [AddressKey(block.Interface, block.Family)] = running.Settings.LocalAddress };
+        return MapInstance(block, global, running.Settings.SplitBrainGuard, local);
+    }
+
     private static VrrpInstanceOptions MapInstance(
         VrrpInstance instance, GlobalDefs global, bool guard, IReadOnlyDictionary<string, IPAddress> primaryAddresses)
     {

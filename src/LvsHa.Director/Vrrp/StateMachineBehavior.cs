@@ -20,7 +20,7 @@ public sealed record InstanceTracker(TrackedObject Tracked, bool HoldsStart);
 public sealed class StateMachineBehavior : IVrrpInstanceBehavior
 {
     private readonly VrrpStateMachine _machine;
-    private readonly VrrpInstanceSettings _settings;
+    private VrrpInstanceSettings _settings;
     private IReadOnlyList<IPAddress> _vips;
     private readonly Action<StateChanged>? _stateChanged;
     private readonly Dictionary<string, TrackedObject> _trackers = new(StringComparer.Ordinal);
@@ -97,9 +97,9 @@ public sealed class StateMachineBehavior : IVrrpInstanceBehavior
                 _startRequested = false;
                 actions.AddRange(_machine.Handle(input));
                 break;
-            case VipsReloaded reloaded:
-                _vips = reloaded.Vips;
+            case InstanceReloaded reloaded:
                 actions.AddRange(_machine.Handle(input));
+                (_settings, _vips) = (reloaded.Settings, reloaded.Vips);
                 break;
             case TrackerResult tracker:
                 actions.AddRange(_machine.Handle(Track(tracker)));

@@ -63,7 +63,7 @@ public class ReloadAndDrainUnitTests
     {
         var before = TestConfigs.Load(Base);
         var after = TestConfigs.Load(Base
-            .Replace("priority 100", "priority 90", StringComparison.Ordinal)
+            .Replace("virtual_router_id 51", "virtual_router_id 52", StringComparison.Ordinal)
             .Replace("weight 3", "weight 4", StringComparison.Ordinal)
             .Replace("virtual_server 10.0.0.1 443", "virtual_server 10.0.0.1 8443", StringComparison.Ordinal));
 
@@ -74,31 +74,32 @@ public class ReloadAndDrainUnitTests
     }
 
     [Fact]
-    public void ConfigChanges_OnlyVipsOfAnInstance_AppliedNotARestart()
+    public void ConfigChanges_VipsPriorityAndAdvertOfAnInstance_ReloadedInPlaceNotARestart()
     {
         var before = TestConfigs.Load(Base);
-        var after = TestConfigs.Load(Base.Replace("10.0.0.1\n", "10.0.0.1\n10.0.0.2/24 dev eth0\n", StringComparison.Ordinal));
+        var after = TestConfigs.Load(Base
+            .Replace("10.0.0.1\n", "10.0.0.1\n10.0.0.2/24 dev eth0\n", StringComparison.Ordinal)
+            .Replace("priority 100", "priority 90\nadvert_int 2\nnopreempt", StringComparison.Ordinal));
 
         var changes = ConfigChanges.Between(before, after);
 
-        Assert.Equal(["VI_1"], changes.VipsChanged);
+        Assert.Equal(["VI_1"], changes.Reloaded.Keys);
+        Assert.Matches(@"^VIPs 10\.0\.0\.1\S* 10\.0\.0\.2\S*.*, priority 100 -> 90, advert_int 1 -> 2, nopreempt False -> True$", changes.Reloaded["VI_1"]);
         Assert.Empty(changes.RestartNeeded);
-        Assert.EndsWith("; new VIPs for vrrp_instance VI_1", changes.Summary, StringComparison.Ordinal);
+        Assert.EndsWith("; vrrp_instance VI_1 reloaded in place", changes.Summary, StringComparison.Ordinal);
     }
 
     [Theory]
-    [InlineData("priority 90")]
-    [InlineData("2001:db8::1")]
-    public void ConfigChanges_VipsAndMoreOrAnotherFamily_IsARestart(string replacement)
+    [InlineData("10.0.0.1\n", "2001:db8::1\n")]
+    [InlineData("virtual_router_id 51", "virtual_router_id 52")]
+    [InlineData("priority 100", "priority 255")]
+    [InlineData("priority 100", "priority 90\nstate MASTER")]
+    [InlineData("interface eth0", "interface eth0\nunicast_peer {\n10.0.0.9\n}")]
+    public void ConfigChanges_InstanceChangeARunningInstanceCannotTake_IsARestart(string from, string to)
     {
-        var before = TestConfigs.Load(Base);
-        var changed = replacement.Contains(':', StringComparison.Ordinal)
-            ? Base.Replace("10.0.0.1\n", $"{replacement}\n", StringComparison.Ordinal)
-            : Base.Replace("10.0.0.1\n", "10.0.0.3\n", StringComparison.Ordinal).Replace("priority 100", replacement, StringComparison.Ordinal);
+        var changes = ConfigChanges.Between(TestConfigs.Load(Base), TestConfigs.Load(Base.Replace(from, to, StringComparison.Ordinal)));
 
-        var changes = ConfigChanges.Between(before, TestConfigs.Load(changed));
-
-        Assert.Empty(changes.VipsChanged);
+        Assert.Empty(changes.Reloaded);
         Assert.Equal(["changed vrrp_instance VI_1"], changes.RestartNeeded);
     }
 

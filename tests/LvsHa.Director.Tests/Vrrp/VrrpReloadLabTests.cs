@@ -7,7 +7,8 @@ namespace LvsHa.Director.Tests.Vrrp;
 /// Reloads that change VIPs, applied by real `lvsha run` daemons with keepalived's defaults (VRRPv2, advert_int 1, no
 /// cluster block): director 1 (priority 150) masters VI_1 and VI_2, director 2 (100) backs them up; both are reloaded
 /// one after the other, as an operator does. VIPs are added, moved between instances and removed without a
-/// transition; a moved VIP never leaves the master's interface; other instance changes are reported, not applied.
+/// transition; a moved VIP never leaves the master's interface; a priority change counts at once; what a running
+/// instance cannot take is reported, not applied.
 /// </summary>
 [Trait("Category", "Lab")]
 [Collection("DirectorLab")]
@@ -16,7 +17,7 @@ public sealed class VrrpReloadLabTests(Xunit.Abstractions.ITestOutputHelper outp
     private static readonly TimeSpan Startup = TimeSpan.FromSeconds(60);
 
     [Fact]
-    public async Task Reload_VipsAddedMovedAndRemoved_AppliedWithoutTransitionsAndAMovedVipNeverLeaves()
+    public async Task Reload_VipsAndPriority_AppliedInPlaceWithoutTransitionsAndAMovedVipNeverLeaves()
     {
         using var lab = new VrrpLab(2, output);
         var (a, b, c, d) = (lab.Address(50), lab.Address(51), lab.Address(52), lab.Address(53));
@@ -62,14 +63,26 @@ public sealed class VrrpReloadLabTests(Xunit.Abstractions.ITestOutputHelper outp
         // No transition anywhere: every instance kept the state it entered at the start.
         Assert.Equal(before, await SinceAsync(lab));
 
-        // A priority change is not applied by a reload: reported as needing a restart, and the VIPs stay.
-        File.WriteAllText(configs[1], Config(120, [d], [b, c]));
-        var (code, text) = VrrpLab.Lvsha("reload", "--control-socket", lab.SocketPath(1));
-        output.WriteLine(text);
-        Assert.Equal(0, code);
-        Assert.Contains("changed vrrp_instance VI_1: takes effect at the next restart", text, StringComparison.Ordinal);
-        Assert.Equal(150, (await Instance(lab, 1, "VI_1")).Priority);
-        Assert.Contains("now has the VIPs", lab.Log(1), StringComparison.Ordinal);
+        // Priority in place: 120 keeps director 1 master (no transition), 90 is below director 2's 100, which preempts.
+        ReloadOne(lab, configs, 1, Config(120, [d], [b, c]));
+        Assert.Equal(120, (await Instance(lab, 1, "VI_1")).Priority);
+        Assert.Equal(before, await SinceAsync(lab));
+        ReloadOne(lab, configs, 1, Config(90, [d], [b, c]));
+        await WaitForAsync(lab, 2, [b, c, d], []);
+        Assert.Contains("applied priority 120 -> 90, state kept", lab.Log(1), StringComparison.Ordinal);
+
+        // What a running instance cannot take is reported as needing a restart, and not applied.
+        var text = ReloadOne(lab, configs, 1, Config(90, [d], [b, c]).Replace("virtual_router_id 52", "virtual_router_id 53", StringComparison.Ordinal));
+        Assert.Contains("changed vrrp_instance VI_2: takes effect at the next restart", text, StringComparison.Ordinal);
+        Assert.Equal(52, (await Instance(lab, 1, "VI_2")).VirtualRouterId);
+    }
+
+    private static string ReloadOne(VrrpLab lab, Dictionary<int, string> configs, int node, string text)
+    {
+        File.WriteAllText(configs[node], text);
+        var (code, reply) = VrrpLab.Lvsha("reload", "--control-socket", lab.SocketPath(node));
+        Assert.True(code == 0, reply);
+        return reply;
     }
 
     /// <summary>Writes <paramref name="text"/> for both directors (with their own priorities when 0 is given) and reloads director 1, then 2.</summary>
