@@ -9,6 +9,7 @@ expected table once the scenario settled), and is one result in the .trx.
   resilience.py RESULTS_DIR [--short]                   (the suite alone)
 """
 import os
+import re
 import signal
 import sys
 import threading
@@ -277,6 +278,50 @@ def reloads(lab, count):
     return {"reloads": count, "appliedPerDirector": [a - b for a, b in zip(after, before)]}
 
 
+TRANSITION = re.compile(r"vrrp_instance VI_1: (Initialize|Backup|Master|Fault|Stopped) -> ")
+
+
+def transitions(lab):
+    """VRRP state changes each VIP director has logged so far."""
+    return [sum(1 for line in lab.log_tail(f"d{n}", 1000000).splitlines() if TRANSITION.search(line))
+            for n in range(1, lab.vip_directors + 1)]
+
+
+def vip_reloads(lab, rounds):
+    """Reloads that add a second VIP to VI_1 on every director, then take it away again, under load: the master puts
+    it up and takes it down in place (issue 17), with no VRRP transition on any director and no lost request. The
+    directors are reloaded one after another within Master_Down_Interval, as an operator would (until a backup has
+    the new list it drops the master's adverts, as keepalived 2.2.7 does)."""
+    originals = [open(lab.configs[n]).read() for n in range(1, lab.vip_directors + 1)]
+    extra = f"{L.PUBLIC}.55"
+    marker = "    virtual_ipaddress {\n"
+    if any(marker not in text for text in originals):
+        raise L.LabError("no virtual_ipaddress block in the directors' configurations")
+
+    def holders():
+        return [n for n in range(1, lab.vip_directors + 1)
+                if f" {extra}/" in L.run("ip", "-n", lab.ns(f"d{n}"), "-o", "addr", "show", "dev", "eth0", check=False)]
+
+    before_reloads, before = reloads_applied(lab), transitions(lab)
+    try:
+        for _ in range(rounds):
+            reload_all(lab, [text.replace(marker, f"{marker}        {extra}/32 dev eth0\n", 1) for text in originals])
+            L.wait_for(lambda: holders() == lab.vip_holders(), 30, f"the master puts {extra} up")
+            reload_all(lab, originals)
+            L.wait_for(lambda: not holders(), 30, f"{extra} goes with the reload back")
+    finally:
+        reload_all(lab, originals)
+        wait_reloads_done(lab)
+    after = transitions(lab)
+    changed = [a - b for a, b in zip(after, before)]
+    if any(changed):
+        raise AssertionError(f"VRRP transitions during VIP reloads: {changed} per director")
+    if "next restart" in "".join(lab.log_tail(f"d{n}", 2000) for n in range(1, lab.vip_directors + 1)):
+        raise AssertionError("a VIP change was reported as needing a restart")
+    return {"rounds": rounds, "transitions": changed,
+            "appliedPerDirector": [a - b for a, b in zip(reloads_applied(lab), before_reloads)]}
+
+
 def run(runner, short):
     """Builds the three-director lab and runs every scenario (short: fewer repetitions)."""
     try:
@@ -298,6 +343,7 @@ def run(runner, short):
             return
         scenario(runner, lab, "FlappingRealServer", lambda: flapping(lab, 3 if short else 10))
         scenario(runner, lab, "Reloads", lambda: reloads(lab, 10 if short else 100))
+        scenario(runner, lab, "VipReloads", lambda: vip_reloads(lab, 1 if short else 5))
         scenario(runner, lab, "KernelRefuses", lambda: refused(lab))
         scenario(runner, lab, "SshHostHangs", lambda: ssh_hang(lab))
         scenario(runner, lab, "RepeatedMasterDeaths", lambda: master_deaths(lab, 1 if short else 5), bound=900)
