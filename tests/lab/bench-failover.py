@@ -20,6 +20,7 @@ import argparse
 import base64
 import json
 import os
+import random
 import signal
 import socket
 import statistics
@@ -34,6 +35,7 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 LVSHA_DLL = os.path.join(ROOT, "src", "LvsHa.Cli", "bin", "Release", "net10.0", "lvsha.dll")
 SUBNET = "10.233.77"
 VIP = f"{SUBNET}.50"
+ADVERT_INT = 0.1
 PORT = 8080
 CLIENT = 100
 PREFIX = f"lvsha-fobench-{os.getpid()}"
@@ -241,7 +243,7 @@ vrrp_instance VI_1 {{
     version 3
     virtual_router_id 51
     priority {priority}
-    advert_int 0.1
+    advert_int {ADVERT_INT}
     virtual_ipaddress {{
         {VIP}/24 dev eth0
     }}
@@ -291,7 +293,7 @@ def bench_lvsha(lab, folder, trials, guard):
                               if "SeedJoiner" in line or "JoinSeedNode" in line or "exit code" in line or "Welcome" in line), flush=True)
                 lab.start(1, command(1, 150))
                 wait_for("LvsHa steady (d1 master, d2 backup, 3 members up)", lambda: lvsha_steady(lab, folder), lab, [1, 2, 3])
-            time.sleep(1.0)  # a few more adverts, so the backup's timer runs from a regular advert
+            settle_before_kill()
             figures.append(measure(lab, 1, 2))
             print(f"  lvsha (guard {guard}) trial {trial + 1}: {figures[-1] * 1000:.0f} ms", flush=True)
             lab.set_link(1, True)
@@ -320,7 +322,7 @@ vrrp_instance VI_1 {{
     interface eth0
     virtual_router_id 51
     priority {priority}
-    advert_int 0.1
+    advert_int {ADVERT_INT}
     virtual_ipaddress {{
         {VIP}/24 dev eth0
     }}
@@ -342,6 +344,14 @@ def keepalived_steady(lab):
     return lab.holds_vip(1) and not lab.holds_vip(2) and ask_vip() == "d1"
 
 
+def settle_before_kill():
+    """A few more adverts, so the backup's timer runs from a regular advert; then a random part of an advert interval,
+    so the kill falls at any phase of the master's advert schedule. Without it the kill came at about the same phase
+    in every trial (the steady check's polling and this sleep are multiples of the interval), and a pair's figure
+    depended on where its master happened to put its adverts, not on how fast its backup takes over."""
+    time.sleep(1.0 + random.uniform(0.0, ADVERT_INT))
+
+
 def bench_pair(lab, folder, trials, name, command):
     """Trials of one pair: command(node, priority) starts d1 (150) or d2 (100); d1 is restarted between trials."""
     lab.start(2, command(2, 100))
@@ -350,7 +360,7 @@ def bench_pair(lab, folder, trials, name, command):
     try:
         for trial in range(trials):
             wait_for(f"{name} steady (d1 holds the VIP and answers)", lambda: keepalived_steady(lab), lab, [1, 2])
-            time.sleep(1.5)  # a few more adverts, so the backup's timer runs from a regular advert
+            settle_before_kill()
             figures.append(measure(lab, 1, 2))
             print(f"  {name} trial {trial + 1}: {figures[-1] * 1000:.0f} ms", flush=True)
             lab.set_link(1, True)
@@ -430,7 +440,7 @@ def main():
         lab = Lab(folder)
         try:
             lab.create([1, 2, 3])
-            print(f"failover at advert_int 0.1, VRRPv3, priorities 150/100, link down + SIGKILL of the master, "
+            print(f"failover at advert_int {ADVERT_INT}, VRRPv3, priorities 150/100, link down + SIGKILL of the master, "
                   f"{args.trials} trials each (namespaces {PREFIX}-*)", flush=True)
             for name in pairs:
                 medians[name] = bench_pair(lab, folder, args.trials, name, lambda node, priority, n=name: PAIRS[n](folder, node, priority))
