@@ -93,20 +93,7 @@ internal sealed class LabCluster : IDisposable
             """;
         if (!witness)
         {
-            text += $$"""
-                vrrp_instance VI_1 {
-                    state BACKUP
-                    interface eth0
-                    version 3
-                    virtual_router_id 51
-                    priority {{100 + node}}
-                    advert_int 0.1
-                    virtual_ipaddress {
-                        {{Vip}}/24 dev eth0
-                    }
-                }
-
-                """;
+            text += Vrrp.VrrpLab.InstanceBlock(100 + node, Vip);
         }
 
         var path = Path.Combine(Directory, $"d{node}.conf");

@@ -94,28 +94,30 @@ internal sealed partial class VrrpLab : IDisposable
 
         if (priority is { } p)
         {
-            text += $$"""
-                vrrp_instance VI_1 {
-                    state BACKUP
-                    interface eth0
-                    version 3
-                    virtual_router_id 51
-                    priority {{p}}
-                    advert_int {{advertInterval}}
-                    {{(nopreempt ? "nopreempt" : "")}}
-                {{instanceLines}}
-                    virtual_ipaddress {
-                        {{Vip}}/24 dev eth0 label eth0:vip
-                    }
-                }
-
-                """;
+            text += InstanceBlock(p, Vip, advertInterval, $"{(nopreempt ? "nopreempt\n" : "")}{instanceLines}");
         }
 
         var path = Path.Combine(Directory, $"d{node}.conf");
         File.WriteAllText(path, preamble + text);
         return path;
     }
+
+    /// <summary>The labs' vrrp_instance VI_1: VRRPv3 on eth0, virtual_router_id 51, <paramref name="vip"/>/24 labelled eth0:vip.</summary>
+    public static string InstanceBlock(int priority, string vip, string advertInterval = "0.1", string instanceLines = "") => $$"""
+        vrrp_instance VI_1 {
+            state BACKUP
+            interface eth0
+            version 3
+            virtual_router_id 51
+            priority {{priority}}
+            advert_int {{advertInterval}}
+        {{instanceLines}}
+            virtual_ipaddress {
+                {{vip}}/24 dev eth0 label eth0:vip
+            }
+        }
+
+        """;
 
     /// <summary>Starts `lvsha run -f CONFIG --control-socket SOCK` in director <paramref name="node"/>'s namespace.</summary>
     public void Start(int node, string configFile) =>
