@@ -38,7 +38,7 @@ public sealed partial class DirectorReloader : IDisposable
     /// <summary>
     /// Creates the reloader of the director started with <paramref name="initial"/> from <paramref name="path"/>;
     /// <paramref name="configId"/> is the `@ID` the start used (null: the host's short name); <paramref name="instances"/>
-    /// are the running instance blocks a VIP change replaces (null: VIP changes need a restart too).
+    /// are the running instance blocks a reload in place replaces (null: those changes need a restart too).
     /// </summary>
     public DirectorReloader(
         string path, LvsHaConfig initial, DirectorRuntime runtime, ILogger<DirectorReloader> logger, string? configId = null, RunningInstances? instances = null)
@@ -205,7 +205,7 @@ public sealed class ConfigChanges
 
     /// <summary>
     /// The vrrp instances changed only in what a running instance may change (VIPs, priority, advert_int, preemption,
-    /// GARP timing), with those changes in words (e.g. "priority 150 -> 120, virtual_ipaddress 10.0.0.1/32 10.0.0.2/32").
+    /// GARP timing), with those changes in words (e.g. "VIPs 10.0.0.1/32 10.0.0.2/32, priority 150 -> 120").
     /// </summary>
     public IReadOnlyDictionary<string, string> Reloaded { get; }
 
