@@ -67,7 +67,14 @@ public class SchedulerScaleTests
         await using var scheduler = new HealthCheckScheduler([vs], new RecordingSink(), options);
 
         scheduler.Start();
-        await Task.Delay(1000);
+        // Until every real server was checked at least once (20 x 30 ms through 3 slots: about 0.2 s on a quiet machine;
+        // a fixed second was not always enough while the other test assemblies load both cores).
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (vs.RealServers.Any(rs => scheduler.History("bounded", rs.Endpoint).Count == 0) && clock.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(50);
+        }
+
         await scheduler.StopAsync();
 
         Assert.Equal(3, Volatile.Read(ref peak));
