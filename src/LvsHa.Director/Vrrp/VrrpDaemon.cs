@@ -22,7 +22,7 @@ public static partial class VrrpDaemon
     /// <param name="config">The configuration.</param>
     /// <param name="route">rtnetlink (GARP sender's interface lookups).</param>
     /// <param name="vips">VIP manager.</param>
-    /// <param name="running">The running instance blocks (the GARP sender announces their VIPs).</param>
+    /// <param name="running">The running instance blocks (the GARP sender announces their VIPs; trackers are planned from them).</param>
     /// <param name="time">Clock.</param>
     /// <param name="logger">Logger.</param>
     /// <param name="deliver">Sends an event to an instance actor by name (vrrp_sync_group directives); null: no sync groups.</param>
@@ -32,7 +32,6 @@ public static partial class VrrpDaemon
         Action<string, LvsHa.Vrrp.VrrpInput>? deliver = null, Adverts.WireAdverts? wire = null)
     {
         ArgumentNullException.ThrowIfNull(config);
-        var byName = config.VrrpInstances.ToDictionary(i => i.Name, StringComparer.Ordinal);
         var notify = new ScriptNotifyRunner(config.VrrpInstances, Security.ScriptPolicy.For(config.Global), NotifyTimeout, logger);
         var groups = deliver is null
             ? null
@@ -41,10 +40,10 @@ public static partial class VrrpDaemon
         {
             CreateBehavior = instance => new StateMachineBehavior(
                 instance.Settings,
-                [.. byName[instance.Name].VirtualIpAddresses.Select(v => v.Address)],
+                instance.Wire.Vips,
                 time,
                 changed => LogStateChanged(logger, instance.Name, changed.From, changed.To, changed.Reason),
-                VrrpTrackerPlan.For(byName[instance.Name], config.VrrpScripts))
+                VrrpTrackerPlan.For(running[instance.Name], config.VrrpScripts))
             {
                 TrackerUpdated = (tracker, old, up, priority) => LogTrackerChanged(
                     logger, instance.Name, tracker, old is { } was ? (was ? "UP" : "DOWN") : "INIT", up ? "UP" : "DOWN", priority),
