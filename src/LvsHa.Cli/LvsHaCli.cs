@@ -49,6 +49,9 @@ public static class LvsHaCli
 #pragma warning restore CA1031
         {
             error.WriteLine($"lvsha: internal error: {e.GetType().Name}: {e.Message}");
+            // For a bug report: LVSHA_TRACE=1 adds where it happened.
+            if (Environment.GetEnvironmentVariable("LVSHA_TRACE") == "1")
+                error.WriteLine(e);
             return ExitCodes.Failed;
         }
     }

@@ -15,22 +15,24 @@ public static class ConfigJson
     public static JsonSerializerOptions Options { get; } = CreateOptions();
 
     /// <summary>Serializes the configuration, indented.</summary>
-    public static string Serialize(LvsHaConfig config) => JsonSerializer.Serialize(config, Options);
+    public static string Serialize(LvsHaConfig config) => JsonSerializer.Serialize(config, TypeInfo<LvsHaConfig>());
+
+    /// <summary>
+    /// How one configuration type is written. Only the types <see cref="ConfigJsonContext"/> names can be: the dump is
+    /// generated at build time (no reflection, so it works the same in the native AOT build).
+    /// </summary>
+    public static JsonTypeInfo TypeInfo(Type type) => Options.GetTypeInfo(type);
+
+    /// <inheritdoc cref="TypeInfo(Type)"/>
+    public static JsonTypeInfo<T> TypeInfo<T>() => (JsonTypeInfo<T>)Options.GetTypeInfo(typeof(T));
 
     private static JsonSerializerOptions CreateOptions()
     {
-        var options = new JsonSerializerOptions
+        var options = new JsonSerializerOptions(ConfigJsonContext.Default.Options)
         {
-            WriteIndented = true,
-            PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-            DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-            TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { RedactSecrets } },
+            TypeInfoResolver = ConfigJsonContext.Default.WithAddedModifier(RedactSecrets),
         };
-        options.Converters.Add(new JsonStringEnumConverter(new LowerCase()));
-        options.Converters.Add(new AddressConverter());
-        options.Converters.Add(new SecondsConverter());
-        options.Converters.Add(new LocationConverter());
-        options.MakeReadOnly(populateMissingResolver: true);
+        options.MakeReadOnly();
         return options;
     }
 
@@ -57,12 +59,14 @@ public static class ConfigJson
     }
 
     /// <summary>Enum values as keepalived writes them: "nat", "wlc", "ipv4", "nocsum".</summary>
+    internal sealed class LowerCaseEnum<T>() : JsonStringEnumConverter<T>(new LowerCase()) where T : struct, Enum;
+
     private sealed class LowerCase : JsonNamingPolicy
     {
         public override string ConvertName(string name) => name.ToLowerInvariant();
     }
 
-    private sealed class AddressConverter : JsonConverter<IPAddress>
+    internal sealed class AddressConverter : JsonConverter<IPAddress>
     {
         public override IPAddress? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
             IPAddress.TryParse(reader.GetString(), out var a) ? a : throw new JsonException("invalid address");
@@ -71,7 +75,7 @@ public static class ConfigJson
             writer.WriteStringValue(value.ToString());
     }
 
-    private sealed class SecondsConverter : JsonConverter<TimeSpan>
+    internal sealed class SecondsConverter : JsonConverter<TimeSpan>
     {
         public override TimeSpan Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
             TimeSpan.FromSeconds(reader.GetDouble());
@@ -80,7 +84,7 @@ public static class ConfigJson
             writer.WriteNumberValue(value.TotalSeconds);
     }
 
-    private sealed class LocationConverter : JsonConverter<SourceLocation>
+    internal sealed class LocationConverter : JsonConverter<SourceLocation>
     {
         public override SourceLocation Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
             throw new NotSupportedException("locations are written only");
@@ -89,3 +93,28 @@ public static class ConfigJson
             writer.WriteStringValue(value.ToString());
     }
 }
+
+/// <summary>
+/// The configuration types the dump and the reload's block comparison write, generated at build time. A new enum of the
+/// model gets its lower-case converter here (ConfigJsonTests checks that every one has it).
+/// </summary>
+[JsonSourceGenerationOptions(
+    WriteIndented = true,
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    Converters =
+    [
+        typeof(ConfigJson.AddressConverter), typeof(ConfigJson.SecondsConverter), typeof(ConfigJson.LocationConverter),
+        typeof(ConfigJson.LowerCaseEnum<ServiceProtocol>), typeof(ConfigJson.LowerCaseEnum<IpFamily>),
+        typeof(ConfigJson.LowerCaseEnum<Scheduler>), typeof(ConfigJson.LowerCaseEnum<SchedulerFlags>),
+        typeof(ConfigJson.LowerCaseEnum<LvsMethod>), typeof(ConfigJson.LowerCaseEnum<TunnelType>),
+        typeof(ConfigJson.LowerCaseEnum<TunnelChecksum>), typeof(ConfigJson.LowerCaseEnum<VrrpState>),
+        typeof(ConfigJson.LowerCaseEnum<VrrpAuthType>), typeof(ConfigJson.LowerCaseEnum<SplitBrainGuard>),
+    ])]
+[JsonSerializable(typeof(LvsHaConfig))]
+[JsonSerializable(typeof(VirtualServer))]
+[JsonSerializable(typeof(VrrpInstance))]
+[JsonSerializable(typeof(VrrpSyncGroup))]
+[JsonSerializable(typeof(VrrpScript))]
+[JsonSerializable(typeof(ClusterSettings))]
+internal sealed partial class ConfigJsonContext : JsonSerializerContext;

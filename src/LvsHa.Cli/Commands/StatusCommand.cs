@@ -48,7 +48,7 @@ public static class StatusCommand
             return ExitCodes.Failed;
         }
 
-        output.WriteLine(json ? JsonSerializer.Serialize(report, ControlJson.Options) : Format(report));
+        output.WriteLine(json ? JsonSerializer.Serialize(report, ControlJsonContext.Default.StatusReport) : Format(report));
         return ExitCodes.Ok;
     }
 

@@ -20,10 +20,10 @@ public sealed class ControlClient
         {
             await socket.ConnectAsync(new UnixDomainSocketEndPoint(_path), cancellationToken).ConfigureAwait(false);
             await using var stream = new NetworkStream(socket, ownsSocket: false);
-            await ControlLine.WriteAsync(stream, JsonSerializer.Serialize(request, ControlJson.Options), cancellationToken).ConfigureAwait(false);
+            await ControlLine.WriteAsync(stream, JsonSerializer.Serialize(request, ControlJsonContext.Default.ControlRequest), cancellationToken).ConfigureAwait(false);
             var line = await ControlLine.ReadAsync(stream, cancellationToken).ConfigureAwait(false)
                 ?? throw new ControlClientException($"the director at {_path} closed the connection without a reply");
-            return JsonSerializer.Deserialize<ControlResponse>(line, ControlJson.Options)
+            return JsonSerializer.Deserialize(line, ControlJsonContext.Default.ControlResponse)
                 ?? throw new ControlClientException($"the director at {_path} replied null");
         }
         catch (SocketException e)

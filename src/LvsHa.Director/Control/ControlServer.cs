@@ -97,7 +97,7 @@ public sealed partial class ControlServer : BackgroundService
             var response = line is null ? new ControlResponse(false, "empty request", null) : await HandleAsync(line, running.Token).ConfigureAwait(false);
             using var writing = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
             writing.CancelAfter(ClientTimeout);
-            await ControlLine.WriteAsync(stream, JsonSerializer.Serialize(response, ControlJson.Options), writing.Token).ConfigureAwait(false);
+            await ControlLine.WriteAsync(stream, JsonSerializer.Serialize(response, ControlJsonContext.Default.ControlResponse), writing.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException)
         {
@@ -110,7 +110,7 @@ public sealed partial class ControlServer : BackgroundService
         ControlRequest? request;
         try
         {
-            request = JsonSerializer.Deserialize<ControlRequest>(line, ControlJson.Options);
+            request = JsonSerializer.Deserialize(line, ControlJsonContext.Default.ControlRequest);
         }
         catch (JsonException e)
         {

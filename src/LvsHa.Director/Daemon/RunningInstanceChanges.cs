@@ -29,7 +29,7 @@ public static class RunningInstanceChanges
         Add(changes, "advert_int", before.AdvertInterval.TotalSeconds, after.AdvertInterval.TotalSeconds);
         Add(changes, "nopreempt", before.NoPreempt, after.NoPreempt);
         Add(changes, "preempt_delay", before.PreemptDelay.TotalSeconds, after.PreemptDelay.TotalSeconds);
-        if (VirtualServerFingerprint.OfBlock(Garp(before)) != VirtualServerFingerprint.OfBlock(Garp(after)))
+        if (Garp(before) != Garp(after))
             changes.Add("gratuitous ARP timing");
         return string.Join(", ", changes);
     }
@@ -42,10 +42,8 @@ public static class RunningInstanceChanges
             changes.Add(FormattableString.Invariant($"{keyword} {before} -> {after}"));
     }
 
-    private static object Garp(VrrpInstance i) => new
-    {
-        i.GarpMasterDelay, i.GarpMasterRepeat, i.GarpMasterRefresh, i.GarpMasterRefreshRepeat, i.GarpLowerPriorityRepeat, i.GarpInterval, i.GnaInterval,
-    };
+    private static (TimeSpan, int, TimeSpan, int, int, TimeSpan, TimeSpan) Garp(VrrpInstance i) =>
+        (i.GarpMasterDelay, i.GarpMasterRepeat, i.GarpMasterRefresh, i.GarpMasterRefreshRepeat, i.GarpLowerPriorityRepeat, i.GarpInterval, i.GnaInterval);
 
     // The block with every field a running instance may change set to one value: what is left must be equal.
     private static VrrpInstance Fixed(VrrpInstance i) => i with

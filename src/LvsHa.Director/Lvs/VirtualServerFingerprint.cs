@@ -18,7 +18,7 @@ public static class VirtualServerFingerprint
     {
         if (block is null)
             return "";
-        var node = JsonSerializer.SerializeToNode(block, block.GetType(), ConfigJson.Options);
+        var node = JsonSerializer.SerializeToNode(block, ConfigJson.TypeInfo(block.GetType()));
         RemoveLocations(node);
         return node?.ToJsonString() ?? "";
     }
