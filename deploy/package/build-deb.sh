@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds OUTDIR/lvsha_<version>_amd64.deb and OUTDIR/lvsha_<version>_linux-x64.tar.gz (the same files for other
-# distributions) from this checkout: a self-contained ReadyToRun build (no .NET runtime needed on the machine)
+# distributions) from this checkout: the native AOT build (one executable, no .NET runtime needed on the machine)
 # under /usr/lib/lvsha, /usr/sbin/lvsha, the systemd unit, /etc/lvsha/lvsha.conf and /etc/default/lvsha as conffiles,
 # lvsha(8) generated from `--help`, bash completion, the director sysctls (/usr/lib/sysctl.d) and the ip_vs
 # modules-load file.
@@ -16,10 +16,10 @@ stage=$(mktemp -d /tmp/lvsha-deb.XXXXXX)
 trap 'rm -rf "$stage"' EXIT
 pkg=$stage/pkg
 
-dotnet publish "$root/src/LvsHa.Cli" -c Release -r linux-x64 --self-contained true -p:PublishReadyToRun=true \
-    -p:Version="$version" -o "$pkg/usr/lib/lvsha" -nologo -v quiet
-# Debug symbols and the other platforms' native libraries some packages carry are not needed to run.
-find "$pkg/usr/lib/lvsha" -name '*.pdb' -delete
+# The project publishes native AOT (src/LvsHa.Cli/LvsHa.Cli.csproj says why).
+dotnet publish "$root/src/LvsHa.Cli" -c Release -r linux-x64 -p:Version="$version" -o "$pkg/usr/lib/lvsha" -nologo -v quiet
+# Debug symbols are not needed to run (the .dbg file is twice the executable).
+find "$pkg/usr/lib/lvsha" \( -name '*.pdb' -o -name '*.dbg' \) -delete
 mkdir -p "$pkg/usr/sbin"
 ln -s ../lib/lvsha/lvsha "$pkg/usr/sbin/lvsha"
 

@@ -7,7 +7,9 @@ Two network namespaces lvsha-idle-<pid>-{1,2} joined by a veth pair; each runs a
 (VmRSS summed over the process tree) are read for each director. Kinds: keepalived 2.2.7, LvsHa on the same
 keepalived.conf, LvsHa with a cluster block of the two directors (defaults).
 
-    tests/lab/bench-idle.py [SECONDS=30] [--settle 15] [--no-build]
+    tests/lab/bench-idle.py [SECONDS=30] [--settle 15] [--no-build] [--lvsha PATH]
+
+--lvsha runs that executable (a published build, e.g. the package's) instead of the Release build's lvsha.dll.
 
 Needs root, iproute2, keepalived and the .NET SDK. Everything it creates is removed at the end, also on failure.
 """
@@ -56,13 +58,16 @@ def conf(folder, node, cluster):
     return path
 
 
+LVSHA = ["dotnet", LVSHA_DLL]
+
+
 def command(kind, folder, node):
     if kind == "keepalived":
         run_dir = os.path.join(folder, f"ka-{node}")
         os.makedirs(run_dir, exist_ok=True)
         return ["keepalived", "-n", "-l", "-P", "-f", conf(folder, node, False), "-p", f"{run_dir}/k.pid",
                 "-r", f"{run_dir}/v.pid", "-c", f"{run_dir}/c.pid"]
-    return ["dotnet", LVSHA_DLL, "run", "-f", conf(folder, node, kind == "lvsha, cluster of two"),
+    return [*LVSHA, "run", "-f", conf(folder, node, kind == "lvsha, cluster of two"),
             "--control-socket", os.path.join(folder, f"{kind[:5]}-{node}.sock")]
 
 
@@ -139,10 +144,13 @@ def main():
     parser.add_argument("seconds", nargs="?", type=float, default=30)
     parser.add_argument("--settle", type=float, default=15)
     parser.add_argument("--no-build", action="store_true")
+    parser.add_argument("--lvsha", help="an lvsha executable to run instead of the Release build's lvsha.dll")
     args = parser.parse_args()
+    if args.lvsha:
+        LVSHA[:] = [os.path.abspath(args.lvsha)]
     if os.geteuid() != 0:
         sys.exit("bench-idle needs root (network namespaces)")
-    if not args.no_build:
+    if not args.no_build and not args.lvsha:
         run("dotnet", "build", os.path.join(ROOT, "src", "LvsHa.Cli"), "-c", "Release", "-nologo", "-v", "quiet")
     namespaces = []
     try:
