@@ -40,11 +40,18 @@ out=$1 trials=$2
 # Both programs start from a local file system, as on a director: the VM reads shared folders over 9p without a
 # cache, which alone costs a 56 MB executable 1.5-2 s per start (ipvsadm and the .NET runtime are on the cached root).
 bin=$(mktemp -d /tmp/lvsha-apply-bin.XXXXXX)
+prefix=lvsha-apply-$$
+# A failed trial leaves nothing behind either (natively there is no VM to throw away).
+cleanup() {
+    rm -rf "$bin"
+    for ns in $(ip netns list | awk -v p="$prefix-" 'index($1, p) == 1 {print $1}'); do ip netns del "$ns"; done
+}
+trap cleanup EXIT
 cp -r "$out/published" "$out/plain" "$bin/"
 # One trial: a fresh namespace, the command timed as a whole process inside it, the resulting table kept.
 trial() {
     local name=$1; shift
-    local ns=lvsha-apply-$$-$name
+    local ns=$prefix-$name
     ip netns add "$ns"
     # The kernel takes a real server only at a unicast address: give 10/8 a route (a veth pair inside the namespace).
     ip -n "$ns" link add lab0 type veth peer name lab1
