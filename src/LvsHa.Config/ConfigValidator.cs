@@ -64,6 +64,26 @@ internal static class ConfigValidator
             }
         }
 
+        var files = new Dictionary<string, TrackFile>(StringComparer.Ordinal);
+        foreach (var file in config.TrackFiles)
+        {
+            if (!files.TryAdd(file.Name, file))
+                diagnostics.Error(file.Location, $"duplicate track_file '{file.Name}' (first defined at {files[file.Name].Location})");
+        }
+        foreach (var vi in config.VrrpInstances)
+        {
+            // keepalived reports an unknown or repeated track file and runs without it: refused here, as a
+            // tracker silently missing changes when the instance gives up its VIPs.
+            var tracked = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var track in vi.TrackFiles)
+            {
+                if (!files.ContainsKey(track.Name))
+                    diagnostics.Error(track.Location, $"vrrp_instance {vi.Name} tracks unknown track_file '{track.Name}'");
+                else if (!tracked.Add(track.Name))
+                    diagnostics.Error(track.Location, $"vrrp_instance {vi.Name} tracks track_file '{track.Name}' twice");
+            }
+        }
+
         var member = new Dictionary<string, VrrpSyncGroup>(StringComparer.Ordinal);
         foreach (var group in config.VrrpSyncGroups)
         {

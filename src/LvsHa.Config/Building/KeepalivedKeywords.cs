@@ -38,7 +38,7 @@ internal static class KeepalivedKeywords
             warn: "use_pid_dir instance child_wait_time",
             refuse: "linkbeat_use_polling net_namespace net_namespace_ipvs namespace_with_ipsets SSL track_group static_ipaddress " +
                     "static_routes static_rules garp_group linkbeat_interfaces vrrp_track_process interface_up_down_delays " +
-                    "bfd_instance track_file vrrp_track_file"),
+                    "bfd_instance"),
         ["global_defs"] = new(
             "process_names process_name vrrp_process_name checker_process_name lvs_process_name bfd_process_name router_id " +
             "notification_email_from smtp_server smtp_helo_name smtp_connect_timeout notification_email smtp_alert " +
@@ -131,13 +131,14 @@ internal static class KeepalivedKeywords
             "kernel_rx_buf_size authentication",
             warn: "smtp_alert debug preempt kernel_rx_buf_size notify_priority_changes garp_lower_prio_delay unicast_ttl",
             refuse: "use_vmac use_vmac_addr vmac_xmit_base use_ipvlan unicast_fault_no_peer check_unicast_src " +
-                    "old_unicast_checksum native_ipv6 vrf track_file track_process track_bfd mcast_dst_ip track_src_ip " +
+                    "old_unicast_checksum native_ipv6 vrf track_process track_bfd mcast_dst_ip track_src_ip " +
                     "promote_secondaries linkbeat_use_polling virtual_routes virtual_rules accept no_accept strict_mode " +
                     "notify_deleted notify_master_rx_lower_pri lvs_sync_daemon_interface down_timer_adverts garp_extra_if " +
                     "vmac_garp_intvl lower_prio_no_advert higher_prio_send_advert",
             accepted: "mcast_src_ip dont_track_primary garp_lower_prio_repeat skip_check_adv_addr"),
         ["authentication"] = new("auth_type auth_pass"),
         ["vrrp_script"] = new("script interval timeout weight rise fall user init_fail"),
+        ["track_file"] = new("file weight init_file"),
         ["vrrp_sync_group"] = new(
             "group track_interface track_script track_file track_process track_bfd notify_backup notify_master notify_fault " +
             "notify_stop notify smtp_alert global_tracking sync_group_tracking_weight notify_priority_changes",

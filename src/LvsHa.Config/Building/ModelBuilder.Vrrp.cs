@@ -29,6 +29,7 @@ internal sealed partial class ModelBuilder
         var excluded = new List<Vip>();
         var trackInterfaces = new List<TrackedInterface>();
         var trackScripts = new List<TrackedScript>();
+        var trackFiles = new List<TrackedFile>();
         var notify = new NotifyDraft();
         var garpDelay = global.VrrpGarp.MasterDelay;
         int garpRepeat = global.VrrpGarp.MasterRepeat;
@@ -120,6 +121,9 @@ internal sealed partial class ModelBuilder
                         foreach (var t in s.Block!)
                             trackScripts.Add(new TrackedScript(t.Keyword, TrackWeight(t, out var reverse), t.Location) { Reverse = reverse });
                     }
+                    break;
+                case "track_file":
+                    trackFiles.AddRange(TrackedFiles(s));
                     break;
                 case "garp_master_delay": garpDelay = _read.Seconds(s, 0, 0, 86400, "garp_master_delay") ?? garpDelay; break;
                 case "garp_master_repeat": garpRepeat = _read.Int(s, 0, 1, 10000, "garp_master_repeat") ?? garpRepeat; break;
@@ -214,6 +218,7 @@ internal sealed partial class ModelBuilder
             VirtualIpAddressesExcluded = excluded,
             TrackInterfaces = trackInterfaces,
             TrackScripts = trackScripts,
+            TrackFiles = trackFiles,
             Notify = notify.Notify,
             NotifyMaster = notify.Master,
             NotifyBackup = notify.Backup,

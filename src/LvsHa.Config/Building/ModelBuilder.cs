@@ -55,6 +55,7 @@ internal sealed partial class ModelBuilder
             VirtualServerGroups = _groups,
             VrrpInstances = [.. _vrrpInstances.Select(SyncGroupTracking)],
             VrrpScripts = _vrrpScripts,
+            TrackFiles = _trackFiles,
             VrrpSyncGroups = _syncGroups,
             Cluster = _cluster,
             RealServerPrep = _prep ?? RealServerPrepSettings.Default,
@@ -71,13 +72,15 @@ internal sealed partial class ModelBuilder
         if (group is null)
             return vi;
         var weighted = vi.TrackInterfaces.Where(t => t.Weight != 0).Select(t => (t.Name, t.Location))
-            .Concat(vi.TrackScripts.Where(t => (t.Weight ?? _vrrpScripts.Find(s => s.Name == t.Name)?.Weight ?? 0) != 0).Select(t => (t.Name, t.Location)));
+            .Concat(vi.TrackScripts.Where(t => (t.Weight ?? _vrrpScripts.Find(s => s.Name == t.Name)?.Weight ?? 0) != 0).Select(t => (t.Name, t.Location)))
+            .Concat(vi.TrackFiles.Where(t => (t.Weight ?? _trackFiles.Find(f => f.Name == t.Name)?.Weight ?? 0) != 0).Select(t => (t.Name, t.Location)));
         foreach (var (name, location) in weighted)
             _diagnostics.Warning(location, $"vrrp_instance {vi.Name} is in vrrp_sync_group {group.Name}: tracking weight of '{name}' ignored, a failure faults the group (as keepalived)");
         return vi with
         {
             TrackInterfaces = [.. vi.TrackInterfaces.Select(t => t with { Weight = 0 })],
             TrackScripts = [.. vi.TrackScripts.Select(t => t with { Weight = 0 })],
+            TrackFiles = [.. vi.TrackFiles.Select(t => t with { Weight = 0 })],
         };
     }
 
@@ -100,6 +103,10 @@ internal sealed partial class ModelBuilder
                 break;
             case "vrrp_script":
                 VrrpScriptBlock(s);
+                break;
+            case "track_file":
+            case "vrrp_track_file":
+                TrackFileBlock(s);
                 break;
             case "vrrp_sync_group":
                 VrrpSyncGroupBlock(s);

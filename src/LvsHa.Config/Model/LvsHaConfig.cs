@@ -21,6 +21,9 @@ public sealed record LvsHaConfig
     /// <summary>`vrrp_script` blocks.</summary>
     public required IReadOnlyList<VrrpScript> VrrpScripts { get; init; }
 
+    /// <summary>`track_file` (and `vrrp_track_file`) blocks.</summary>
+    public IReadOnlyList<TrackFile> TrackFiles { get; init; } = [];
+
     /// <summary>`vrrp_sync_group` blocks.</summary>
     public required IReadOnlyList<VrrpSyncGroup> VrrpSyncGroups { get; init; }
 

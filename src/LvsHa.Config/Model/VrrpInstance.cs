@@ -119,6 +119,9 @@ public sealed record VrrpInstance
     /// <summary>`track_script` entries.</summary>
     public required IReadOnlyList<TrackedScript> TrackScripts { get; init; }
 
+    /// <summary>`track_file` entries.</summary>
+    public IReadOnlyList<TrackedFile> TrackFiles { get; init; } = [];
+
     /// <summary>`notify` (called with the state as argument), or null.</summary>
     public NotifyScript? Notify { get; init; }
 

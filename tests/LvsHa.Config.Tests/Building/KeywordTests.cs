@@ -52,7 +52,7 @@ public class KeywordTests
     [Theory]
     [InlineData("vrrp_instance V {\n interface eth0\n virtual_router_id 1\n use_vmac\n}\n", "'use_vmac' in vrrp_instance", 4)]
     [InlineData("global_defs {\n lvs_flush\n}\n", "'lvs_flush' in global_defs", 2)]
-    [InlineData("track_file f {\n file /x\n}\n", "'track_file' at the top level", 1)]
+    [InlineData("vrrp_track_process p {\n process x\n}\n", "'vrrp_track_process' at the top level", 1)]
     [InlineData("virtual_server 10.0.0.1 80 {\n real_server 10.0.1.1 80 {\n  BFD_CHECK {\n  }\n }\n}\n", "'BFD_CHECK' in real_server", 3)]
     public void Load_BehaviourChangingKeepalivedKeywords_AreErrors(string text, string contains, int line)
     {
