@@ -28,7 +28,7 @@ public class TrackerSetTests
     [Fact]
     public void Evaluate_ExplicitlyDown_CountsAsDown()
     {
-        var states = new Dictionary<string, bool> { ["eth0"] = true, ["chk_haproxy"] = false, ["chk_bonus"] = false };
+        var states = new Dictionary<string, long> { ["eth0"] = 1, ["chk_haproxy"] = 0, ["chk_bonus"] = 0 };
         Assert.Equal(new TrackerChanged(-30, Fault: false), TrackerSet.Evaluate(Trackers, states));
     }
 
@@ -50,5 +50,23 @@ public class TrackerSetTests
         Assert.False(TrackerSet.Evaluate(reversed, Up()).Fault);
     }
 
-    private static Dictionary<string, bool> Up(params string[] names) => names.ToDictionary(n => n, _ => true);
+    [Theory]
+    [InlineData(0, false, 0L, 0, false)]
+    [InlineData(0, false, 3L, 0, true)]
+    [InlineData(0, true, 0L, 0, true)]
+    [InlineData(0, true, -1L, 0, false)]
+    [InlineData(1, false, 5L, 5, false)]
+    [InlineData(10, false, -3L, -30, false)]
+    [InlineData(10, true, 3L, -30, false)]
+    [InlineData(2, false, 200L, 253, false)]
+    [InlineData(1, false, -253L, -253, false)]
+    [InlineData(1, false, -254L, 0, true)]
+    [InlineData(-254, false, 2L, 0, true)]
+    public void Evaluate_TrackFile_MultipliesTheNumberAsKeepalived(int weight, bool reverse, long number, int delta, bool fault)
+    {
+        TrackedObject[] file = [new("track_file t", weight, reverse, Valued: true)];
+        Assert.Equal(new TrackerChanged(delta, fault), TrackerSet.Evaluate(file, new Dictionary<string, long> { ["track_file t"] = number }));
+    }
+
+    private static Dictionary<string, long> Up(params string[] names) => names.ToDictionary(n => n, _ => 1L);
 }

@@ -6,7 +6,7 @@ namespace LvsHa.Config.Syntax;
 /// Whether a path is a regular file on a real file system: a configuration is never read from a device, a FIFO (an
 /// open that blocks), a socket, or the kernel's /proc and /sys (endless or changing content).
 /// </summary>
-internal static partial class RegularFile
+public static partial class RegularFile
 {
     private const int AtFdCwd = -100;
     private const uint StatxType = 0x0001;

@@ -110,6 +110,12 @@ public static partial class DirectorDaemon
         var logger = loggers.CreateLogger("LvsHa.Director.Vrrp");
         foreach (var leftover in leftovers)
             LogLeftoverRemoved(logger, leftover.ToString());
+        // Before the VRRP trackers and FILE_CHECKs first read them; only at start, never on reload (as keepalived).
+        foreach (var file in config.TrackFiles)
+        {
+            if (file.Init is { } init && Initialise(file.Path, init) is { } problem)
+                LogTrackFileNotInitialised(logger, file.Name, file.Path, problem);
+        }
         var plugins = VrrpDaemon.Plugins(
             config, route, vips, running, time, logger, VrrpDaemon.Deliver(sp.GetRequiredService<DirectorRuntime>()), sp.GetRequiredService<WireAdverts>());
         if (ipvs is null)
@@ -129,6 +135,32 @@ public static partial class DirectorDaemon
             },
         };
     }
+
+    // keepalived's init_file: the value is written when the file does not exist, or with `overwrite` over a regular
+    // file (never a FIFO or device, whose open could block or write somewhere else). Null when done.
+    private static string? Initialise(string path, TrackFileInit init)
+    {
+        try
+        {
+            if (File.Exists(path) || Directory.Exists(path))
+            {
+                if (!init.Overwrite)
+                    return null;
+                if (LvsHa.Config.Syntax.RegularFile.Problem(path) is { } notRegular)
+                    return notRegular;
+            }
+
+            File.WriteAllText(path, init.Value.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n");
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return e.Message;
+        }
+    }
+
+    [LoggerMessage(EventId = 5004, Level = LogLevel.Error, Message = "track_file {TrackFile}: could not write init_file value to {Path}: {Problem}")]
+    private static partial void LogTrackFileNotInitialised(ILogger logger, string trackFile, string path, string problem);
 
     [LoggerMessage(EventId = 5002, Level = LogLevel.Warning, Message = "Removed VIP {Vip} left behind by an earlier run")]
     private static partial void LogLeftoverRemoved(ILogger logger, string vip);

@@ -6,8 +6,9 @@ namespace LvsHa.Director.Daemon;
 
 /// <summary>
 /// What a valid file still needs of this machine before a director runs it: every script runnable as configured
-/// (<see cref="ScriptPolicy"/>) and every VRRP interface present (<see cref="InterfacePresence"/>). `check`, `run`
-/// and reload all call this one method, so a file one of them passes the others pass too.
+/// (<see cref="ScriptPolicy"/>), every VRRP interface present (<see cref="InterfacePresence"/>) and every track
+/// file's directory present (keepalived drops such a track file with an error; it could never be watched). `check`,
+/// `run` and reload all call this one method, so a file one of them passes the others pass too.
 /// </summary>
 public static class DirectorPreflight
 {
@@ -15,7 +16,14 @@ public static class DirectorPreflight
     public static IReadOnlyList<ConfigDiagnostic> Check(LvsHaConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        return [.. ScriptPolicy.Check(config).Concat(InterfacePresence.Check(config))
+        return [.. ScriptPolicy.Check(config).Concat(InterfacePresence.Check(config)).Concat(TrackFileDirectories(config))
             .OrderBy(d => d.Location.File, StringComparer.Ordinal).ThenBy(d => d.Location.Line).ThenBy(d => d.Location.Column)];
     }
+
+    private static IEnumerable<ConfigDiagnostic> TrackFileDirectories(LvsHaConfig config) =>
+        from file in config.TrackFiles
+        let directory = Path.GetDirectoryName(Path.GetFullPath(file.Path)) ?? "/"
+        where !Directory.Exists(directory)
+        select new ConfigDiagnostic(DiagnosticSeverity.Error,
+            $"track_file {file.Name}: the directory {directory} of {file.Path} does not exist", file.Location);
 }

@@ -72,6 +72,7 @@ public sealed class VrrpInstanceActor : ReceiveActor
         Receive<TimerFired>(HandleTimerFired);
         Receive<TimerExpired>(Feed); // a timer fired on the behavior's behalf (tests drive time this way)
         Receive<TrackerResult>(Feed);
+        Receive<TrackFileResult>(Feed);
         Receive<ForceFailover>(FeedAndReportStatus);
         Receive<ReleaseFailover>(FeedAndReportStatus);
         Receive<FollowSyncGroup>(Feed);

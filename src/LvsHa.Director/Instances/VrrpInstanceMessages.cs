@@ -27,6 +27,11 @@ public sealed record ReloadInstance(Hosting.VrrpInstanceOptions Options);
 /// <param name="Weight">Its keepalived weight (0: FAULT while down).</param>
 public sealed record TrackerResult(string Tracker, bool Up, int Weight) : LvsHa.Vrrp.VrrpInput;
 
+/// <summary>A tracked file's number changed (track_file; the instance knows the tracker's weight from its plan).</summary>
+/// <param name="Tracker">The tracker's name as status shows it, e.g. "track_file maintenance".</param>
+/// <param name="Number">The number the file holds now (0 when missing).</param>
+public sealed record TrackFileResult(string Tracker, long Number) : LvsHa.Vrrp.VrrpInput;
+
 /// <summary>One tracker of an instance as `lvsha status` shows it.</summary>
 /// <param name="Tracker">What is tracked, e.g. "track_script chk_web" or "interface eth0".</param>
 /// <param name="State">UP, DOWN, or INIT before its first result.</param>

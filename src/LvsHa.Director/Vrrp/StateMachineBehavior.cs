@@ -24,7 +24,8 @@ public sealed class StateMachineBehavior : IVrrpInstanceBehavior
     private IReadOnlyList<IPAddress> _vips;
     private readonly Action<StateChanged>? _stateChanged;
     private readonly Dictionary<string, TrackedObject> _trackers = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, bool> _trackerUp = new(StringComparer.Ordinal);
+    // Each tracker's state once known: 1/0 for up/down trackers, the number of a track file (TrackedObject.Effect).
+    private readonly Dictionary<string, long> _trackerState = new(StringComparer.Ordinal);
     private readonly HashSet<string> _awaited = new(StringComparer.Ordinal);
     private bool _startRequested;
 
@@ -51,8 +52,9 @@ public sealed class StateMachineBehavior : IVrrpInstanceBehavior
         }
     }
 
-    /// <summary>Called with the tracker's name, its old and new state (null = INIT) and the effective priority after it.</summary>
-    public Action<string, bool?, bool, int>? TrackerUpdated { get; init; }
+    /// <summary>Called with the tracker's name, its old and new state as status shows it ("INIT", "UP", "DOWN", a track
+    /// file's number) and the effective priority after it.</summary>
+    public Action<string, string, string, int>? TrackerUpdated { get; init; }
 
     /// <summary>Called after any input that changed <see cref="MachineState"/> or <see cref="HasTrackerFault"/> (the sync group listens).</summary>
     public Action<StateMachineBehavior>? MemberChanged { get; init; }
@@ -67,8 +69,7 @@ public sealed class StateMachineBehavior : IVrrpInstanceBehavior
     public bool HasTrackerFault => _machine.HasTrackerFault;
 
     /// <inheritdoc />
-    public IReadOnlyList<TrackerStatus> Trackers => [.. _trackers.Values.Select(t => new TrackerStatus(
-        t.Name, _trackerUp.TryGetValue(t.Name, out var up) ? (up ? "UP" : "DOWN") : "INIT", t.Weight, t.Reverse))];
+    public IReadOnlyList<TrackerStatus> Trackers => [.. _trackers.Values.Select(t => new TrackerStatus(t.Name, StateText(t), t.Weight, t.Reverse))];
 
     /// <inheritdoc />
     public string State => _machine.State.KeepalivedName();
@@ -101,8 +102,10 @@ public sealed class StateMachineBehavior : IVrrpInstanceBehavior
                 actions.AddRange(_machine.Handle(input));
                 (_settings, _vips) = (reloaded.Settings, reloaded.Vips);
                 break;
-            case TrackerResult tracker:
-                actions.AddRange(_machine.Handle(Track(tracker)));
+            case TrackerResult or TrackFileResult:
+                actions.AddRange(_machine.Handle(input is TrackerResult t
+                    ? Track(t.Tracker, TrackerSet.State(t.Up), t.Weight)
+                    : Track(((TrackFileResult)input).Tracker, ((TrackFileResult)input).Number, 0)));
                 if (_startRequested && _awaited.Count == 0)
                 {
                     _startRequested = false;
@@ -123,20 +126,26 @@ public sealed class StateMachineBehavior : IVrrpInstanceBehavior
     }
 
     // Trackers still in INIT (no state yet) count neither way, as keepalived's scripts before their first result.
-    private M.TrackerChanged Track(TrackerResult change)
+    // `weight` is for a tracker the plan did not name (tests feed those directly).
+    private M.TrackerChanged Track(string tracker, long state, int weight)
     {
-        if (!_trackers.ContainsKey(change.Tracker))
-            _trackers[change.Tracker] = new TrackedObject(change.Tracker, change.Weight);
-        bool? old = _trackerUp.TryGetValue(change.Tracker, out var was) ? was : null;
-        _trackerUp[change.Tracker] = change.Up;
-        _awaited.Remove(change.Tracker);
-        var verdict = TrackerSet.Evaluate(_trackers.Values.Where(t => _trackerUp.ContainsKey(t.Name)), _trackerUp);
-        if (old != change.Up)
+        if (!_trackers.TryGetValue(tracker, out var tracked))
+            _trackers[tracker] = tracked = new TrackedObject(tracker, weight);
+        var old = StateText(tracked);
+        _trackerState[tracker] = state;
+        _awaited.Remove(tracker);
+        var verdict = TrackerSet.Evaluate(_trackers.Values.Where(t => _trackerState.ContainsKey(t.Name)), _trackerState);
+        if (old != StateText(tracked))
         {
             var priority = _settings.Priority == 255 ? 255 : Math.Clamp(_settings.Priority + verdict.PriorityDelta, 1, 254);
-            TrackerUpdated?.Invoke(change.Tracker, old, change.Up, priority);
+            TrackerUpdated?.Invoke(tracker, old, StateText(tracked), priority);
         }
 
         return verdict;
     }
+
+    private string StateText(TrackedObject tracker) =>
+        !_trackerState.TryGetValue(tracker.Name, out var state) ? "INIT"
+        : tracker.Valued ? state.ToString(System.Globalization.CultureInfo.InvariantCulture)
+        : state != 0 ? "UP" : "DOWN";
 }

@@ -43,10 +43,9 @@ public static partial class VrrpDaemon
                 instance.Wire.Vips,
                 time,
                 changed => LogStateChanged(logger, instance.Name, changed.From, changed.To, changed.Reason),
-                VrrpTrackerPlan.For(running[instance.Name], config.VrrpScripts))
+                VrrpTrackerPlan.For(running[instance.Name], config.VrrpScripts, config.TrackFiles))
             {
-                TrackerUpdated = (tracker, old, up, priority) => LogTrackerChanged(
-                    logger, instance.Name, tracker, old is { } was ? (was ? "UP" : "DOWN") : "INIT", up ? "UP" : "DOWN", priority),
+                TrackerUpdated = (tracker, old, now, priority) => LogTrackerChanged(logger, instance.Name, tracker, old, now, priority),
                 MemberChanged = groups is null ? null : b => groups.MemberChanged(b.Name, b.MachineState, b.HasTrackerFault),
             },
             Effects = new InstanceEffects(vips, new PacketGarpSender(route, running, time), notify),

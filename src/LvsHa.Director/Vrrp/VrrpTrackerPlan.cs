@@ -6,8 +6,8 @@ namespace LvsHa.Director.Vrrp;
 
 /// <summary>
 /// Which trackers each vrrp_instance has, from the configuration (pure): its own interface (FAULT while down, as
-/// keepalived's VRRP_ISUP, unless dont_track_primary), each track_interface and each track_script (the track_script's weight and reverse
-/// override the vrrp_script's).
+/// keepalived's VRRP_ISUP, unless dont_track_primary), each track_interface, each track_script (the track_script's
+/// weight and reverse override the vrrp_script's) and each track_file (likewise over the track_file block's).
 /// </summary>
 public static class VrrpTrackerPlan
 {
@@ -23,6 +23,9 @@ public static class VrrpTrackerPlan
     /// <summary>Tracker name of a track_script entry.</summary>
     public static string TrackScript(string name) => "track_script " + name;
 
+    /// <summary>Tracker name of a track_file entry.</summary>
+    public static string TrackFile(string name) => "track_file " + name;
+
     /// <summary>keepalived's notion of an interface being up: IFF_UP and IFF_RUNNING both set.</summary>
     public static bool IsUp(NetworkLink link)
     {
@@ -30,8 +33,8 @@ public static class VrrpTrackerPlan
         return (link.Flags & (InterfaceUp | InterfaceRunning)) == (InterfaceUp | InterfaceRunning);
     }
 
-    /// <summary>The trackers of <paramref name="instance"/>; interfaces and weight-0 scripts hold its start until known.</summary>
-    public static IReadOnlyList<InstanceTracker> For(VrrpInstance instance, IReadOnlyList<VrrpScript> scripts)
+    /// <summary>The trackers of <paramref name="instance"/>; interfaces, weight-0 scripts and files hold its start until known.</summary>
+    public static IReadOnlyList<InstanceTracker> For(VrrpInstance instance, IReadOnlyList<VrrpScript> scripts, IReadOnlyList<TrackFile>? files = null)
     {
         ArgumentNullException.ThrowIfNull(instance);
         ArgumentNullException.ThrowIfNull(scripts);
@@ -50,6 +53,14 @@ public static class VrrpTrackerPlan
             result.Add(new(new TrackedObject(TrackScript(tracked.Name), weight, tracked.Reverse ?? script.WeightReverse), HoldsStart: weight == 0));
         }
 
+        foreach (var tracked in instance.TrackFiles)
+        {
+            if ((files ?? []).FirstOrDefault(f => f.Name == tracked.Name) is not { } file)
+                continue;
+            // A file is read at start (keepalived reads it before the instance runs): it never keeps the start waiting long.
+            result.Add(new(new TrackedObject(TrackFile(tracked.Name), tracked.Weight ?? file.Weight, tracked.Reverse ?? file.WeightReverse, Valued: true), HoldsStart: true));
+        }
+
         return result;
     }
 
@@ -62,6 +73,15 @@ public static class VrrpTrackerPlan
                 .Concat(i.TrackInterfaces.Select(t => (Interface: t.Name, i.Name, Tracker: TrackInterface(t.Name)))))
             .GroupBy(w => w.Interface, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => (IReadOnlyList<(string, string)>)[.. g.Select(w => (w.Name, w.Tracker))], StringComparer.Ordinal);
+    }
+
+    /// <summary>The instances tracking each track_file, by track_file (one watch serves them all).</summary>
+    public static IReadOnlyList<(TrackFile File, IReadOnlyList<string> Instances)> FileWatchers(LvsHaConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return [.. config.TrackFiles
+            .Select(f => (f, (IReadOnlyList<string>)[.. config.VrrpInstances.Where(i => i.TrackFiles.Any(t => t.Name == f.Name)).Select(i => i.Name)]))
+            .Where(w => w.Item2.Count > 0)];
     }
 
     /// <summary>The instances tracking each vrrp_script (one run of the script serves them all, as keepalived), by script.</summary>

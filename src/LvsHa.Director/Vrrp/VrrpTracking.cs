@@ -1,5 +1,6 @@
 using LvsHa.Config;
 using LvsHa.Director.Instances;
+using LvsHa.Health.Files;
 using LvsHa.Health.Model;
 using LvsHa.Netlink.Route;
 using Microsoft.Extensions.Hosting;
@@ -9,8 +10,10 @@ namespace LvsHa.Director.Vrrp;
 
 /// <summary>
 /// Feeds the instances their trackers: link up/down of their interface and track_interface entries (the state read
-/// at start, then rtnetlink link events) and the verdicts of the vrrp_scripts they track (one
-/// <see cref="VrrpScriptTracker"/> loop per script). Each change goes to the instances as <see cref="TrackerChanged"/>.
+/// at start, then rtnetlink link events), the verdicts of the vrrp_scripts they track (one
+/// <see cref="VrrpScriptTracker"/> loop per script) and the numbers in their track files (read at start, then on each
+/// inotify event: <see cref="TrackFileWatcher"/>). Each change goes to the instances as <see cref="TrackerResult"/>
+/// or <see cref="TrackFileResult"/>.
 /// </summary>
 public sealed partial class VrrpTracking : BackgroundService
 {
@@ -61,6 +64,7 @@ public sealed partial class VrrpTracking : BackgroundService
         while (!_ready())
             await Task.Delay(ReadyPoll, stoppingToken).ConfigureAwait(false);
         await ReadLinksAsync(stoppingToken).ConfigureAwait(false);
+        using var files = WatchFiles();
         var scripts = Security.ScriptPolicy.For(_config.Global);
         var loops = VrrpTrackerPlan.ScriptWatchers(_config)
             .Select(w => new VrrpScriptTracker(w.Script, w.Instances, _time, _logger, _run, scripts).RunAsync(
@@ -72,6 +76,54 @@ public sealed partial class VrrpTracking : BackgroundService
                 stoppingToken))
             .Append(WatchLinksAsync(events, stoppingToken));
         await Task.WhenAll(loops).ConfigureAwait(false);
+    }
+
+    // Watch first, then read: a write between the two is seen twice at worst, never lost.
+    private TrackFileWatcher? WatchFiles()
+    {
+        var watchers = VrrpTrackerPlan.FileWatchers(_config);
+        if (watchers.Count == 0)
+            return null;
+        var byPath = watchers.GroupBy(w => w.File.Path, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        var last = new Dictionary<string, long>(StringComparer.Ordinal);
+        void Deliver(string path, long number)
+        {
+            lock (last)
+            {
+                // inotify reports every close after a write; only a new number is news.
+                if (last.TryGetValue(path, out var was) && was == number)
+                    return;
+                last[path] = number;
+            }
+
+            foreach (var (file, instances) in byPath[path])
+            {
+                LogFile(file.Name, path, number, string.Join(", ", instances));
+                foreach (var instance in instances)
+                    _deliver(instance, new TrackFileResult(VrrpTrackerPlan.TrackFile(file.Name), number));
+            }
+        }
+
+        TrackFileWatcher? watcher = null;
+        try
+        {
+            watcher = new TrackFileWatcher(byPath.Keys, Deliver, _logger);
+        }
+        catch (IOException e)
+        {
+            // Preflight refused a missing directory at start; one gone since then costs the watch, not the director.
+            LogWatchFailed(e.Message);
+        }
+
+        foreach (var path in byPath.Keys)
+        {
+            if (TrackFileValue.Read(path) is { } number)
+                Deliver(path, number);
+            else
+                Deliver(path, 0); // out of range at start: keepalived keeps its initial 0
+        }
+
+        return watcher;
     }
 
     private async Task WatchLinksAsync(IAsyncEnumerable<NetworkChange> events, CancellationToken cancellationToken)
@@ -112,6 +164,12 @@ public sealed partial class VrrpTracking : BackgroundService
         foreach (var (instance, tracker) in watchers)
             _deliver(instance, new TrackerResult(tracker, up, 0));
     }
+
+    [LoggerMessage(EventId = 5402, Level = LogLevel.Information, Message = "track_file {TrackFile} ({Path}) reads {Number} (tracked by vrrp_instance {Instances})")]
+    private partial void LogFile(string trackFile, string path, long number, string instances);
+
+    [LoggerMessage(EventId = 5403, Level = LogLevel.Error, Message = "Track files are read once and not followed: {Reason}")]
+    private partial void LogWatchFailed(string reason);
 
     [LoggerMessage(EventId = 5401, Level = LogLevel.Information, Message = "Interface {Interface} is {LinkState}")]
     private partial void LogLink(string @interface, string linkState);

@@ -80,7 +80,7 @@ public sealed class TrackerTests
     [Fact]
     public void TrackInterfaceWithWeight_ChangesThePriorityExactly()
     {
-        var log = new List<(string, bool?, bool, int)>();
+        var log = new List<(string, string, string, int)>();
         var behavior = new StateMachineBehavior(Settings(), [], TimeProvider.System, null,
             [new InstanceTracker(new TrackedObject(Own, 0), true),
              new InstanceTracker(new TrackedObject("track_interface eth1", -20), true),
@@ -99,8 +99,8 @@ public sealed class TrackerTests
         Assert.Equal(("BACKUP", 95), (behavior.State, behavior.Priority));
         Up(behavior, "track_interface eth2", up: false);
         Assert.Equal(80, behavior.Priority);
-        Assert.Equal(("track_interface eth2", (bool?)true, false, 80), log[^1]);
-        Assert.Equal(("track_interface eth1", (bool?)null, true, 100), log[1]);
+        Assert.Equal(("track_interface eth2", "UP", "DOWN", 80), log[^1]);
+        Assert.Equal(("track_interface eth1", "INIT", "UP", 100), log[1]);
     }
 
     [Theory]

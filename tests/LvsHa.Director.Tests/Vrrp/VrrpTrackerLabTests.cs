@@ -84,4 +84,73 @@ public sealed class VrrpTrackerLabTests(Xunit.Abstractions.ITestOutputHelper out
         await lab.WaitForSoleHolderAsync(1, [2], Move);
         output.WriteLine($"track_interface up: VIP back on director 1 after {clock.Elapsed.TotalMilliseconds:F0} ms");
     }
+
+    /// <summary>
+    /// track_file with keepalived's own syntax and defaults (advert_int 1, no cluster block), keepalived 2.2.7 as the
+    /// peer: lvsha (priority 150) tracks a weighted file (weight -10) and a weight-0 file; keepalived (100) preempts
+    /// whenever lvsha's priority drops below it or lvsha faults, and lvsha takes the VIP back when the files allow.
+    /// </summary>
+    [Fact]
+    public async Task Run_TrackFile_WeightedNumberAndWeightZeroFault_MoveTheVipToKeepalivedAndBack()
+    {
+        using var lab = new VrrpLab(2, output);
+        var load = Path.Combine(lab.Directory, "load");
+        var maintenance = Path.Combine(lab.Directory, "maintenance");
+        string Conf(int priority, string tracking) => $$"""
+            track_file load {
+                file {{load}}
+                weight -10
+                init_file 0
+            }
+            track_file maintenance {
+                file {{maintenance}}
+            }
+            vrrp_instance VI_1 {
+                state BACKUP
+                interface eth0
+                virtual_router_id 51
+                priority {{priority}}
+                advert_int 1
+            {{tracking}}
+                virtual_ipaddress {
+                    {{lab.Vip}}/24 dev eth0
+                }
+            }
+
+            """;
+        lab.Start(1, lab.WriteFile("d1.conf", Conf(150, "    track_file {\n        load\n        maintenance weight 0\n    }")));
+        lab.StartKeepalived(2, lab.WriteFile("ka2.conf", Conf(100, "")));
+        await lab.WaitForSoleHolderAsync(1, [2], Startup);
+        Assert.Equal("0\n", File.ReadAllText(load)); // init_file wrote it; maintenance has none and reads as 0
+        var status = (await lab.Client(1).GetStatusAsync()).Instances[0];
+        Assert.Equal(150, status.Priority);
+        Assert.Contains(new TrackerStatus("track_file load", "0", -10), status.Trackers!);
+        Assert.Contains(new TrackerStatus("track_file maintenance", "0", 0), status.Trackers!);
+
+        // 6 x -10: 150 - 60 = 90 < 100, keepalived preempts.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        File.WriteAllText(load, "6\n");
+        await lab.WaitForSoleHolderAsync(2, [1], Move);
+        output.WriteLine($"track_file load 6: VIP on keepalived after {clock.Elapsed.TotalMilliseconds:F0} ms");
+        Assert.Equal(90, (await lab.Client(1).GetStatusAsync()).Instances[0].Priority);
+        Assert.Contains("track_file load 0 -> 6, effective priority 90", lab.Log(1), StringComparison.Ordinal);
+
+        clock.Restart();
+        File.WriteAllText(load, "0\n");
+        await lab.WaitForSoleHolderAsync(1, [2], Move);
+        output.WriteLine($"track_file load 0: VIP back on lvsha after {clock.Elapsed.TotalMilliseconds:F0} ms");
+
+        // Weight 0: a non-zero number faults the instance (its priority-0 advert hands over at once).
+        clock.Restart();
+        File.WriteAllText(maintenance, "1\n");
+        await lab.WaitForSoleHolderAsync(2, [1], Move);
+        await lab.WaitForStateAsync(1, "FAULT", Move);
+        output.WriteLine($"track_file maintenance 1: VIP on keepalived after {clock.Elapsed.TotalMilliseconds:F0} ms");
+
+        // Deleted reads as 0: out of FAULT and master again.
+        clock.Restart();
+        File.Delete(maintenance);
+        await lab.WaitForSoleHolderAsync(1, [2], Move);
+        output.WriteLine($"track_file maintenance deleted: VIP back on lvsha after {clock.Elapsed.TotalMilliseconds:F0} ms");
+    }
 }
