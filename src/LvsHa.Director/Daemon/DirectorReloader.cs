@@ -164,6 +164,7 @@ public sealed partial class DirectorReloader : IDisposable
             VrrpInstances = running,
             VrrpSyncGroups = _current.VrrpSyncGroups,
             VrrpScripts = _current.VrrpScripts,
+            TrackFiles = _current.TrackFiles,
             Cluster = _current.Cluster,
         };
         LogReloaded(_path, changes.Summary);
@@ -245,6 +246,8 @@ public sealed class ConfigChanges
             restart.Add("changed vrrp_sync_group blocks");
         if (Blocks(before.VrrpScripts) != Blocks(after.VrrpScripts))
             restart.Add("changed vrrp_script blocks");
+        if (Blocks(before.TrackFiles) != Blocks(after.TrackFiles))
+            restart.Add("changed track_file blocks");
         if (VirtualServerFingerprint.OfBlock(before.Cluster) != VirtualServerFingerprint.OfBlock(after.Cluster))
             restart.Add("changed cluster block");
 

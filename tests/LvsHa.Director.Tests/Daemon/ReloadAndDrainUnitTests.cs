@@ -104,6 +104,17 @@ public class ReloadAndDrainUnitTests
     }
 
     [Fact]
+    public void ConfigChanges_TrackFileBlockOrEntry_IsARestartNeverReportedAsApplied()
+    {
+        const string File = "track_file maint {\n file /run/maint\n}\n";
+        var before = TestConfigs.Load(File + Base);
+        var weight = ConfigChanges.Between(before, TestConfigs.Load(File.Replace("}", " weight 5\n}", StringComparison.Ordinal) + Base));
+        Assert.Equal(["changed track_file blocks"], weight.RestartNeeded);
+        var tracked = ConfigChanges.Between(before, TestConfigs.Load(File + Base.Replace("priority 100", "priority 100\ntrack_file {\n maint\n}", StringComparison.Ordinal)));
+        Assert.Equal(["changed vrrp_instance VI_1"], tracked.RestartNeeded);
+    }
+
+    [Fact]
     public void SetDrained_AddressInEveryService_ZeroWeightWhileAliveAndUndoRestores()
     {
         var config = TestConfigs.Load(Base);
