@@ -31,4 +31,8 @@ public static class VrrpStateNames
         VrrpState.Stopped => "STOP",
         _ => "INIT",
     };
+
+    /// <summary>The state <see cref="KeepalivedName"/> spells <paramref name="name"/> (INIT for anything else).</summary>
+    public static VrrpState FromKeepalivedName(string name) =>
+        Enum.GetValues<VrrpState>().FirstOrDefault(s => s.KeepalivedName() == name, VrrpState.Initialize);
 }

@@ -66,8 +66,7 @@ internal static class KeepalivedKeywords
             "tmp_config_directory data_use_instance",
             lvsHa: "metrics_listen",
             warn: "vrrp_garp_lower_prio_delay process_names process_name vrrp_process_name checker_process_name lvs_process_name bfd_process_name " +
-                  "notification_email_from smtp_server smtp_helo_name smtp_connect_timeout notification_email smtp_alert " +
-                  "smtp_alert_vrrp smtp_alert_checker checker_log_all_failures no_email_faults no_checker_emails " +
+                  "checker_log_all_failures " +
                   "max_auto_priority min_auto_priority_delay vrrp_priority vrrp_no_swap vrrp_rt_priority vrrp_cpu_affinity " +
                   "vrrp_rlimit_rttime vrrp_rlimit_rtime checker_priority checker_no_swap checker_rt_priority " +
                   "checker_cpu_affinity checker_rlimit_rttime checker_rlimit_rtime bfd_priority bfd_no_swap bfd_rt_priority " +
@@ -129,7 +128,7 @@ internal static class KeepalivedKeywords
             "garp_master_refresh garp_master_repeat garp_master_refresh_repeat garp_lower_prio_delay garp_lower_prio_repeat " +
             "down_timer_adverts garp_extra_if vmac_garp_intvl lower_prio_no_advert higher_prio_send_advert " +
             "kernel_rx_buf_size authentication",
-            warn: "smtp_alert debug preempt kernel_rx_buf_size notify_priority_changes garp_lower_prio_delay unicast_ttl",
+            warn: "debug preempt kernel_rx_buf_size notify_priority_changes garp_lower_prio_delay unicast_ttl",
             refuse: "use_vmac use_vmac_addr vmac_xmit_base use_ipvlan unicast_fault_no_peer check_unicast_src " +
                     "old_unicast_checksum native_ipv6 vrf track_process track_bfd mcast_dst_ip track_src_ip " +
                     "promote_secondaries linkbeat_use_polling virtual_routes virtual_rules accept no_accept strict_mode " +
@@ -142,7 +141,7 @@ internal static class KeepalivedKeywords
         ["vrrp_sync_group"] = new(
             "group track_interface track_script track_file track_process track_bfd notify_backup notify_master notify_fault " +
             "notify_stop notify smtp_alert global_tracking sync_group_tracking_weight notify_priority_changes",
-            warn: "smtp_alert notify_priority_changes",
+            warn: "notify_priority_changes",
             refuse: "track_interface track_script track_file track_process track_bfd global_tracking sync_group_tracking_weight"),
         ["cluster"] = new("", lvsHa: "node_name listen seed split_brain_guard secret_file heartbeat_pause connect_timeout"),
         ["real_server_prep"] = new("", lvsHa: "user port identity_file known_hosts_file persist auto_prepare"),

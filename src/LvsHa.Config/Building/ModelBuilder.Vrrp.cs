@@ -30,6 +30,7 @@ internal sealed partial class ModelBuilder
         var trackInterfaces = new List<TrackedInterface>();
         var trackScripts = new List<TrackedScript>();
         var trackFiles = new List<TrackedFile>();
+        bool? smtpAlert = null;
         var notify = new NotifyDraft();
         var garpDelay = global.VrrpGarp.MasterDelay;
         int garpRepeat = global.VrrpGarp.MasterRepeat;
@@ -125,6 +126,9 @@ internal sealed partial class ModelBuilder
                 case "track_file":
                     trackFiles.AddRange(TrackedFiles(s));
                     break;
+                case "smtp_alert":
+                    smtpAlert = _read.Flag(s);
+                    break;
                 case "garp_master_delay": garpDelay = _read.Seconds(s, 0, 0, 86400, "garp_master_delay") ?? garpDelay; break;
                 case "garp_master_repeat": garpRepeat = _read.Int(s, 0, 1, 10000, "garp_master_repeat") ?? garpRepeat; break;
                 case "garp_master_refresh": garpRefresh = _read.Seconds(s, 0, 0, 86400, "garp_master_refresh") ?? garpRefresh; break;
@@ -219,6 +223,7 @@ internal sealed partial class ModelBuilder
             TrackInterfaces = trackInterfaces,
             TrackScripts = trackScripts,
             TrackFiles = trackFiles,
+            SmtpAlert = VrrpSmtpAlert(smtpAlert),
             Notify = notify.Notify,
             NotifyMaster = notify.Master,
             NotifyBackup = notify.Backup,
@@ -450,10 +455,14 @@ internal sealed partial class ModelBuilder
         var instances = new List<string>();
         var notify = new NotifyDraft();
         SourceLocation? groupList = null;
+        bool? smtpAlert = null;
         foreach (var s in block.Block!)
         {
             switch (s.Keyword)
             {
+                case "smtp_alert":
+                    smtpAlert = _read.Flag(s);
+                    break;
                 case "group":
                     if (RequireBlock(s) && !Repeated(s, groupList))
                     {
@@ -476,6 +485,7 @@ internal sealed partial class ModelBuilder
             NotifyBackup = notify.Backup,
             NotifyFault = notify.Fault,
             NotifyStop = notify.Stop,
+            SmtpAlert = VrrpSmtpAlert(smtpAlert),
             Location = block.Location,
         });
     }

@@ -62,6 +62,10 @@ internal sealed partial class ModelBuilder
         };
     }
 
+    /// <summary>Whether a vrrp instance or sync group mails: its own `smtp_alert`, else smtp_alert_vrrp, else
+    /// smtp_alert, else no (keepalived's vrrp.c). Read after global_defs, wherever that is written.</summary>
+    private bool VrrpSmtpAlert(bool? own) => own ?? _global?.SmtpAlertVrrp ?? _global?.SmtpAlert ?? false;
+
     /// <summary>
     /// keepalived 2.2.7 ignores tracking weights of instances in a sync group (a tracked failure faults the whole
     /// group instead); the model says so with weight 0.
@@ -203,6 +207,44 @@ internal sealed partial class ModelBuilder
                 case "lvs_sync_daemon":
                     if (SyncDaemon(s) is { } daemon)
                         g = g with { LvsSyncDaemon = daemon };
+                    break;
+                case "notification_email":
+                    if (RequireBlock(s))
+                        g = g with { Mail = g.Mail with { Recipients = [.. g.Mail.Recipients, .. s.Block!.Select(r => r.Keyword)] } };
+                    break;
+                case "notification_email_from":
+                    if (_read.Arg(s, 0, "an address") is { } from)
+                        g = g with { Mail = g.Mail with { From = from.Text } };
+                    break;
+                case "smtp_server":
+                    if (_read.Arg(s, 0, "a host") is { } host)
+                    {
+                        var port = s.ArgumentCount > 1 ? _read.Port(s.Argument(1), "smtp_server port") : 25;
+                        g = g with { Mail = g.Mail with { SmtpServer = host.Text, SmtpPort = port ?? 25 } };
+                    }
+                    break;
+                case "smtp_helo_name":
+                    if (_read.Arg(s, 0, "a name") is { } helo)
+                        g = g with { Mail = g.Mail with { HeloName = helo.Text } };
+                    break;
+                case "smtp_connect_timeout":
+                    if (_read.Seconds(s, 0, 1, 3600, "smtp_connect_timeout") is { } timeout)
+                        g = g with { Mail = g.Mail with { ConnectTimeout = timeout } };
+                    break;
+                case "no_email_faults":
+                    g = g with { Mail = g.Mail with { NoEmailFaults = true } };
+                    break;
+                case "no_checker_emails":
+                    g = g with { Mail = g.Mail with { NoCheckerEmails = _read.Flag(s) } };
+                    break;
+                case "smtp_alert":
+                    g = g with { SmtpAlert = _read.Flag(s) };
+                    break;
+                case "smtp_alert_vrrp":
+                    g = g with { SmtpAlertVrrp = _read.Flag(s) };
+                    break;
+                case "smtp_alert_checker":
+                    g = g with { SmtpAlertChecker = _read.Flag(s) };
                     break;
                 case "lvs_timeouts":
                     if (Timeouts(s, g.LvsTimeouts) is { } timeouts)

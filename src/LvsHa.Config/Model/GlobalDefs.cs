@@ -42,6 +42,18 @@ public sealed record GlobalDefs
     /// <summary>`vrrp_garp_*` / `vrrp_gna_interval`: defaults of the instances' garp_* settings.</summary>
     public VrrpGarpDefaults VrrpGarp { get; init; } = new();
 
+    /// <summary>Mail alerts (notification_email, smtp_server, ...).</summary>
+    public MailAlerts Mail { get; init; } = MailAlerts.None;
+
+    /// <summary>Global `smtp_alert [BOOL]`, or null when not written.</summary>
+    public bool? SmtpAlert { get; init; }
+
+    /// <summary>`smtp_alert_vrrp [BOOL]`: overrides <see cref="SmtpAlert"/> for vrrp instances and sync groups.</summary>
+    public bool? SmtpAlertVrrp { get; init; }
+
+    /// <summary>`smtp_alert_checker [BOOL]`: overrides <see cref="SmtpAlert"/> for virtual and real servers.</summary>
+    public bool? SmtpAlertChecker { get; init; }
+
     /// <summary>Where the block starts.</summary>
     public required SourceLocation Location { get; init; }
 

@@ -122,6 +122,10 @@ public sealed record VrrpInstance
     /// <summary>`track_file` entries.</summary>
     public IReadOnlyList<TrackedFile> TrackFiles { get; init; } = [];
 
+    /// <summary>Whether state changes are mailed: its `smtp_alert`, else global_defs' `smtp_alert_vrrp`, else
+    /// `smtp_alert`, else no (keepalived's vrrp.c).</summary>
+    public bool SmtpAlert { get; init; }
+
     /// <summary>`notify` (called with the state as argument), or null.</summary>
     public NotifyScript? Notify { get; init; }
 

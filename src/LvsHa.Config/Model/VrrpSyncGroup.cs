@@ -24,6 +24,9 @@ public sealed record VrrpSyncGroup
     /// <summary>`notify_stop`, or null.</summary>
     public NotifyScript? NotifyStop { get; init; }
 
+    /// <summary>Whether group state changes are mailed (resolved as <see cref="VrrpInstance.SmtpAlert"/>).</summary>
+    public bool SmtpAlert { get; init; }
+
     /// <summary>Where the block starts.</summary>
     public required SourceLocation Location { get; init; }
 }

@@ -94,6 +94,8 @@ public static partial class DirectorDaemon
             }
 
             // Disposed with the host, after the instances' last (priority-0) adverts went out.
+            // Disposed with the host after the instances stopped: their "Stopping" mails go out first.
+            services.AddSingleton(sp => new Alerts.MailAlerter(config.Global, sp.GetRequiredService<ILoggerFactory>().CreateLogger("LvsHa.Director.Alerts")));
             services.AddSingleton(sp => new WireAdverts(sp.GetRequiredService<ILoggerFactory>().CreateLogger("LvsHa.Director.Vrrp.Wire")));
             services.Replace(ServiceDescriptor.Singleton(sp => Plugins(sp, config, run, route, vips, running, ipvs, leftovers, time)));
             // track_interface, vrrp_script loops and vrrp_sync_group coordination.
@@ -117,7 +119,8 @@ public static partial class DirectorDaemon
                 LogTrackFileNotInitialised(logger, file.Name, file.Path, problem);
         }
         var plugins = VrrpDaemon.Plugins(
-            config, route, vips, running, time, logger, VrrpDaemon.Deliver(sp.GetRequiredService<DirectorRuntime>()), sp.GetRequiredService<WireAdverts>());
+            config, route, vips, running, time, logger, VrrpDaemon.Deliver(sp.GetRequiredService<DirectorRuntime>()), sp.GetRequiredService<WireAdverts>(),
+            sp.GetRequiredService<Alerts.MailAlerter>());
         if (ipvs is null)
             return plugins;
         var follower = config.Global.LvsSyncDaemon is { } sync ? new SyncDaemonFollower(ipvs, sync, loggers.CreateLogger("LvsHa.Ipvs")) : null;

@@ -27,22 +27,33 @@ public static partial class VrrpDaemon
     /// <param name="logger">Logger.</param>
     /// <param name="deliver">Sends an event to an instance actor by name (vrrp_sync_group directives); null: no sync groups.</param>
     /// <param name="wire">The raw VRRP sockets (owned by the caller); null: no adverts on the wire.</param>
+    /// <param name="mail">Mail alerts of state changes (smtp_alert); null: none.</param>
     public static DirectorPlugins Plugins(
         LvsHaConfig config, IAddressManager route, IVipManager vips, RunningInstances running, TimeProvider time, ILogger logger,
-        Action<string, LvsHa.Vrrp.VrrpInput>? deliver = null, Adverts.WireAdverts? wire = null)
+        Action<string, LvsHa.Vrrp.VrrpInput>? deliver = null, Adverts.WireAdverts? wire = null, Alerts.MailAlerter? mail = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         var notify = new ScriptNotifyRunner(config.VrrpInstances, Security.ScriptPolicy.For(config.Global), NotifyTimeout, logger);
         var groups = deliver is null
             ? null
-            : new SyncGroupCoordinator(config.VrrpSyncGroups, deliver, (group, state) => notify.RunGroupAsync(group, state, CancellationToken.None), logger);
+            : new SyncGroupCoordinator(config.VrrpSyncGroups, deliver, (group, state) =>
+            {
+                if (group.SmtpAlert)
+                    mail?.GroupChanged(group.Name, LvsHa.Vrrp.VrrpStateNames.FromKeepalivedName(state));
+                return notify.RunGroupAsync(group, state, CancellationToken.None);
+            }, logger);
         return new DirectorPlugins
         {
             CreateBehavior = instance => new StateMachineBehavior(
                 instance.Settings,
                 instance.Wire.Vips,
                 time,
-                changed => LogStateChanged(logger, instance.Name, changed.From, changed.To, changed.Reason),
+                changed =>
+                {
+                    LogStateChanged(logger, instance.Name, changed.From, changed.To, changed.Reason);
+                    if (running[instance.Name].SmtpAlert)
+                        mail?.InstanceChanged(instance.Name, changed.To);
+                },
                 VrrpTrackerPlan.For(running[instance.Name], config.VrrpScripts, config.TrackFiles))
             {
                 TrackerUpdated = (tracker, old, now, priority) => LogTrackerChanged(logger, instance.Name, tracker, old, now, priority),

@@ -40,8 +40,8 @@ public class KeywordTests
     }
 
     [Theory]
-    [InlineData("global_defs {\n notification_email {\n  a@b.c\n }\n notification_email_from x@y.z\n smtp_server 10.0.0.9\n smtp_connect_timeout 30\n enable_traps\n}\n", 5)]
-    [InlineData("vrrp_instance V {\n interface eth0\n virtual_router_id 1\n virtual_ipaddress {\n  10.1.1.1\n }\n smtp_alert\n}\n", 1)]
+    [InlineData("global_defs {\n enable_traps\n snmp_socket udp:1.2.3.4:705\n vrrp_no_swap\n}\n", 3)]
+    [InlineData("vrrp_instance V {\n interface eth0\n virtual_router_id 1\n virtual_ipaddress {\n  10.1.1.1\n }\n debug\n}\n", 1)]
     public void Load_CosmeticKeepalivedKeywords_AreWarnings(string text, int warnings)
     {
         var r = Load(text);
@@ -115,7 +115,7 @@ public class KeywordTests
         "url" => $"virtual_server 10.0.0.1 80 {{\nreal_server 10.0.1.1 80 {{\nHTTP_GET {{\nurl {{\n{line}\n}}\n}}\n}}\n}}\n",
         "host" => $"virtual_server 10.0.0.1 25 {{\nreal_server 10.0.1.1 25 {{\nSMTP_CHECK {{\nhost {{\n{line}\n}}\n}}\n}}\n}}\n",
         "authentication" => $"vrrp_instance V {{\nauthentication {{\n{line}\n}}\n}}\n",
-        "vrrp_instance" or "vrrp_script" or "vrrp_sync_group" => $"{block} X {{\n{line}\n}}\n",
+        "vrrp_instance" or "vrrp_script" or "vrrp_sync_group" or "track_file" => $"{block} X {{\n{line}\n}}\n",
         _ => $"virtual_server 10.0.0.1 80 {{\nreal_server 10.0.1.1 80 {{\n{block} {{\n{line}\n}}\n}}\n}}\n",
     };
 

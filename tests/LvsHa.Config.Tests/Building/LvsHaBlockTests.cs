@@ -85,7 +85,8 @@ public class LvsHaBlockTests
         Assert.True(r.Success);
         var g = r.Config!.Global;
         Assert.Equal(("r1", "127.0.0.1", 9105, "root", true), (g.RouterId, g.MetricsListen!.Host, g.MetricsListen.Port, g.ScriptUser, g.EnableScriptSecurity));
-        SingleWarning(r, "'notification_email' in global_defs");
+        Assert.Equal(["a@b"], g.Mail.Recipients);
+        Assert.Empty(r.Warnings);
     }
 
     [Fact]

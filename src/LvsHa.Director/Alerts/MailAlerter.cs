@@ -1,0 +1,122 @@
+using System.Threading.Channels;
+using GlobalDefs = LvsHa.Config.GlobalDefs;
+using MailAlerts = LvsHa.Config.MailAlerts;
+using LvsHa.Vrrp;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using Microsoft.Extensions.Logging;
+using MimeKit;
+
+namespace LvsHa.Director.Alerts;
+
+/// <summary>
+/// Sends keepalived's alert mails (global_defs notification_email, smtp_server, ...) through MailKit: one mail per
+/// state change of an object whose `smtp_alert` is on, never the same state twice in a row (keepalived's
+/// last_email_state), none for FAULT with `no_email_faults`. Mails queue and go out one at a time in order on a
+/// background loop, so a slow or dead mail server never delays failover; a full queue drops the oldest, and each
+/// failed delivery is logged with the server and subject.
+/// </summary>
+public sealed partial class MailAlerter : IAsyncDisposable
+{
+    private const int QueueLength = 256;
+
+    private readonly MailAlerts _settings;
+    private readonly string _routerId;
+    private readonly ILogger _logger;
+    private readonly Func<MimeMessage, CancellationToken, Task> _send;
+    private readonly Channel<MimeMessage> _queue = Channel.CreateBounded<MimeMessage>(
+        new BoundedChannelOptions(QueueLength) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+    private readonly Dictionary<string, VrrpState> _lastMailed = new(StringComparer.Ordinal);
+    private readonly Task _loop;
+
+    /// <summary>Creates the alerter of <paramref name="global"/>'s mail settings.</summary>
+    /// <param name="global">global_defs (mail settings, router_id).</param>
+    /// <param name="logger">Logger.</param>
+    /// <param name="send">Delivers one message (default: SMTP to smtp_server with MailKit).</param>
+    public MailAlerter(GlobalDefs global, ILogger logger, Func<MimeMessage, CancellationToken, Task>? send = null)
+    {
+        ArgumentNullException.ThrowIfNull(global);
+        _settings = global.Mail;
+        _routerId = global.RouterId ?? Environment.MachineName;
+        _logger = logger;
+        _send = send ?? SendAsync;
+        _loop = _settings.Enabled ? Task.Run(DeliverAsync) : Task.CompletedTask;
+    }
+
+    /// <summary>vrrp_instance <paramref name="instance"/> entered <paramref name="state"/>.</summary>
+    public void InstanceChanged(string instance, VrrpState state) =>
+        StateChanged("instance " + instance, state, MailAlert.Instance(_routerId, instance, state));
+
+    /// <summary>vrrp_sync_group <paramref name="group"/> entered <paramref name="state"/>.</summary>
+    public void GroupChanged(string group, VrrpState state) =>
+        StateChanged("group " + group, state, MailAlert.Group(_routerId, group, state));
+
+    /// <summary>A real server went up or down (see <see cref="MailAlert.RealServer"/>).</summary>
+    public void RealServerChanged(string realServer, string virtualServer, bool up, string verdict) =>
+        Queue(MailAlert.RealServer(_routerId, realServer, virtualServer, up, verdict));
+
+    /// <summary>Sends what is queued (for at most the connect timeout), then stops.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await Task.WhenAny(_loop, Task.Delay(_settings.ConnectTimeout)).ConfigureAwait(false);
+    }
+
+    private void StateChanged(string key, VrrpState state, MailAlert? alert)
+    {
+        if (alert is null || !_settings.Enabled || (state == VrrpState.Fault && _settings.NoEmailFaults))
+            return;
+        lock (_lastMailed)
+        {
+            if (_lastMailed.TryGetValue(key, out var last) && last == state)
+                return;
+            _lastMailed[key] = state;
+        }
+
+        Queue(alert);
+    }
+
+    private void Queue(MailAlert alert)
+    {
+        if (!_settings.Enabled)
+            return;
+        var message = new MimeMessage { Subject = alert.Subject, Body = new TextPart("plain") { Text = alert.Body } };
+        message.From.Add(MailboxAddress.Parse(_settings.From ?? $"{Environment.UserName}@{Environment.MachineName}"));
+        foreach (var recipient in _settings.Recipients)
+            message.To.Add(MailboxAddress.Parse(recipient));
+        message.Headers.Add("X-Mailer", "LvsHa");
+        _ = _queue.Writer.TryWrite(message);
+    }
+
+    private async Task DeliverAsync()
+    {
+        await foreach (var message in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            using var timeout = new CancellationTokenSource(_settings.ConnectTimeout);
+            try
+            {
+                await _send(message, timeout.Token).ConfigureAwait(false);
+                LogSent(message.Subject ?? "", _settings.SmtpServer!, _settings.SmtpPort);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                LogFailed(message.Subject ?? "", _settings.SmtpServer!, _settings.SmtpPort, e.Message);
+            }
+        }
+    }
+
+    // Plain SMTP as keepalived speaks it (no STARTTLS, no authentication), with the configured HELO name.
+    private async Task SendAsync(MimeMessage message, CancellationToken cancellationToken)
+    {
+        using var client = new SmtpClient { LocalDomain = _settings.HeloName ?? Environment.MachineName, Timeout = (int)_settings.ConnectTimeout.TotalMilliseconds };
+        await client.ConnectAsync(_settings.SmtpServer!, _settings.SmtpPort, SecureSocketOptions.None, cancellationToken).ConfigureAwait(false);
+        await client.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        await client.DisconnectAsync(quit: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    [LoggerMessage(EventId = 5601, Level = LogLevel.Information, Message = "Mail alert sent through {SmtpServer}:{SmtpPort}: {Subject}")]
+    private partial void LogSent(string subject, string smtpServer, int smtpPort);
+
+    [LoggerMessage(EventId = 5602, Level = LogLevel.Warning, Message = "Mail alert not sent through {SmtpServer}:{SmtpPort}: {Subject}: {Reason}")]
+    private partial void LogFailed(string subject, string smtpServer, int smtpPort, string reason);
+}

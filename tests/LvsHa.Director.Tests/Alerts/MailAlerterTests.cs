@@ -1,0 +1,78 @@
+using LvsHa.Config;
+using LvsHa.Director.Alerts;
+using VrrpState = LvsHa.Vrrp.VrrpState;
+using Microsoft.Extensions.Logging.Abstractions;
+using MimeKit;
+
+namespace LvsHa.Director.Tests.Alerts;
+
+public sealed class MailAlerterTests
+{
+    private static GlobalDefs Global(bool noEmailFaults = false, string? server = "192.0.2.25") => GlobalDefs.Empty with
+    {
+        RouterId = "lb1",
+        Mail = new MailAlerts { Recipients = ["ops@example.test"], From = "lb@example.test", SmtpServer = server, NoEmailFaults = noEmailFaults },
+    };
+
+    [Fact]
+    public async Task EachStateChangeIsMailedOnce_InOrder_WithKeepalivedsWording()
+    {
+        var sent = new List<MimeMessage>();
+        await using (var alerter = new MailAlerter(Global(), NullLogger.Instance, (m, _) => { lock (sent) sent.Add(m); return Task.CompletedTask; }))
+        {
+            alerter.InstanceChanged("VI_1", VrrpState.Backup);
+            alerter.InstanceChanged("VI_1", VrrpState.Backup); // the same state again: no mail (keepalived's last_email_state)
+            alerter.InstanceChanged("VI_1", VrrpState.Initialize); // INIT is never mailed
+            alerter.InstanceChanged("VI_1", VrrpState.Master);
+            alerter.GroupChanged("G", VrrpState.Fault);
+            alerter.RealServerChanged("[10.0.1.4]:tcp:80", "[10.0.0.1]:tcp:80", up: false, "TCP CHECK failed");
+        }
+
+        Assert.Equal(
+            [
+                "[lb1] VRRP Instance VI_1 - Entering BACKUP state",
+                "[lb1] VRRP Instance VI_1 - Entering MASTER state",
+                "[lb1] VRRP Group G - Entering FAULT state",
+                "[lb1] Realserver [10.0.1.4]:tcp:80 of virtual server [10.0.0.1]:tcp:80 - DOWN",
+            ],
+            sent.Select(m => m.Subject));
+        Assert.Equal("=> TCP CHECK failed on service <=", sent[^1].TextBody);
+        Assert.All(sent, m => Assert.Equal(("lb@example.test", "ops@example.test"), (m.From.Mailboxes.Single().Address, m.To.Mailboxes.Single().Address)));
+    }
+
+    [Fact]
+    public async Task NoEmailFaults_SkipsFault_WithoutAServerNothingIsSent()
+    {
+        var sent = new List<MimeMessage>();
+        Task Send(MimeMessage m, CancellationToken _)
+        {
+            lock (sent) sent.Add(m);
+            return Task.CompletedTask;
+        }
+
+        await using (var alerter = new MailAlerter(Global(noEmailFaults: true), NullLogger.Instance, Send))
+        {
+            alerter.InstanceChanged("VI_1", VrrpState.Fault);
+            alerter.InstanceChanged("VI_1", VrrpState.Backup);
+        }
+
+        await using (var alerter = new MailAlerter(Global(server: null), NullLogger.Instance, Send))
+            alerter.InstanceChanged("VI_1", VrrpState.Master);
+        Assert.Equal(["[lb1] VRRP Instance VI_1 - Entering BACKUP state"], sent.Select(m => m.Subject));
+    }
+
+    [Fact]
+    public async Task AFailingServer_IsLoggedAndTheNextMailStillGoes()
+    {
+        var attempts = 0;
+        var logger = new Lvs.ListLogger();
+        await using (var alerter = new MailAlerter(Global(), logger, (_, _) => ++attempts == 1 ? throw new IOException("connection refused") : Task.CompletedTask))
+        {
+            alerter.InstanceChanged("VI_1", VrrpState.Backup);
+            alerter.InstanceChanged("VI_1", VrrpState.Master);
+        }
+
+        Assert.Equal(2, attempts);
+        Assert.Contains(logger.Entries, e => e.Message.Contains("not sent through 192.0.2.25:25: [lb1] VRRP Instance VI_1 - Entering BACKUP state: connection refused", StringComparison.Ordinal));
+    }
+}
