@@ -53,6 +53,7 @@ internal sealed class VirtualServerDraft
     public ForwardingMethod? SorryMethod;
     public bool Omega;
     public bool HaSuspend;
+    public bool? SmtpAlert;
     public int Weight = 1;
     public IpFamily? IpFamily;
     public string? Virtualhost;
@@ -74,6 +75,7 @@ internal sealed class RealServerDraft
     public NotifyScript? NotifyUp;
     public NotifyScript? NotifyDown;
     public string? Virtualhost;
+    public bool? SmtpAlert;
     public readonly TimingDraft Timing = new();
     public readonly List<CheckerDraft> Checkers = [];
 }

@@ -94,13 +94,13 @@ internal static class KeepalivedKeywords
             "ops flag-1 flag-2 flag-3 sh-port sh-fallback mh-port mh-fallback lb_kind lvs_method persistence_engine " +
             "persistence_timeout persistence_granularity protocol ha_suspend smtp_alert virtualhost snmp_name alpha omega " +
             "quorum_up quorum_down quorum hysteresis weight sorry_server sorry_server_inhibit sorry_server_lvs_method real_server",
-            warn: "hashed smtp_alert snmp_name"),
+            warn: "hashed snmp_name"),
         ["real_server"] = new(
             "weight lvs_method uthreshold lthreshold inhibit_on_failure notify_up notify_down alpha retry delay_before_retry " +
             "warmup connect_timeout delay_loop smtp_alert virtualhost snmp_name " +
             "TCP_CHECK HTTP_GET SSL_GET MISC_CHECK DNS_CHECK UDP_CHECK SMTP_CHECK PING_CHECK FILE_CHECK BFD_CHECK",
             lvsHa: "ssh_host",
-            warn: "smtp_alert snmp_name",
+            warn: "snmp_name",
             refuse: "FILE_CHECK BFD_CHECK"),
         ["TCP_CHECK"] = new(CheckerCommon, warn: "log_all_failures"),
         ["PING_CHECK"] = new(CheckerCommon, warn: "log_all_failures"),

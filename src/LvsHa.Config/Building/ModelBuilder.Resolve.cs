@@ -144,6 +144,8 @@ internal sealed partial class ModelBuilder
             Omega = d.Omega,
             InhibitOnFailure = d.Timing.InhibitOnFailure ?? false,
             HaSuspend = haSuspend,
+            // keepalived's check_data.c: its own, else smtp_alert_checker, else smtp_alert, else no.
+            SmtpAlert = d.SmtpAlert ?? _global?.SmtpAlertChecker ?? _global?.SmtpAlert ?? false,
             DelayLoop = d.Timing.DelayLoop ?? DefaultDelayLoop,
             Virtualhost = d.Virtualhost,
             RealServers = realServers,
@@ -287,6 +289,8 @@ internal sealed partial class ModelBuilder
             LowerThreshold = r.LowerThreshold,
             NotifyUp = r.NotifyUp,
             NotifyDown = r.NotifyDown,
+            // keepalived's check_data.c: as a virtual server's, but yes by default (its backwards compatibility).
+            SmtpAlert = r.SmtpAlert ?? _global?.SmtpAlertChecker ?? _global?.SmtpAlert ?? true,
             DelayLoop = delayLoop,
             Virtualhost = r.Virtualhost,
             Checkers = checkers,

@@ -147,6 +147,7 @@ internal sealed partial class ModelBuilder
             case "sorry_server_lvs_method": vs.SorryMethod = Method(s) ?? vs.SorryMethod; break;
             case "omega": vs.Omega = _read.Flag(s); break;
             case "ha_suspend": vs.HaSuspend = _read.Flag(s); break;
+            case "smtp_alert": vs.SmtpAlert = _read.Flag(s); break;
             case "weight": vs.Weight = _read.Int(s, 0, 0, int.MaxValue, "weight") ?? vs.Weight; break;
             case "virtualhost": vs.Virtualhost = _read.Arg(s, 0, "a host name")?.Text; break;
             case "ip_family":
@@ -347,6 +348,7 @@ internal sealed partial class ModelBuilder
             switch (k.Keyword)
             {
                 case "weight": rs.Weight = _read.Int(k, 0, 0, int.MaxValue, "weight") ?? rs.Weight; break;
+                case "smtp_alert": rs.SmtpAlert = _read.Flag(k); break;
                 // keepalived knows only lvs_method here (lb_kind is ignored as unknown), so LvsHa does the same.
                 case "lvs_method": rs.Method = Method(k) ?? rs.Method; break;
                 case "notify_up":

@@ -35,6 +35,10 @@ public sealed record RealServer
     /// <summary>Lower connection threshold (`lthreshold`, 0 = none).</summary>
     public int LowerThreshold { get; init; }
 
+    /// <summary>Whether up/down changes are mailed: its `smtp_alert`, else `smtp_alert_checker`, else `smtp_alert`,
+    /// else yes (keepalived's default for real servers).</summary>
+    public bool SmtpAlert { get; init; } = true;
+
     /// <summary>Script run when it comes up, or null.</summary>
     public NotifyScript? NotifyUp { get; init; }
 

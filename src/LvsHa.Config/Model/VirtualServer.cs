@@ -80,6 +80,9 @@ public sealed record VirtualServer
     /// <summary>`ha_suspend`: only program the service while a VIP for it is held.</summary>
     public bool HaSuspend { get; init; }
 
+    /// <summary>Whether quorum changes are mailed: its `smtp_alert`, else `smtp_alert_checker`, else `smtp_alert`, else no.</summary>
+    public bool SmtpAlert { get; init; }
+
     /// <summary>Checker interval default (`delay_loop`, default 60 s).</summary>
     public required TimeSpan DelayLoop { get; init; }
 

@@ -1,4 +1,6 @@
-using LvsHa.Vrrp;
+using System.Net;
+using LvsHa.Config;
+using VrrpState = LvsHa.Vrrp.VrrpState;
 
 namespace LvsHa.Director.Alerts;
 
@@ -16,15 +18,40 @@ public sealed record MailAlert(string Subject, string Body)
         ? new MailAlert($"[{routerId}] VRRP Group {group} - {words.Subject}", words.Body)
         : null;
 
-    /// <summary>A real server went up or down (its checker's verdict, e.g. "TCP CHECK failed").</summary>
+    /// <summary>A real server went up or down.</summary>
     /// <param name="routerId">global_defs router_id (the host name by default).</param>
-    /// <param name="realServer">keepalived's FMT_RS, e.g. "[10.0.1.4]:tcp:80".</param>
-    /// <param name="virtualServer">keepalived's FMT_VS, e.g. "[10.0.0.1]:tcp:80" or "FWM 7".</param>
+    /// <param name="realServer">keepalived's FMT_RS, e.g. "[10.0.1.4]:tcp:80" (<see cref="Trio"/>).</param>
+    /// <param name="virtualServer">keepalived's FMT_VS, e.g. "[10.0.0.1]:tcp:80" or "FWM 7" (<see cref="VirtualServerName"/>).</param>
     /// <param name="up">The real server's new state.</param>
-    /// <param name="verdict">What the checker found, e.g. "TCP CHECK succeed" (keepalived's wording).</param>
-    public static MailAlert RealServer(string routerId, string realServer, string virtualServer, bool up, string verdict) => new(
-        $"[{routerId}] Realserver {realServer} of virtual server {virtualServer} - {(up ? "UP" : "DOWN")}",
-        $"=> {verdict} on service <=");
+    /// <param name="body">What the checker found, in keepalived's words (<see cref="CheckerBody"/>).</param>
+    public static MailAlert RealServer(string routerId, string realServer, string virtualServer, bool up, string body) => new(
+        $"[{routerId}] Realserver {realServer} of virtual server {virtualServer} - {(up ? "UP" : "DOWN")}", body);
+
+    /// <summary>keepalived's inet_sockaddrtotrio: "[ADDRESS]:PROTO:PORT".</summary>
+    public static string Trio(IPAddress address, ServiceProtocol protocol, int port) =>
+        FormattableString.Invariant($"[{address}]:{protocol.ToString().ToLowerInvariant()}:{port}");
+
+    /// <summary>keepalived's format_vs: "[GROUP]:PORT" for a virtual_server group, "FWM N", else the trio.</summary>
+    public static string VirtualServerName(VirtualServer vs)
+    {
+        ArgumentNullException.ThrowIfNull(vs);
+        return vs.GroupName is { } group ? FormattableString.Invariant($"[{group}]:{vs.Port}")
+            : vs.Fwmark != 0 ? FormattableString.Invariant($"FWM {vs.Fwmark}")
+            : Trio(vs.Address!, vs.Protocol, vs.Port);
+    }
+
+    /// <summary>The body keepalived's checker writes when a real server goes up or down (check_*.c); for a real
+    /// server with several checkers the first one's words.</summary>
+    public static string CheckerBody(HealthChecker? checker, bool up) => checker switch
+    {
+        TcpChecker => $"=> TCP CHECK {(up ? "succeed" : "failed")} on service <=",
+        PingChecker => $"=> ICMP CHECK {(up ? "succeed" : "failed")} on service <=",
+        UdpChecker => $"=> UDP CHECK {(up ? "succeed" : "failed")} on service <=",
+        DnsChecker => $"=> DNS_CHECK: {(up ? "succeed" : "failed")} on service <=",
+        MiscChecker => $"=> MISC CHECK {(up ? "succeeded" : "failed")} on service <=",
+        HttpChecker when !up => "=> CHECK failed on service : HTTP request failed <=",
+        _ => $"=> CHECK {(up ? "succeed" : "failed")} on service <=",
+    };
 
     private static (string Subject, string Body)? StateWords(VrrpState state, bool group) => state switch
     {

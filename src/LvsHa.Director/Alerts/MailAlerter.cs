@@ -52,8 +52,8 @@ public sealed partial class MailAlerter : IAsyncDisposable
         StateChanged("group " + group, state, MailAlert.Group(_routerId, group, state));
 
     /// <summary>A real server went up or down (see <see cref="MailAlert.RealServer"/>).</summary>
-    public void RealServerChanged(string realServer, string virtualServer, bool up, string verdict) =>
-        Queue(MailAlert.RealServer(_routerId, realServer, virtualServer, up, verdict));
+    public void RealServerChanged(string realServer, string virtualServer, bool up, string body) =>
+        Queue(MailAlert.RealServer(_routerId, realServer, virtualServer, up, body));
 
     /// <summary>Sends what is queued (for at most the connect timeout), then stops.</summary>
     public async ValueTask DisposeAsync()

@@ -135,6 +135,7 @@ public static partial class DirectorDaemon
             Lvs = config.VirtualServers.Count == 0 ? null : new LvsSetup(ipvs, config)
             {
                 Reconciler = new IpvsReconcilerOptions { RemoveServicesOnStop = run.ReleaseIpvsOnStop },
+                Health = new LvsHealthOptions { Mail = sp.GetRequiredService<Alerts.MailAlerter>() },
             },
         };
     }

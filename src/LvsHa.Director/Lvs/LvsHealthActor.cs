@@ -27,6 +27,7 @@ public sealed class LvsHealthActor : ReceiveActor
     private readonly HashSet<string> running = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource stopping = new();
     private readonly Dictionary<string, Checks> checks = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string VirtualService, System.Net.IPEndPoint RealServer), bool> realServerUp = [];
     private ImmutableArray<MappedVirtualService> services;
     private IActorRef? stopRequester;
     private bool schedulerStopping;
@@ -87,6 +88,8 @@ public sealed class LvsHealthActor : ReceiveActor
 
     private void HandleDecisions(HealthDecisions message)
     {
+        if (options.Mail is { } mail)
+            MailRealServerChanges(mail, message.Decisions);
         var kernel = message.Decisions.Where(d => d is not RunScript).ToArray();
         if (kernel.Length > 0)
             reconciler.Tell(new HealthDecisions(kernel));
@@ -96,6 +99,29 @@ public sealed class LvsHealthActor : ReceiveActor
                 scripts[script.VirtualService] = queue = new Queue<RunScript>();
             queue.Enqueue(script);
             RunNextScript(script.VirtualService);
+        }
+    }
+
+    // keepalived mails a checker's change of state, never a real server's first state (at start or when a reload
+    // restarts its checks): the first decision about a real server is only noted.
+    private void MailRealServerChanges(Alerts.MailAlerter mail, IReadOnlyList<HealthDecision> decisions)
+    {
+        foreach (var decision in decisions)
+        {
+            if (decision is not (RealServerUp or RealServerDown))
+                continue;
+            var (endpoint, up) = decision is RealServerUp u ? (u.RealServer, true) : (((RealServerDown)decision).RealServer, false);
+            var known = realServerUp.TryGetValue((decision.VirtualService, endpoint), out var was);
+            realServerUp[(decision.VirtualService, endpoint)] = up;
+            if (!known || was == up || services.FirstOrDefault(s => s.Name == decision.VirtualService) is not { } service)
+                continue;
+            var vs = service.VirtualServer;
+            if (vs.RealServers.FirstOrDefault(r => r.Address.Equals(endpoint.Address) && r.Port == endpoint.Port) is { SmtpAlert: true } rs)
+            {
+                mail.RealServerChanged(
+                    Alerts.MailAlert.Trio(rs.Address, vs.Protocol, rs.Port), Alerts.MailAlert.VirtualServerName(vs), up,
+                    Alerts.MailAlert.CheckerBody(rs.Checkers.Count > 0 ? rs.Checkers[0] : null, up));
+            }
         }
     }
 

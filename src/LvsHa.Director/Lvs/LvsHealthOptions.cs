@@ -12,6 +12,9 @@ public sealed record LvsHealthOptions
     /// scripts of the same virtual service are not held up forever.</summary>
     public TimeSpan ScriptTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>Mails real servers going up or down (smtp_alert); null: no mail.</summary>
+    public Alerts.MailAlerter? Mail { get; init; }
+
     /// <summary>Time source of the checks; tests may drive it.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

@@ -34,6 +34,62 @@ public sealed class LvsHealthActorTests : TestKit
     }
 
     [Fact]
+    public async Task SmtpAlert_RealServerDownAndUp_MailedAsKeepalived_FirstStateAndSmtpAlertOffNot()
+    {
+        var config = TestConfigs.Load("""
+            global_defs {
+                router_id lb1
+                notification_email {
+                    ops@example.test
+                }
+                smtp_server 192.0.2.25
+            }
+            virtual_server 10.0.0.1 80 {
+                protocol TCP
+                lb_kind NAT
+                delay_loop 1
+                real_server 10.0.1.1 80 {
+                    TCP_CHECK {
+                        retry 0
+                        warmup 0
+                    }
+                }
+                real_server 10.0.1.2 80 {
+                    smtp_alert off
+                    TCP_CHECK {
+                        retry 0
+                        warmup 0
+                    }
+                }
+            }
+            """);
+        var sent = new ConcurrentQueue<string>();
+        await using var mail = new LvsHa.Director.Alerts.MailAlerter(config.Global, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance,
+            (m, _) => { sent.Enqueue($"{m.Subject} | {m.TextBody}"); return Task.CompletedTask; });
+        var reconciler = CreateTestProbe();
+        var options = new LvsHealthOptions
+        {
+            Scheduler = new HealthSchedulerOptions { CheckFactory = (_, rs, _, _) => new SwitchCheck(_up, rs.Endpoint) },
+            Mail = mail,
+        };
+        Sys.ActorOf(LvsHealthActor.Props(reconciler.Ref, config, options));
+        reconciler.ExpectMsg<HealthDecisions>(TimeSpan.FromSeconds(5));
+
+        _up[new IPEndPoint(IPAddress.Parse("10.0.1.1"), 80)] = false;
+        _up[new IPEndPoint(IPAddress.Parse("10.0.1.2"), 80)] = false;
+        await AwaitAssertAsync(() => Assert.Single(sent), TimeSpan.FromSeconds(5));
+        _up[new IPEndPoint(IPAddress.Parse("10.0.1.1"), 80)] = true;
+        await AwaitAssertAsync(() => Assert.Equal(2, sent.Count), TimeSpan.FromSeconds(5));
+        await Task.Delay(1500);
+        Assert.Equal(
+            [
+                "[lb1] Realserver [10.0.1.1]:tcp:80 of virtual server [10.0.0.1]:tcp:80 - DOWN | => TCP CHECK failed on service <=",
+                "[lb1] Realserver [10.0.1.1]:tcp:80 of virtual server [10.0.0.1]:tcp:80 - UP | => TCP CHECK succeed on service <=",
+            ],
+            sent);
+    }
+
+    [Fact]
     public async Task Decisions_RealServersFail_KernelDecisionsForwardedAndScriptsRunInOrder()
     {
         var script = Path.Combine(_directory, "notify.sh");
