@@ -115,7 +115,7 @@ public class KeywordTests
         "url" => $"virtual_server 10.0.0.1 80 {{\nreal_server 10.0.1.1 80 {{\nHTTP_GET {{\nurl {{\n{line}\n}}\n}}\n}}\n}}\n",
         "host" => $"virtual_server 10.0.0.1 25 {{\nreal_server 10.0.1.1 25 {{\nSMTP_CHECK {{\nhost {{\n{line}\n}}\n}}\n}}\n}}\n",
         "authentication" => $"vrrp_instance V {{\nauthentication {{\n{line}\n}}\n}}\n",
-        "vrrp_instance" or "vrrp_script" or "vrrp_sync_group" => $"{block} X {{\n{line}\n}}\n",
+        "vrrp_instance" or "vrrp_script" or "vrrp_sync_group" or "track_file" => $"{block} X {{\n{line}\n}}\n",
         _ => $"virtual_server 10.0.0.1 80 {{\nreal_server 10.0.1.1 80 {{\n{block} {{\n{line}\n}}\n}}\n}}\n",
     };
 
