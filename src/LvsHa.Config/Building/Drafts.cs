@@ -1,4 +1,5 @@
 using System.Net;
+using LvsHa.Config.Syntax;
 
 namespace LvsHa.Config.Building;
 
@@ -111,6 +112,11 @@ internal sealed class CheckerDraft
     public string? ReplyPattern;
     // SMTP_CHECK
     public string? HeloName;
+    // FILE_CHECK: the track_file named (resolved once every block is read) and the checker's own weight, if any.
+    public SyntaxWord? TrackFile;
+    public SourceLocation? FileWeightLocation;
+    public int? FileWeight;
+    public bool FileReverse;
     public readonly List<CheckerDraft> Hosts = [];
 
     /// <summary>Whether a connection keyword or connect_timeout was written in the block itself.</summary>

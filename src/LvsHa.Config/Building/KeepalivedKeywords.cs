@@ -101,7 +101,7 @@ internal static class KeepalivedKeywords
             "TCP_CHECK HTTP_GET SSL_GET MISC_CHECK DNS_CHECK UDP_CHECK SMTP_CHECK PING_CHECK FILE_CHECK BFD_CHECK",
             lvsHa: "ssh_host",
             warn: "snmp_name",
-            refuse: "FILE_CHECK BFD_CHECK"),
+            refuse: "BFD_CHECK"),
         ["TCP_CHECK"] = new(CheckerCommon, warn: "log_all_failures"),
         ["PING_CHECK"] = new(CheckerCommon, warn: "log_all_failures"),
         ["HTTP_GET"] = new(CheckerCommon + " nb_get_retry virtualhost http_protocol enable_sni fast_recovery url",
@@ -117,6 +117,7 @@ internal static class KeepalivedKeywords
             warn: "log_all_failures", refuse: "min_reply_length max_reply_length"),
         ["SMTP_CHECK"] = new(CheckerCommon + " helo_name host", warn: "log_all_failures"),
         ["host"] = new(CheckerCommon, warn: "log_all_failures"),
+        ["FILE_CHECK"] = new("track_file weight"),
         ["vrrp_instance"] = new(
             "use_vmac use_vmac_addr vmac_xmit_base use_ipvlan unicast_peer unicast_fault_no_peer check_unicast_src " +
             "old_unicast_checksum native_ipv6 state interface vrf dont_track_primary track_interface track_script track_file " +

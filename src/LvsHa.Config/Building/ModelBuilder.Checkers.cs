@@ -104,6 +104,73 @@ internal sealed partial class ModelBuilder
     }
 
     /// <summary>
+    /// `FILE_CHECK { track_file NAME; weight N [reverse|noreverse] }` (keepalived 2.2.7 check/check_file.c). The name
+    /// is looked up once every block is read (<see cref="ResolveFileChecker"/>). keepalived reports a missing
+    /// track_file or a bad weight and drops the checker; refused here, as a real server silently losing a checker
+    /// changes what the director does.
+    /// </summary>
+    private CheckerDraft? FileCheck(SyntaxStatement s)
+    {
+        _read.NoMoreThan(s, 0);
+        if (!RequireBlock(s))
+            return null;
+        var c = new CheckerDraft { Keyword = s.Keyword, Location = s.Location };
+        foreach (var k in s.Block!)
+        {
+            switch (k.Keyword)
+            {
+                case "track_file":
+                    if (!Repeated(k, c.TrackFile?.Location) && _read.Arg(k, 0, "a track_file name") is { } name)
+                    {
+                        c.TrackFile = name;
+                        _read.NoMoreThan(k, 1);
+                    }
+                    break;
+                case "weight":
+                    if (!Repeated(k, c.FileWeightLocation))
+                    {
+                        c.FileWeightLocation = k.Location;
+                        FileCheckWeight(c, k);
+                    }
+                    break;
+                default:
+                    _read.NotSupported(k, "FILE_CHECK");
+                    break;
+            }
+        }
+        if (c.TrackFile is null)
+        {
+            if (!s.Block!.Any(k => k.Keyword == "track_file"))
+                _diagnostics.Error(s.Location, "FILE_CHECK needs 'track_file NAME' (a track_file block)");
+            return null;
+        }
+        return c;
+    }
+
+    // `weight N [reverse|noreverse]`, N within keepalived's IPVS_WEIGHT_LIMIT (INT32_MAX) either way.
+    private void FileCheckWeight(CheckerDraft c, SyntaxStatement k)
+    {
+        var weight = _read.Int(k, 0, -int.MaxValue, int.MaxValue, "FILE_CHECK weight");
+        var reverse = false;
+        if (k.ArgumentCount > 1)
+        {
+            switch (k.Argument(1).Text)
+            {
+                case "reverse": reverse = true; break;
+                case "noreverse": break;
+                default:
+                    _diagnostics.Error(k.Argument(1).Location, $"unknown FILE_CHECK weight option '{k.Argument(1).Text}': expected reverse or noreverse");
+                    return;
+            }
+            _read.NoMoreThan(k, 2);
+        }
+        if (weight is null)
+            return;
+        c.FileWeight = weight;
+        c.FileReverse = reverse;
+    }
+
+    /// <summary>
     /// The checkers an SMTP_CHECK block stands for, as keepalived's check_smtp.c builds them: the block itself, and
     /// one more per (deprecated) `host { }`, each with the block's timing and helo_name where it sets none. When the
     /// block has hosts and no connection keyword of its own, the first host takes its place.

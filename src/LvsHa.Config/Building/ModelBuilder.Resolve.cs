@@ -272,7 +272,7 @@ internal sealed partial class ModelBuilder
         var checkers = new List<HealthChecker>(r.Checkers.Count);
         foreach (var c in r.Checkers)
         {
-            if (ResolveChecker(d, r, c, port, delayLoop) is { } checker)
+            if ((c.Keyword == "FILE_CHECK" ? ResolveFileChecker(c) : ResolveChecker(d, r, c, port, delayLoop)) is { } checker)
                 checkers.Add(checker);
         }
 
@@ -379,6 +379,26 @@ internal sealed partial class ModelBuilder
             DelayLoop = delayLoop,
             Warmup = warmup,
             Alpha = alpha,
+            Location = c.Location,
+        };
+    }
+
+    /// <summary>A FILE_CHECK with its track_file's path, and that block's weight and reverse unless it sets its own
+    /// (keepalived's file_end_handler); null, with an error at the track_file line, for an unknown name.</summary>
+    private FileChecker? ResolveFileChecker(CheckerDraft c)
+    {
+        var name = c.TrackFile!;
+        if (_trackFiles.Find(f => f.Name == name.Text) is not { } file)
+        {
+            _diagnostics.Error(name.Location, $"FILE_CHECK: unknown track_file '{name.Text}'");
+            return null;
+        }
+        return new FileChecker
+        {
+            TrackFile = file.Name,
+            Path = file.Path,
+            Weight = c.FileWeight ?? file.Weight,
+            Reverse = c.FileWeight is null ? file.WeightReverse : c.FileReverse,
             Location = c.Location,
         };
     }

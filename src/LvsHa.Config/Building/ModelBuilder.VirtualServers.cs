@@ -370,6 +370,10 @@ internal sealed partial class ModelBuilder
                     if (Checker(k) is { } checker)
                         rs.Checkers.AddRange(Checkers(checker));
                     break;
+                case "FILE_CHECK":
+                    if (FileCheck(k) is { } fileCheck)
+                        rs.Checkers.Add(fileCheck);
+                    break;
                 default:
                     _read.NotSupported(k, "real_server");
                     break;

@@ -3,7 +3,8 @@ using System.Text.Json.Serialization;
 
 namespace LvsHa.Config;
 
-/// <summary>A real server's health check (TCP_CHECK, HTTP_GET, SSL_GET, MISC_CHECK, DNS_CHECK, UDP_CHECK, SMTP_CHECK).</summary>
+/// <summary>A real server's health check (TCP_CHECK, HTTP_GET, SSL_GET, MISC_CHECK, DNS_CHECK, UDP_CHECK, SMTP_CHECK,
+/// PING_CHECK, FILE_CHECK).</summary>
 /// <remarks>Inherited values (delay_loop, retry, ...) are already resolved with keepalived 2.2.7's defaults.</remarks>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "checker")]
 [JsonDerivedType(typeof(TcpChecker), "TCP_CHECK")]
@@ -13,6 +14,7 @@ namespace LvsHa.Config;
 [JsonDerivedType(typeof(UdpChecker), "UDP_CHECK")]
 [JsonDerivedType(typeof(SmtpChecker), "SMTP_CHECK")]
 [JsonDerivedType(typeof(PingChecker), "PING_CHECK")]
+[JsonDerivedType(typeof(FileChecker), "FILE_CHECK")]
 public abstract record HealthChecker
 {
     /// <summary>The keepalived keyword of this checker (e.g. "HTTP_GET").</summary>
@@ -159,4 +161,26 @@ public sealed record SmtpChecker : HealthChecker
 
     /// <summary>HELO name (`helo_name`), or null for the local host name.</summary>
     public string? HeloName { get; init; }
+}
+
+/// <summary>FILE_CHECK: follows a track_file block's file (keepalived 2.2.7 check/check_file.c).</summary>
+/// <remarks>No connection and no timing: the state is the file's (read at start, then on every change), so the
+/// inherited connection and timing values stay at their defaults and alpha is off, as keepalived clears it.</remarks>
+public sealed record FileChecker : HealthChecker
+{
+    /// <inheritdoc />
+    public override string Keyword => "FILE_CHECK";
+
+    /// <summary>`track_file NAME`: the track_file block followed.</summary>
+    public required string TrackFile { get; init; }
+
+    /// <summary>That block's `file`.</summary>
+    public required string Path { get; init; }
+
+    /// <summary>`weight N` of the checker, else of the track_file block: 0 means a non-zero number fails the real
+    /// server; otherwise the number times the weight is added to its weight.</summary>
+    public required int Weight { get; init; }
+
+    /// <summary>`weight N reverse` (of the checker, else of the track_file block): the number counts the other way round.</summary>
+    public required bool Reverse { get; init; }
 }

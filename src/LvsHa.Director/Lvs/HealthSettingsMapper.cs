@@ -76,7 +76,7 @@ public static class HealthSettingsMapper
             Timing = new TimingKeys { DelayLoop = realServer.DelayLoop, Alpha = realServer.Alpha },
         };
 
-    // One checker, with bind_if, its fwmark and MISC_CHECK's user.
+    // One checker, with bind_if, its fwmark and MISC_CHECK's user; FILE_CHECK with its file only.
     private static CheckerSpec Map(HealthChecker checker, RealServer realServer, Security.ScriptPolicy scripts)
     {
         CheckerSpec spec = checker switch
@@ -105,8 +105,13 @@ public static class HealthSettingsMapper
                 ReplyNibbles = udp.ReplyPattern is { Length: > 0 } pattern ? Nibbles(pattern) : null,
             },
             SmtpChecker smtp => new SmtpCheckSpec { HeloName = smtp.HeloName ?? SmtpCheckSpec.DefaultHeloName },
+            FileChecker file => new FileCheckSpec(file.Path, file.Weight, file.Reverse),
             _ => throw new ArgumentException($"no health checker for {checker.Keyword}", nameof(checker)),
         };
+
+        // A FILE_CHECK connects nowhere and has no timing: its file is its state.
+        if (spec is FileCheckSpec)
+            return spec;
 
         // connect_ip / connect_port default to the real server's address and port (resolved by the loader);
         // a MISC_CHECK connects nowhere.

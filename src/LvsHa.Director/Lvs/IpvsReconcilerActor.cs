@@ -78,9 +78,9 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
     /// <inheritdoc/>
     protected override void PreStart()
     {
-        // keepalived's start-up state (alpha real servers out, sorry server if starting without quorum); the
-        // scheduler's first decisions say the same, so they change nothing afterwards.
-        var wanted = Wanted(config.VirtualServers, StartupHealth.Instance);
+        // keepalived's start-up state (alpha real servers out, sorry server if starting without quorum, FILE_CHECKs
+        // as their files say); the scheduler's first decisions say the same, so they change nothing afterwards.
+        var wanted = Wanted(config.VirtualServers, health);
         if (Kernel(config.Global.LvsTimeouts) is { } timeouts)
             _ = SetTimeoutsAsync(timeouts);
         SyncAsync(ipvs, wanted, null, SyncKind.Startup).PipeTo(Self);

@@ -1,5 +1,6 @@
 using System.Net;
 using LvsHa.Config;
+using LvsHa.Health.Files;
 using LvsHa.Health.State;
 using LvsHa.Ipvs;
 
@@ -7,7 +8,8 @@ namespace LvsHa.Director.Lvs;
 
 /// <summary>
 /// The health state the wanted IPVS table is built from, kept current by health decisions. Starts in keepalived's
-/// start-up state (<see cref="StartupHealth"/>). Not thread-safe: owned by <see cref="IpvsReconcilerActor"/>.
+/// start-up state (<see cref="StartupHealth"/>), except that a virtual service with FILE_CHECKs starts as its files
+/// say (keepalived reads them before anything is programmed). Not thread-safe: owned by <see cref="IpvsReconcilerActor"/>.
 /// </summary>
 public sealed class LiveServiceHealth : IServiceHealth
 {
@@ -23,8 +25,28 @@ public sealed class LiveServiceHealth : IServiceHealth
             var state = new ServiceState(service.VirtualServer, StartupHealth.Instance.HasQuorum(service.VirtualServer));
             foreach (var realServer in service.VirtualServer.RealServers)
                 state.RealServers[HealthSettingsMapper.Endpoint(realServer)] = StartupHealth.Instance.Of(service.VirtualServer, realServer);
+            FollowFiles(service, state);
             byName.TryAdd(service.Name, state);
             byVirtualServer.TryAdd(service.VirtualServer, state);
+        }
+    }
+
+    /// <summary>
+    /// The start-up state of a virtual service with FILE_CHECKs, from its files as the health checks read them (the
+    /// same rule, <see cref="VirtualServiceHealth"/>): no real server is programmed and removed a moment later.
+    /// </summary>
+    private static void FollowFiles(MappedVirtualService service, ServiceState state)
+    {
+        var files = FileChecks.Of(service.Settings);
+        if (files.Count == 0)
+            return;
+        var health = new VirtualServiceHealth(service.Settings);
+        _ = FileChecks.ReadInitial(health);
+        state.Quorum = health.QuorumUp;
+        foreach (var status in health.RealServerStatuses())
+        {
+            if (files.Any(f => service.Settings.RealServers[f.RealServer].Endpoint.Equals(status.RealServer)))
+                state.RealServers[status.RealServer] = new RealServerHealth(status.Alive, status.Weight);
         }
     }
 

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Akka.Actor;
 using LvsHa.Config;
 using LvsHa.Health.Checkers;
+using LvsHa.Health.Files;
 using LvsHa.Health.Scheduling;
 using LvsHa.Health.State;
 using Microsoft.Extensions.Logging;
@@ -12,10 +13,12 @@ namespace LvsHa.Director.Lvs;
 /// <summary>
 /// Runs the health checks of every virtual service (one <see cref="HealthCheckScheduler"/> per virtual service, so a
 /// reload restarts only the checks of changed blocks), forwards the kernel decisions to the reconciler, runs
-/// notify/quorum scripts in order per virtual service, and answers <see cref="GetLvsStatus"/>.
+/// notify/quorum scripts in order per virtual service, and answers <see cref="GetLvsStatus"/>. One
+/// <see cref="TrackFileWatcher"/> follows the files of every FILE_CHECK: a change reaches the schedulers, and so the
+/// kernel, as a message to this actor, not on any delay_loop.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "An actor's end of life is PostStop, which disposes them.")]
-public sealed class LvsHealthActor : ReceiveActor
+public sealed partial class LvsHealthActor : ReceiveActor
 {
     private static readonly EventId ScriptFailed = new(4510, "ScriptFailed");
     private static readonly EventId ScriptRan = new(4511, "ScriptRan");
@@ -29,6 +32,8 @@ public sealed class LvsHealthActor : ReceiveActor
     private readonly Dictionary<string, Checks> checks = new(StringComparer.Ordinal);
     private readonly Dictionary<(string VirtualService, System.Net.IPEndPoint RealServer), bool> realServerUp = [];
     private ImmutableArray<MappedVirtualService> services;
+    private TrackFileWatcher? watcher;
+    private IReadOnlySet<string> watched = new HashSet<string>(StringComparer.Ordinal);
     private IActorRef? stopRequester;
     private bool schedulerStopping;
 
@@ -45,6 +50,7 @@ public sealed class LvsHealthActor : ReceiveActor
         Receive<HealthDecisions>(HandleDecisions);
         Receive<ScriptFinished>(HandleScriptFinished);
         Receive<ReloadConfig>(HandleReload);
+        Receive<TrackedFileChanged>(HandleTrackedFile);
         Receive<GetLvsStatus>(_ => HandleGetStatus());
         Receive<StopHealthChecks>(_ => HandleStop());
         Receive<SchedulerStopped>(_ =>
@@ -61,6 +67,9 @@ public sealed class LvsHealthActor : ReceiveActor
     /// <inheritdoc/>
     protected override void PreStart()
     {
+        // The watcher first: a change after it started arrives as a message once the checks below have read their
+        // files (a number they already have changes nothing), so none falls between the reading and the watch.
+        WatchTrackedFiles();
         foreach (var service in services)
             checks[service.Name] = StartChecks(service);
     }
@@ -72,6 +81,8 @@ public sealed class LvsHealthActor : ReceiveActor
         foreach (var running in checks.Values)
             running.Discard();
         checks.Clear();
+        watcher?.Dispose();
+        watcher = null;
         stopping.Cancel();
         stopping.Dispose();
     }
@@ -192,10 +203,49 @@ public sealed class LvsHealthActor : ReceiveActor
             checks.Remove(name);
         }
         services = next;
+        WatchTrackedFiles();
         reconciler.Tell(message);
         foreach (var service in services.Where(s => !checks.ContainsKey(s.Name)))
             checks[service.Name] = StartChecks(service);
     }
+
+    /// <summary>
+    /// Watches the files of every FILE_CHECK of <see cref="services"/>, when they differ from those watched. The new
+    /// watcher starts before the old one stops, so that no change of a file both follow goes unseen (one seen twice
+    /// changes nothing).
+    /// </summary>
+    private void WatchTrackedFiles()
+    {
+        var paths = services.SelectMany(s => FileChecks.Of(s.Settings)).Select(f => f.Spec.Path).ToHashSet(StringComparer.Ordinal);
+        if (paths.SetEquals(watched))
+            return;
+        var previous = watcher;
+        watcher = null;
+        watched = paths;
+        if (paths.Count > 0)
+        {
+            var self = Self;
+            try
+            {
+                watcher = new TrackFileWatcher(paths, (path, number) => self.Tell(new TrackedFileChanged(path, number)), logger);
+            }
+            catch (IOException e)
+            {
+                // keepalived logs a file it cannot watch and goes on: the checkers keep the state read at start.
+                LogWatchFailed(e.Message);
+            }
+        }
+        previous?.Dispose();
+    }
+
+    private void HandleTrackedFile(TrackedFileChanged message)
+    {
+        foreach (var running in checks.Values)
+            running.Scheduler.OnTrackedFileChanged(message.Path, message.Number);
+    }
+
+    [LoggerMessage(EventId = 4512, Level = LogLevel.Error, Message = "FILE_CHECK files cannot be watched, their checkers keep the state read at start: {Reason}")]
+    private partial void LogWatchFailed(string reason);
 
     private void HandleGetStatus()
     {
@@ -219,6 +269,8 @@ public sealed class LvsHealthActor : ReceiveActor
         stopRequester = Sender;
         var current = checks.Values.Select(c => c.Scheduler).ToArray();
         checks.Clear();
+        watcher?.Dispose();
+        watcher = null;
         schedulerStopping = true;
         // StopAsync publishes the omega scripts through the sink before it completes, so they are queued here
         // before SchedulerStopped arrives.
@@ -246,6 +298,9 @@ public sealed class LvsHealthActor : ReceiveActor
         /// <summary>Stops the checks; the stop decisions (omega scripts) still arrive.</summary>
         public void Retire() => _ = Scheduler.DisposeAsync().AsTask();
     }
+
+    /// <summary>A tracked file now reads <paramref name="Number"/> (from the watcher's thread).</summary>
+    private sealed record TrackedFileChanged(string Path, long Number);
 
     private sealed record ScriptFinished(RunScript Script, int? ExitStatus, string? Problem);
 

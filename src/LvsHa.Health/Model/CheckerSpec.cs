@@ -188,3 +188,34 @@ public sealed record VipCheckSpec(System.Net.IPEndPoint Vip, string ProbeNamespa
     /// <inheritdoc/>
     public override string Kind => "VIP_CHECK";
 }
+
+/// <summary>FILE_CHECK: follows the number in a tracked file (keepalived 2.2.7 check_file.c, track_file.c). Not
+/// polled: its state is the file's, known at start and changed as soon as the file changes; no timing, no alpha.</summary>
+/// <param name="Path">The track_file block's file.</param>
+/// <param name="Weight">0: a non-zero number fails the checker; otherwise the number times the weight is added to the
+/// real server's weight.</param>
+/// <param name="Reverse">The number counts the other way round (with weight 0: zero fails).</param>
+public sealed record FileCheckSpec(string Path, int Weight, bool Reverse) : CheckerSpec
+{
+    /// <inheritdoc/>
+    public override string Kind => "FILE_CHECK";
+
+    /// <summary>What the file's <paramref name="number"/> means for the checker (keepalived's update_track_file_status):
+    /// with weight 0, up when it is 0 (reverse: when it is not); otherwise up with number x weight (negated by
+    /// reverse) added to the real server's weight, down when that reaches keepalived's fault value (int.MinValue).</summary>
+    public FileCheckVerdict Judge(long number)
+    {
+        if (Weight == 0)
+            return new FileCheckVerdict((number == 0) != Reverse, 0);
+        // |number| <= 2^31 and |Weight| < 2^31: the product fits in a long.
+        var delta = number * Weight * (Reverse ? -1 : 1);
+        return delta <= int.MinValue
+            ? new FileCheckVerdict(false, 0)
+            : new FileCheckVerdict(true, (int)Math.Min(delta, int.MaxValue));
+    }
+}
+
+/// <summary>A FILE_CHECK's state for one reading of its file.</summary>
+/// <param name="Up">Whether the checker passes.</param>
+/// <param name="WeightDelta">Added to the real server's configured weight while it passes.</param>
+public readonly record struct FileCheckVerdict(bool Up, int WeightDelta);

@@ -1,5 +1,6 @@
 using System.Net;
 using LvsHa.Health.Checkers;
+using LvsHa.Health.Files;
 using LvsHa.Health.Model;
 using LvsHa.Health.State;
 using Microsoft.Extensions.Logging;
@@ -11,12 +12,13 @@ namespace LvsHa.Health.Scheduling;
 /// up): no thread and no timer per check. One timer per scheduler, from a <see cref="TimeProvider"/>, wakes at the
 /// earliest due checker and starts every checker then due; a round's end puts its checker back delay_loop later.
 /// Attempts are bounded by a semaphore. Results go through each service's <see cref="VirtualServiceHealth"/>; its
-/// decisions go to the sink.</summary>
+/// decisions go to the sink. FILE_CHECKs are not scheduled: their state is their file's, read at <see cref="Start"/>
+/// and then fed by the owner of the file watcher through <see cref="OnTrackedFileChanged"/>.</summary>
 /// <remarks>A timer per checker cost a timer-queue entry and a thread-pool hop per check; with thousands of real
 /// servers the single timer starts several due checks per wake-up on one thread. Network checkers start inline on the
 /// timer's thread (their synchronous part is a socket and a connect call); MISC_CHECK forks a process synchronously
 /// and so starts on the thread pool, so that slow forks do not delay the other checks.</remarks>
-public sealed class HealthCheckScheduler : IAsyncDisposable
+public sealed partial class HealthCheckScheduler : IAsyncDisposable
 {
     /// <summary>Health's EventId range starts at 4000 (issue 4); 4001: a checker changed state.</summary>
     private static readonly EventId CheckerChanged = new(4001, "CheckerChanged");
@@ -77,13 +79,20 @@ public sealed class HealthCheckScheduler : IAsyncDisposable
         var checkers = new List<Checker>();
         foreach (var service in services.Values)
         {
-            lock (service.Gate) Publish(service.Health.Start());
+            lock (service.Gate)
+            {
+                var numbers = FileChecks.ReadInitial(service.Health);
+                for (var f = 0; f < numbers.Count; f++) Logged(service, service.FileCheckers[f], numbers[f]);
+                Publish(service.Health.Start());
+            }
+
             for (var r = 0; r < service.Settings.RealServers.Count; r++)
             {
                 var rs = service.Settings.RealServers[r];
                 for (var c = 0; c < rs.Checkers.Count; c++)
                 {
                     var spec = rs.Checkers[c];
+                    if (spec is FileCheckSpec) continue;
                     var timing = CheckerTiming.Resolve(spec, rs.Timing, service.Settings.Timing);
                     var runner = new CheckRunner(options.CheckFactory(spec, rs, service.Settings, timing), timing, timeProvider, concurrency);
                     checkers.Add(new Checker(this, service, r, c, timing, runner, startsInline: spec is not MiscCheckSpec));
@@ -122,6 +131,42 @@ public sealed class HealthCheckScheduler : IAsyncDisposable
         {
             lock (service.Gate) Publish(service.Health.Stop());
         }
+    }
+
+    /// <summary>The files the FILE_CHECKs of every service follow (for the one watcher of the director).</summary>
+    public IReadOnlySet<string> TrackedFiles =>
+        services.Values.SelectMany(s => s.FileCheckers).Select(f => f.Spec.Path).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>A tracked file now reads <paramref name="number"/>: every FILE_CHECK following it takes the new state
+    /// at once and the decisions go to the sink on the caller's thread. Ignored before <see cref="Start"/> (which
+    /// reads the files itself) and after stop.</summary>
+    public void OnTrackedFileChanged(string path, long number)
+    {
+        if (!started || stopping.IsCancellationRequested) return;
+        foreach (var service in services.Values)
+        {
+            foreach (var file in service.FileCheckers)
+            {
+                if (!string.Equals(file.Spec.Path, path, StringComparison.Ordinal)) continue;
+                lock (service.Gate)
+                {
+                    var decisions = service.Health.OnTrackedFile(file.RealServer, file.Index, number);
+                    Logged(service, file, number);
+                    Publish(decisions);
+                }
+            }
+        }
+    }
+
+    /// <summary>Under the service's gate: one log line and one history record per new number of a FILE_CHECK (a
+    /// rewrite of the same number is not news).</summary>
+    private void Logged(Service service, FileChecker file, long number)
+    {
+        if (file.LastNumber == number) return;
+        file.LastNumber = number;
+        var up = service.Health.IsCheckerUp(file.RealServer, file.Index);
+        LogFileCheck(file.Endpoint, service.Settings.Name, file.Spec.Path, number, up ? "up" : "down");
+        service.Histories[file.Endpoint].Add(new CheckRecord(timeProvider.GetUtcNow(), file.Spec.Kind, up, $"{file.Spec.Path} reads {number}", TimeSpan.Zero));
     }
 
     /// <summary>A real server's recent attempts, oldest first (empty for an unknown one).</summary>
@@ -272,6 +317,9 @@ public sealed class HealthCheckScheduler : IAsyncDisposable
         }
     }
 
+    [LoggerMessage(EventId = 4012, Level = LogLevel.Information, Message = "FILE_CHECK of {RealServer} in {VirtualService}: {Path} reads {Number}, the checker is {State}")]
+    private partial void LogFileCheck(IPEndPoint realServer, string virtualService, string path, long number, string state);
+
     private sealed class Service
     {
         public Service(VirtualServiceHealthSettings settings, int historyLength)
@@ -279,7 +327,11 @@ public sealed class HealthCheckScheduler : IAsyncDisposable
             Settings = settings;
             Health = new VirtualServiceHealth(settings);
             foreach (var rs in settings.RealServers) Histories.TryAdd(rs.Endpoint, new HealthHistory(historyLength));
+            FileCheckers = FileChecks.Of(settings).Select(f => new FileChecker(f.RealServer, f.Checker, settings.RealServers[f.RealServer].Endpoint, f.Spec)).ToArray();
         }
+
+        /// <summary>The FILE_CHECKs, fed by file changes rather than scheduled.</summary>
+        public FileChecker[] FileCheckers { get; }
 
         public VirtualServiceHealthSettings Settings { get; }
 
@@ -288,6 +340,20 @@ public sealed class HealthCheckScheduler : IAsyncDisposable
         public Lock Gate { get; } = new();
 
         public Dictionary<IPEndPoint, HealthHistory> Histories { get; } = [];
+    }
+
+    /// <summary>One FILE_CHECK and the number last logged for it (guarded by its service's gate).</summary>
+    private sealed class FileChecker(int realServer, int index, IPEndPoint endpoint, FileCheckSpec spec)
+    {
+        public int RealServer { get; } = realServer;
+
+        public int Index { get; } = index;
+
+        public IPEndPoint Endpoint { get; } = endpoint;
+
+        public FileCheckSpec Spec { get; } = spec;
+
+        public long? LastNumber { get; set; }
     }
 
     /// <summary>One checker of one real server with what its rounds need, built once (no allocation per round

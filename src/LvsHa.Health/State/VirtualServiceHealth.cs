@@ -71,6 +71,10 @@ public sealed class VirtualServiceHealth
         {
             if (rs.Alive && !startWithSorry) decisions.Add(new RealServerUp(settings.Name, rs.Endpoint, rs.EffectiveWeight));
             else if (rs.Inhibit) decisions.Add(new RealServerDown(settings.Name, rs.Endpoint, Inhibit: true));
+
+            // The kernel's start-up table reads tracked files on its own: should a file have changed in between, this
+            // puts it right (when the readings agree, it changes nothing).
+            else if (!startWithSorry && rs.Checkers.Any(c => c.File && !c.IsUp)) decisions.Add(new RealServerDown(settings.Name, rs.Endpoint, Inhibit: false));
         }
 
         if (startWithSorry)
@@ -101,7 +105,7 @@ public sealed class VirtualServiceHealth
         var decisions = new List<HealthDecision>();
 
         // keepalived (check_misc.c) sets the weight on exit 2..255 only; exit 0 leaves the last dynamic weight.
-        if (up && state.Dynamic && dynamicWeight is { } weight) UpdateWeight(rs, state, weight, decisions);
+        if (up && state.Dynamic && dynamicWeight is { } weight) SetWeightDelta(rs, state, weight - rs.ConfiguredWeight, decisions);
 
         if (state.IsUp == up)
         {
@@ -121,6 +125,51 @@ public sealed class VirtualServiceHealth
         else if (!up && rs.FailedCheckers == 0) SetAlive(rs, false, decisions);
         state.IsUp = up;
         rs.FailedCheckers += up ? -1 : 1;
+        return decisions;
+    }
+
+    /// <summary>Feeds a new number read from a FILE_CHECK's file (see <see cref="FileCheckSpec.Judge"/>): the checker
+    /// goes up or down, and while up its weight delta is added to the real server's configured weight.</summary>
+    /// <remarks>Before <see cref="Start"/> it sets the initial state without any decision (keepalived reads tracked
+    /// files before the checkers start, so a FILE_CHECK has no alpha and its state is known at once).</remarks>
+    /// <param name="realServer">Index into <see cref="VirtualServiceHealthSettings.RealServers"/>.</param>
+    /// <param name="checker">Index of a <see cref="FileCheckSpec"/> in that real server's checkers.</param>
+    /// <param name="number">The file's number (<c>TrackFileValue</c>).</param>
+    public IReadOnlyList<HealthDecision> OnTrackedFile(int realServer, int checker, long number)
+    {
+        var rs = realServers[realServer];
+        var state = rs.Checkers[checker];
+        var spec = rs.Settings.Checkers[checker] as FileCheckSpec
+            ?? throw new ArgumentException($"checker {checker} of {rs.Endpoint} is not a FILE_CHECK", nameof(checker));
+        var verdict = spec.Judge(number);
+        if (!started)
+        {
+            state.WeightDelta = verdict.Up ? verdict.WeightDelta : 0;
+            if (state.IsUp != verdict.Up)
+            {
+                state.IsUp = verdict.Up;
+                rs.FailedCheckers += verdict.Up ? -1 : 1;
+                rs.Alive = rs.FailedCheckers == 0;
+            }
+
+            QuorumUp = LiveWeight() >= Quorum + settings.Hysteresis;
+            return [];
+        }
+
+        // keepalived (process_update_checker_track_file_status): leaving the fault state sets the weight, then the
+        // checker up (so the real server comes back with it); entering it sets the checker down, then drops the weight.
+        var decisions = new List<HealthDecision>();
+        if (verdict.Up)
+        {
+            SetWeightDelta(rs, state, verdict.WeightDelta, decisions);
+            decisions.AddRange(OnCheckResult(realServer, checker, up: true));
+        }
+        else
+        {
+            decisions.AddRange(OnCheckResult(realServer, checker, up: false));
+            SetWeightDelta(rs, state, 0, decisions);
+        }
+
         return decisions;
     }
 
@@ -152,10 +201,12 @@ public sealed class VirtualServiceHealth
         UpdateQuorum(decisions);
     }
 
-    private void UpdateWeight(RealServerState rs, CheckerState checker, int weight, List<HealthDecision> decisions)
+    /// <summary>A checker's part of the real server's weight (misc_dynamic: weight - configured; FILE_CHECK: the
+    /// file's number x weight); the effective weight is the configured one plus every checker's part.</summary>
+    private void SetWeightDelta(RealServerState rs, CheckerState checker, int delta, List<HealthDecision> decisions)
     {
         var before = rs.EffectiveWeight;
-        checker.WeightDelta = weight - rs.ConfiguredWeight;
+        checker.WeightDelta = delta;
         if (rs.EffectiveWeight == before) return;
         if (rs.Alive && InPool) decisions.Add(new RealServerWeightChanged(settings.Name, rs.Endpoint, rs.EffectiveWeight));
         UpdateQuorum(decisions);
@@ -197,15 +248,18 @@ public sealed class VirtualServiceHealth
         if (script is not null) decisions.Add(new RunScript(settings.Name, script, reason, realServer));
     }
 
-    private sealed class CheckerState(bool alpha, bool dynamic)
+    private sealed class CheckerState(bool alpha, bool dynamic, bool file)
     {
         public bool Alpha { get; } = alpha;
 
         public bool Dynamic { get; } = dynamic;
 
+        /// <summary>A FILE_CHECK: never alpha, and it has run from the start (keepalived reads the file at once).</summary>
+        public bool File { get; } = file;
+
         public bool IsUp { get; set; } = !alpha;
 
-        public bool HasRun { get; set; }
+        public bool HasRun { get; set; } = file;
 
         public int WeightDelta { get; set; }
     }
@@ -217,8 +271,9 @@ public sealed class VirtualServiceHealth
             Settings = rs;
             Checkers = rs.Checkers
                 .Select(c => new CheckerState(
-                    CheckerTiming.Resolve(c, rs.Timing, vs.Timing).Alpha,
-                    c is MiscCheckSpec { Dynamic: true }))
+                    c is not FileCheckSpec && CheckerTiming.Resolve(c, rs.Timing, vs.Timing).Alpha,
+                    c is MiscCheckSpec { Dynamic: true },
+                    c is FileCheckSpec))
                 .ToArray();
             FailedCheckers = Checkers.Count(c => !c.IsUp);
             Alive = FailedCheckers == 0;

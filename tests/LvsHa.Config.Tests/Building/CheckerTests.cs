@@ -155,11 +155,11 @@ public class CheckerTests
     [Fact]
     public void Load_UnimplementedCheckerKeywordThatChangesChecks_IsError()
     {
-        var r = Load(Vs("10.0.0.1 80", "protocol TCP\nreal_server 10.0.1.1 80 {\nHTTP_GET {\n fast_recovery\n url {\n path /\n regex ok\n }\n}\nFILE_CHECK {\n}\n}"));
+        var r = Load(Vs("10.0.0.1 80", "protocol TCP\nreal_server 10.0.1.1 80 {\nHTTP_GET {\n fast_recovery\n url {\n path /\n regex ok\n }\n}\nBFD_CHECK {\n}\n}"));
         Assert.False(r.Success);
         Assert.Equal(new SourceLocation("test.conf", 5, 2), SingleError(r, "'fast_recovery' in HTTP_GET is known to keepalived but not supported").Location);
         SingleError(r, "'regex' in url");
-        SingleError(r, "'FILE_CHECK' in real_server");
+        SingleError(r, "'BFD_CHECK' in real_server");
     }
 
     [Fact]

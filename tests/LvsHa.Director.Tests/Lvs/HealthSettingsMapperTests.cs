@@ -255,4 +255,32 @@ public class HealthSettingsMapperTests
         Assert.StartsWith("/tmp/lvsha-lvs-test.conf:4:", error.Message, StringComparison.Ordinal);
         Assert.Contains("no such user 'lvsha-no-such-user'", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Map_FileCheck_TheFileAndWeightOnlyNoConnectionNoTiming()
+    {
+        var config = TestConfigs.Load("""
+            track_file TRACK {
+                file /run/app/weight
+                weight 2 reverse
+            }
+            virtual_server 10.0.0.1 80 {
+                protocol TCP
+                alpha
+                real_server 10.0.1.1 80 {
+                    FILE_CHECK {
+                        track_file TRACK
+                    }
+                    FILE_CHECK {
+                        track_file TRACK
+                        weight 10
+                    }
+                }
+            }
+            """);
+
+        var checkers = HealthSettingsMapper.Map(config)[0].Settings.RealServers[0].Checkers;
+
+        Assert.Equal([new FileCheckSpec("/run/app/weight", 2, true), new FileCheckSpec("/run/app/weight", 10, false)], checkers);
+    }
 }

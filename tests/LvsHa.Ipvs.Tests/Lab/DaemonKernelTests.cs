@@ -7,7 +7,8 @@ namespace LvsHa.Ipvs.Tests.Lab;
 
 /// <summary>
 /// `lvsha run` as an operator starts it, against the real ip_vs kernel (in the VM): health checks of a real web server
-/// drive the table, a missing MISC_CHECK script marks only its real server down, changes made with ipvsadm behind the
+/// drive the table, a missing MISC_CHECK script marks only its real server down, a FILE_CHECK's file takes its real
+/// server out and back within a second, changes made with ipvsadm behind the
 /// daemon's back are repaired, `lvsha status --json` matches the kernel, and stopping removes the managed services
 /// (or keeps them with --dont-release-ipvs, and the next start adopts them without a write).
 /// </summary>
@@ -176,6 +177,63 @@ public sealed class DaemonKernelTests : IDisposable
         Assert.False(adopting.Logged("-A -t 10.9.0.1:80") || adopting.Logged("-E -t 10.9.0.1:80"), adopting.Log);
         Assert.False(adopting.Logged("-r 127.0.0.31"), adopting.Log);
         adopting.Stop();
+    }
+
+    [Fact]
+    public void LvshaRun_FileCheck_TheFileTakesTheRealServerOutOfTheKernelAndBack()
+    {
+        // FILE_CHECK follows its file through inotify, not a delay_loop (an hour here): the real server whose file
+        // says 1 is never programmed at start, and leaves or returns within a second of each write.
+        var down = Path.Combine(_folder.FullName, "down");
+        var weight = Path.Combine(_folder.FullName, "weight");
+        File.WriteAllText(down, "1\n");
+        File.WriteAllText(weight, "3\n");
+        var config = $$"""
+            track_file DOWN {
+                file {{down}}
+                weight 0
+            }
+            track_file WEIGHT {
+                file {{weight}}
+            }
+            virtual_server 10.9.2.1 80 {
+                protocol TCP
+                lb_kind NAT
+                delay_loop 3600
+                real_server 127.0.0.41 8080 {
+                    weight 2
+                    FILE_CHECK {
+                        track_file DOWN
+                    }
+                }
+                real_server 127.0.0.42 8080 {
+                    weight 5
+                    FILE_CHECK {
+                        track_file WEIGHT
+                        weight 10
+                    }
+                }
+            }
+            """;
+        const string Held = "-a -t 10.9.2.1:80 -r 127.0.0.41:8080 -m -w 2";
+        const string Weighted = "-a -t 10.9.2.1:80 -r 127.0.0.42:8080 -m -w 35";
+        var director = StartDirector(config);
+        WaitFor(() => HasLine(Weighted), TimeSpan.FromSeconds(20), "127.0.0.42 at 5 + 3 x 10");
+        Assert.DoesNotContain(Ipvsadm.SaveSorted(), l => l.Contains("127.0.0.41", StringComparison.Ordinal));
+        Assert.False(director.Logged("-r 127.0.0.41"), director.Log);
+
+        File.WriteAllText(down, "0\n");
+        var back = WaitFor(() => HasLine(Held), TimeSpan.FromSeconds(5), "127.0.0.41 in the kernel after writing 0");
+        File.WriteAllText(down, "1\n");
+        var removed = WaitFor(() => !Ipvsadm.SaveSorted().Any(l => l.Contains("127.0.0.41", StringComparison.Ordinal)), TimeSpan.FromSeconds(5),
+            "127.0.0.41 out of the kernel after writing 1");
+        _output.WriteLine($"FILE_CHECK: back {back.TotalMilliseconds:0} ms after writing 0, removed {removed.TotalMilliseconds:0} ms after writing 1");
+        Assert.True(back <= TimeSpan.FromSeconds(1) && removed <= TimeSpan.FromSeconds(1), $"back {back}, removed {removed}");
+        // The start-up reading and each change: one line naming the real server and the file.
+        Assert.True(director.Logged("FILE_CHECK of 127.0.0.41:8080") && director.Logged(down) && director.Logged("reads 1, the checker is down"), director.Log);
+
+        director.Stop();
+        Assert.Empty(Ipvsadm.SaveSorted());
     }
 
     [Fact]
