@@ -162,13 +162,13 @@ public sealed partial class CheckCommandTests : IDisposable
     [Fact]
     public void Check_WarningsOnly_ExitsZeroWithWarningsOnStderr()
     {
-        var path = Write("w.conf", ValidVs.Replace(" lb_algo rr\n", " lb_algo rr\n smtp_alert\n quorum 9\n", StringComparison.Ordinal));
+        var path = Write("w.conf", ValidVs.Replace(" lb_algo rr\n", " lb_algo rr\n snmp_name lb\n quorum 9\n", StringComparison.Ordinal));
         var (code, _, error) = Run("check", "-f", path);
         Assert.Equal(ExitCodes.Ok, code);
         var lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(2, lines.Length);
         Assert.All(lines, l => Assert.Equal("warning", DiagnosticLine().Match(l).Groups["sev"].Value));
-        Assert.StartsWith($"{path}:4:2: warning: keyword 'smtp_alert'", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith($"{path}:4:2: warning: keyword 'snmp_name'", lines[0], StringComparison.Ordinal);
     }
 
     [Fact]

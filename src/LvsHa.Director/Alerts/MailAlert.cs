@@ -41,9 +41,10 @@ public sealed record MailAlert(string Subject, string Body)
     }
 
     /// <summary>The body keepalived's checker writes when a real server goes up or down (check_*.c); for a real
-    /// server with several checkers the first one's words.</summary>
-    public static string CheckerBody(HealthChecker? checker, bool up) => checker switch
+    /// server with several checkers the first one's words; null for FILE_CHECK, which keepalived never mails about.</summary>
+    public static string? CheckerBody(HealthChecker? checker, bool up) => checker switch
     {
+        FileChecker => null,
         TcpChecker => $"=> TCP CHECK {(up ? "succeed" : "failed")} on service <=",
         PingChecker => $"=> ICMP CHECK {(up ? "succeed" : "failed")} on service <=",
         UdpChecker => $"=> UDP CHECK {(up ? "succeed" : "failed")} on service <=",

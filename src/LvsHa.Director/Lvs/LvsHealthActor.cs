@@ -127,11 +127,10 @@ public sealed partial class LvsHealthActor : ReceiveActor
             if (!known || was == up || services.FirstOrDefault(s => s.Name == decision.VirtualService) is not { } service)
                 continue;
             var vs = service.VirtualServer;
-            if (vs.RealServers.FirstOrDefault(r => r.Address.Equals(endpoint.Address) && r.Port == endpoint.Port) is { SmtpAlert: true } rs)
+            if (vs.RealServers.FirstOrDefault(r => r.Address.Equals(endpoint.Address) && r.Port == endpoint.Port) is { SmtpAlert: true } rs
+                && Alerts.MailAlert.CheckerBody(rs.Checkers.Count > 0 ? rs.Checkers[0] : null, up) is { } body)
             {
-                mail.RealServerChanged(
-                    Alerts.MailAlert.Trio(rs.Address, vs.Protocol, rs.Port), Alerts.MailAlert.VirtualServerName(vs), up,
-                    Alerts.MailAlert.CheckerBody(rs.Checkers.Count > 0 ? rs.Checkers[0] : null, up));
+                mail.RealServerChanged(Alerts.MailAlert.Trio(rs.Address, vs.Protocol, rs.Port), Alerts.MailAlert.VirtualServerName(vs), up, body);
             }
         }
     }

@@ -377,9 +377,9 @@ public class VirtualServerTests
     [Fact]
     public void Load_UnsupportedKeyword_IsWarningNamingIt()
     {
-        var r = Load(Vs("10.0.0.1 80", "protocol TCP\n  smtp_alert\n" + Rs));
+        var r = Load(Vs("10.0.0.1 80", "protocol TCP\n  snmp_name lb\n" + Rs));
         Assert.True(r.Success);
-        var w = SingleWarning(r, "'smtp_alert'");
+        var w = SingleWarning(r, "'snmp_name'");
         Assert.Equal(new SourceLocation("test.conf", 3, 3), w.Location);
     }
 }

@@ -25,7 +25,7 @@ public sealed class MailAlerterTests
             alerter.InstanceChanged("VI_1", VrrpState.Initialize); // INIT is never mailed
             alerter.InstanceChanged("VI_1", VrrpState.Master);
             alerter.GroupChanged("G", VrrpState.Fault);
-            alerter.RealServerChanged("[10.0.1.4]:tcp:80", "[10.0.0.1]:tcp:80", up: false, MailAlert.CheckerBody(new LvsHa.Config.TcpChecker { Location = new("t", 1, 1) }, up: false));
+            alerter.RealServerChanged("[10.0.1.4]:tcp:80", "[10.0.0.1]:tcp:80", up: false, MailAlert.CheckerBody(new LvsHa.Config.TcpChecker { Location = new("t", 1, 1) }, up: false)!);
         }
 
         Assert.Equal(
