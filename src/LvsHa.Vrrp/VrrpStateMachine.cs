@@ -278,7 +278,7 @@ public sealed class VrrpStateMachine
         priorityDelta = tracker.PriorityDelta;
         trackerFault = tracker.Fault;
         if (trackerFault && State is VrrpState.Backup or VrrpState.Master)
-            EnterFault(actions, "a tracked interface or script failed");
+            EnterFault(actions, "a tracked interface, script or file failed");
         else if (!trackerFault && !groupFault && State == VrrpState.Fault)
             Startup(actions, "trackers recovered");
 

@@ -466,7 +466,7 @@ public class VrrpStateMachineTests
                 new CancelTimer(VrrpTimer.GarpDelay),
                 new SendAdvert(0, Second),
                 new RemoveVips(),
-                new StateChanged(VrrpState.Master, VrrpState.Fault, "a tracked interface or script failed"),
+                new StateChanged(VrrpState.Master, VrrpState.Fault, "a tracked interface, script or file failed"),
                 new RunNotify(VrrpState.Fault, 100),
             ],
             actions);
