@@ -132,7 +132,7 @@ internal static class KeepalivedKeywords
             warn: "debug preempt kernel_rx_buf_size notify_priority_changes garp_lower_prio_delay unicast_ttl",
             refuse: "use_vmac use_vmac_addr vmac_xmit_base use_ipvlan unicast_fault_no_peer check_unicast_src " +
                     "old_unicast_checksum native_ipv6 vrf track_process track_bfd mcast_dst_ip track_src_ip " +
-                    "promote_secondaries linkbeat_use_polling virtual_routes virtual_rules accept no_accept strict_mode " +
+                    "linkbeat_use_polling virtual_routes virtual_rules accept no_accept strict_mode " +
                     "notify_deleted notify_master_rx_lower_pri lvs_sync_daemon_interface down_timer_adverts garp_extra_if " +
                     "vmac_garp_intvl lower_prio_no_advert higher_prio_send_advert",
             accepted: "mcast_src_ip dont_track_primary garp_lower_prio_repeat skip_check_adv_addr"),

@@ -19,6 +19,7 @@ internal sealed partial class ModelBuilder
         int version = global.VrrpVersion;
         IPAddress? mcastSrc = null;
         bool dontTrackPrimary = false;
+        bool promoteSecondaries = false;
         bool skipCheck = global.VrrpSkipCheckAdvertAddresses;
         int lowerPrioRepeat = global.VrrpGarp.LowerPriorityRepeat;
         bool nopreempt = false;
@@ -83,6 +84,9 @@ internal sealed partial class ModelBuilder
                     break;
                 case "mcast_src_ip":
                     mcastSrc = _read.Address(s, 0, "mcast_src_ip") ?? mcastSrc;
+                    break;
+                case "promote_secondaries":
+                    promoteSecondaries = true;
                     break;
                 case "dont_track_primary":
                     dontTrackPrimary = true;
@@ -213,6 +217,7 @@ internal sealed partial class ModelBuilder
             UnicastSourceIp = unicastSrc,
             MulticastSourceIp = mcastSrc,
             DontTrackPrimary = dontTrackPrimary,
+            PromoteSecondaries = promoteSecondaries,
             SkipCheckAdvertAddresses = skipCheck,
             GarpInterval = global.VrrpGarp.Interval,
             GnaInterval = global.VrrpGarp.NaInterval,

@@ -85,6 +85,10 @@ public sealed record VrrpInstance
     /// <summary>`dont_track_primary`: the instance does not go to FAULT when its interface goes down.</summary>
     public bool DontTrackPrimary { get; init; }
 
+    /// <summary>`promote_secondaries`: the interface's IPv4 promote_secondaries sysctl is 1 while the director runs
+    /// (removing a VIP that became the primary address then keeps the other addresses of its subnet).</summary>
+    public bool PromoteSecondaries { get; init; }
+
     /// <summary>`skip_check_adv_addr` (or global vrrp_skip_check_adv_addr).</summary>
     public bool SkipCheckAdvertAddresses { get; init; }
 

@@ -69,6 +69,8 @@ public static partial class DirectorDaemon
         var running = new RunningInstances(config.VrrpInstances);
         using var vips = new NetlinkVipManager(route, running);
 
+        using var promote = PromoteSecondaries.Apply(config);
+
         // Before any instance runs: VIPs a crashed earlier run left behind would answer next to the real master.
         var leftovers = await vips.RemoveLeftoversAsync(cancellationToken).ConfigureAwait(false);
         var options = DirectorOptionsMapper.Map(
