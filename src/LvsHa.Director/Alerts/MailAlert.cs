@@ -27,6 +27,11 @@ public sealed record MailAlert(string Subject, string Body)
     public static MailAlert RealServer(string routerId, string realServer, string virtualServer, bool up, string body) => new(
         $"[{routerId}] Realserver {realServer} of virtual server {virtualServer} - {(up ? "UP" : "DOWN")}", body);
 
+    /// <summary>A virtual server gained or lost its quorum; <paramref name="body"/> as keepalived's
+    /// "=> Gained quorum 1+0=1 <= 3 <=".</summary>
+    public static MailAlert VirtualServer(string routerId, string virtualServer, bool up, string body) => new(
+        $"[{routerId}] Virtualserver {virtualServer} - {(up ? "UP" : "DOWN")}", body);
+
     /// <summary>keepalived's inet_sockaddrtotrio: "[ADDRESS]:PROTO:PORT".</summary>
     public static string Trio(IPAddress address, ServiceProtocol protocol, int port) =>
         FormattableString.Invariant($"[{address}]:{protocol.ToString().ToLowerInvariant()}:{port}");

@@ -55,6 +55,10 @@ public sealed partial class MailAlerter : IAsyncDisposable
     public void RealServerChanged(string realServer, string virtualServer, bool up, string body) =>
         Queue(MailAlert.RealServer(_routerId, realServer, virtualServer, up, body));
 
+    /// <summary>A virtual server gained or lost its quorum (see <see cref="MailAlert.VirtualServer"/>).</summary>
+    public void VirtualServerChanged(string virtualServer, bool up, string body) =>
+        Queue(MailAlert.VirtualServer(_routerId, virtualServer, up, body));
+
     /// <summary>Sends what is queued (for at most the connect timeout), then stops.</summary>
     public async ValueTask DisposeAsync()
     {

@@ -22,6 +22,7 @@ public sealed partial class LvsHealthActor : ReceiveActor
 {
     private static readonly EventId ScriptFailed = new(4510, "ScriptFailed");
     private static readonly EventId ScriptRan = new(4511, "ScriptRan");
+    private static readonly EventId QuorumEvent = new(4513, "QuorumChanged");
 
     private readonly IActorRef reconciler;
     private readonly LvsHealthOptions options;
@@ -99,9 +100,12 @@ public sealed partial class LvsHealthActor : ReceiveActor
 
     private void HandleDecisions(HealthDecisions message)
     {
+        // keepalived sends a virtual server's quorum mail before the checker's mail that caused it.
+        foreach (var quorum in message.Decisions.OfType<QuorumChanged>())
+            QuorumChangedSeen(quorum);
         if (options.Mail is { } mail)
             MailRealServerChanges(mail, message.Decisions);
-        var kernel = message.Decisions.Where(d => d is not RunScript).ToArray();
+        var kernel = message.Decisions.Where(d => d is not (RunScript or QuorumChanged)).ToArray();
         if (kernel.Length > 0)
             reconciler.Tell(new HealthDecisions(kernel));
         foreach (var script in message.Decisions.OfType<RunScript>())
@@ -111,6 +115,16 @@ public sealed partial class LvsHealthActor : ReceiveActor
             queue.Enqueue(script);
             RunNextScript(script.VirtualService);
         }
+    }
+
+    // keepalived's log line and mail (ipwrapper.c update_quorum_state, do_vs_notifies).
+    private void QuorumChangedSeen(QuorumChanged quorum)
+    {
+        var (q, h, t, w) = (quorum.Quorum, quorum.Hysteresis, quorum.Threshold, quorum.LiveWeight);
+        logger.LogInformation(QuorumEvent, "virtual_server {VirtualService}: {Quorum}", quorum.VirtualService,
+            quorum.Up ? $"Gained quorum {q}+{h}={t} <= {w}" : $"Lost quorum {q}-{h}={t} > {w}");
+        if (options.Mail is { } mail && services.FirstOrDefault(s => s.Name == quorum.VirtualService) is { VirtualServer: { SmtpAlert: true } vs })
+            mail.VirtualServerChanged(Alerts.MailAlert.VirtualServerName(vs), quorum.Up, $"=> {(quorum.Up ? "Gained" : "Lost")} quorum {q}+{h}={t} <= {w} <=");
     }
 
     // keepalived mails a checker's change of state, never a real server's first state (at start or when a reload

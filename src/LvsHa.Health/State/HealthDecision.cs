@@ -36,6 +36,17 @@ public sealed record SorryServerOut(
     bool SorryServerInhibit,
     IReadOnlyList<PoolMember> RealServersBack) : HealthDecision(VirtualService);
 
+/// <summary>The quorum was gained or lost (keepalived's "Gained quorum 1+0=1 <= 3"): for mail and logs, nothing in
+/// the kernel (the swaps are <see cref="SorryServerIn"/> and <see cref="SorryServerOut"/>).</summary>
+/// <param name="VirtualService">The virtual service.</param>
+/// <param name="Up">Whether the quorum is up now.</param>
+/// <param name="Quorum">The quorum in force.</param>
+/// <param name="Hysteresis">The hysteresis.</param>
+/// <param name="Threshold">The live weight the change was judged against (quorum plus or minus the hysteresis).</param>
+/// <param name="LiveWeight">The live real servers' weight sum.</param>
+public sealed record QuorumChanged(string VirtualService, bool Up, long Quorum, long Hysteresis, long Threshold, long LiveWeight)
+    : HealthDecision(VirtualService);
+
 /// <summary>Why a script runs.</summary>
 public enum ScriptReason
 {

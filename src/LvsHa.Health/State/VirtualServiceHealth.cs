@@ -225,6 +225,7 @@ public sealed class VirtualServiceHealth
                 decisions.Add(new SorryServerOut(settings.Name, settings.SorryServer, settings.SorryServerInhibit, LiveMembers()));
             }
 
+            decisions.Add(new QuorumChanged(settings.Name, true, Quorum, settings.Hysteresis, threshold, weight));
             AddScript(decisions, settings.QuorumUp, ScriptReason.QuorumUp, null);
         }
         else if (QuorumUp && (weight == 0 || weight < threshold))
@@ -236,6 +237,7 @@ public sealed class VirtualServiceHealth
                 decisions.Add(new SorryServerIn(settings.Name, settings.SorryServer, settings.SorryServerInhibit, LiveMembers()));
             }
 
+            decisions.Add(new QuorumChanged(settings.Name, false, Quorum, settings.Hysteresis, threshold, weight));
             AddScript(decisions, settings.QuorumDown, ScriptReason.QuorumDown, null);
         }
     }

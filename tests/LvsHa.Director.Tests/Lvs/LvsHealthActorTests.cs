@@ -34,7 +34,7 @@ public sealed class LvsHealthActorTests : TestKit
     }
 
     [Fact]
-    public async Task SmtpAlert_RealServerDownAndUp_MailedAsKeepalived_FirstStateAndSmtpAlertOffNot()
+    public async Task SmtpAlert_RealServerAndQuorumDownAndUp_MailedAsKeepalived_FirstStateAndSmtpAlertOffNot()
     {
         var config = TestConfigs.Load("""
             global_defs {
@@ -48,6 +48,7 @@ public sealed class LvsHealthActorTests : TestKit
                 protocol TCP
                 lb_kind NAT
                 delay_loop 1
+                smtp_alert
                 real_server 10.0.1.1 80 {
                     TCP_CHECK {
                         retry 0
@@ -75,15 +76,20 @@ public sealed class LvsHealthActorTests : TestKit
         Sys.ActorOf(LvsHealthActor.Props(reconciler.Ref, config, options));
         reconciler.ExpectMsg<HealthDecisions>(TimeSpan.FromSeconds(5));
 
-        _up[new IPEndPoint(IPAddress.Parse("10.0.1.1"), 80)] = false;
+        // 10.0.1.2 (smtp_alert off) first: no mail, the quorum holds; then 10.0.1.1 takes the quorum with it.
         _up[new IPEndPoint(IPAddress.Parse("10.0.1.2"), 80)] = false;
-        await AwaitAssertAsync(() => Assert.Single(sent), TimeSpan.FromSeconds(5));
-        _up[new IPEndPoint(IPAddress.Parse("10.0.1.1"), 80)] = true;
+        await Task.Delay(2500);
+        Assert.Empty(sent);
+        _up[new IPEndPoint(IPAddress.Parse("10.0.1.1"), 80)] = false;
         await AwaitAssertAsync(() => Assert.Equal(2, sent.Count), TimeSpan.FromSeconds(5));
+        _up[new IPEndPoint(IPAddress.Parse("10.0.1.1"), 80)] = true;
+        await AwaitAssertAsync(() => Assert.Equal(4, sent.Count), TimeSpan.FromSeconds(5));
         await Task.Delay(1500);
         Assert.Equal(
             [
+                "[lb1] Virtualserver [10.0.0.1]:tcp:80 - DOWN | => Lost quorum 1+0=1 <= 0 <=",
                 "[lb1] Realserver [10.0.1.1]:tcp:80 of virtual server [10.0.0.1]:tcp:80 - DOWN | => TCP CHECK failed on service <=",
+                "[lb1] Virtualserver [10.0.0.1]:tcp:80 - UP | => Gained quorum 1+0=1 <= 1 <=",
                 "[lb1] Realserver [10.0.1.1]:tcp:80 of virtual server [10.0.0.1]:tcp:80 - UP | => TCP CHECK succeed on service <=",
             ],
             sent);

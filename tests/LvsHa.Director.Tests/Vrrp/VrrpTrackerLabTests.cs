@@ -153,4 +153,46 @@ public sealed class VrrpTrackerLabTests(Xunit.Abstractions.ITestOutputHelper out
         await lab.WaitForSoleHolderAsync(1, [2], Move);
         output.WriteLine($"track_file maintenance deleted: VIP back on lvsha after {clock.Elapsed.TotalMilliseconds:F0} ms");
     }
+
+    /// <summary>
+    /// The same weight-0 track_file run the other way round: keepalived 2.2.7 (150) tracks the file and lvsha (100) is
+    /// its peer, so the times printed here and by the test above compare keepalived's reaction to a file with lvsha's.
+    /// </summary>
+    [Fact]
+    public async Task RunKeepalived_TrackFileWeightZero_LvshaPeerTakesTheVipAndGivesItBack()
+    {
+        using var lab = new VrrpLab(2, output);
+        var maintenance = Path.Combine(lab.Directory, "maintenance");
+        string Conf(int priority, string tracking) => $$"""
+            track_file maintenance {
+                file {{maintenance}}
+                weight 0
+            }
+            vrrp_instance VI_1 {
+                state BACKUP
+                interface eth0
+                virtual_router_id 51
+                priority {{priority}}
+                advert_int 1
+            {{tracking}}
+                virtual_ipaddress {
+                    {{lab.Vip}}/24 dev eth0
+                }
+            }
+
+            """;
+        lab.StartKeepalived(1, lab.WriteFile("ka1.conf", Conf(150, "    track_file {\n        maintenance\n    }")));
+        lab.Start(2, lab.WriteFile("d2.conf", Conf(100, "")));
+        await lab.WaitForSoleHolderAsync(1, [2], Startup);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        File.WriteAllText(maintenance, "1\n");
+        await lab.WaitForSoleHolderAsync(2, [1], Move);
+        output.WriteLine($"keepalived's track_file maintenance 1: VIP on lvsha after {clock.Elapsed.TotalMilliseconds:F0} ms");
+
+        clock.Restart();
+        File.Delete(maintenance);
+        await lab.WaitForSoleHolderAsync(1, [2], Move);
+        output.WriteLine($"keepalived's track_file maintenance deleted: VIP back on keepalived after {clock.Elapsed.TotalMilliseconds:F0} ms");
+    }
 }

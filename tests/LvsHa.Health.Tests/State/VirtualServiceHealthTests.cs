@@ -243,7 +243,9 @@ public class VirtualServiceHealthTests
 
         var decisions = health.OnCheckResult(0, 0, up: true, dynamicWeight: 0);
 
-        Assert.Equal([new RealServerWeightChanged(Vs, Rs1, 0), new RunScript(Vs, QDown, ScriptReason.QuorumDown)], decisions);
+        Assert.Equal(
+            [new RealServerWeightChanged(Vs, Rs1, 0), new QuorumChanged(Vs, false, 1, 0, 1, 0), new RunScript(Vs, QDown, ScriptReason.QuorumDown)],
+            decisions);
     }
 
     [Fact]

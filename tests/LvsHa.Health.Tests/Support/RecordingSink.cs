@@ -3,7 +3,8 @@ using LvsHa.Health.State;
 
 namespace LvsHa.Health.Tests.Support;
 
-/// <summary>Records every decision with the time it was published.</summary>
+/// <summary>Records every decision with the time it was published, but quorum changes (the scheduling tests look at
+/// what reaches the kernel; VirtualServiceHealthTests cover quorum).</summary>
 internal sealed class RecordingSink(TimeProvider? clock = null) : IHealthDecisionSink
 {
     private readonly Lock gate = new();
@@ -13,7 +14,7 @@ internal sealed class RecordingSink(TimeProvider? clock = null) : IHealthDecisio
     {
         lock (gate)
         {
-            foreach (var d in published) decisions.Add(((clock ?? TimeProvider.System).GetUtcNow(), d));
+            foreach (var d in published.Where(d => d is not QuorumChanged)) decisions.Add(((clock ?? TimeProvider.System).GetUtcNow(), d));
         }
     }
 
