@@ -59,12 +59,16 @@ public sealed partial class MailAlerter : IAsyncDisposable
     public void VirtualServerChanged(string virtualServer, bool up, string body) =>
         Queue(MailAlert.VirtualServer(_routerId, virtualServer, up, body));
 
-    /// <summary>Sends what is queued (for at most the connect timeout), then stops.</summary>
+    /// <summary>Sends what is queued for at most <see cref="StopWait"/>, then stops (a slow mail server must not hold
+    /// up the director's exit; the VIPs are released before this).</summary>
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
-        await Task.WhenAny(_loop, Task.Delay(_settings.ConnectTimeout)).ConfigureAwait(false);
+        await Task.WhenAny(_loop, Task.Delay(StopWait)).ConfigureAwait(false);
     }
+
+    /// <summary>How long stopping waits for queued mail (the instances' Stopping mails).</summary>
+    public static readonly TimeSpan StopWait = TimeSpan.FromSeconds(1);
 
     private void StateChanged(string key, VrrpState state, MailAlert? alert)
     {
@@ -85,9 +89,19 @@ public sealed partial class MailAlerter : IAsyncDisposable
         if (!_settings.Enabled)
             return;
         var message = new MimeMessage { Subject = alert.Subject, Body = new TextPart("plain") { Text = alert.Body } };
-        message.From.Add(MailboxAddress.Parse(_settings.From ?? $"{Environment.UserName}@{Environment.MachineName}"));
-        foreach (var recipient in _settings.Recipients)
-            message.To.Add(MailboxAddress.Parse(recipient));
+        try
+        {
+            message.From.Add(MailboxAddress.Parse(_settings.From ?? $"{Environment.UserName}@{Environment.MachineName}"));
+            foreach (var recipient in _settings.Recipients)
+                message.To.Add(MailboxAddress.Parse(recipient));
+        }
+        catch (ParseException e)
+        {
+            // keepalived takes any word as an address; a state change must never fail on one.
+            LogFailed(alert.Subject, _settings.SmtpServer!, _settings.SmtpPort, "an address in notification_email or notification_email_from is invalid: " + e.Message);
+            return;
+        }
+
         message.Headers.Add("X-Mailer", "LvsHa");
         _ = _queue.Writer.TryWrite(message);
     }

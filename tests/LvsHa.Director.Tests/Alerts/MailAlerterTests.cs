@@ -75,4 +75,17 @@ public sealed class MailAlerterTests
         Assert.Equal(2, attempts);
         Assert.Contains(logger.Entries, e => e.Message.Contains("not sent through 192.0.2.25:25: [lb1] VRRP Instance VI_1 - Entering BACKUP state: connection refused", StringComparison.Ordinal));
     }
+
+    [Theory]
+    [InlineData("root")]
+    [InlineData("not an <address")]
+    [InlineData("a@b@c")]
+    public async Task AnyRecipientWord_NeverThrowsFromAStateChange(string recipient)
+    {
+        var logger = new Lvs.ListLogger();
+        var global = Global() with { Mail = Global().Mail with { Recipients = [recipient] } };
+        await using var alerter = new MailAlerter(global, logger, (_, _) => Task.CompletedTask);
+        alerter.InstanceChanged("VI_1", VrrpState.Master);
+        alerter.RealServerChanged("[10.0.1.4]:tcp:80", "[10.0.0.1]:tcp:80", up: true, "=> TCP CHECK succeed on service <=");
+    }
 }
