@@ -74,14 +74,13 @@ internal static class ConfigValidator
         {
             // keepalived reports an unknown or repeated track file and runs without it: refused here, as a
             // tracker silently missing changes when the instance gives up its VIPs.
-            var tracked = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var track in vi.TrackFiles)
-            {
-                if (!files.ContainsKey(track.Name))
-                    diagnostics.Error(track.Location, $"vrrp_instance {vi.Name} tracks unknown track_file '{track.Name}'");
-                else if (!tracked.Add(track.Name))
-                    diagnostics.Error(track.Location, $"vrrp_instance {vi.Name} tracks track_file '{track.Name}' twice");
-            }
+            foreach (var track in vi.TrackFiles.Where(t => !files.ContainsKey(t.Name)))
+                diagnostics.Error(track.Location, $"vrrp_instance {vi.Name} tracks unknown track_file '{track.Name}'");
+            // keepalived reports a repeated tracker ("duplicate track_script") and keeps the first; the instance's
+            // lists include its sync group's trackers, so this also finds one written in both.
+            Twice(vi, "track_interface", vi.TrackInterfaces.Select(t => (t.Name, t.Location)), diagnostics);
+            Twice(vi, "track_script", vi.TrackScripts.Select(t => (t.Name, t.Location)), diagnostics);
+            Twice(vi, "track_file", vi.TrackFiles.Where(t => files.ContainsKey(t.Name)).Select(t => (t.Name, t.Location)), diagnostics);
         }
 
         var member = new Dictionary<string, VrrpSyncGroup>(StringComparer.Ordinal);
@@ -100,5 +99,12 @@ internal static class ConfigValidator
 
         if (config.Global.LvsSyncDaemon is { VrrpInstance: { } syncInstance } daemon && !instances.ContainsKey(syncInstance))
             diagnostics.Error(daemon.Location, $"lvs_sync_daemon refers to unknown vrrp_instance '{syncInstance}'");
+    }
+
+    private static void Twice(VrrpInstance vi, string kind, IEnumerable<(string Name, SourceLocation Location)> tracked, DiagnosticBag diagnostics)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (name, location) in tracked.Where(t => !seen.Add(t.Name)))
+            diagnostics.Error(location, $"vrrp_instance {vi.Name} tracks {kind} '{name}' twice");
     }
 }

@@ -143,7 +143,7 @@ internal static class KeepalivedKeywords
             "group track_interface track_script track_file track_process track_bfd notify_backup notify_master notify_fault " +
             "notify_stop notify smtp_alert global_tracking sync_group_tracking_weight notify_priority_changes",
             warn: "notify_priority_changes",
-            refuse: "track_interface track_script track_file track_process track_bfd global_tracking sync_group_tracking_weight"),
+            refuse: "track_process track_bfd global_tracking sync_group_tracking_weight"),
         ["cluster"] = new("", lvsHa: "node_name listen seed split_brain_guard secret_file heartbeat_pause connect_timeout"),
         ["real_server_prep"] = new("", lvsHa: "user port identity_file known_hosts_file persist auto_prepare"),
     };

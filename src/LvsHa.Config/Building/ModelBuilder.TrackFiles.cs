@@ -81,17 +81,4 @@ internal sealed partial class ModelBuilder
 
         return new TrackFileInit(value, overwrite);
     }
-
-    // A vrrp_instance's `track_file { NAME [weight N [reverse|noreverse]] }`.
-    private List<TrackedFile> TrackedFiles(SyntaxStatement s)
-    {
-        var files = new List<TrackedFile>();
-        if (RequireBlock(s))
-        {
-            foreach (var t in s.Block!)
-                files.Add(new TrackedFile(t.Keyword, TrackWeight(t, out var reverse), t.Location) { Reverse = reverse });
-        }
-
-        return files;
-    }
 }

@@ -28,9 +28,7 @@ internal sealed partial class ModelBuilder
         var peers = new List<IPAddress>();
         var vips = new List<Vip>();
         var excluded = new List<Vip>();
-        var trackInterfaces = new List<TrackedInterface>();
-        var trackScripts = new List<TrackedScript>();
-        var trackFiles = new List<TrackedFile>();
+        var tracking = new TrackingDraft();
         bool? smtpAlert = null;
         var notify = new NotifyDraft();
         var garpDelay = global.VrrpGarp.MasterDelay;
@@ -113,22 +111,8 @@ internal sealed partial class ModelBuilder
                 case "virtual_ipaddress_excluded":
                     VipList(s, excluded);
                     break;
-                case "track_interface":
-                    if (RequireBlock(s))
-                    {
-                        foreach (var t in s.Block!)
-                            trackInterfaces.Add(new TrackedInterface(t.Keyword, TrackWeight(t, out var reverse) ?? 0, t.Location) { Reverse = reverse });
-                    }
-                    break;
-                case "track_script":
-                    if (RequireBlock(s))
-                    {
-                        foreach (var t in s.Block!)
-                            trackScripts.Add(new TrackedScript(t.Keyword, TrackWeight(t, out var reverse), t.Location) { Reverse = reverse });
-                    }
-                    break;
-                case "track_file":
-                    trackFiles.AddRange(TrackedFiles(s));
+                case "track_interface" or "track_script" or "track_file":
+                    Tracking(s, tracking);
                     break;
                 case "smtp_alert":
                     smtpAlert = _read.Flag(s);
@@ -225,9 +209,9 @@ internal sealed partial class ModelBuilder
             UnicastPeers = peers,
             VirtualIpAddresses = vips,
             VirtualIpAddressesExcluded = excluded,
-            TrackInterfaces = trackInterfaces,
-            TrackScripts = trackScripts,
-            TrackFiles = trackFiles,
+            TrackInterfaces = tracking.Interfaces,
+            TrackScripts = tracking.Scripts,
+            TrackFiles = tracking.Files,
             SmtpAlert = VrrpSmtpAlert(smtpAlert),
             Notify = notify.Notify,
             NotifyMaster = notify.Master,
@@ -258,6 +242,31 @@ internal sealed partial class ModelBuilder
     }
 
     private NotifyScript? First(NotifyScript? earlier, SyntaxStatement s) => Repeated(s, earlier?.Location) ? earlier : _read.Script(s);
+
+    /// <summary>The trackers of a vrrp_instance or vrrp_sync_group, as written.</summary>
+    private sealed class TrackingDraft
+    {
+        public List<TrackedInterface> Interfaces { get; } = [];
+        public List<TrackedScript> Scripts { get; } = [];
+        public List<TrackedFile> Files { get; } = [];
+    }
+
+    /// <summary>`track_interface`, `track_script` or `track_file { NAME [weight N [reverse|noreverse]] ... }`.</summary>
+    private void Tracking(SyntaxStatement s, TrackingDraft into)
+    {
+        if (!RequireBlock(s))
+            return;
+        foreach (var t in s.Block!)
+        {
+            var weight = TrackWeight(t, out var reverse);
+            switch (s.Keyword)
+            {
+                case "track_interface": into.Interfaces.Add(new TrackedInterface(t.Keyword, weight ?? 0, t.Location) { Reverse = reverse }); break;
+                case "track_script": into.Scripts.Add(new TrackedScript(t.Keyword, weight, t.Location) { Reverse = reverse }); break;
+                default: into.Files.Add(new TrackedFile(t.Keyword, weight, t.Location) { Reverse = reverse }); break;
+            }
+        }
+    }
 
     private int? TrackWeight(SyntaxStatement t, out bool? reverse)
     {
@@ -461,12 +470,16 @@ internal sealed partial class ModelBuilder
         var notify = new NotifyDraft();
         SourceLocation? groupList = null;
         bool? smtpAlert = null;
+        var tracking = new TrackingDraft();
         foreach (var s in block.Block!)
         {
             switch (s.Keyword)
             {
                 case "smtp_alert":
                     smtpAlert = _read.Flag(s);
+                    break;
+                case "track_interface" or "track_script" or "track_file":
+                    Tracking(s, tracking);
                     break;
                 case "group":
                     if (RequireBlock(s) && !Repeated(s, groupList))
@@ -485,6 +498,9 @@ internal sealed partial class ModelBuilder
         {
             Name = name.Text,
             Instances = instances,
+            TrackInterfaces = tracking.Interfaces,
+            TrackScripts = tracking.Scripts,
+            TrackFiles = tracking.Files,
             Notify = notify.Notify,
             NotifyMaster = notify.Master,
             NotifyBackup = notify.Backup,

@@ -67,26 +67,60 @@ internal sealed partial class ModelBuilder
     private bool VrrpSmtpAlert(bool? own) => own ?? _global?.SmtpAlertVrrp ?? _global?.SmtpAlert ?? false;
 
     /// <summary>
-    /// keepalived 2.2.7 ignores tracking weights of instances in a sync group (a tracked failure faults the whole
-    /// group instead); the model says so with weight 0.
+    /// keepalived 2.2.7's tracking rules for sync groups and address owners (vrrp_complete_instance,
+    /// sync_group_tracking_init, add_vrrp_to_interface):
+    /// - a weighted tracker written in a sync-group member or in an address owner (priority 255) is an error there,
+    ///   after which keepalived drops it or makes it unweighted (it runs other than written): refused;
+    /// - a tracker written in the vrrp_sync_group is added to every member with its weight; if a member is an address
+    ///   owner keepalived clears the weight, with an error: refused;
+    /// - an interface tracked twice (in the group and the member, or the member's own interface, which it tracks
+    ///   unless dont_track_primary) is an error: refused; a script or file in both is logged and the member keeps its
+    ///   own entry (unweighted, by the first rule): a warning, and the same.
     /// </summary>
     private VrrpInstance SyncGroupTracking(VrrpInstance vi)
     {
         var group = _syncGroups.Find(g => g.Instances.Contains(vi.Name));
+        var owner = vi.Priority == 255;
+        if (!vi.DontTrackPrimary && vi.TrackInterfaces.FirstOrDefault(t => t.Name == vi.Interface) is { } primary)
+            _diagnostics.Error(primary.Location, $"vrrp_instance {vi.Name} tracks its own interface {vi.Interface} already (unless dont_track_primary); keepalived reports this track_interface as an error: remove it");
+        if (group is null && !owner)
+            return vi;
+        var where = group is not null ? $"is in vrrp_sync_group {group.Name}" : "is the address owner (priority 255)";
+        var fix = group is not null
+            ? "write 'weight 0' (a failure faults the group) or move the entry into the vrrp_sync_group, where its weight counts for every member"
+            : "write 'weight 0' (a failure faults the instance)";
+        foreach (var (kind, name, location) in Weighted(vi.TrackInterfaces, vi.TrackScripts, vi.TrackFiles))
+            _diagnostics.Error(location, $"vrrp_instance {vi.Name} {where}: keepalived reports its weighted {kind} '{name}' as an error, then drops it or ignores the weight; {fix}");
         if (group is null)
             return vi;
-        var weighted = vi.TrackInterfaces.Where(t => t.Weight != 0).Select(t => (t.Name, t.Location))
-            .Concat(vi.TrackScripts.Where(t => (t.Weight ?? _vrrpScripts.Find(s => s.Name == t.Name)?.Weight ?? 0) != 0).Select(t => (t.Name, t.Location)))
-            .Concat(vi.TrackFiles.Where(t => (t.Weight ?? _trackFiles.Find(f => f.Name == t.Name)?.Weight ?? 0) != 0).Select(t => (t.Name, t.Location)));
-        foreach (var (name, location) in weighted)
-            _diagnostics.Warning(location, $"vrrp_instance {vi.Name} is in vrrp_sync_group {group.Name}: tracking weight of '{name}' ignored, a failure faults the group (as keepalived)");
+        if (owner)
+        {
+            foreach (var (kind, name, location) in Weighted(group.TrackInterfaces, group.TrackScripts, group.TrackFiles))
+                _diagnostics.Error(location, $"vrrp_sync_group {group.Name}: member vrrp_instance {vi.Name} is the address owner (priority 255), so keepalived reports the weighted {kind} '{name}' as an error and clears its weight; write 'weight 0'");
+        }
+        foreach (var t in group.TrackInterfaces.Where(t => vi.TrackInterfaces.Any(m => m.Name == t.Name) || (t.Name == vi.Interface && !vi.DontTrackPrimary)))
+            _diagnostics.Error(t.Location, $"vrrp_sync_group {group.Name}: track_interface {t.Name} is tracked by member vrrp_instance {vi.Name} already (keepalived reports an error): remove one");
+        bool Own(string kind, string name, SourceLocation location, bool tracked)
+        {
+            if (tracked)
+                _diagnostics.Warning(location, $"vrrp_sync_group {group.Name}: {kind} '{name}' is also tracked by member vrrp_instance {vi.Name}, which keeps its own entry (as keepalived): remove one");
+            return tracked;
+        }
         return vi with
         {
-            TrackInterfaces = [.. vi.TrackInterfaces.Select(t => t with { Weight = 0 })],
-            TrackScripts = [.. vi.TrackScripts.Select(t => t with { Weight = 0 })],
-            TrackFiles = [.. vi.TrackFiles.Select(t => t with { Weight = 0 })],
+            TrackInterfaces = [.. vi.TrackInterfaces, .. group.TrackInterfaces],
+            TrackScripts = [.. vi.TrackScripts, .. group.TrackScripts.Where(t => !Own("track_script", t.Name, t.Location, vi.TrackScripts.Any(m => m.Name == t.Name)))],
+            TrackFiles = [.. vi.TrackFiles, .. group.TrackFiles.Where(t => !Own("track_file", t.Name, t.Location, vi.TrackFiles.Any(m => m.Name == t.Name)))],
         };
     }
+
+    /// <summary>The trackers with a weight, as keepalived resolves it: an entry's own, else its vrrp_script's or
+    /// track_file's.</summary>
+    private IEnumerable<(string Kind, string Name, SourceLocation Location)> Weighted(
+        IEnumerable<TrackedInterface> interfaces, IEnumerable<TrackedScript> scripts, IEnumerable<TrackedFile> files) =>
+        interfaces.Where(t => t.Weight != 0).Select(t => ("track_interface", t.Name, t.Location))
+            .Concat(scripts.Where(t => (t.Weight ?? _vrrpScripts.Find(s => s.Name == t.Name)?.Weight ?? 0) != 0).Select(t => ("track_script", t.Name, t.Location)))
+            .Concat(files.Where(t => (t.Weight ?? _trackFiles.Find(f => f.Name == t.Name)?.Weight ?? 0) != 0).Select(t => ("track_file", t.Name, t.Location)));
 
     private void Top(SyntaxStatement s)
     {

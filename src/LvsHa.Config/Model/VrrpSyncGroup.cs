@@ -9,6 +9,16 @@ public sealed record VrrpSyncGroup
     /// <summary>Names of the member vrrp_instances.</summary>
     public required IReadOnlyList<string> Instances { get; init; }
 
+    /// <summary>`track_interface` entries: each is added to every member instance, with its weight (keepalived 2.2.7's
+    /// sync_group_tracking_init). The members' <see cref="VrrpInstance.TrackInterfaces"/> already include them.</summary>
+    public IReadOnlyList<TrackedInterface> TrackInterfaces { get; init; } = [];
+
+    /// <summary>`track_script` entries, added to every member instance as <see cref="TrackInterfaces"/>.</summary>
+    public IReadOnlyList<TrackedScript> TrackScripts { get; init; } = [];
+
+    /// <summary>`track_file` entries, added to every member instance as <see cref="TrackInterfaces"/>.</summary>
+    public IReadOnlyList<TrackedFile> TrackFiles { get; init; } = [];
+
     /// <summary>`notify`, or null.</summary>
     public NotifyScript? Notify { get; init; }
 

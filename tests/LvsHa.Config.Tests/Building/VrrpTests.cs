@@ -5,8 +5,8 @@ namespace LvsHa.Config.Tests.Building;
 
 public class VrrpTests
 {
-    private static string Instance(string body, string name = "VI_1") =>
-        $"vrrp_instance {name} {{\n interface eth0\n virtual_router_id 51\n{body}\n}}\n";
+    private static string Instance(string body, string name = "VI_1", int routerId = 51) =>
+        $"vrrp_instance {name} {{\n interface eth0\n virtual_router_id {routerId}\n{body}\n}}\n";
 
     [Fact]
     public void Load_MinimalInstance_AppliesDefaults()
@@ -177,14 +177,88 @@ public class VrrpTests
     }
 
     [Fact]
-    public void Load_TrackingWeightsInSyncGroup_AreIgnoredAsKeepalived()
+    public void Load_WeightedTrackersOfSyncGroupMember_AreRefusedAsKeepalivedReportsThem()
     {
-        var r = Load("vrrp_script s {\n script /bin/true\n weight -10\n}\n" +
-            Instance("track_interface {\n eth1 weight -20\n}\ntrack_script {\n s\n}\nvirtual_ipaddress {\n 10.0.0.1\n}", "A") +
+        // keepalived -t exits 5 ("ignoring tracked script s with weights due to SYNC group") and then runs without
+        // the script: refused, naming each entry and the fix.
+        var r = Load("vrrp_script s {\n script /bin/true\n weight -10\n}\ntrack_file f {\n file /tmp/f\n}\n" +
+            Instance("track_interface {\n eth1 weight -20\n eth2\n}\ntrack_script {\n s\n}\ntrack_file {\n f\n}\nvirtual_ipaddress {\n 10.0.0.1\n}", "A") +
             "vrrp_sync_group G {\n group {\n A\n }\n}\n");
+        Assert.Null(r.Config);
+        var errors = r.Errors.Where(e => e.Message.Contains("is in vrrp_sync_group G", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["eth1", "s", "f"], errors.Select(e => e.Message.Split('\'')[1]));
+        Assert.All(errors, e => Assert.Contains("weight 0", e.Message, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Load_UnweightedTrackersOfSyncGroupMember_AreAccepted()
+    {
+        var r = Load("vrrp_script s {\n script /bin/true\n}\ntrack_file f {\n file /tmp/f\n weight 0\n}\n" +
+            Instance("track_interface {\n eth1\n}\ntrack_script {\n s\n}\ntrack_file {\n f\n}\nvirtual_ipaddress {\n 10.0.0.1\n}", "A") +
+            "vrrp_sync_group G {\n group {\n A\n }\n}\n");
+        Assert.Empty(r.Errors);
         var vi = r.Config!.VrrpInstances[0];
-        Assert.Equal((0, (int?)0), (vi.TrackInterfaces[0].Weight, vi.TrackScripts[0].Weight));
-        Assert.Equal(2, r.Warnings.Count(w => w.Message.Contains("tracking weight", StringComparison.Ordinal)));
+        Assert.Equal((1, 1, 1), (vi.TrackInterfaces.Count, vi.TrackScripts.Count, vi.TrackFiles.Count));
+    }
+
+    [Fact]
+    public void Load_SyncGroupTrackers_AreAddedToEveryMemberWithTheirWeights()
+    {
+        var r = Load("vrrp_script s {\n script /bin/true\n weight 5\n}\ntrack_file f {\n file /tmp/f\n}\n" +
+            Instance("virtual_ipaddress {\n 10.0.0.1\n}", "A") + Instance("virtual_ipaddress {\n 10.0.0.2\n}", "B", routerId: 52) +
+            "vrrp_sync_group G {\n group {\n A\n B\n }\n track_interface {\n eth1 weight -20 reverse\n }\n" +
+            " track_script {\n s\n }\n track_file {\n f weight 3\n }\n}\n");
+        Assert.Empty(r.Errors);
+        foreach (var vi in r.Config!.VrrpInstances)
+        {
+            Assert.Equal(("eth1", -20, (bool?)true), (vi.TrackInterfaces.Single().Name, vi.TrackInterfaces[0].Weight, vi.TrackInterfaces[0].Reverse));
+            Assert.Equal(("s", (int?)null), (vi.TrackScripts.Single().Name, vi.TrackScripts[0].Weight));
+            Assert.Equal(("f", (int?)3), (vi.TrackFiles.Single().Name, vi.TrackFiles[0].Weight));
+        }
+        Assert.Equal(3, r.Config.VrrpSyncGroups[0].TrackInterfaces.Count + r.Config.VrrpSyncGroups[0].TrackScripts.Count + r.Config.VrrpSyncGroups[0].TrackFiles.Count);
+    }
+
+    [Fact]
+    public void Load_ScriptInSyncGroupAndMember_MemberKeepsItsOwnAsKeepalived()
+    {
+        var r = Load("vrrp_script s {\n script /bin/true\n weight 4\n}\n" +
+            Instance("track_script {\n s weight 0\n}\nvirtual_ipaddress {\n 10.0.0.1\n}", "A") +
+            "vrrp_sync_group G {\n group {\n A\n }\n track_script {\n s\n }\n}\n");
+        SingleWarning(r, "is also tracked by member vrrp_instance A");
+        Assert.Equal((int?)0, Assert.Single(r.Config!.VrrpInstances[0].TrackScripts).Weight);
+    }
+
+    [Theory]
+    [InlineData("eth1", "track_interface {\n eth1\n}\n")]
+    [InlineData("eth0", "")]
+    public void Load_InterfaceInSyncGroupAndMember_IsRefusedAsKeepalived(string tracked, string memberTracking)
+    {
+        // eth0 is the member's own interface, which it tracks unless dont_track_primary.
+        var r = Load(Instance(memberTracking + "virtual_ipaddress {\n 10.0.0.1\n}", "A") +
+            $"vrrp_sync_group G {{\n group {{\n A\n }}\n track_interface {{\n {tracked}\n }}\n}}\n");
+        SingleError(r, $"track_interface {tracked} is tracked by member vrrp_instance A already");
+    }
+
+    [Fact]
+    public void Load_OwnInterfaceInTrackInterface_IsRefusedUnlessDontTrackPrimary()
+    {
+        SingleError(Load(Instance("track_interface {\n eth0\n}\nvirtual_ipaddress {\n 10.0.0.1\n}")), "tracks its own interface eth0 already");
+        Assert.Empty(Load(Instance("dont_track_primary\ntrack_interface {\n eth0\n}\nvirtual_ipaddress {\n 10.0.0.1\n}")).Errors);
+    }
+
+    [Fact]
+    public void Load_WeightedTrackerOfAddressOwner_IsRefusedAsKeepalivedReportsIt()
+    {
+        var r = Load(Instance("priority 255\ntrack_interface {\n eth1 weight 10\n}\nvirtual_ipaddress {\n 10.0.0.1\n}", "A"));
+        SingleError(r, "is the address owner (priority 255)");
+    }
+
+    [Fact]
+    public void Load_WeightedSyncGroupTrackerWithAddressOwnerMember_IsRefused()
+    {
+        var r = Load(Instance("priority 255\nvirtual_ipaddress {\n 10.0.0.1\n}", "A") +
+            "vrrp_sync_group G {\n group {\n A\n }\n track_interface {\n eth1 weight 10\n }\n}\n");
+        SingleError(r, "member vrrp_instance A is the address owner");
     }
 
     [Fact]

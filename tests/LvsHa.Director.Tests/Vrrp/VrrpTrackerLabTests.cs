@@ -155,6 +155,72 @@ public sealed class VrrpTrackerLabTests(Xunit.Abstractions.ITestOutputHelper out
     }
 
     /// <summary>
+    /// A track_file written in a vrrp_sync_group (keepalived 2.2.7 syntax and defaults, keepalived as the peer with
+    /// the same group): it counts, with its weight, for both members, so both VIPs move to keepalived together when
+    /// the number drops lvsha's priority below keepalived's, and come back together.
+    /// </summary>
+    [Fact]
+    public async Task Run_SyncGroupTrackFile_BothMembersMoveToKeepalivedAndBack()
+    {
+        using var lab = new VrrpLab(2, output);
+        var load = Path.Combine(lab.Directory, "load");
+        var secondVip = lab.Address(51);
+        string Conf(int priority, string tracking) => $$"""
+            track_file load {
+                file {{load}}
+                weight -10
+                init_file 0
+            }
+            vrrp_sync_group G {
+                group {
+                    VI_1
+                    VI_2
+                }
+            {{tracking}}
+            }
+            vrrp_instance VI_1 {
+                state BACKUP
+                interface eth0
+                virtual_router_id 51
+                priority {{priority}}
+                virtual_ipaddress {
+                    {{lab.Vip}}/24 dev eth0
+                }
+            }
+            vrrp_instance VI_2 {
+                state BACKUP
+                interface eth0
+                virtual_router_id 52
+                priority {{priority}}
+                virtual_ipaddress {
+                    {{secondVip}}/24 dev eth0
+                }
+            }
+
+            """;
+        lab.Start(1, lab.WriteFile("d1.conf", Conf(150, "    track_file {\n        load\n    }")));
+        lab.StartKeepalived(2, lab.WriteFile("ka2.conf", Conf(100, "")));
+        await lab.WaitForSoleHolderAsync(1, [2], Startup);
+        await LabCluster.WaitForAsync(async () => await lab.HoldsAsync(1, secondVip) && !await lab.HoldsAsync(2, secondVip), Startup, $"director 1 holds {secondVip}\n{lab.Log(1)}");
+        var instances = (await lab.Client(1).GetStatusAsync()).Instances;
+        Assert.All(instances, i => Assert.Contains(new TrackerStatus("track_file load", "0", -10), i.Trackers!));
+
+        // 6 x -10: both members drop to 90 < 100, keepalived takes both VIPs.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        File.WriteAllText(load, "6\n");
+        await lab.WaitForSoleHolderAsync(2, [1], Move);
+        await LabCluster.WaitForAsync(async () => await lab.HoldsAsync(2, secondVip) && !await lab.HoldsAsync(1, secondVip), Move, $"keepalived holds {secondVip}\n{lab.Log(1)}");
+        output.WriteLine($"sync group track_file load 6: both VIPs on keepalived after {clock.Elapsed.TotalMilliseconds:F0} ms");
+        Assert.All((await lab.Client(1).GetStatusAsync()).Instances, i => Assert.Equal(90, i.Priority));
+
+        clock.Restart();
+        File.WriteAllText(load, "0\n");
+        await lab.WaitForSoleHolderAsync(1, [2], Move);
+        await LabCluster.WaitForAsync(async () => await lab.HoldsAsync(1, secondVip) && !await lab.HoldsAsync(2, secondVip), Move, $"director 1 holds {secondVip} again\n{lab.Log(1)}");
+        output.WriteLine($"sync group track_file load 0: both VIPs back on lvsha after {clock.Elapsed.TotalMilliseconds:F0} ms");
+    }
+
+    /// <summary>
     /// The same weight-0 track_file run the other way round: keepalived 2.2.7 (150) tracks the file and lvsha (100) is
     /// its peer, so the times printed here and by the test above compare keepalived's reaction to a file with lvsha's.
     /// </summary>
