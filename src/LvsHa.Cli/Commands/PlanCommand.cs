@@ -1,4 +1,6 @@
 using System.CommandLine;
+using LvsHa.Config;
+using LvsHa.Director.Lvs;
 using LvsHa.Ipvs;
 using LvsHa.Netlink;
 using LvsHa.Netlink.Ipvs;
@@ -52,8 +54,9 @@ public static class PlanCommand
     }
 
     /// <summary>
-    /// Loads the config, opens the kernel's IPVS table and runs <paramref name="body"/> with the start-up table;
-    /// a kernel without ip_vs or a socket failure is one clear line and exit code 1.
+    /// Loads the config, opens the kernel's IPVS table and runs <paramref name="body"/> with the start-up table, the
+    /// one `lvsha run` programs first (<see cref="LiveServiceHealth"/>: keepalived's initial state, and a FILE_CHECK's
+    /// real server as its file reads now); a kernel without ip_vs or a socket failure is one clear line and exit code 1.
     /// </summary>
     internal static async Task<int> WithKernelAsync(string path, string? configId, TextWriter error, Func<IpvsApplier, IpvsTable, Task<int>> body)
     {
@@ -63,8 +66,14 @@ public static class PlanCommand
             return ExitCodes.Failed;
         try
         {
+            var startup = new LiveServiceHealth(HealthSettingsMapper.Map(config));
             using var client = IpvsClient.Open();
-            return await body(new IpvsApplier(client), WantedTable.Build(config, StartupHealth.Instance));
+            return await body(new IpvsApplier(client), WantedTable.Build(config, startup));
+        }
+        catch (ConfigException e)
+        {
+            error.WriteLine($"lvsha: {e.Message}");
+            return ExitCodes.Failed;
         }
         catch (NetlinkException e)
         {

@@ -217,6 +217,16 @@ public sealed class DaemonKernelTests : IDisposable
             """;
         const string Held = "-a -t 10.9.2.1:80 -r 127.0.0.41:8080 -m -w 2";
         const string Weighted = "-a -t 10.9.2.1:80 -r 127.0.0.42:8080 -m -w 35";
+        // `lvsha plan` shows the table `run` programs first: the files already count.
+        var planned = Path.Combine(_folder.FullName, "plan.conf");
+        File.WriteAllText(planned, config);
+        using (var planOutput = new StringWriter())
+        using (var planError = new StringWriter())
+        {
+            Assert.Equal(0, LvsHa.Cli.LvsHaCli.Run(["plan", "-f", planned], planOutput, planError));
+            Assert.Contains(Weighted, planOutput.ToString(), StringComparison.Ordinal);
+            Assert.DoesNotContain("127.0.0.41", planOutput.ToString(), StringComparison.Ordinal);
+        }
         var director = StartDirector(config);
         WaitFor(() => HasLine(Weighted), TimeSpan.FromSeconds(20), "127.0.0.42 at 5 + 3 x 10");
         Assert.DoesNotContain(Ipvsadm.SaveSorted(), l => l.Contains("127.0.0.41", StringComparison.Ordinal));
