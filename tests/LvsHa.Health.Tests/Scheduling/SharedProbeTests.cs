@@ -21,16 +21,6 @@ public class SharedProbeTests
     private static VirtualServiceHealthSettings Service(string name, CheckerSpec spec) =>
         new(name) { RealServers = [new RealServerHealthSettings(Rs) { Checkers = [spec] }] };
 
-    private static async Task RunFor(ManualTimeProvider clock, TimeSpan duration)
-    {
-        var step = TimeSpan.FromMilliseconds(100);
-        for (var t = TimeSpan.Zero; t < duration; t += step)
-        {
-            clock.Advance(step);
-            await Task.Delay(1);
-        }
-    }
-
     /// <summary>A checker factory whose checks fail while <see cref="Failing"/> and that counts the probes built.</summary>
     private sealed class Probes(ManualTimeProvider clock)
     {
@@ -67,9 +57,9 @@ public class SharedProbeTests
         await using var scheduler = new HealthCheckScheduler([Service("a", Tcp()), Service("b", Tcp())], sink, probes.Options, clock, logger);
 
         scheduler.Start();
-        await RunFor(clock, TimeSpan.FromSeconds(5));
+        await clock.RunFor(TimeSpan.FromSeconds(5));
         probes.Failing = true;
-        await RunFor(clock, TimeSpan.FromSeconds(20));
+        await clock.RunFor(TimeSpan.FromSeconds(20));
 
         var probe = Assert.Single(probes.Built);
         // One attempt per round, a retry 2 s after the first failure (both checkers were up), then one per round.
@@ -104,7 +94,7 @@ public class SharedProbeTests
         await using var scheduler = new HealthCheckScheduler([Service("a", Tcp()), Service("b", other)], new RecordingSink(clock), probes.Options, clock, logger);
 
         scheduler.Start();
-        await RunFor(clock, TimeSpan.FromSeconds(15));
+        await clock.RunFor(TimeSpan.FromSeconds(15));
 
         Assert.True(probes.Built.Length == 2, difference);
         // Each on its own schedule: a first round at once, a second a delay_loop later.
@@ -126,12 +116,12 @@ public class SharedProbeTests
         var b = new HealthCheckScheduler([Service("b", Tcp())], sinkB, options);
         a.Start();
         b.Start();
-        await RunFor(clock, TimeSpan.FromSeconds(5));
+        await clock.RunFor(TimeSpan.FromSeconds(5));
         Assert.Equal((1, 2), shared.Count);
 
         await b.DisposeAsync();
         probes.Failing = true;
-        await RunFor(clock, TimeSpan.FromSeconds(15));
+        await clock.RunFor(TimeSpan.FromSeconds(15));
 
         var probe = Assert.Single(probes.Built);
         Assert.Equal([0, 10, 12], probe.Attempts.Select(x => x.TotalSeconds));
@@ -142,7 +132,7 @@ public class SharedProbeTests
         // "b" comes back with another connect_timeout: a probe of its own, the old one goes on for "a".
         await using var changed = new HealthCheckScheduler([Service("b", Tcp(connectTimeout: 4))], sinkB, options);
         changed.Start();
-        await RunFor(clock, TimeSpan.FromSeconds(1));
+        await clock.RunFor(TimeSpan.FromSeconds(1));
         Assert.Equal(2, probes.Built.Length);
         Assert.Equal((2, 2), shared.Count);
     }
@@ -155,10 +145,10 @@ public class SharedProbeTests
         await using var shared = new SharedProbes(probes.Options, clock);
         var scheduler = new HealthCheckScheduler([Service("a", Tcp())], new RecordingSink(clock), new HealthSchedulerOptions { Probes = shared });
         scheduler.Start();
-        await RunFor(clock, TimeSpan.FromSeconds(5));
+        await clock.RunFor(TimeSpan.FromSeconds(5));
 
         await scheduler.DisposeAsync();
-        await RunFor(clock, TimeSpan.FromSeconds(30));
+        await clock.RunFor(TimeSpan.FromSeconds(30));
 
         Assert.Equal([0], Assert.Single(probes.Built).Attempts.Select(x => x.TotalSeconds));
         Assert.Equal((0, 0), shared.Count);
@@ -177,13 +167,13 @@ public class SharedProbeTests
         var sinkB = new RecordingSink(clock);
         await using var a = new HealthCheckScheduler([Service("a", Tcp())], sinkA, options);
         a.Start();
-        await RunFor(clock, TimeSpan.FromSeconds(5));
+        await clock.RunFor(TimeSpan.FromSeconds(5));
         Assert.Equal([new RealServerUp("a", Rs, 1), new RealServerDown("a", Rs, false)], sinkA.Decisions);
         Assert.Equal(2, a.History("a", Rs).Count);
 
         await using var b = new HealthCheckScheduler([Service("b", Tcp())], sinkB, options);
         b.Start();
-        await RunFor(clock, TimeSpan.FromSeconds(10));
+        await clock.RunFor(TimeSpan.FromSeconds(10));
 
         Assert.Equal([0, 2, 12, 14], Assert.Single(probes.Built).Attempts.Select(x => x.TotalSeconds));
         Assert.Equal(3, a.History("a", Rs).Count);
