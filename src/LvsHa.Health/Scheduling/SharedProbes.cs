@@ -129,7 +129,8 @@ public sealed partial class SharedProbes : IAsyncDisposable
         Probe[] all;
         lock (gate)
         {
-            if (stopped) return;
+            // A second stop finds nothing to cancel and waits as the first does: disposing must not take the
+            // semaphore away from a round still ending.
             stopped = true;
             timer.Dispose();
             queue.Clear();
