@@ -6,7 +6,8 @@ using LvsHa.Health.Model;
 
 namespace LvsHa.Benchmarks;
 
-/// <summary>`health tcp|http [N] [SECONDS] [--in-process]`: N real servers checked every second. By default the
+/// <summary>`health tcp|http [N] [SECONDS] [--in-process] [--virtual-services V [--unshared]]`: N real servers checked
+/// every second (by V virtual services with the same check, sharing one probe per real server unless --unshared). By default the
 /// listeners run in a child process (this executable, `health-listeners`), so the CPU figure is the checker's alone,
 /// as on a director whose real servers are other machines; the listeners' CPU is reported beside it.</summary>
 internal static class HealthBenchmark
@@ -17,7 +18,11 @@ internal static class HealthBenchmark
         TimeSpan? granularity = granularityAt > 0 && granularityAt + 1 < args.Length
             ? TimeSpan.FromMilliseconds(double.Parse(args[granularityAt + 1], CultureInfo.InvariantCulture))
             : null;
-        var positional = args.Skip(1).Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && i + 1 != granularityAt).ToArray();
+        var servicesAt = Array.IndexOf(args, "--virtual-services");
+        var virtualServices = servicesAt > 0 && servicesAt + 1 < args.Length ? int.Parse(args[servicesAt + 1], CultureInfo.InvariantCulture) : 1;
+        var shared = !args.Contains("--unshared");
+        // args[i + 1] is the i-th after "health": the values of the options (at their index + 1) are not positional.
+        var positional = args.Skip(1).Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && i != granularityAt && i != servicesAt).ToArray();
         var kind = positional.Length > 0 ? positional[0] : "tcp";
         if (kind is not ("tcp" or "http"))
         {
@@ -47,7 +52,7 @@ internal static class HealthBenchmark
             if (endpoints.Count != realServers)
                 throw new InvalidOperationException($"listener process gave {endpoints.Count} endpoints, not {realServers}: {await child.StandardError.ReadToEndAsync().ConfigureAwait(false)}");
             CheckerSpec spec = http ? new HttpCheckSpec { Urls = [new HttpUrlSpec("/")] } : new TcpCheckSpec();
-            var result = await CheckBenchmark.RunAgainstAsync(endpoints, spec, duration, interval, () => CpuTime(child.Id), granularity).ConfigureAwait(false);
+            var result = await CheckBenchmark.RunAgainstAsync(endpoints, spec, duration, interval, () => CpuTime(child.Id), granularity, virtualServices, shared).ConfigureAwait(false);
             Console.WriteLine($"health {kind}, {realServers} real servers every 1 s for {duration.TotalSeconds:F0} s, listeners in process {child.Id}: {result}");
             return 0;
         }

@@ -12,7 +12,9 @@ namespace LvsHa.Director.Lvs;
 
 /// <summary>
 /// Runs the health checks of every virtual service (one <see cref="HealthCheckScheduler"/> per virtual service, so a
-/// reload restarts only the checks of changed blocks), forwards the kernel decisions to the reconciler, runs
+/// reload restarts only the checks of changed blocks; all of them on one <see cref="SharedProbes"/>, so that an
+/// identical check of several virtual services is probed once and a reload keeps a probe another service still
+/// uses), forwards the kernel decisions to the reconciler, runs
 /// notify/quorum scripts in order per virtual service, and answers <see cref="GetLvsStatus"/>. One
 /// <see cref="TrackFileWatcher"/> follows the files of every FILE_CHECK: a change reaches the schedulers, and so the
 /// kernel, as a message to this actor, not on any delay_loop.
@@ -31,6 +33,7 @@ public sealed partial class LvsHealthActor : ReceiveActor
     private readonly HashSet<string> running = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource stopping = new();
     private readonly Dictionary<string, Checks> checks = new(StringComparer.Ordinal);
+    private readonly SharedProbes probes;
     private readonly Dictionary<(string VirtualService, System.Net.IPEndPoint RealServer), bool> realServerUp = [];
     private ImmutableArray<MappedVirtualService> services;
     private TrackFileWatcher? watcher;
@@ -47,6 +50,10 @@ public sealed partial class LvsHealthActor : ReceiveActor
         this.options = options ?? new LvsHealthOptions();
         this.logger = logger ?? NullLogger.Instance;
         services = HealthSettingsMapper.Map(config);
+        // Every attempt is reported on the EventStream (check latency and result metrics); a shared probe's under
+        // the virtual service that started it.
+        var measured = this.options.Scheduler with { CheckFactory = Metrics.MeasuredHealthCheck.Wrap(this.options.Scheduler.CheckFactory, Context.System.EventStream) };
+        probes = new SharedProbes(measured, this.options.TimeProvider, this.logger);
 
         Receive<HealthDecisions>(HandleDecisions);
         Receive<ScriptFinished>(HandleScriptFinished);
@@ -73,6 +80,7 @@ public sealed partial class LvsHealthActor : ReceiveActor
         WatchTrackedFiles();
         foreach (var service in services)
             checks[service.Name] = StartChecks(service);
+        probes.LogSharing();
     }
 
     /// <inheritdoc/>
@@ -84,6 +92,7 @@ public sealed partial class LvsHealthActor : ReceiveActor
         checks.Clear();
         watcher?.Dispose();
         watcher = null;
+        _ = probes.DisposeAsync().AsTask();
         stopping.Cancel();
         stopping.Dispose();
     }
@@ -91,9 +100,7 @@ public sealed partial class LvsHealthActor : ReceiveActor
     private Checks StartChecks(MappedVirtualService service)
     {
         var sink = new DecisionSink(Self);
-        // Every attempt is reported on the EventStream (check latency and result metrics).
-        var measured = options.Scheduler with { CheckFactory = Metrics.MeasuredHealthCheck.Wrap(options.Scheduler.CheckFactory, Context.System.EventStream) };
-        var scheduler = new HealthCheckScheduler([service.Settings], sink, measured, options.TimeProvider, logger);
+        var scheduler = new HealthCheckScheduler([service.Settings], sink, options.Scheduler with { Probes = probes }, options.TimeProvider, logger);
         scheduler.Start();
         return new Checks(scheduler, sink);
     }
@@ -220,6 +227,7 @@ public sealed partial class LvsHealthActor : ReceiveActor
         reconciler.Tell(message);
         foreach (var service in services.Where(s => !checks.ContainsKey(s.Name)))
             checks[service.Name] = StartChecks(service);
+        probes.LogSharing();
     }
 
     /// <summary>
@@ -287,7 +295,14 @@ public sealed partial class LvsHealthActor : ReceiveActor
         schedulerStopping = true;
         // StopAsync publishes the omega scripts through the sink before it completes, so they are queued here
         // before SchedulerStopped arrives.
-        Task.WhenAll(current.Select(c => c.DisposeAsync().AsTask())).PipeTo(Self, success: () => SchedulerStopped.Instance, failure: _ => SchedulerStopped.Instance);
+        StopAllAsync(current, probes).PipeTo(Self, success: () => SchedulerStopped.Instance, failure: _ => SchedulerStopped.Instance);
+
+        // The probes last: a scheduler's stop leaves the rounds of probes it shared running; this waits for them.
+        static async Task StopAllAsync(HealthCheckScheduler[] schedulers, SharedProbes probes)
+        {
+            await Task.WhenAll(schedulers.Select(c => c.DisposeAsync().AsTask())).ConfigureAwait(false);
+            await probes.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     private void ReplyIfStopped()

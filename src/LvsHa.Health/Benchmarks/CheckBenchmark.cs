@@ -19,9 +19,11 @@ namespace LvsHa.Health.Benchmarks;
 /// <param name="LatencyP50">Median attempt latency.</param>
 /// <param name="LatencyP99">99th percentile attempt latency.</param>
 /// <param name="ListenerCpuTime">CPU time of the listeners' process in that time, when they run in another one.</param>
+/// <param name="VirtualServices">Virtual services with every real server and the same check.</param>
+/// <param name="Shared">Whether their identical checks shared one probe (else each service's differed a little).</param>
 public sealed record CheckBenchmarkResult(
     int RealServers, TimeSpan Duration, long Checks, long Failures, TimeSpan CpuTime, TimeSpan UserCpuTime, TimeSpan LatencyP50, TimeSpan LatencyP99,
-    TimeSpan? ListenerCpuTime = null)
+    TimeSpan? ListenerCpuTime = null, int VirtualServices = 1, bool Shared = true)
 {
     /// <summary>Checks per second.</summary>
     public double ChecksPerSecond => Checks / Duration.TotalSeconds;
@@ -31,6 +33,7 @@ public sealed record CheckBenchmarkResult(
 
     /// <inheritdoc/>
     public override string ToString() =>
+        (VirtualServices > 1 ? $"{VirtualServices} virtual services ({(Shared ? "checks shared" : "checks not shared")}), " : string.Empty) +
         $"{RealServers} real servers, {Checks} checks in {Duration.TotalSeconds:0.0} s ({ChecksPerSecond:0} /s, {Failures} failed), " +
         $"CPU {CpuTime.TotalSeconds:0.00} s (user {UserCpuTime.TotalSeconds:0.00} s) = {CoresUsed * 100:0.0}% of one core, latency p50 {LatencyP50.TotalMilliseconds:0.000} ms " +
         $"p99 {LatencyP99.TotalMilliseconds:0.000} ms" +
@@ -50,7 +53,7 @@ public static class CheckBenchmark
     public static async Task<CheckBenchmarkResult> RunTcpAsync(int realServers, TimeSpan duration, TimeSpan interval, CancellationToken cancellationToken = default)
     {
         await using var listeners = LoopbackListeners.Start(realServers);
-        return await RunAgainstAsync(listeners.Endpoints, new TcpCheckSpec(), duration, interval, null, null, cancellationToken).ConfigureAwait(false);
+        return await RunAgainstAsync(listeners.Endpoints, new TcpCheckSpec(), duration, interval, null, null, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>HTTP_GET of "/" (status 200-299) against in-process listeners answering a fixed 200 response.</summary>
@@ -58,7 +61,7 @@ public static class CheckBenchmark
     {
         await using var listeners = LoopbackListeners.Start(realServers, answerHttp: true);
         var spec = new HttpCheckSpec { Urls = [new HttpUrlSpec("/")] };
-        return await RunAgainstAsync(listeners.Endpoints, spec, duration, interval, null, null, cancellationToken).ConfigureAwait(false);
+        return await RunAgainstAsync(listeners.Endpoints, spec, duration, interval, null, null, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Runs one checker per target (e.g. <see cref="LoopbackListeners"/> in another process, so that the CPU
@@ -70,6 +73,9 @@ public static class CheckBenchmark
     /// <param name="listenerCpuTime">Reads the listeners' process CPU time (reported beside the checker's), if any.</param>
     /// <param name="startGranularity">The scheduler's <see cref="HealthSchedulerOptions.StartGranularity"/>; null
     /// keeps its default.</param>
+    /// <param name="virtualServices">Virtual services, each with every target and the same check.</param>
+    /// <param name="shared">false: each service's check differs by a millisecond of connect_timeout, so that none is
+    /// shared and every service probes every real server (as before identical checks shared a probe).</param>
     /// <param name="cancellationToken">Stops early.</param>
     public static async Task<CheckBenchmarkResult> RunAgainstAsync(
         IReadOnlyList<IPEndPoint> targets,
@@ -78,20 +84,26 @@ public static class CheckBenchmark
         TimeSpan interval,
         Func<TimeSpan>? listenerCpuTime = null,
         TimeSpan? startGranularity = null,
+        int virtualServices = 1,
+        bool shared = true,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(targets);
         ArgumentNullException.ThrowIfNull(spec);
-        var timed = spec with { Timing = new() { DelayLoop = interval, Warmup = interval, ConnectTimeout = TimeSpan.FromSeconds(3) } };
-        var members = targets.Select(endpoint => new RealServerHealthSettings(endpoint) { Checkers = [timed] }).ToArray();
         var recorder = new LatencyRecorder();
-        var vs = new VirtualServiceHealthSettings("benchmark") { RealServers = members };
+        var services = Enumerable.Range(0, virtualServices).Select(v =>
+        {
+            var connectTimeout = TimeSpan.FromSeconds(3) + (shared ? TimeSpan.Zero : TimeSpan.FromMilliseconds(v));
+            var timed = spec with { Timing = new() { DelayLoop = interval, Warmup = interval, ConnectTimeout = connectTimeout } };
+            var members = targets.Select(endpoint => new RealServerHealthSettings(endpoint) { Checkers = [timed] }).ToArray();
+            return new VirtualServiceHealthSettings(virtualServices == 1 ? "benchmark" : $"benchmark-{v}") { RealServers = members };
+        }).ToArray();
         var options = new HealthSchedulerOptions
         {
             CheckFactory = (s, rs, service, timing) => new TimedCheck(HealthCheckFactory.Create(s, rs, service, timing), recorder),
         };
         if (startGranularity is { } granularity) options = options with { StartGranularity = granularity };
-        await using var scheduler = new HealthCheckScheduler([vs], new NullSink(), options);
+        await using var scheduler = new HealthCheckScheduler(services, new NullSink(), options);
         scheduler.Start();
         await Task.Delay(interval, cancellationToken).ConfigureAwait(false);
 
@@ -112,7 +124,8 @@ public static class CheckBenchmark
         await scheduler.StopAsync().ConfigureAwait(false);
         Array.Sort(latencies);
         return new CheckBenchmarkResult(
-            targets.Count, wall.Elapsed, latencies.Length, failures, cpu, user, Percentile(latencies, 0.50), Percentile(latencies, 0.99), listeners);
+            targets.Count, wall.Elapsed, latencies.Length, failures, cpu, user, Percentile(latencies, 0.50), Percentile(latencies, 0.99), listeners,
+            virtualServices, shared);
     }
 
     private static TimeSpan Percentile(long[] sortedTicks, double p) =>

@@ -9,15 +9,13 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace LvsHa.Health.Scheduling;
 
 /// <summary>Runs every checker of every virtual service on keepalived's schedule (warmup, delay_loop, retries while
-/// up): no thread and no timer per check. One timer per scheduler, from a <see cref="TimeProvider"/>, wakes at the
-/// earliest due checker and starts every checker then due; a round's end puts its checker back delay_loop later.
-/// Attempts are bounded by a semaphore. Results go through each service's <see cref="VirtualServiceHealth"/>; its
-/// decisions go to the sink. FILE_CHECKs are not scheduled: their state is their file's, read at <see cref="Start"/>
-/// and then fed by the owner of the file watcher through <see cref="OnTrackedFileChanged"/>.</summary>
-/// <remarks>A timer per checker cost a timer-queue entry and a thread-pool hop per check; with thousands of real
-/// servers the single timer starts several due checks per wake-up on one thread. Network checkers start inline on the
-/// timer's thread (their synchronous part is a socket and a connect call); MISC_CHECK forks a process synchronously
-/// and so starts on the thread pool, so that slow forks do not delay the other checks.</remarks>
+/// up) through <see cref="SharedProbes"/>: identical checkers, of one service or of several, share one probe.
+/// Results go through each service's <see cref="VirtualServiceHealth"/>; its decisions go to the sink. FILE_CHECKs
+/// are not scheduled: their state is their file's, read at <see cref="Start"/> and then fed by the owner of the file
+/// watcher through <see cref="OnTrackedFileChanged"/>.</summary>
+/// <remarks>Without <see cref="HealthSchedulerOptions.Probes"/> the scheduler has probes of its own, stopped with it;
+/// the director gives all its schedulers (one per virtual service, so that a reload restarts only changed ones) the
+/// same probes, so that identical checks of different virtual services are probed once.</remarks>
 public sealed partial class HealthCheckScheduler : IAsyncDisposable
 {
     /// <summary>Health's EventId range starts at 4000 (issue 4); 4001: a checker changed state.</summary>
@@ -29,26 +27,14 @@ public sealed partial class HealthCheckScheduler : IAsyncDisposable
     /// <summary>4003: a check round threw unexpectedly (the checker keeps its schedule).</summary>
     private static readonly EventId RoundFailed = new(4003, "RoundFailed");
 
-    /// <summary>System timers keep milliseconds on a coarse clock and may wake a little early: a checker due within
-    /// this much of the wake-up starts with it instead of costing one more wake-up.</summary>
-    private static readonly TimeSpan DueTolerance = TimeSpan.FromMilliseconds(1);
-
     private readonly IHealthDecisionSink sink;
-    private readonly HealthSchedulerOptions options;
+    private readonly SharedProbes probes;
+    private readonly bool ownsProbes;
     private readonly TimeProvider timeProvider;
     private readonly ILogger logger;
-    private readonly SemaphoreSlim concurrency;
     private readonly Dictionary<string, Service> services = new(StringComparer.Ordinal);
-    private readonly CancellationTokenSource stopping = new();
-    private readonly Lock queueGate = new();
-    private readonly PriorityQueue<Checker, long> queue = new();
-    private readonly TaskCompletionSource drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly long dueTolerance;
-    private readonly long granularity;
-    private ITimer? timer;
-    private long timerDue = long.MaxValue;
-    private int running;
-    private bool stopped;
+    private readonly List<Checker> checkers = [];
+    private volatile bool stopped;
     private bool started;
 
     /// <summary>Creates the scheduler; nothing runs until <see cref="Start"/>.</summary>
@@ -61,22 +47,20 @@ public sealed partial class HealthCheckScheduler : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(virtualServices);
         this.sink = sink;
-        this.options = options ?? new HealthSchedulerOptions();
-        this.timeProvider = timeProvider ?? TimeProvider.System;
+        options ??= new HealthSchedulerOptions();
         this.logger = logger ?? NullLogger.Instance;
-        concurrency = new SemaphoreSlim(this.options.MaxConcurrentChecks, this.options.MaxConcurrentChecks);
-        dueTolerance = TimestampTicks(DueTolerance);
-        granularity = Math.Max(1, TimestampTicks(this.options.StartGranularity));
-        foreach (var vs in virtualServices) services.Add(vs.Name, new Service(vs, this.options.HistoryLength));
+        ownsProbes = options.Probes is null;
+        probes = options.Probes ?? new SharedProbes(options, timeProvider, this.logger);
+        this.timeProvider = probes.TimeProvider;
+        foreach (var vs in virtualServices) services.Add(vs.Name, new Service(vs, options.HistoryLength));
     }
 
-    /// <summary>Publishes each service's initial table and schedules every checker's first round (after a random
-    /// part of its warmup).</summary>
+    /// <summary>Publishes each service's initial table and subscribes every checker to its probe (a new probe
+    /// starts after a random part of its warmup).</summary>
     public void Start()
     {
         if (started) throw new InvalidOperationException("scheduler already started");
         started = true;
-        var checkers = new List<Checker>();
         foreach (var service in services.Values)
         {
             lock (service.Gate)
@@ -93,39 +77,41 @@ public sealed partial class HealthCheckScheduler : IAsyncDisposable
                 {
                     var spec = rs.Checkers[c];
                     if (spec is FileCheckSpec) continue;
-                    var timing = CheckerTiming.Resolve(spec, rs.Timing, service.Settings.Timing);
-                    var runner = new CheckRunner(options.CheckFactory(spec, rs, service.Settings, timing), timing, timeProvider, concurrency);
-                    checkers.Add(new Checker(this, service, r, c, timing, runner, startsInline: spec is not MiscCheckSpec));
+                    var checker = new Checker(this, service, r, c);
+                    lock (checkers)
+                    {
+                        // Under the lock: a stop either finds the checker subscribed or prevents the subscription.
+                        if (stopped) return;
+                        probes.Subscribe(spec, rs, service.Settings, checker);
+                        checkers.Add(checker);
+                    }
                 }
             }
         }
 
-        lock (queueGate)
-        {
-            if (stopped) return;
-            timer = timeProvider.CreateTimer(static s => ((HealthCheckScheduler)s!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        }
-
-        // warmup: a random start in [0, warmup] spreads the checks of many real servers over time.
-        foreach (var checker in checkers)
-            Schedule(checker, TimeSpan.FromTicks((long)(checker.Timing.Warmup.Ticks * options.Random.NextDouble())));
+        if (ownsProbes) probes.LogSharing();
     }
 
-    /// <summary>Stops scheduling, waits for the rounds under way (cancelled) and publishes the stop decisions (omega
-    /// scripts).</summary>
+    /// <summary>Stops feeding the services (a probe another scheduler still uses keeps running), waits for the rounds
+    /// under way when the probes are the scheduler's own, and publishes the stop decisions (omega scripts).</summary>
     public async Task StopAsync()
     {
-        if (stopping.IsCancellationRequested) return;
-        await stopping.CancelAsync().ConfigureAwait(false);
-        lock (queueGate)
+        Checker[] subscribed;
+        lock (checkers)
         {
+            if (stopped) return;
+            // No result delivered from now on reaches a service: a round under way of a shared probe may still end.
             stopped = true;
-            timer?.Dispose();
-            queue.Clear();
+            subscribed = [.. checkers];
+            checkers.Clear();
         }
 
-        if (Volatile.Read(ref running) == 0) drained.TrySetResult();
-        await drained.Task.ConfigureAwait(false);
+        foreach (var checker in subscribed)
+        {
+            probes.Unsubscribe(checker);
+        }
+
+        if (ownsProbes) await probes.DisposeAsync().ConfigureAwait(false);
         if (!started) return;
         foreach (var service in services.Values)
         {
@@ -142,7 +128,7 @@ public sealed partial class HealthCheckScheduler : IAsyncDisposable
     /// reads the files itself) and after stop.</summary>
     public void OnTrackedFileChanged(string path, long number)
     {
-        if (!started || stopping.IsCancellationRequested) return;
+        if (!started || stopped) return;
         foreach (var service in services.Values)
         {
             foreach (var file in service.FileCheckers)
@@ -190,116 +176,35 @@ public sealed partial class HealthCheckScheduler : IAsyncDisposable
     }
 
     /// <inheritdoc/>
-    public async ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
+
+    /// <summary>A round's result for one checker: its service applies it under the service's gate (keepalived's
+    /// per-checker retry counting and decisions), unless the scheduler stopped.</summary>
+    private void Deliver(Checker checker, CheckResult result)
     {
-        await StopAsync().ConfigureAwait(false);
-        stopping.Dispose();
-        concurrency.Dispose();
-    }
-
-    private static TimeSpan Later(long ticks, long frequency) =>
-        TimeSpan.FromTicks((long)Math.Ceiling(ticks * (double)TimeSpan.TicksPerSecond / frequency));
-
-    private long TimestampTicks(TimeSpan span) => (long)(span.Ticks * (double)timeProvider.TimestampFrequency / TimeSpan.TicksPerSecond);
-
-    /// <summary>Puts a checker in the queue to start <paramref name="after"/> from now, re-arming the timer when it
-    /// is now the earliest.</summary>
-    private void Schedule(Checker checker, TimeSpan after)
-    {
-        var now = timeProvider.GetTimestamp();
-        var due = now + TimestampTicks(after);
-        if (due % granularity != 0) due += granularity - due % granularity;
-        lock (queueGate)
-        {
-            if (stopped) return;
-            queue.Enqueue(checker, due);
-            if (due < timerDue) Arm(due, now);
-        }
-    }
-
-    /// <summary>Under the queue's lock: the timer wakes at <paramref name="due"/>, rounded up to whole milliseconds
-    /// (system timers truncate, which would wake before the due time).</summary>
-    private void Arm(long due, long now)
-    {
-        timerDue = due;
-        var wait = Later(Math.Max(0, due - now), timeProvider.TimestampFrequency);
-        if (timeProvider == TimeProvider.System) wait = TimeSpan.FromMilliseconds(Math.Ceiling(wait.TotalMilliseconds));
-        timer!.Change(wait, Timeout.InfiniteTimeSpan);
-    }
-
-    private void OnTimer()
-    {
-        List<Checker>? ready = null;
-        lock (queueGate)
-        {
-            if (stopped) return;
-            var now = timeProvider.GetTimestamp();
-            while (queue.TryPeek(out var checker, out var due) && due <= now + dueTolerance)
-            {
-                queue.Dequeue();
-                (ready ??= []).Add(checker);
-            }
-
-            timerDue = long.MaxValue;
-            if (queue.TryPeek(out _, out var next)) Arm(next, now);
-            if (ready is null) return;
-
-            // Counted under the lock, so that StopAsync, once it has set stopped, waits for every round started.
-            Interlocked.Add(ref running, ready.Count);
-        }
-
-        foreach (var checker in ready)
-        {
-            if (checker.StartsInline) _ = RunRoundAsync(checker);
-            else ThreadPool.UnsafeQueueUserWorkItem(static c => _ = c.Scheduler.RunRoundAsync(c), checker, preferLocal: false);
-        }
-    }
-
-    /// <summary>One keepalived round of a checker (an attempt and, while the checker is up, its retries), then the
-    /// checker goes back in the queue delay_loop later: the next round starts delay_loop after this one ended.</summary>
-    private async Task RunRoundAsync(Checker checker)
-    {
-        var cancellationToken = stopping.Token;
         var service = checker.Service;
         try
         {
-            bool checkerUp, retries;
             lock (service.Gate)
             {
-                checkerUp = service.Health.IsCheckerUp(checker.RealServer, checker.Index);
-                retries = service.Health.RetriesFailures(checker.RealServer, checker.Index);
-            }
-
-            var result = await checker.Runner.RunRoundAsync(retries, checker.Record, cancellationToken).ConfigureAwait(false);
-            lock (service.Gate)
-            {
-                if (checkerUp != result.Up)
+                if (stopped) return;
+                if (service.Health.IsCheckerUp(checker.RealServer, checker.Index) != result.Up)
                 {
                     logger.LogInformation(
                         CheckerChanged,
                         "{Checker} of {RealServer} in {VirtualService} is {State}: {Reason}",
-                        checker.Runner.Check.Kind, checker.Endpoint, service.Settings.Name, result.Up ? "up" : "down", result.Reason);
+                        checker.Kind, checker.Endpoint, service.Settings.Name, result.Up ? "up" : "down", result.Reason);
                 }
 
                 Publish(service.Health.OnCheckResult(checker.RealServer, checker.Index, result.Up, result.DynamicWeight));
             }
-
-            Schedule(checker, checker.Timing.DelayLoop);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Stopping.
         }
         catch (Exception e)
         {
-            // A bug in one round must not end the real server's checking: log it and keep the schedule.
+            // A bug in one service's handling must neither end the real server's checking nor starve the other
+            // services fed by the same probe.
             logger.LogError(RoundFailed, e, "{Checker} round of {RealServer} in {VirtualService} failed",
-                checker.Runner.Check.Kind, checker.Endpoint, service.Settings.Name);
-            Schedule(checker, checker.Timing.DelayLoop);
-        }
-        finally
-        {
-            if (Interlocked.Decrement(ref running) == 0 && Volatile.Read(ref stopped)) drained.TrySetResult();
+                checker.Kind, checker.Endpoint, service.Settings.Name);
         }
     }
 
@@ -356,24 +261,19 @@ public sealed partial class HealthCheckScheduler : IAsyncDisposable
         public long? LastNumber { get; set; }
     }
 
-    /// <summary>One checker of one real server with what its rounds need, built once (no allocation per round
-    /// beyond the attempt's own).</summary>
-    private sealed class Checker
+    /// <summary>One checker of one real server, fed by its probe.</summary>
+    private sealed class Checker : IProbeSubscriber
     {
-        public Checker(HealthCheckScheduler scheduler, Service service, int realServer, int index, CheckerTiming timing, CheckRunner runner, bool startsInline)
+        private readonly HealthHistory history;
+
+        public Checker(HealthCheckScheduler scheduler, Service service, int realServer, int index)
         {
             Scheduler = scheduler;
             Service = service;
             RealServer = realServer;
             Index = index;
-            Timing = timing;
-            Runner = runner;
-            StartsInline = startsInline;
             Endpoint = service.Settings.RealServers[realServer].Endpoint;
-            var history = service.Histories[Endpoint];
-            var clock = scheduler.timeProvider;
-            var kind = runner.Check.Kind;
-            Record = result => history.Add(new CheckRecord(clock.GetUtcNow(), kind, result.Up, result.Reason, result.Latency));
+            history = service.Histories[Endpoint];
         }
 
         public HealthCheckScheduler Scheduler { get; }
@@ -384,14 +284,21 @@ public sealed partial class HealthCheckScheduler : IAsyncDisposable
 
         public int Index { get; }
 
+        /// <summary>The checker's name as its probe's check gives it.</summary>
+        public string Kind => Probe!.Runner.Check.Kind;
+
         public IPEndPoint Endpoint { get; }
 
-        public CheckerTiming Timing { get; }
+        public SharedProbes.Probe? Probe { get; set; }
 
-        public CheckRunner Runner { get; }
+        public bool RetriesFailures()
+        {
+            lock (Service.Gate) return Service.Health.RetriesFailures(RealServer, Index);
+        }
 
-        public bool StartsInline { get; }
+        public void OnAttempt(CheckResult attempt) =>
+            history.Add(new CheckRecord(Scheduler.timeProvider.GetUtcNow(), Kind, attempt.Up, attempt.Reason, attempt.Latency));
 
-        public Action<CheckResult> Record { get; }
+        public void OnRound(CheckResult result) => Scheduler.Deliver(this, result);
     }
 }

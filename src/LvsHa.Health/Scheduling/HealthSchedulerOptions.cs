@@ -21,6 +21,11 @@ public sealed record HealthSchedulerOptions
     /// most this late; zero starts each check exactly when due.</summary>
     public TimeSpan StartGranularity { get; init; } = TimeSpan.FromMilliseconds(10);
 
+    /// <summary>Probes shared with other schedulers (the director gives the same to the scheduler of each virtual
+    /// service, so that identical checks of different services are probed once); their own options (factory,
+    /// concurrency, granularity, random, clock) then apply instead of these. Null: the scheduler has its own.</summary>
+    public SharedProbes? Probes { get; init; }
+
     /// <summary>Source of the warmup delays; seed it in tests.</summary>
     public Random Random { get; init; } = Random.Shared;
 }

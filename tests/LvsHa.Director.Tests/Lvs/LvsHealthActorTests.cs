@@ -180,4 +180,53 @@ public sealed class LvsHealthActorTests : TestKit
 
         Assert.Equal(["down-1", "quorum-down"], File.ReadAllLines(log));
     }
+
+    [Fact]
+    public async Task SharedCheck_TwoVirtualServersSameRealServer_OneProbe_ReloadRemovingOneKeepsItForTheOther()
+    {
+        const string Block = """
+                protocol TCP
+                lb_kind NAT
+                delay_loop 1
+                real_server 10.0.1.1 80 {
+                    TCP_CHECK {
+                        retry 0
+                        warmup 0
+                    }
+                }
+            }
+            """;
+        var one = "virtual_server 10.0.0.1 80 {\n" + Block;
+        var two = "virtual_server 10.0.0.2 80 {\n" + Block;
+        var built = 0;
+        var reconciler = CreateTestProbe();
+        var options = new LvsHealthOptions
+        {
+            Scheduler = new HealthSchedulerOptions
+            {
+                CheckFactory = (_, rs, _, _) =>
+                {
+                    Interlocked.Increment(ref built);
+                    return new SwitchCheck(_up, rs.Endpoint);
+                },
+            },
+        };
+        var rs = new IPEndPoint(IPAddress.Parse("10.0.1.1"), 80);
+        var health = Sys.ActorOf(LvsHealthActor.Props(reconciler.Ref, TestConfigs.Load(one + "\n" + two), options));
+        reconciler.ExpectMsg<HealthDecisions>(TimeSpan.FromSeconds(5));
+        reconciler.ExpectMsg<HealthDecisions>(TimeSpan.FromSeconds(5));
+        Assert.Equal(1, built);
+
+        _up[rs] = false;
+        var downs = new[] { reconciler.ExpectMsg<HealthDecisions>(TimeSpan.FromSeconds(5)), reconciler.ExpectMsg<HealthDecisions>(TimeSpan.FromSeconds(5)) };
+        Assert.Equal(["10.0.0.1:80", "10.0.0.2:80"], downs.SelectMany(d => d.Decisions).OfType<RealServerDown>().Select(d => d.VirtualService).Order(StringComparer.Ordinal));
+
+        health.Tell(new ReloadConfig(TestConfigs.Load(one)));
+        reconciler.ExpectMsg<ReloadConfig>(TimeSpan.FromSeconds(5));
+        _up[rs] = true;
+        var up = reconciler.ExpectMsg<HealthDecisions>(TimeSpan.FromSeconds(5));
+        Assert.Equal([new RealServerUp("10.0.0.1:80", rs, 1)], up.Decisions);
+        Assert.Equal(1, built);
+        await health.Ask<HealthChecksStopped>(StopHealthChecks.Instance, TimeSpan.FromSeconds(10));
+    }
 }

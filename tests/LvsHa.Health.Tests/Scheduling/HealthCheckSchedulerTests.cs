@@ -12,16 +12,6 @@ public class HealthCheckSchedulerTests
     private const string Vs = "vs";
     private static readonly IPEndPoint Rs1 = IPEndPoint.Parse("192.168.20.1:80");
 
-    private static async Task RunFor(ManualTimeProvider clock, TimeSpan duration)
-    {
-        var step = TimeSpan.FromMilliseconds(100);
-        for (var t = TimeSpan.Zero; t < duration; t += step)
-        {
-            clock.Advance(step);
-            await Task.Delay(1);
-        }
-    }
-
     [Fact]
     public async Task Scheduler_FailingThenRecovering_KeepalivedRetryTimingAndOneDecisionPerChange()
     {
@@ -41,9 +31,9 @@ public class HealthCheckSchedulerTests
         await using var scheduler = new HealthCheckScheduler([vs], sink, options, clock);
 
         scheduler.Start();
-        await RunFor(clock, TimeSpan.FromSeconds(30));
+        await clock.RunFor(TimeSpan.FromSeconds(30));
         failing = false;
-        await RunFor(clock, TimeSpan.FromSeconds(20));
+        await clock.RunFor(TimeSpan.FromSeconds(20));
 
         // Up at start; three failed attempts (1 + retry 2) 3 s apart; then one attempt per delay_loop while down.
         Assert.Equal([0, 3, 6, 16, 26, 36, 46], check!.Attempts.Select(a => a.TotalSeconds));
@@ -75,7 +65,7 @@ public class HealthCheckSchedulerTests
         await using var scheduler = new HealthCheckScheduler([vs], sink, options, clock);
 
         scheduler.Start();
-        await RunFor(clock, TimeSpan.FromSeconds(25));
+        await clock.RunFor(TimeSpan.FromSeconds(25));
 
         Assert.Equal([0, 2, 12, 22], check!.Attempts.Select(a => a.TotalSeconds));
         Assert.Equal([new RunScript(Vs, notifyDown, ScriptReason.NotifyDown, Rs1)], sink.Decisions);
@@ -94,9 +84,9 @@ public class HealthCheckSchedulerTests
 
         scheduler.Start(); // the initial RealServerUp is thrown away by the sink
         up = false;
-        await RunFor(clock, TimeSpan.FromSeconds(2));
+        await clock.RunFor(TimeSpan.FromSeconds(2));
         up = true;
-        await RunFor(clock, TimeSpan.FromSeconds(2));
+        await clock.RunFor(TimeSpan.FromSeconds(2));
 
         Assert.Equal([new RealServerDown(Vs, Rs1, false), new RealServerUp(Vs, Rs1, 1)], sink.Inner.Decisions);
     }
@@ -153,7 +143,7 @@ public class HealthCheckSchedulerTests
         await using var scheduler = new HealthCheckScheduler([new VirtualServiceHealthSettings(Vs) { RealServers = realServers }], new RecordingSink(), options, clock);
 
         scheduler.Start();
-        await RunFor(clock, TimeSpan.FromSeconds(10.1));
+        await clock.RunFor(TimeSpan.FromSeconds(10.1));
 
         var firsts = checks.Select(c => Assert.Single(c.Attempts).TotalSeconds).ToArray();
         Assert.All(firsts, f => Assert.InRange(f, 0, 10));
@@ -175,7 +165,7 @@ public class HealthCheckSchedulerTests
         await using var scheduler = new HealthCheckScheduler([vs], sink, options, clock);
 
         scheduler.Start();
-        await RunFor(clock, TimeSpan.FromSeconds(16));
+        await clock.RunFor(TimeSpan.FromSeconds(16));
 
         Assert.Equal(
             [new RealServerUp(Vs, Rs1, 3), new RealServerWeightChanged(Vs, Rs1, 10), new RealServerDown(Vs, Rs1, false)],

@@ -52,6 +52,18 @@ internal sealed class ManualTimeProvider : TimeProvider
         }
     }
 
+    /// <summary>Moves time forward in 100 ms steps, letting the continuations of each step run (1 ms of real time)
+    /// before the next.</summary>
+    public async Task RunFor(TimeSpan duration)
+    {
+        var step = TimeSpan.FromMilliseconds(100);
+        for (var t = TimeSpan.Zero; t < duration; t += step)
+        {
+            Advance(step);
+            await Task.Delay(1);
+        }
+    }
+
     /// <summary>Number of timers waiting (for "is anything scheduled" assertions).</summary>
     public int PendingTimers
     {
