@@ -20,10 +20,11 @@ public sealed record ReloadResult(bool Applied, IReadOnlyList<string> Messages);
 /// actor keeps the checks and state of unchanged virtual_server blocks and the reconciler applies only the
 /// difference to the kernel. vrrp_instance blocks that did not change keep running with their state; an instance
 /// changed only in what a running instance may change (<see cref="RunningInstanceChanges"/>: VIPs, priority,
-/// advert_int, preemption, GARP timing) keeps its state too and, when master, puts its VIPs in place, announces them
-/// and advertises the new values (a VIP moved to another holding instance never leaves the interface). Other changes
-/// to vrrp instances, sync groups, scripts or the cluster block are reported as taking effect at the next restart,
-/// never as applied.
+/// advert_int, preemption, GARP timing, notify scripts) keeps its state too and, when master, puts its VIPs in place, announces them
+/// and advertises the new values (a VIP moved to another holding instance never leaves the interface). A new instance
+/// (<see cref="ConfigChanges.Added"/>) starts as the daemon starts its instances and a removed one
+/// (<see cref="ConfigChanges.Removed"/>) stops as at the daemon's stop. Other changes to vrrp instances, sync groups,
+/// scripts or the cluster block are reported as taking effect at the next restart, never as applied.
 /// Reloads run one at a time.
 /// </summary>
 public sealed partial class DirectorReloader : IDisposable
@@ -192,7 +193,7 @@ public sealed partial class DirectorReloader : IDisposable
         // Removed before any is added: an added instance may take over a removed one's virtual_router_id.
         foreach (var name in changes.Removed)
         {
-            var state = (await _runtime.Instances[name].Ask<InstanceStatus>(GetInstanceStatus.Instance, StatusTimeout, cancellationToken).ConfigureAwait(false)).State;
+            var state = await StateAsync(name, cancellationToken).ConfigureAwait(false);
             _tracking?.Forget(name);
             try
             {
@@ -228,6 +229,19 @@ public sealed partial class DirectorReloader : IDisposable
 
         _instances.Replace(running);
         return running;
+    }
+
+    // For the log line of a removed instance: what it was when it stopped.
+    private async Task<string> StateAsync(string instance, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await _runtime.Instances[instance].Ask<InstanceStatus>(GetInstanceStatus.Instance, StatusTimeout, cancellationToken).ConfigureAwait(false)).State;
+        }
+        catch (AskTimeoutException)
+        {
+            return "not answering";
+        }
     }
 
     // The options of the instances to add, mapped as at start (the advert source is their interface's primary
@@ -313,8 +327,8 @@ public sealed class ConfigChanges
     public List<string> RestartNeeded { get; }
 
     /// <summary>
-    /// The vrrp instances changed only in what a running instance may change (VIPs, priority, advert_int, preemption,
-    /// GARP timing), with those changes in words (e.g. "VIPs 10.0.0.1/32 10.0.0.2/32, priority 150 -> 120").
+    /// The vrrp instances changed only in what a running instance may change (<see cref="RunningInstanceChanges"/>),
+    /// with those changes in words (e.g. "VIPs 10.0.0.1/32 10.0.0.2/32, priority 150 -> 120").
     /// </summary>
     public IReadOnlyDictionary<string, string> Reloaded { get; }
 
