@@ -64,6 +64,21 @@ public sealed partial class WireAdverts : IDisposable
         }
     }
 
+    /// <summary>
+    /// Stops delivering packets of <paramref name="virtualRouterId"/> arriving on the link (its instance ended); the
+    /// link's socket closes with its last instance.
+    /// </summary>
+    public void Unroute(string interfaceName, AddressFamily family, byte virtualRouterId)
+    {
+        lock (_lock)
+        {
+            if (_disposed || !_links.TryGetValue((interfaceName, family), out var link) || !link.Stop(virtualRouterId))
+                return;
+            _links.Remove((interfaceName, family));
+            link.Socket.Dispose();
+        }
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {
@@ -99,6 +114,15 @@ public sealed partial class WireAdverts : IDisposable
                 return;
             _receiver = new Thread(Receive) { IsBackground = true, Name = $"vrrp-rx-{Socket.InterfaceName}" };
             _receiver.Start();
+        }
+
+        // True when no instance is left on the link.
+        public bool Stop(byte virtualRouterId)
+        {
+            var routes = new Dictionary<byte, IActorRef>(_routes);
+            routes.Remove(virtualRouterId);
+            _routes = routes;
+            return routes.Count == 0;
         }
 
         // One blocking receive per socket on its own thread: nothing wakes it but a packet or Dispose.

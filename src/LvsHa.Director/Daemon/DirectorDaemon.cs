@@ -82,7 +82,8 @@ public static partial class DirectorDaemon
             if (run.ConfigPath is { } path)
             {
                 services.AddSingleton(sp => new DirectorReloader(
-                    path, config, sp.GetRequiredService<DirectorRuntime>(), sp.GetRequiredService<ILogger<DirectorReloader>>(), run.ConfigId, running));
+                    path, config, sp.GetRequiredService<DirectorRuntime>(), sp.GetRequiredService<ILogger<DirectorReloader>>(), run.ConfigId, running,
+                    sp.GetRequiredService<VrrpTracking>(), route));
                 services.AddSingleton<IDirectorCommands>(sp => new DirectorCommands(
                     sp.GetRequiredService<DirectorRuntime>(), sp.GetRequiredService<DirectorReloader>()));
                 services.AddHostedService(sp => new ReloadOnSignal(
@@ -101,8 +102,10 @@ public static partial class DirectorDaemon
             services.AddSingleton(sp => new WireAdverts(sp.GetRequiredService<ILoggerFactory>().CreateLogger("LvsHa.Director.Vrrp.Wire")));
             services.Replace(ServiceDescriptor.Singleton(sp => Plugins(sp, config, run, route, vips, running, ipvs, leftovers, time)));
             // track_interface, vrrp_script loops and vrrp_sync_group coordination.
-            services.AddHostedService(sp => VrrpDaemon.Tracking(
+            // A reload feeds the instances it adds through it too.
+            services.AddSingleton(sp => VrrpDaemon.Tracking(
                 config, route, sp.GetRequiredService<DirectorRuntime>(), time, sp.GetRequiredService<ILoggerFactory>()));
+            services.AddHostedService(sp => sp.GetRequiredService<VrrpTracking>());
         }, cancellationToken).ConfigureAwait(false);
     }
 

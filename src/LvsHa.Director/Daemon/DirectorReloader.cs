@@ -4,6 +4,7 @@ using LvsHa.Director.Hosting;
 using LvsHa.Director.Instances;
 using LvsHa.Director.Lvs;
 using LvsHa.Director.Vrrp;
+using LvsHa.Netlink.Route;
 using Microsoft.Extensions.Logging;
 
 namespace LvsHa.Director.Daemon;
@@ -19,10 +20,11 @@ public sealed record ReloadResult(bool Applied, IReadOnlyList<string> Messages);
 /// actor keeps the checks and state of unchanged virtual_server blocks and the reconciler applies only the
 /// difference to the kernel. vrrp_instance blocks that did not change keep running with their state; an instance
 /// changed only in what a running instance may change (<see cref="RunningInstanceChanges"/>: VIPs, priority,
-/// advert_int, preemption, GARP timing) keeps its state too and, when master, puts its VIPs in place, announces them
-/// and advertises the new values (a VIP moved to another holding instance never leaves the interface). Other changes
-/// to vrrp instances, sync groups, scripts or the cluster block are reported as taking effect at the next restart,
-/// never as applied.
+/// advert_int, preemption, GARP timing, notify scripts) keeps its state too and, when master, puts its VIPs in place, announces them
+/// and advertises the new values (a VIP moved to another holding instance never leaves the interface). A new instance
+/// (<see cref="ConfigChanges.Added"/>) starts as the daemon starts its instances and a removed one
+/// (<see cref="ConfigChanges.Removed"/>) stops as at the daemon's stop. Other changes to vrrp instances, sync groups,
+/// scripts or the cluster block are reported as taking effect at the next restart, never as applied.
 /// Reloads run one at a time.
 /// </summary>
 public sealed partial class DirectorReloader : IDisposable
@@ -31,18 +33,26 @@ public sealed partial class DirectorReloader : IDisposable
     private readonly string? _configId;
     private readonly DirectorRuntime _runtime;
     private readonly ILogger _logger;
+    private static readonly TimeSpan StatusTimeout = TimeSpan.FromSeconds(2);
     private readonly RunningInstances? _instances;
+    private readonly VrrpTracking? _tracking;
+    private readonly IAddressManager? _route;
     private readonly SemaphoreSlim _one = new(1, 1);
     private LvsHaConfig _current;
 
     /// <summary>
     /// Creates the reloader of the director started with <paramref name="initial"/> from <paramref name="path"/>;
     /// <paramref name="configId"/> is the `@ID` the start used (null: the host's short name); <paramref name="instances"/>
-    /// are the running instance blocks a reload in place replaces (null: those changes need a restart too).
+    /// are the running instance blocks a reload in place replaces (null: those changes need a restart too);
+    /// <paramref name="tracking"/> feeds an added instance its interfaces and <paramref name="route"/> finds its advert
+    /// source (null: added instances need a restart).
     /// </summary>
     public DirectorReloader(
-        string path, LvsHaConfig initial, DirectorRuntime runtime, ILogger<DirectorReloader> logger, string? configId = null, RunningInstances? instances = null)
+        string path, LvsHaConfig initial, DirectorRuntime runtime, ILogger<DirectorReloader> logger, string? configId = null, RunningInstances? instances = null,
+        VrrpTracking? tracking = null, IAddressManager? route = null)
     {
+        _tracking = tracking;
+        _route = route;
         _path = path;
         _configId = configId;
         _instances = instances;
@@ -60,7 +70,7 @@ public sealed partial class DirectorReloader : IDisposable
         await _one.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var result = Reload();
+            var result = await ReadAndApplyAsync(cancellationToken).ConfigureAwait(false);
             // For lvsha_config_reloads_total and the failed-reload alert (deploy/monitoring).
             if (_runtime.IsStarted)
                 _runtime.System.EventStream.Publish(new Metrics.ConfigReloadObserved(result.Applied));
@@ -75,7 +85,7 @@ public sealed partial class DirectorReloader : IDisposable
     /// <inheritdoc />
     public void Dispose() => _one.Dispose();
 
-    private ReloadResult Reload()
+    private async Task<ReloadResult> ReadAndApplyAsync(CancellationToken cancellationToken)
     {
         LogReloading(_path);
         ConfigLoadResult loaded;
@@ -133,24 +143,7 @@ public sealed partial class DirectorReloader : IDisposable
             changes.RestartNeeded.Add("virtual_server blocks on a director that started without any (the IPVS side starts with the daemon)");
         }
 
-        var running = _current.VrrpInstances;
-        if (changes.Reloaded.Count > 0 && _instances is not null && _runtime.IsStarted)
-        {
-            // The blocks first (the VIP manager and the GARP sender read them), then each instance applies its own.
-            var reloaded = next.VrrpInstances.Where(i => changes.Reloaded.ContainsKey(i.Name)).ToDictionary(i => i.Name, StringComparer.Ordinal);
-            running = [.. running.Select(i => reloaded.GetValueOrDefault(i.Name) ?? i)];
-            _instances.Replace(running);
-            foreach (var instance in reloaded.Values)
-            {
-                var options = _runtime.Options.Instances.Single(i => i.Name == instance.Name);
-                _runtime.Instances[instance.Name].Tell(new ReloadInstance(DirectorOptionsMapper.Reloaded(options, instance, next.Global)));
-                LogInstanceReloaded(instance.Name, changes.Reloaded[instance.Name]);
-            }
-        }
-        else
-        {
-            changes.RestartNeeded.AddRange(changes.Reloaded.Select(r => $"vrrp_instance {r.Key} ({r.Value})"));
-        }
+        var running = await ApplyInstancesAsync(next, changes, cancellationToken).ConfigureAwait(false);
 
         foreach (var pending in changes.RestartNeeded)
         {
@@ -172,6 +165,132 @@ public sealed partial class DirectorReloader : IDisposable
         return new ReloadResult(true, messages);
     }
 
+    // Applies the vrrp instance changes a running director can take (in place, added, removed) and returns the blocks
+    // running afterwards; what it cannot apply is added to the changes' RestartNeeded and keeps running as it is.
+    private async Task<IReadOnlyList<VrrpInstance>> ApplyInstancesAsync(LvsHaConfig next, ConfigChanges changes, CancellationToken cancellationToken)
+    {
+        if (_instances is null || !_runtime.IsStarted)
+        {
+            changes.RestartNeeded.AddRange(changes.Reloaded.Select(r => $"vrrp_instance {r.Key} ({r.Value})"));
+            changes.RestartNeeded.AddRange(changes.Added.Select(n => $"new vrrp_instance {n}"));
+            changes.RestartNeeded.AddRange(changes.Removed.Select(n => $"removed vrrp_instance {n}"));
+            return _current.VrrpInstances;
+        }
+
+        var blocks = next.VrrpInstances.ToDictionary(i => i.Name, StringComparer.Ordinal);
+        var added = await AddedOptionsAsync(next, changes, cancellationToken).ConfigureAwait(false);
+
+        // The blocks first (the VIP manager, the GARP sender and the notify runner read them); a removed one stays
+        // until it has stopped, which releases its VIPs and runs its notify_stop.
+        var running = _current.VrrpInstances.Select(i => changes.Reloaded.ContainsKey(i.Name) ? blocks[i.Name] : i).Concat(added.Select(a => blocks[a.Name])).ToList();
+        _instances.Replace(running);
+        foreach (var (name, described) in changes.Reloaded)
+        {
+            _runtime.ReloadInstance(DirectorOptionsMapper.Reloaded(_runtime.InstanceOptions[name], blocks[name], next.Global));
+            LogInstanceReloaded(name, described);
+        }
+
+        // Removed before any is added: an added instance may take over a removed one's virtual_router_id.
+        foreach (var name in changes.Removed)
+        {
+            var state = await StateAsync(name, cancellationToken).ConfigureAwait(false);
+            _tracking?.Forget(name);
+            try
+            {
+                await _runtime.StopInstanceAsync(name).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is TimeoutException or AskTimeoutException)
+            {
+                LogInstanceStopSlow(name, e.Message);
+            }
+
+            LogInstanceRemoved(name, state);
+        }
+
+        running.RemoveAll(i => changes.Removed.Contains(i.Name));
+        foreach (var options in added)
+        {
+            try
+            {
+                _runtime.StartInstance(options);
+            }
+            catch (Exception e) when (e is InvalidActorNameException or LvsHa.Netlink.NetlinkException)
+            {
+                changes.RestartNeeded.Add($"new vrrp_instance {options.Name} ({e.Message})");
+                running.RemoveAll(i => i.Name == options.Name);
+                continue;
+            }
+
+            if (_tracking is not null)
+                await _tracking.FollowAsync(blocks[options.Name], cancellationToken).ConfigureAwait(false);
+            // The state machine's start: only the address owner that may preempt starts as master (keepalived 2.2).
+            LogInstanceAdded(options.Name, options.Settings.Priority == 255 && options.Settings.Preempt ? "MASTER" : "BACKUP");
+        }
+
+        _instances.Replace(running);
+        return running;
+    }
+
+    // For the log line of a removed instance: what it was when it stopped.
+    private async Task<string> StateAsync(string instance, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await _runtime.Instances[instance].Ask<InstanceStatus>(GetInstanceStatus.Instance, StatusTimeout, cancellationToken).ConfigureAwait(false)).State;
+        }
+        catch (AskTimeoutException)
+        {
+            return "not answering";
+        }
+    }
+
+    // The options of the instances to add, mapped as at start (the advert source is their interface's primary
+    // address); one that cannot be mapped (no address) is reported and not started.
+    private async Task<List<VrrpInstanceOptions>> AddedOptionsAsync(LvsHaConfig next, ConfigChanges changes, CancellationToken cancellationToken)
+    {
+        var result = new List<VrrpInstanceOptions>();
+        if (changes.Added.Count == 0)
+            return result;
+        var blocks = next.VrrpInstances.Where(i => changes.Added.Contains(i.Name)).ToList();
+        if (_route is null)
+        {
+            changes.RestartNeeded.AddRange(blocks.Select(b => $"new vrrp_instance {b.Name}"));
+            return result;
+        }
+
+        try
+        {
+            var addresses = await VrrpDaemon.PrimaryAddressesAsync(_route, next with { VrrpInstances = blocks }, cancellationToken).ConfigureAwait(false);
+            var guard = _runtime.Options.Cluster is { GuardsMastership: true };
+            foreach (var block in blocks)
+            {
+                try
+                {
+                    result.Add(DirectorOptionsMapper.Added(block, next.Global, guard, addresses));
+                }
+                catch (DirectorConfigException e)
+                {
+                    changes.RestartNeeded.Add($"new vrrp_instance {block.Name} ({e.Message})");
+                }
+            }
+        }
+        catch (Exception e) when (e is DirectorConfigException or LvsHa.Netlink.NetlinkException)
+        {
+            changes.RestartNeeded.AddRange(blocks.Select(b => $"new vrrp_instance {b.Name} ({e.Message})"));
+        }
+
+        return result;
+    }
+
+    [LoggerMessage(EventId = 5206, Level = LogLevel.Information, Message = "Reload: vrrp_instance {Instance} added, starting as {State}")]
+    private partial void LogInstanceAdded(string instance, string state);
+
+    [LoggerMessage(EventId = 5207, Level = LogLevel.Information, Message = "Reload: vrrp_instance {Instance} removed, VIPs released (it was {State})")]
+    private partial void LogInstanceRemoved(string instance, string state);
+
+    [LoggerMessage(EventId = 5208, Level = LogLevel.Warning, Message = "Reload: vrrp_instance {Instance} did not finish stopping in time: {Reason}")]
+    private partial void LogInstanceStopSlow(string instance, string reason);
+
     [LoggerMessage(EventId = 5201, Level = LogLevel.Information, Message = "Reloading configuration {ConfigFile}")]
     private partial void LogReloading(string configFile);
 
@@ -191,11 +310,14 @@ public sealed partial class DirectorReloader : IDisposable
 /// <summary>What differs between two configurations, in the blocks a reload looks at. Pure.</summary>
 public sealed class ConfigChanges
 {
-    private ConfigChanges(string summary, List<string> restartNeeded, IReadOnlyDictionary<string, string> reloaded)
+    private ConfigChanges(
+        string summary, List<string> restartNeeded, IReadOnlyDictionary<string, string> reloaded, IReadOnlyList<string> added, IReadOnlyList<string> removed)
     {
         Summary = summary;
         RestartNeeded = restartNeeded;
         Reloaded = reloaded;
+        Added = added;
+        Removed = removed;
     }
 
     /// <summary>Virtual services added, removed, changed and unchanged, in words.</summary>
@@ -205,10 +327,19 @@ public sealed class ConfigChanges
     public List<string> RestartNeeded { get; }
 
     /// <summary>
-    /// The vrrp instances changed only in what a running instance may change (VIPs, priority, advert_int, preemption,
-    /// GARP timing), with those changes in words (e.g. "VIPs 10.0.0.1/32 10.0.0.2/32, priority 150 -> 120").
+    /// The vrrp instances changed only in what a running instance may change (<see cref="RunningInstanceChanges"/>),
+    /// with those changes in words (e.g. "VIPs 10.0.0.1/32 10.0.0.2/32, priority 150 -> 120").
     /// </summary>
     public IReadOnlyDictionary<string, string> Reloaded { get; }
+
+    /// <summary>
+    /// The new vrrp instances a reload starts as the daemon starts its instances: those in no vrrp_sync_group and
+    /// tracking no vrrp_script or track_file (whose running trackers know only the instances they started with).
+    /// </summary>
+    public IReadOnlyList<string> Added { get; }
+
+    /// <summary>The vrrp instances gone from the configuration that a reload stops as the daemon stops: those in no vrrp_sync_group.</summary>
+    public IReadOnlyList<string> Removed { get; }
 
     /// <summary>Compares <paramref name="before"/> with <paramref name="after"/>.</summary>
     public static ConfigChanges Between(LvsHaConfig before, LvsHaConfig after)
@@ -220,8 +351,8 @@ public sealed class ConfigChanges
         var unchanged = VirtualServerFingerprint.Unchanged(oldServices, newServices);
         var oldNames = oldServices.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
         var newNames = newServices.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
-        var added = newNames.Count(n => !oldNames.Contains(n));
-        var removed = oldNames.Count(n => !newNames.Contains(n));
+        var servicesAdded = newNames.Count(n => !oldNames.Contains(n));
+        var servicesRemoved = oldNames.Count(n => !newNames.Contains(n));
         var changed = newNames.Count(n => oldNames.Contains(n) && !unchanged.Contains(n));
 
         var restart = new List<string>();
@@ -230,10 +361,18 @@ public sealed class ConfigChanges
         var groupsKept = Equals(before.Global.VrrpMulticastGroup4, after.Global.VrrpMulticastGroup4)
             && Equals(before.Global.VrrpMulticastGroup6, after.Global.VrrpMulticastGroup6);
         var oldInstances = before.VrrpInstances.ToDictionary(i => i.Name, StringComparer.Ordinal);
+        var added = new List<string>();
         foreach (var instance in after.VrrpInstances)
         {
             if (!oldInstances.TryGetValue(instance.Name, out var old))
-                restart.Add($"new vrrp_instance {instance.Name}");
+            {
+                if (after.VrrpSyncGroups.Any(g => g.Instances.Contains(instance.Name)))
+                    restart.Add($"new vrrp_instance {instance.Name} (member of a vrrp_sync_group)");
+                else if (instance.TrackScripts.Count > 0 || instance.TrackFiles.Count > 0)
+                    restart.Add($"new vrrp_instance {instance.Name} (tracks a vrrp_script or track_file)");
+                else
+                    added.Add(instance.Name);
+            }
             else if (VirtualServerFingerprint.OfBlock(old) == VirtualServerFingerprint.OfBlock(instance))
                 continue;
             else if (groupsKept && RunningInstanceChanges.Describe(old, instance) is { } described)
@@ -241,7 +380,15 @@ public sealed class ConfigChanges
             else
                 restart.Add($"changed vrrp_instance {instance.Name}");
         }
-        restart.AddRange(oldInstances.Keys.Where(n => !after.VrrpInstances.Any(i => i.Name == n)).Select(n => $"removed vrrp_instance {n}"));
+        var removed = new List<string>();
+        foreach (var gone in before.VrrpInstances.Where(o => !after.VrrpInstances.Any(i => i.Name == o.Name)))
+        {
+            if (before.VrrpSyncGroups.Any(g => g.Instances.Contains(gone.Name)))
+                restart.Add($"removed vrrp_instance {gone.Name} (member of a vrrp_sync_group)");
+            else
+                removed.Add(gone.Name);
+        }
+
         if (Blocks(before.VrrpSyncGroups) != Blocks(after.VrrpSyncGroups))
             restart.Add("changed vrrp_sync_group blocks");
         if (Blocks(before.VrrpScripts) != Blocks(after.VrrpScripts))
@@ -251,10 +398,13 @@ public sealed class ConfigChanges
         if (VirtualServerFingerprint.OfBlock(before.Cluster) != VirtualServerFingerprint.OfBlock(after.Cluster))
             restart.Add("changed cluster block");
 
-        var summary = $"{newNames.Count} virtual services ({added} added, {removed} removed, {changed} changed, {unchanged.Count} unchanged)"
-            + (reloaded.Count > 0 ? $"; vrrp_instance {string.Join(", ", reloaded.Keys.Order(StringComparer.Ordinal))} reloaded in place" : "");
-        return new ConfigChanges(summary, restart, reloaded);
+        var summary = $"{newNames.Count} virtual services ({servicesAdded} added, {servicesRemoved} removed, {changed} changed, {unchanged.Count} unchanged)"
+            + Instances(reloaded.Keys, "reloaded in place") + Instances(added, "added") + Instances(removed, "removed");
+        return new ConfigChanges(summary, restart, reloaded, added, removed);
     }
+
+    private static string Instances(IEnumerable<string> names, string what) =>
+        names.Any() ? $"; vrrp_instance {string.Join(", ", names.Order(StringComparer.Ordinal))} {what}" : "";
 
     private static string Blocks<T>(IEnumerable<T> blocks) where T : notnull =>
         string.Join('\n', blocks.Select(b => VirtualServerFingerprint.OfBlock(b)));

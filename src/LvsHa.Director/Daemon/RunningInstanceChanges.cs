@@ -6,8 +6,9 @@ namespace LvsHa.Director.Daemon;
 
 /// <summary>
 /// What a reload may change in a running vrrp_instance without a restart: its VIPs, priority (not to or from 255, the
-/// address owner's), advert_int, preemption and gratuitous ARP timing. Everything else (interface, virtual_router_id,
-/// version, authentication, unicast peers, trackers, notify scripts, state...) needs a restart. Pure.
+/// address owner's), advert_int, preemption, gratuitous ARP timing, notify scripts and smtp_alert (the notify runner
+/// and the mailer read the running block at each transition). Everything else (interface, virtual_router_id,
+/// version, authentication, unicast peers, trackers, state...) needs a restart. Pure.
 /// </summary>
 public static class RunningInstanceChanges
 {
@@ -31,6 +32,9 @@ public static class RunningInstanceChanges
         Add(changes, "preempt_delay", before.PreemptDelay.TotalSeconds, after.PreemptDelay.TotalSeconds);
         if (Garp(before) != Garp(after))
             changes.Add("gratuitous ARP timing");
+        if (Notify(before) != Notify(after))
+            changes.Add("notify scripts");
+        Add(changes, "smtp_alert", before.SmtpAlert, after.SmtpAlert);
         return string.Join(", ", changes);
     }
 
@@ -44,6 +48,10 @@ public static class RunningInstanceChanges
 
     private static (TimeSpan, int, TimeSpan, int, int, TimeSpan, TimeSpan) Garp(VrrpInstance i) =>
         (i.GarpMasterDelay, i.GarpMasterRepeat, i.GarpMasterRefresh, i.GarpMasterRefreshRepeat, i.GarpLowerPriorityRepeat, i.GarpInterval, i.GnaInterval);
+
+    // The commands and users only: where a script was written does not change what runs.
+    private static string Notify(VrrpInstance i) =>
+        string.Join('\n', new[] { i.Notify, i.NotifyMaster, i.NotifyBackup, i.NotifyFault, i.NotifyStop }.Select(n => n is null ? "" : $"{n.User} {n.Command}"));
 
     // The block with every field a running instance may change set to one value: what is left must be equal.
     private static VrrpInstance Fixed(VrrpInstance i) => i with
@@ -61,5 +69,11 @@ public static class RunningInstanceChanges
         GarpLowerPriorityRepeat = 0,
         GarpInterval = TimeSpan.Zero,
         GnaInterval = TimeSpan.Zero,
+        Notify = null,
+        NotifyMaster = null,
+        NotifyBackup = null,
+        NotifyFault = null,
+        NotifyStop = null,
+        SmtpAlert = false,
     };
 }

@@ -271,39 +271,18 @@ public static class DirectorHost
         // cluster) they behave as plain VRRP and never see QuorumChanged. Status still shows the tracker's view.
         var guarded = options.Cluster?.GuardsMastership == true;
         var time = services.GetRequiredService<TimeProvider>();
-
-        var instances = new Dictionary<string, IActorRef>(StringComparer.Ordinal);
-        foreach (var instance in options.Instances)
-        {
-            // Without a cluster no advert arrives over it; a throwaway key keeps the actor's code path the same.
-            var key = secret?.AdvertKey ?? System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
-            var authenticator = new AdvertAuthenticator(key, senderNode, time, AdvertMaxSkew);
-
-            // VRRP on the wire decides mastership, as keepalived does, from the first second; the cluster path
-            // (transport) only adds a second heartbeat.
-            var settings = instance.Wire;
-            var wire = plugins.Wire is { } sockets
-                ? (Wire: new LvsHa.Vrrp.Wire.VrrpWire(settings), Link: sockets.Link(instance.Interface, settings.Family, settings.Unicast ? null : settings.Group))
-                : default;
-            var actor = system.ActorOf(
-                VrrpInstanceActor.PropsFor(new VrrpInstanceSetup(
-                    instance.Name, instance.VirtualRouterId, plugins.CreateBehavior(instance), transport, authenticator,
-                    plugins.Effects, guarded ? tracker : null, time, wire.Wire, wire.Link)),
-                ClusterAdvertTransport.InstanceActorName(instance.VirtualRouterId));
-            instances[instance.Name] = actor;
-            if (wire.Wire is not null)
-                plugins.Wire!.Route(instance.Interface, settings.Family, settings.VirtualRouterId, actor);
-        }
+        var launcher = new InstanceLauncher(system, plugins, transport, secret, senderNode, guarded ? tracker : null, time);
 
         var lvs = plugins.Lvs is { } setup ? StartLvs(system, setup, services.GetRequiredService<ILoggerFactory>()) : null;
-        runtime.Attach(system, tracker, instances, lvs);
+        runtime.Attach(system, tracker, launcher, lvs);
 
         // Before the director leaves the cluster, every instance gets to send its priority-0 advert and drop its
         // VIPs while the peers can still hear it (keepalived's behaviour on stop, so the backup takes over at once).
         var shutdown = CoordinatedShutdown.Get(system);
         shutdown.AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "vrrp-instances-stop", async () =>
         {
-            await Task.WhenAll(instances.Values.Select(
+            // The instances running then: a reload may have added and removed some since the start.
+            await Task.WhenAll(runtime.Instances.Values.Select(
                 i => i.Ask<InstanceStopped>(new LvsHa.Vrrp.Shutdown(), StopTimeout))).ConfigureAwait(false);
             return Akka.Done.Instance;
         });

@@ -20,8 +20,11 @@ public sealed class DirectorRuntime
     /// <summary>The majority tracker (/user/majority).</summary>
     public IActorRef MajorityTracker => Started.MajorityTracker;
 
-    /// <summary>Instance actors by vrrp_instance name.</summary>
+    /// <summary>Instance actors by vrrp_instance name (those running now: a reload may add and remove some).</summary>
     public IReadOnlyDictionary<string, IActorRef> Instances => Started.Instances;
+
+    /// <summary>The options each running instance runs with, by vrrp_instance name.</summary>
+    public IReadOnlyDictionary<string, VrrpInstanceOptions> InstanceOptions => Started.InstanceOptions;
 
     /// <summary>The health and IPVS actors, or null when the configuration has no virtual_server.</summary>
     public LvsActors? Lvs => Started.Lvs;
@@ -46,9 +49,60 @@ public sealed class DirectorRuntime
 
     private State Started => _state ?? throw new InvalidOperationException("the director's ActorSystem has not started yet");
 
-    internal void Attach(ActorSystem system, IActorRef majorityTracker, IReadOnlyDictionary<string, IActorRef> instances, LvsActors? lvs) =>
-        _state = new State(system, PeerFailureGate.Get(system), majorityTracker, instances, lvs);
+    /// <summary>Starts <paramref name="instance"/> as the director starts its configured ones (a reload added it).</summary>
+    /// <exception cref="InvalidActorNameException">An instance with its virtual_router_id is still running.</exception>
+    public void StartInstance(VrrpInstanceOptions instance)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        var state = Started;
+        var actor = state.Launcher.Start(instance);
+        _state = state with
+        {
+            Instances = new Dictionary<string, IActorRef>(state.Instances, StringComparer.Ordinal) { [instance.Name] = actor },
+            InstanceOptions = new Dictionary<string, VrrpInstanceOptions>(state.InstanceOptions, StringComparer.Ordinal) { [instance.Name] = instance },
+        };
+    }
 
+    /// <summary>Gives the running instance <paramref name="instance"/>'s reloaded options (what it may change in place).</summary>
+    public void ReloadInstance(VrrpInstanceOptions instance)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        var state = Started;
+        _state = state with
+        {
+            InstanceOptions = new Dictionary<string, VrrpInstanceOptions>(state.InstanceOptions, StringComparer.Ordinal) { [instance.Name] = instance },
+        };
+        state.Instances[instance.Name].Tell(new LvsHa.Director.Instances.ReloadInstance(instance));
+    }
+
+    /// <summary>
+    /// Stops instance <paramref name="name"/> as at the director's stop (a reload removed it); from the start of the
+    /// stop it is no longer among <see cref="Instances"/> (status, trackers and the watchdog no longer ask it).
+    /// </summary>
+    public Task StopInstanceAsync(string name)
+    {
+        var state = Started;
+        var (actor, options) = (state.Instances[name], state.InstanceOptions[name]);
+        var instances = new Dictionary<string, IActorRef>(state.Instances, StringComparer.Ordinal);
+        var instanceOptions = new Dictionary<string, VrrpInstanceOptions>(state.InstanceOptions, StringComparer.Ordinal);
+        instances.Remove(name);
+        instanceOptions.Remove(name);
+        _state = state with { Instances = instances, InstanceOptions = instanceOptions };
+        return state.Launcher.StopAsync(options, actor);
+    }
+
+    // Starts the configured instances with the launcher a reload uses for the ones it adds.
+    internal void Attach(ActorSystem system, IActorRef majorityTracker, InstanceLauncher launcher, LvsActors? lvs)
+    {
+        var instances = Options.Instances.ToDictionary(i => i.Name, launcher.Start, StringComparer.Ordinal);
+        _state = new State(
+            system, PeerFailureGate.Get(system), majorityTracker, launcher, instances,
+            Options.Instances.ToDictionary(i => i.Name, StringComparer.Ordinal), lvs);
+    }
+
+    // Replaced whole when a reload starts or stops an instance (reloads run one at a time), never changed in place:
+    // status and the trackers read it from other threads.
     private sealed record State(
-        ActorSystem System, PeerFailureGate Gate, IActorRef MajorityTracker, IReadOnlyDictionary<string, IActorRef> Instances, LvsActors? Lvs);
+        ActorSystem System, PeerFailureGate Gate, IActorRef MajorityTracker, InstanceLauncher Launcher,
+        Dictionary<string, IActorRef> Instances, Dictionary<string, VrrpInstanceOptions> InstanceOptions, LvsActors? Lvs);
 }

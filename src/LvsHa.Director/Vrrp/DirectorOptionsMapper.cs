@@ -73,6 +73,18 @@ public static class DirectorOptionsMapper
         return MapInstance(block, global, running.Settings.SplitBrainGuard, local);
     }
 
+    /// <summary>
+    /// <paramref name="block"/> (a vrrp_instance a reload adds) mapped as <see cref="Map"/> maps the instances at start,
+    /// with the guard the running director has.
+    /// </summary>
+    /// <exception cref="DirectorConfigException">The instance has no usable local address.</exception>
+    public static VrrpInstanceOptions Added(VrrpInstance block, GlobalDefs global, bool guard, IReadOnlyDictionary<string, IPAddress> primaryAddresses)
+    {
+        ArgumentNullException.ThrowIfNull(block);
+        ArgumentNullException.ThrowIfNull(primaryAddresses);
+        return MapInstance(block, global, guard, primaryAddresses);
+    }
+
     private static VrrpInstanceOptions MapInstance(
         VrrpInstance instance, GlobalDefs global, bool guard, IReadOnlyDictionary<string, IPAddress> primaryAddresses)
     {

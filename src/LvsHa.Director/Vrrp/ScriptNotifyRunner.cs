@@ -14,18 +14,21 @@ namespace LvsHa.Director.Vrrp;
 /// </summary>
 public sealed partial class ScriptNotifyRunner : INotifyRunner
 {
-    private readonly Dictionary<string, VrrpInstance> _instances;
+    private readonly RunningInstances _instances;
     private readonly Security.ScriptPolicy _scripts;
     private readonly TimeSpan _timeout;
     private readonly ILogger _logger;
     private readonly Dictionary<string, Task> _tails = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
-    /// <summary>Creates the runner for the instances of one configuration, its scripts run as <paramref name="scripts"/> says.</summary>
-    public ScriptNotifyRunner(IEnumerable<VrrpInstance> instances, Security.ScriptPolicy scripts, TimeSpan timeout, ILogger logger)
+    /// <summary>
+    /// Creates the runner for the running instances, its scripts run as <paramref name="scripts"/> says; each call
+    /// runs the scripts the instance's running block names then (a reload may have changed them).
+    /// </summary>
+    public ScriptNotifyRunner(RunningInstances instances, Security.ScriptPolicy scripts, TimeSpan timeout, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(instances);
-        _instances = instances.ToDictionary(i => i.Name, StringComparer.Ordinal);
+        _instances = instances;
         _scripts = scripts;
         _timeout = timeout;
         _logger = logger;

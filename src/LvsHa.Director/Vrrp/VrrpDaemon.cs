@@ -22,7 +22,7 @@ public static partial class VrrpDaemon
     /// <param name="config">The configuration.</param>
     /// <param name="route">rtnetlink (GARP sender's interface lookups).</param>
     /// <param name="vips">VIP manager.</param>
-    /// <param name="running">The running instance blocks (the GARP sender announces their VIPs; trackers are planned from them).</param>
+    /// <param name="running">The running instance blocks (the GARP sender announces their VIPs, the notify runner runs their scripts; trackers are planned from them).</param>
     /// <param name="time">Clock.</param>
     /// <param name="logger">Logger.</param>
     /// <param name="deliver">Sends an event to an instance actor by name (vrrp_sync_group directives); null: no sync groups.</param>
@@ -33,7 +33,7 @@ public static partial class VrrpDaemon
         Action<string, LvsHa.Vrrp.VrrpInput>? deliver = null, Adverts.WireAdverts? wire = null, Alerts.MailAlerter? mail = null)
     {
         ArgumentNullException.ThrowIfNull(config);
-        var notify = new ScriptNotifyRunner(config.VrrpInstances, Security.ScriptPolicy.For(config.Global), NotifyTimeout, logger);
+        var notify = new ScriptNotifyRunner(running, Security.ScriptPolicy.For(config.Global), NotifyTimeout, logger);
         var groups = deliver is null
             ? null
             : new SyncGroupCoordinator(config.VrrpSyncGroups, deliver, (group, state) =>

@@ -27,8 +27,10 @@ public sealed partial class VrrpTracking : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Func<ScriptCommand, CancellationToken, Task<int>>? _run;
-    private readonly IReadOnlyDictionary<string, IReadOnlyList<(string Instance, string Tracker)>> _interfaceWatchers;
+    // Replaced whole under _lock when a reload adds or removes an instance; read by the link loop.
+    private volatile IReadOnlyDictionary<string, IReadOnlyList<(string Instance, string Tracker)>> _interfaceWatchers;
     private readonly Dictionary<string, bool> _linkUp = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
 
     /// <summary>Creates the tracking of <paramref name="config"/>'s instances.</summary>
     /// <param name="config">The configuration.</param>
@@ -77,6 +79,39 @@ public sealed partial class VrrpTracking : BackgroundService
             .Append(WatchLinksAsync(events, stoppingToken));
         await Task.WhenAll(loops).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Feeds <paramref name="instance"/> (started by a reload, after the director's start) the state of its interface
+    /// and track_interface entries now, then their changes. Its vrrp_scripts and track files are not followed: a
+    /// reload starts no instance that has any.
+    /// </summary>
+    public async Task FollowAsync(VrrpInstance instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        var own = VrrpTrackerPlan.InterfaceWatchers(_config with { VrrpInstances = [instance] });
+        lock (_lock)
+            _interfaceWatchers = Merge(_interfaceWatchers.SelectMany(w => w.Value.Select(t => (w.Key, t))).Concat(own.SelectMany(w => w.Value.Select(t => (w.Key, t)))));
+        // Followed before the read: a change in between reaches the instance twice at worst, never not at all.
+        var links = await _links.GetLinksAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var (name, trackers) in own)
+        {
+            var link = links.FirstOrDefault(l => l.Name == name);
+            foreach (var (_, tracker) in trackers)
+                _deliver(instance.Name, new TrackerResult(tracker, link is not null && VrrpTrackerPlan.IsUp(link), 0));
+        }
+    }
+
+    /// <summary>Stops feeding <paramref name="instance"/> (a reload removed it) its interfaces' changes.</summary>
+    public void Forget(string instance)
+    {
+        lock (_lock)
+            _interfaceWatchers = Merge(_interfaceWatchers.SelectMany(w => w.Value.Where(t => t.Instance != instance).Select(t => (w.Key, t))));
+    }
+
+    private static Dictionary<string, IReadOnlyList<(string Instance, string Tracker)>> Merge(
+        IEnumerable<(string Interface, (string Instance, string Tracker) Watcher)> watchers) =>
+        watchers.GroupBy(w => w.Interface, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<(string, string)>)[.. g.Select(w => w.Watcher)], StringComparer.Ordinal);
 
     // Watch first, then read: a write between the two is seen twice at worst, never lost.
     private TrackFileWatcher? WatchFiles()
@@ -155,11 +190,16 @@ public sealed partial class VrrpTracking : BackgroundService
 
     private void Update(string interfaceName, bool up)
     {
-        if (!_interfaceWatchers.TryGetValue(interfaceName, out var watchers))
-            return;
-        if (_linkUp.TryGetValue(interfaceName, out var was) && was == up)
-            return;
-        _linkUp[interfaceName] = up;
+        IReadOnlyList<(string Instance, string Tracker)>? watchers;
+        lock (_lock)
+        {
+            if (!_interfaceWatchers.TryGetValue(interfaceName, out watchers))
+                return;
+            if (_linkUp.TryGetValue(interfaceName, out var was) && was == up)
+                return;
+            _linkUp[interfaceName] = up;
+        }
+
         LogLink(interfaceName, up ? "UP" : "DOWN");
         foreach (var (instance, tracker) in watchers)
             _deliver(instance, new TrackerResult(tracker, up, 0));

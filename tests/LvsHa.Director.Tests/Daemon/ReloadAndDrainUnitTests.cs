@@ -114,6 +114,88 @@ public class ReloadAndDrainUnitTests
         Assert.Equal(["changed vrrp_instance VI_1"], tracked.RestartNeeded);
     }
 
+    private const string SecondInstance = """
+        vrrp_instance VI_2 {
+            interface eth0
+            virtual_router_id 52
+            priority 100
+            virtual_ipaddress {
+                10.0.0.2
+            }
+        }
+        """;
+
+    [Fact]
+    public void ConfigChanges_NewInstance_IsAddedNotARestart()
+    {
+        var changes = ConfigChanges.Between(TestConfigs.Load(Base), TestConfigs.Load(Base + SecondInstance));
+
+        Assert.Equal(["VI_2"], changes.Added);
+        Assert.Empty(changes.Removed);
+        Assert.Empty(changes.Reloaded);
+        Assert.Empty(changes.RestartNeeded);
+        Assert.EndsWith("; vrrp_instance VI_2 added", changes.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ConfigChanges_InstanceGone_IsRemovedNotARestart()
+    {
+        var changes = ConfigChanges.Between(TestConfigs.Load(Base + SecondInstance), TestConfigs.Load(Base));
+
+        Assert.Equal(["VI_2"], changes.Removed);
+        Assert.Empty(changes.Added);
+        Assert.Empty(changes.RestartNeeded);
+        Assert.EndsWith("; vrrp_instance VI_2 removed", changes.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ConfigChanges_NewOrRemovedMemberOfASyncGroup_IsARestartNeverAddedOrRemoved()
+    {
+        const string Group = "vrrp_sync_group G {\n group {\n VI_1\n VI_2\n }\n}\n";
+        var added = ConfigChanges.Between(TestConfigs.Load(Base), TestConfigs.Load(Group + Base + SecondInstance));
+        Assert.Empty(added.Added);
+        Assert.Equal(["new vrrp_instance VI_2 (member of a vrrp_sync_group)", "changed vrrp_sync_group blocks"], added.RestartNeeded);
+
+        var removed = ConfigChanges.Between(TestConfigs.Load(Group + Base + SecondInstance), TestConfigs.Load(Base));
+        Assert.Empty(removed.Removed);
+        Assert.Equal(["removed vrrp_instance VI_2 (member of a vrrp_sync_group)", "changed vrrp_sync_group blocks"], removed.RestartNeeded);
+    }
+
+    [Theory]
+    [InlineData("vrrp_script chk {\n script /bin/true\n}\n", "track_script {\n chk\n}")]
+    [InlineData("track_file maint {\n file /run/maint\n}\n", "track_file {\n maint\n}")]
+    public void ConfigChanges_NewInstanceTrackingAScriptOrFile_IsARestart(string block, string tracking)
+    {
+        var changes = ConfigChanges.Between(
+            TestConfigs.Load(block + Base),
+            TestConfigs.Load(block + Base + SecondInstance.Replace("priority 100", "priority 100\n" + tracking, StringComparison.Ordinal)));
+
+        Assert.Empty(changes.Added);
+        Assert.Equal(["new vrrp_instance VI_2 (tracks a vrrp_script or track_file)"], changes.RestartNeeded);
+    }
+
+    [Fact]
+    public void ConfigChanges_NotifyScriptsAndSmtpAlert_ReloadedInPlace()
+    {
+        var changes = ConfigChanges.Between(
+            TestConfigs.Load(Base.Replace("priority 100", "priority 100\nnotify_master \"/bin/true master\"", StringComparison.Ordinal)),
+            TestConfigs.Load(Base.Replace("priority 100", "priority 100\nnotify_master /bin/false\nnotify_stop /bin/true\nsmtp_alert", StringComparison.Ordinal)));
+
+        Assert.Equal("notify scripts, smtp_alert False -> True", changes.Reloaded["VI_1"]);
+        Assert.Empty(changes.RestartNeeded);
+    }
+
+    [Fact]
+    public void ConfigChanges_NotifyScriptOnlyMovedInTheFile_NothingChanges()
+    {
+        var notify = Base.Replace("priority 100", "priority 100\nnotify /bin/true", StringComparison.Ordinal);
+
+        var changes = ConfigChanges.Between(TestConfigs.Load(notify), TestConfigs.Load("\n\n" + notify));
+
+        Assert.Empty(changes.Reloaded);
+        Assert.Empty(changes.RestartNeeded);
+    }
+
     [Fact]
     public void SetDrained_AddressInEveryService_ZeroWeightWhileAliveAndUndoRestores()
     {

@@ -49,7 +49,7 @@ public sealed class ScriptNotifyRunnerTests : IDisposable
             Script("notify", $"echo \"notify $*\" >> {log}"),
             Script("master", $"sleep 0.3; echo \"master $*\" >> {log}"),
             Script("backup", $"echo \"backup $#\" >> {log}"));
-        var runner = new ScriptNotifyRunner([instance], Scripts, TimeSpan.FromSeconds(5), NullLogger.Instance);
+        var runner = new ScriptNotifyRunner(new RunningInstances([instance]), Scripts, TimeSpan.FromSeconds(5), NullLogger.Instance);
 
         var first = runner.RunAsync("VI_1", "MASTER", 150, CancellationToken.None);
         var second = runner.RunAsync("VI_1", "BACKUP", 100, CancellationToken.None);
@@ -69,7 +69,7 @@ public sealed class ScriptNotifyRunnerTests : IDisposable
             Script("notify", $"echo \"notify $3\" >> {log}"),
             Script("master", $"sleep 30; echo late >> {log}"),
             Script("backup", "true"));
-        var runner = new ScriptNotifyRunner([instance], Scripts, TimeSpan.FromMilliseconds(300), NullLogger.Instance);
+        var runner = new ScriptNotifyRunner(new RunningInstances([instance]), Scripts, TimeSpan.FromMilliseconds(300), NullLogger.Instance);
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
         await runner.RunAsync("VI_1", "MASTER", 100, CancellationToken.None);

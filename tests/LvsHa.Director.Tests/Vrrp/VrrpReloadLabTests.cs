@@ -77,6 +77,55 @@ public sealed class VrrpReloadLabTests(Xunit.Abstractions.ITestOutputHelper outp
         Assert.Equal(52, (await Instance(lab, 1, "VI_2")).VirtualRouterId);
     }
 
+    [Fact]
+    public async Task Reload_AddsAndRemovesAnInstance_StartedAndStoppedAsTheDaemonDoesAndKeepalivedTakesOverAtOnce()
+    {
+        // keepalived (director 2, priority 100) runs VI_1 and VI_2 from the start; the LvsHa director (150) runs VI_1.
+        using var lab = new VrrpLab(2, output);
+        var (a, b) = (lab.Address(50), lab.Address(51));
+        var keepalived = $"global_defs {{\n    router_id lab\n}}\n{Instance("VI_1", 51, 100, [a])}{Instance("VI_2", 52, 100, [b])}";
+        lab.StartKeepalived(2, lab.WriteFile("ka.conf", keepalived));
+        var config = lab.WriteFile("d1.conf", Instance("VI_1", 51, 150, [a]));
+        lab.Start(1, config);
+        await LabCluster.WaitForAsync(
+            async () => await lab.HoldsAsync(1, a) && !await lab.HoldsAsync(2, a) && await lab.HoldsAsync(2, b),
+            Startup, $"director 1 holds {a}, keepalived {b}\n{lab.Log(1)}\n--- keepalived\n{lab.Log(2)}");
+        var vi1 = await Instance(lab, 1, "VI_1");
+        Assert.Equal("MASTER", vi1.State);
+
+        // Added: started as BACKUP, it preempts keepalived (lower priority) and takes its VIP.
+        File.WriteAllText(config, Instance("VI_1", 51, 150, [a]) + Instance("VI_2", 52, 150, [b]));
+        var (code, reply) = VrrpLab.Lvsha("reload", "--control-socket", lab.SocketPath(1));
+        Assert.True(code == 0, reply);
+        Assert.DoesNotContain("next restart", reply, StringComparison.Ordinal);
+        Assert.Contains("vrrp_instance VI_2 added", reply, StringComparison.Ordinal);
+        Assert.Contains("Reload: vrrp_instance VI_2 added, starting as BACKUP", lab.Log(1), StringComparison.Ordinal);
+        await LabCluster.WaitForAsync(
+            async () => await lab.HoldsAsync(1, b) && !await lab.HoldsAsync(2, b),
+            TimeSpan.FromSeconds(15), $"director 1 holds {b}, keepalived no longer\n{lab.Log(1)}\n--- keepalived\n{lab.Log(2)}");
+        var vi2 = await Instance(lab, 1, "VI_2");
+        Assert.Equal(("MASTER", 52), (vi2.State, vi2.VirtualRouterId));
+        Assert.Equal([b], vi2.Vips!);
+        Assert.Equal((vi1.State, vi1.Since), ((await Instance(lab, 1, "VI_1")).State, (await Instance(lab, 1, "VI_1")).Since));
+
+        // Removed: its priority-0 advert makes keepalived take over at once (Skew_Time, not Master_Down_Interval).
+        File.WriteAllText(config, Instance("VI_1", 51, 150, [a]));
+        (code, reply) = VrrpLab.Lvsha("reload", "--control-socket", lab.SocketPath(1));
+        Assert.True(code == 0, reply);
+        Assert.DoesNotContain("next restart", reply, StringComparison.Ordinal);
+        await LabCluster.WaitForAsync(async () => !await lab.HoldsAsync(1, b), TimeSpan.FromSeconds(10), $"director 1 released {b}\n{lab.Log(1)}");
+        var takeover = await LabCluster.WaitForAsync(
+            async () => await lab.HoldsAsync(2, b), TimeSpan.FromSeconds(10), $"keepalived holds {b} again\n{lab.Log(1)}\n--- keepalived\n{lab.Log(2)}");
+        output.WriteLine($"keepalived held {b} {takeover.TotalSeconds:F2} s after director 1 released it");
+        // Without the priority-0 advert keepalived would wait out Master_Down_Interval (3.6 s at advert_int 1).
+        Assert.True(takeover < TimeSpan.FromSeconds(1.5), $"keepalived took {takeover} to take over: no priority-0 advert?");
+        Assert.Contains("Reload: vrrp_instance VI_2 removed, VIPs released (it was MASTER)", lab.Log(1), StringComparison.Ordinal);
+        var status = await lab.Client(1).GetStatusAsync();
+        Assert.Equal(["VI_1"], status.Instances.Select(i => i.Name));
+        Assert.Equal((vi1.State, vi1.Since), (status.Instances[0].State, status.Instances[0].Since));
+        Assert.True(await lab.HoldsAsync(1, a) && !await lab.HoldsAsync(2, a), "VI_1 stays with director 1");
+    }
+
     private static string ReloadOne(VrrpLab lab, Dictionary<int, string> configs, int node, string text)
     {
         File.WriteAllText(configs[node], text);
