@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Hosting;
+using LvsHa.Director.Vrrp;
 using Microsoft.Extensions.Logging;
 
 namespace LvsHa.Director.Control;
@@ -19,6 +20,7 @@ public sealed partial class ControlServer : BackgroundService
     private readonly IStatusSource _status;
     private readonly ILogger<ControlServer> _logger;
     private readonly IDirectorCommands? _commands;
+    private Socket? _listener;
 
     /// <summary>Creates the server for socket <paramref name="path"/>; without <paramref name="commands"/> only status is served.</summary>
     public ControlServer(string path, IStatusSource status, ILogger<ControlServer> logger, IDirectorCommands? commands = null)
@@ -29,11 +31,29 @@ public sealed partial class ControlServer : BackgroundService
         _commands = commands;
     }
 
+    /// <summary>Binds the socket before the director starts anything else: a path that cannot be a socket is the
+    /// operator's error at start (one line, exit code 1), not a failure after the VIPs and the IPVS table were set.</summary>
+    /// <exception cref="DirectorConfigException">The socket cannot be created at the path.</exception>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            _listener = Bind();
+        }
+        catch (Exception e) when (e is SocketException or IOException or UnauthorizedAccessException)
+        {
+            var why = e is SocketException s ? $"{s.Message} ({s.SocketErrorCode}; a unix socket needs a local file system)" : e.Message;
+            throw new DirectorConfigException($"control socket {_path}: cannot listen: {why}");
+        }
+
+        _logger.LogInformation("Control socket listening on {ControlSocket}", _path);
+        return base.StartAsync(cancellationToken);
+    }
+
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var listener = Bind();
-        _logger.LogInformation("Control socket listening on {ControlSocket}", _path);
+        using var listener = _listener!;
         try
         {
             while (!stoppingToken.IsCancellationRequested)

@@ -161,8 +161,10 @@ public static class DirectorHost
             {
                 // The operator's errors at start (the cluster port in use, an address not on this host) end here:
                 // one line and a failure exit code, not an unhandled exception (SIGABRT, 134).
+                // A DirectorConfigException already says what is wrong (metrics_listen, the control socket); below
+                // it, a socket error would be taken for the cluster's.
                 var cause = e;
-                while (cause.InnerException is not null)
+                while (cause is not Vrrp.DirectorConfigException && cause.InnerException is not null)
                 {
                     cause = cause.InnerException;
                 }
