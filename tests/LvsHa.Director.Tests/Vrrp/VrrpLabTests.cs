@@ -204,6 +204,25 @@ public sealed class VrrpLabTests(Xunit.Abstractions.ITestOutputHelper output)
     }
 
     [Fact]
+    public void Run_ControlSocketCannotBeCreated_ExitsOneAtStartWithTheReason()
+    {
+        // An operator's error at start: one line naming the socket, exit 1 before anything runs (not exit 3 after).
+        var file = Path.Combine(Path.GetTempPath(), $"lvsha-vd-sock-{Environment.ProcessId}.conf");
+        File.WriteAllText(file, "global_defs {\n  router_id test\n}\n");
+        try
+        {
+            var (code, output) = VrrpLab.Lvsha("run", "-f", file, "--control-socket", "/proc/lvsha-none/lvsha.sock");
+            Assert.True(code == 1, $"exit {code}:\n{output}");
+            Assert.Contains("Cannot start director", output, StringComparison.Ordinal);
+            Assert.Contains("control socket /proc/lvsha-none/lvsha.sock: cannot listen", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public void Status_NoDaemon_ExitsOneWithClearError()
     {
         using var stdout = new StringWriter();
