@@ -140,9 +140,10 @@ public sealed partial class LvsHealthActor : ReceiveActor
     {
         foreach (var decision in decisions)
         {
-            if (decision is not (RealServerUp or RealServerDown))
+            var endpoint = (decision as RealServerUp)?.RealServer ?? (decision as RealServerDown)?.RealServer;
+            if (endpoint is null)
                 continue;
-            var (endpoint, up) = decision is RealServerUp u ? (u.RealServer, true) : (((RealServerDown)decision).RealServer, false);
+            var up = decision is RealServerUp;
             var known = realServerUp.TryGetValue((decision.VirtualService, endpoint), out var was);
             realServerUp[(decision.VirtualService, endpoint)] = up;
             if (!known || was == up || services.FirstOrDefault(s => s.Name == decision.VirtualService) is not { } service)
