@@ -218,8 +218,9 @@ public class SharedProbeTests
         await Task.Delay(TimeSpan.FromSeconds(2.5));
         await scheduler.StopAsync();
 
-        // Rounds at about 0, 1 and 2 s: three connections for both services (unshared, six).
-        Assert.InRange(server.Accepted, 2, 4);
+        // Rounds at about 0, 1 and 2 s (more if a loaded machine wakes the test late): one connection per round for
+        // both services, where unshared probes would make two.
+        Assert.True(server.Accepted >= 2, $"{server.Accepted} connections");
         Assert.Equal(server.Accepted, scheduler.History("a", server.Endpoint).Count);
         Assert.Equal(server.Accepted, scheduler.History("b", server.Endpoint).Count);
         Assert.All(scheduler.History("b", server.Endpoint), h => Assert.True(h.Up));
