@@ -309,6 +309,14 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
             if (message.Error is not null)
                 logger.LogError(KernelUnreachable, message.Error, "Writing the IPVS table for {Kind} failed; retrying in {Interval}",
                     message.Kind, options.DriftRepairInterval);
+            else
+            {
+                // The whole table was just read and repaired: a drift tick that came meanwhile is answered, and the
+                // next one is a full interval away. Otherwise a long start-up (thousands of services in a slow VM)
+                // was followed at once by a whole-table read that held back the first health decisions for seconds.
+                driftDue = false;
+                Timers.StartPeriodicTimer("drift", RepairDrift.Instance, options.DriftRepairInterval);
+            }
             if (message.Kind == SyncKind.Startup)
                 logger.LogInformation(Started, "IPVS table adopted: {Services} services found, {Operations} operations applied",
                     message.Actual.Entries.Length, message.Results.Length);
