@@ -121,15 +121,20 @@ internal sealed class InMemoryIpvs : IIpvs
 
     private static bool Same(IpvsDestination d, IPAddress address, ushort port) => d.Address.Equals(address) && d.Port == port;
 
-    public Task<IReadOnlyList<IpvsServiceEntry>> GetServicesAsync(CancellationToken cancellationToken = default)
+    /// <summary>How long each read of the service list takes (a large table in a slow kernel).</summary>
+    public TimeSpan ReadDelay { get; set; }
+
+    public async Task<IReadOnlyList<IpvsServiceEntry>> GetServicesAsync(CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _reads);
+        if (ReadDelay > TimeSpan.Zero)
+            await Task.Delay(ReadDelay, cancellationToken).ConfigureAwait(false);
         if (FailReads)
-            return Task.FromException<IReadOnlyList<IpvsServiceEntry>>(new IOException("netlink socket closed"));
+            throw new IOException("netlink socket closed");
         lock (_gate)
         {
-            return Task.FromResult<IReadOnlyList<IpvsServiceEntry>>(_services.Values
-                .Select(s => new IpvsServiceEntry(s.Service with { Flags = s.Service.Flags | IpvsServiceFlags.Hashed }, IpvsStats.Zero)).ToList());
+            return _services.Values
+                .Select(s => new IpvsServiceEntry(s.Service with { Flags = s.Service.Flags | IpvsServiceFlags.Hashed }, IpvsStats.Zero)).ToList();
         }
     }
 

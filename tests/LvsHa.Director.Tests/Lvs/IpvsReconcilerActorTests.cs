@@ -239,6 +239,19 @@ public sealed class IpvsReconcilerActorTests : TestKit
     }
 
     [Fact]
+    public async Task Drift_TickDuringALongStartup_NextWholeTableReadAFullIntervalLater()
+    {
+        // The start-up read takes longer than the drift interval (thousands of services in a slow VM): the tick that
+        // comes meanwhile is answered by the start-up itself, so health decisions right after it find the reconciler
+        // free instead of behind another whole-table read.
+        var interval = TimeSpan.FromSeconds(1);
+        _kernel.ReadDelay = TimeSpan.FromSeconds(1.2);
+        await StartAsync(TestConfigs.Load(ThreeServices), new IpvsReconcilerOptions { DriftRepairInterval = interval });
+        Assert.Equal(1, _kernel.Reads);
+        await AwaitAssertAsync(() => Assert.True(_kernel.Reads >= 2), TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(20));
+    }
+
+    [Fact]
     public async Task Reload_AddedRemovedChangedServices_OnlyMinimalOperations()
     {
         var before = TestConfigs.Load("""
