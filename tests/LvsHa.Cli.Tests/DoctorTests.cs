@@ -209,7 +209,14 @@ public sealed class DoctorTests
         var open = new NetworkEndpoint("127.0.0.1", ((IPEndPoint)listener.LocalEndpoint).Port, default!);
         Assert.Null(machine.Reach(open));
         listener.Stop();
-        Assert.Contains("refused", machine.Reach(open), StringComparison.OrdinalIgnoreCase);
+
+        // A port bound but not listening refuses, and nothing else can take it meanwhile: a stopped listener's
+        // ephemeral port could be reused by a parallel test, or chosen as the source port of the probe itself
+        // (TCP self-connect), and then the connection succeeds. A CI round failed that way.
+        using var bound = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        bound.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var closed = new NetworkEndpoint("127.0.0.1", ((IPEndPoint)bound.LocalEndPoint!).Port, default!);
+        Assert.Contains("refused", machine.Reach(closed), StringComparison.OrdinalIgnoreCase);
 
         Assert.Equal(new InterfaceFacts(true, Multicast: false), machine.Interface("lo"));
         Assert.Null(machine.Interface("lvsha-no-such-if0"));
