@@ -121,30 +121,38 @@ internal sealed class InMemoryIpvs : IIpvs
 
     private static bool Same(IpvsDestination d, IPAddress address, ushort port) => d.Address.Equals(address) && d.Port == port;
 
-    /// <summary>How long each read of the service list takes (a large table in a slow kernel).</summary>
+    /// <summary>
+    /// How long each read of the service list takes (a large table in a slow kernel). A delayed read answers the
+    /// table as it was when the read began, as a dump that ran before a concurrent write would.
+    /// </summary>
     public TimeSpan ReadDelay { get; set; }
+
+    // The table a delayed read began with; its destination reads answer from it too.
+    private IpvsTable? _readView;
 
     public async Task<IReadOnlyList<IpvsServiceEntry>> GetServicesAsync(CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _reads);
-        if (ReadDelay > TimeSpan.Zero)
-            await Task.Delay(ReadDelay, cancellationToken).ConfigureAwait(false);
+        var delay = ReadDelay;
+        var view = Snapshot();
+        lock (_gate)
+            _readView = delay > TimeSpan.Zero ? view : null;
+        if (delay > TimeSpan.Zero)
+            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
         if (FailReads)
             throw new IOException("netlink socket closed");
-        lock (_gate)
-        {
-            return _services.Values
-                .Select(s => new IpvsServiceEntry(s.Service with { Flags = s.Service.Flags | IpvsServiceFlags.Hashed }, IpvsStats.Zero)).ToList();
-        }
+        return view.Entries
+            .Select(e => new IpvsServiceEntry(e.Service with { Flags = e.Service.Flags | IpvsServiceFlags.Hashed }, IpvsStats.Zero)).ToList();
     }
 
     public Task<IReadOnlyList<IpvsDestinationEntry>> GetDestinationsAsync(IpvsServiceKey service, CancellationToken cancellationToken = default)
     {
+        IpvsTable? view;
         lock (_gate)
-        {
-            return Task.FromResult<IReadOnlyList<IpvsDestinationEntry>>(_services[Key(service)].Destinations
-                .Select(d => new IpvsDestinationEntry(d, 0, 0, 0, IpvsStats.Zero)).ToList());
-        }
+            view = _readView;
+        view ??= Snapshot();
+        return Task.FromResult<IReadOnlyList<IpvsDestinationEntry>>(view.Entries.Single(e => Key(e.Service.Key) == Key(service)).Destinations
+            .Select(d => new IpvsDestinationEntry(d, 0, 0, 0, IpvsStats.Zero)).ToList());
     }
 
     public Task FlushAsync(CancellationToken cancellationToken = default)

@@ -15,7 +15,10 @@ namespace LvsHa.Director.Lvs;
 /// the minimal plan to reach keepalived's start-up table (matching entries are adopted, so existing connections
 /// survive). Each health decision becomes one small batch computed from the affected virtual server's entries only.
 /// Every <see cref="IpvsReconcilerOptions.DriftRepairInterval"/> it reads the table again and repairs what differs.
-/// Kernel writes are serialised: one batch or one read-and-repair at a time, later messages wait their turn.
+/// Kernel writes are serialised: one batch at a time, later messages wait their turn. A drift read is no write: health
+/// decisions go to the kernel while it runs (a table of 10,000 services takes seconds to read in a slow VM), and the
+/// services they touched meanwhile are taken from what the kernel acknowledged, not from the read. Netlink calls are
+/// synchronous (<see cref="IpvsClient"/>), so every kernel call runs on the thread pool, never on the actor's thread.
 /// </summary>
 public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWithTimers
 {
@@ -45,6 +48,13 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
     private IpvsTable kernel = IpvsTable.Empty;
     private bool started;
     private bool driftDue;
+
+    // The drift read under way, if any, and the services health decisions changed since it began: the read may have
+    // seen those before or after the change, so what the kernel acknowledged for them is the truer picture.
+    private DriftRead? driftRead;
+
+    // Counts the whole-table writes (start-up, reload, ha_suspend) that a drift read started before must not undo.
+    private int tableGeneration;
     private DateTimeOffset? lastDriftCheck;
     private IReadOnlySet<IPAddress> localAddresses = new HashSet<IPAddress>();
 
@@ -83,7 +93,7 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
         var wanted = Wanted(config.VirtualServers, health);
         if (Kernel(config.Global.LvsTimeouts) is { } timeouts)
             _ = SetTimeoutsAsync(timeouts);
-        SyncAsync(ipvs, wanted, null, SyncKind.Startup).PipeTo(Self);
+        OffActor(() => SyncAsync(ipvs, wanted, null, SyncKind.Startup));
         // Drift bound: a change made behind LvsHa's back is repaired at most DriftRepairInterval + one batch in
         // flight + one read-and-apply after it happened (a tick during a batch runs right after the batch).
         Timers.StartPeriodicTimer("drift", RepairDrift.Instance, options.DriftRepairInterval);
@@ -93,6 +103,7 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
     {
         Receive<HealthDecisions>(HandleDecisions);
         Receive<RepairDrift>(_ => HandleRepairDrift());
+        Receive<DriftRead>(HandleDriftRead);
         Receive<ReloadConfig>(HandleReload);
         Receive<ReleaseTable>(_ => HandleRelease());
         Receive<GetIpvsState>(_ => HandleGetState());
@@ -140,8 +151,9 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
             var plan = IpvsReconciler.Plan(wanted, current);
             if (plan.IsEmpty)
                 continue;
+            NoteTouched(plan);
             BecomeBusy();
-            ExecuteAsync(ipvs, $"health: {decision.GetType().Name}", plan).PipeTo(Self);
+            OffActor(() => ExecuteAsync(ipvs, $"health: {decision.GetType().Name}", plan));
             return;
         }
         if (driftDue)
@@ -159,16 +171,60 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
         var plan = IpvsReconciler.Plan(wanted, IpvsTableChanges.Only(kernel, IpvsTableChanges.Keys(wanted)));
         if (plan.IsEmpty)
             return;
+        NoteTouched(plan);
         BecomeBusy();
         var cause = $"{(message.Drain ? "drain" : "undrain")} {message.Address}{(message.Port is { } port ? $":{port}" : "")}";
-        ExecuteAsync(ipvs, cause, plan).PipeTo(Self);
+        OffActor(() => ExecuteAsync(ipvs, cause, plan));
     }
 
+    // Starts a drift read unless one is under way; the actor stays free for health decisions meanwhile.
     private void HandleRepairDrift()
     {
         driftDue = false;
+        if (driftRead is not null)
+            return;
+        var read = driftRead = new DriftRead(tableGeneration);
+        OffActor(async () =>
+        {
+            try
+            {
+                return read with { Actual = await IpvsTable.ReadAsync(ipvs).ConfigureAwait(false) };
+            }
+            catch (Exception e)
+            {
+                return read with { Error = e };
+            }
+        });
+    }
+
+    // The read is done: compare it, with the services changed meanwhile as the kernel acknowledged them, against the
+    // table wanted now, and repair the difference as one batch.
+    private void HandleDriftRead(DriftRead read)
+    {
+        if (!ReferenceEquals(read.Token, driftRead?.Token))
+            return;
+        driftRead = null;
+        if (read.Generation != tableGeneration)
+            return; // a start-up, reload or ha_suspend sync rewrote the table after this read began; the next tick reads again
+        if (read.Actual is not { } actual)
+        {
+            HandleSyncCompleted(new SyncCompleted(SyncKind.Drift, null, [], read.Error));
+            return;
+        }
+        var seen = IpvsTableChanges.Merge(actual, kernel, read.Touched);
+        var plan = IpvsReconciler.Plan(Wanted(config.VirtualServers, health), seen, ReconcileScope.ManagedOnly, null);
         BecomeBusy();
-        SyncAsync(ipvs, Wanted(config.VirtualServers, health), null, SyncKind.Drift).PipeTo(Self);
+        OffActor(async () =>
+        {
+            var batch = await ExecuteAsync(ipvs, null, plan).ConfigureAwait(false);
+            return new SyncCompleted(SyncKind.Drift, seen, batch.Results, batch.Error);
+        });
+    }
+
+    private void NoteTouched(IEnumerable<IpvsOperation> plan)
+    {
+        if (driftRead is { } read)
+            read.Touched.UnionWith(plan.Select(IpvsTableChanges.ServiceOf));
     }
 
     private void HandleReload(ReloadConfig message)
@@ -185,8 +241,10 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
             _ = SetTimeoutsAsync(timeouts ?? KernelDefaultTimeouts);
         config = message.Config;
         health = next;
+        tableGeneration++;
         BecomeBusy();
-        SyncAsync(ipvs, Wanted(config.VirtualServers, health), formerlyManaged, SyncKind.Reload).PipeTo(Self);
+        var wanted = Wanted(config.VirtualServers, health);
+        OffActor(() => SyncAsync(ipvs, wanted, formerlyManaged, SyncKind.Reload));
     }
 
     /// <summary>lvs_timeouts as the kernel takes them (0 leaves a timeout as it is); null when not configured.</summary>
@@ -224,7 +282,7 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
         var plan = kernel.Entries.Where(e => managed.Contains(IpvsKeys.Normalize(e.Service.Key)))
             .Select(e => (IpvsOperation)new IpvsOperation.DeleteService(e.Service.Key)).ToImmutableArray();
         BecomeBusy();
-        ReleaseAsync(ipvs, plan, replyTo).PipeTo(Self);
+        OffActor(() => ReleaseAsync(ipvs, plan, replyTo));
     }
 
     /// <summary>
@@ -249,9 +307,11 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
         foreach (var suspended in suspendedAfter.Except(suspendedBefore))
             logger.LogInformation(Suspension, "ha_suspend: {VirtualService} suspended (its address left this director)", suspended.Name);
         // Every managed service may be touched: the suspended ones leave the kernel, the resumed ones return.
+        tableGeneration++;
         BecomeBusy();
         var managed = IpvsTableChanges.Keys(WantedTable.Build(config, health));
-        SyncAsync(ipvs, Wanted(config.VirtualServers, health), managed, SyncKind.Suspension).PipeTo(Self);
+        var wanted = Wanted(config.VirtualServers, health);
+        OffActor(() => SyncAsync(ipvs, wanted, managed, SyncKind.Suspension));
     }
 
     private void HandleGetState() =>
@@ -376,6 +436,10 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
 
     private void BecomeBusy() => Become(Busy);
 
+    // Netlink calls block their thread (IpvsClient answers synchronously): run them on the thread pool, so that a
+    // table read of seconds holds no dispatcher thread and the actor answers status and health decisions meanwhile.
+    private void OffActor<T>(Func<Task<T>> kernelWork) => Task.Run(kernelWork).PipeTo(Self);
+
     private void BecomeReady()
     {
         Become(Ready);
@@ -414,6 +478,18 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
         {
             return new SyncCompleted(kind, actual, [], e);
         }
+    }
+
+    /// <summary>A drift read: begun at <paramref name="Generation"/>, its result, and the services changed while it ran.</summary>
+    private sealed record DriftRead(int Generation)
+    {
+        public object Token { get; } = new();
+
+        public HashSet<IpvsServiceKey> Touched { get; } = new();
+
+        public IpvsTable? Actual { get; init; }
+
+        public Exception? Error { get; init; }
     }
 
     /// <summary>The periodic drift repair tick.</summary>

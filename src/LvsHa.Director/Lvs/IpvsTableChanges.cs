@@ -56,6 +56,33 @@ public static class IpvsTableChanges
         return new IpvsTable(table.Entries.Where(e => keys.Contains(IpvsKeys.Normalize(e.Service.Key))).ToImmutableArray());
     }
 
+    /// <summary>
+    /// What the kernel holds after a read that ran while batches changed <paramref name="touched"/> services: the read
+    /// for every other service, <paramref name="acknowledged"/> (the table as the kernel's answers left it) for those.
+    /// </summary>
+    public static IpvsTable Merge(IpvsTable read, IpvsTable acknowledged, IReadOnlySet<IpvsServiceKey> touched)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        ArgumentNullException.ThrowIfNull(acknowledged);
+        ArgumentNullException.ThrowIfNull(touched);
+        if (touched.Count == 0)
+            return read;
+        bool Touched(IpvsTableEntry e) => touched.Contains(IpvsKeys.Normalize(e.Service.Key));
+        return new IpvsTable([.. read.Entries.Where(e => !Touched(e)), .. acknowledged.Entries.Where(Touched)]);
+    }
+
+    /// <summary>The normalised key of the service an operation changes.</summary>
+    public static IpvsServiceKey ServiceOf(IpvsOperation operation) => IpvsKeys.Normalize(operation switch
+    {
+        IpvsOperation.AddService s => s.Service.Key,
+        IpvsOperation.UpdateService s => s.Service.Key,
+        IpvsOperation.DeleteService s => s.Key,
+        IpvsOperation.AddDestination d => d.Destination.Service,
+        IpvsOperation.UpdateDestination d => d.Destination.Service,
+        IpvsOperation.DeleteDestination d => d.Service,
+        _ => throw new ArgumentOutOfRangeException(nameof(operation)),
+    });
+
     /// <summary>The normalised keys of a table's services.</summary>
     public static IReadOnlySet<IpvsServiceKey> Keys(IpvsTable table)
     {

@@ -252,6 +252,40 @@ public sealed class IpvsReconcilerActorTests : TestKit
     }
 
     [Fact]
+    public async Task Drift_ReadUnderWay_HealthDecisionsReachTheKernelAtOnceAndTheReadDoesNotUndoThem()
+    {
+        // A whole-table read of seconds (10,000 services in the VM) must not hold back a health decision, and the
+        // read, which saw the table from before the decision, must not be taken for the kernel's state afterwards:
+        // it would delete the real server the decision added (or re-add the one it removed, or be refused).
+        var config = TestConfigs.Load(ThreeServices);
+        var actor = await StartAsync(config, new IpvsReconcilerOptions { DriftRepairInterval = TimeSpan.FromMilliseconds(300) });
+        actor.Tell(new HealthDecisions([new RealServerDown("10.0.0.1:80", Ep("10.0.1.2"), Inhibit: false)]));
+        var wantedAfterDown = KernelLines().Where(l => !l.Contains("-r 10.0.1.2:80", StringComparison.Ordinal)).ToArray();
+        await OperationsUntilAsync(wantedAfterDown);
+        var readDelay = TimeSpan.FromSeconds(2);
+        _kernel.ReadDelay = readDelay;
+        var reads = _kernel.Reads;
+        await AwaitAssertAsync(() => Assert.True(_kernel.Reads > reads), TimeSpan.FromSeconds(3), TimeSpan.FromMilliseconds(5));
+
+        var clock = Stopwatch.StartNew();
+        actor.Tell(new HealthDecisions([new RealServerUp("10.0.0.1:80", Ep("10.0.1.2"), 1)]));
+        actor.Tell(new HealthDecisions([new RealServerDown("10.0.0.2:80", Ep("10.0.1.3"), Inhibit: true)]));
+        var expected = wantedAfterDown.Append("-a -t 10.0.0.1:80 -r 10.0.1.2:80 -m -w 1")
+            .Select(l => l.Replace("-r 10.0.1.3:80 -m -w 1", "-r 10.0.1.3:80 -m -w 0", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToArray();
+        await AwaitAssertAsync(() => Assert.Equal(expected, KernelLines()), readDelay, TimeSpan.FromMilliseconds(5));
+        Assert.True(clock.Elapsed < readDelay / 2, $"decisions applied {clock.Elapsed} into a read of {readDelay}");
+
+        // Two more reads complete (the stale one and a fresh one): the table stays as the decisions left it and
+        // nothing beyond their two operations was written.
+        _kernel.ReadDelay = TimeSpan.Zero;
+        var readsNow = _kernel.Reads;
+        await AwaitAssertAsync(() => Assert.True(_kernel.Reads >= readsNow + 2), TimeSpan.FromSeconds(6), TimeSpan.FromMilliseconds(20));
+        Assert.Equal(expected, KernelLines());
+        Assert.Equal(["-a -t 10.0.0.1:80 -r 10.0.1.2:80 -m -w 1", "-e -t 10.0.0.2:80 -r 10.0.1.3:80 -m -w 0"], Lines(_kernel.TakeOperations()));
+        Assert.DoesNotContain(_log.Entries, e => e.EventId.Name is "IpvsRefused" or "IpvsDriftRepaired");
+    }
+
+    [Fact]
     public async Task Reload_AddedRemovedChangedServices_OnlyMinimalOperations()
     {
         var before = TestConfigs.Load("""
