@@ -10,6 +10,7 @@
 #
 #   tests/lab/bench-health.sh [TRIALS=3] [OTHERS=0] [CHECKERS="TCP_CHECK HTTP_GET MISC_CHECK"]
 #   LVSHA=/path/to/lvsha tests/lab/bench-health.sh ...   (the native AOT executable; default: the JIT build)
+#   KEEP=1 tests/lab/bench-health.sh ...   (keeps the directors' logs and configurations; prints where)
 #
 # Needs root, iproute2, ipvsadm, keepalived (tests/lab/install-deps.sh), python3 and the .NET SDK. Namespaces are
 # named lvsha-hbench-*; everything is removed at the end, also on failure.
@@ -17,7 +18,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 trials=${1:-3} others=${2:-0} checkers=${3:-TCP_CHECK HTTP_GET MISC_CHECK}
 out=$(mktemp -d /tmp/lvsha-bench-health-XXXXXX)
-trap 'rm -rf "$out"' EXIT
+if [[ -n "${KEEP:-}" ]]; then trap 'echo "kept: $out" >&2' EXIT; else trap 'rm -rf "$out"' EXIT; fi
 
 if [[ -z "${LVSHA:-}" ]]; then
     dotnet build "$root/src/LvsHa.Cli" -c Release -o "$out/lvsha" -nologo -v quiet >/dev/null

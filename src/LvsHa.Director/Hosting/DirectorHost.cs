@@ -81,6 +81,7 @@ public static class DirectorHost
         builder.Services.AddSingleton<IStatusSource, DirectorStatusSource>();
         builder.Services.AddDirectorMetrics(options);
         builder.Services.AddDirectorWatchdog();
+        builder.Services.AddHostedService<StartupPagesRelease>();
         if (options.ControlSocketPath is { } socketPath)
         {
             builder.Services.AddHostedService(sp => new ControlServer(
