@@ -48,8 +48,9 @@ public sealed partial class DirectorReloader : IDisposable
     /// Creates the reloader of the director started with <paramref name="initial"/> from <paramref name="path"/>;
     /// <paramref name="configId"/> is the `@ID` the start used (null: the host's short name); <paramref name="instances"/>
     /// are the running instance blocks a reload in place replaces (null: those changes need a restart too);
-    /// <paramref name="tracking"/> follows the reloaded trackers (interfaces, scripts, files) and <paramref name="route"/>
-    /// finds an added instance's advert source (null: added instances need a restart).
+    /// <paramref name="tracking"/> follows the reloaded trackers (interfaces, scripts, files; null: every vrrp_instance
+    /// change needs a restart) and <paramref name="route"/> finds an added instance's advert source (null: added
+    /// instances need a restart).
     /// </summary>
     public DirectorReloader(
         string path, LvsHaConfig initial, DirectorRuntime runtime, ILogger<DirectorReloader> logger, string? configId = null, RunningInstances? instances = null,
@@ -176,7 +177,8 @@ public sealed partial class DirectorReloader : IDisposable
     private async Task<(IReadOnlyList<VrrpInstance> Instances, IReadOnlyList<VrrpScript> Scripts, IReadOnlyList<TrackFile> Files)> ApplyInstancesAsync(
         LvsHaConfig next, ConfigChanges changes, CancellationToken cancellationToken)
     {
-        if (_instances is null || !_runtime.IsStarted)
+        // Without the tracking an instance would get trackers nobody feeds: nothing is applied then.
+        if (_instances is null || _tracking is null || !_runtime.IsStarted)
         {
             changes.RestartNeeded.AddRange(changes.Reloaded.Select(r => $"vrrp_instance {r.Key} ({Words(changes, r.Key)})"));
             changes.RestartNeeded.AddRange(changes.Added.Select(n => $"new vrrp_instance {n}"));
@@ -244,12 +246,9 @@ public sealed partial class DirectorReloader : IDisposable
         (scripts, files) = TrackerBlocks(next, running);
         _instances.Replace(running);
         _instances.ReplaceTrackers(scripts, files);
-        if (_tracking is not null)
-        {
-            // Added instances and those whose trackers changed get every tracker's state now; the others only changes.
-            var refresh = changes.Trackers.Keys.Concat(started.Select(o => o.Name)).ToHashSet(StringComparer.Ordinal);
-            await _tracking.ApplyAsync(next with { VrrpInstances = running, VrrpScripts = scripts, TrackFiles = files }, refresh, cancellationToken).ConfigureAwait(false);
-        }
+        // Added instances and those whose trackers changed get every tracker's state now; the others only changes.
+        var refresh = changes.Trackers.Keys.Concat(started.Select(o => o.Name)).ToHashSet(StringComparer.Ordinal);
+        await _tracking.ApplyAsync(next with { VrrpInstances = running, VrrpScripts = scripts, TrackFiles = files }, refresh, cancellationToken).ConfigureAwait(false);
 
         // The state machine's start: only the address owner that may preempt starts as master (keepalived 2.2).
         foreach (var options in started)
