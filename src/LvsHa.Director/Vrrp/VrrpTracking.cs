@@ -177,6 +177,7 @@ public sealed partial class VrrpTracking : BackgroundService
                 if (wanted.TryGetValue(name, out var w) && VrrpTrackerPlan.RunKey(loop.Script) == VrrpTrackerPlan.RunKey(w.Script))
                 {
                     loop.Instances = w.Instances;
+                    loop.Tracker!.Instances = w.Instances;
                     keep.Add((loop, w.Instances, loop.Verdict));
                     continue;
                 }
@@ -218,7 +219,7 @@ public sealed partial class VrrpTracking : BackgroundService
         var loop = new ScriptLoop(script, CancellationTokenSource.CreateLinkedTokenSource(_stopping)) { Instances = instances };
         lock (_lock)
             _scripts[script.Name] = loop;
-        var tracker = new VrrpScriptTracker(script, instances, _time, _logger, _run, _scriptPolicy);
+        var tracker = loop.Tracker = new VrrpScriptTracker(script, instances, _time, _logger, _run, _scriptPolicy);
         loop.Running = tracker.RunAsync(
             up =>
             {
@@ -367,6 +368,8 @@ public sealed partial class VrrpTracking : BackgroundService
         public bool? Verdict { get; set; }
 
         public Task Running { get; set; } = Task.CompletedTask;
+
+        public VrrpScriptTracker? Tracker { get; set; }
 
         public async Task StopAsync()
         {
