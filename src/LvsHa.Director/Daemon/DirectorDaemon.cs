@@ -66,7 +66,7 @@ public static partial class DirectorDaemon
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(run);
         using var route = RouteNetlinkClient.Open();
-        var running = new RunningInstances(config.VrrpInstances);
+        var running = new RunningInstances(config.VrrpInstances, config.VrrpScripts, config.TrackFiles);
         using var vips = new NetlinkVipManager(route, running);
 
         using var promote = PromoteSecondaries.Apply(config);

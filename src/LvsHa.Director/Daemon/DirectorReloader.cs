@@ -21,10 +21,14 @@ public sealed record ReloadResult(bool Applied, IReadOnlyList<string> Messages);
 /// difference to the kernel. vrrp_instance blocks that did not change keep running with their state; an instance
 /// changed only in what a running instance may change (<see cref="RunningInstanceChanges"/>: VIPs, priority,
 /// advert_int, preemption, GARP timing, notify scripts) keeps its state too and, when master, puts its VIPs in place, announces them
-/// and advertises the new values (a VIP moved to another holding instance never leaves the interface). A new instance
-/// (<see cref="ConfigChanges.Added"/>) starts as the daemon starts its instances and a removed one
-/// (<see cref="ConfigChanges.Removed"/>) stops as at the daemon's stop. Other changes to vrrp instances, sync groups,
-/// scripts or the cluster block are reported as taking effect at the next restart, never as applied.
+/// and advertises the new values (a VIP moved to another holding instance never leaves the interface). Tracker changes
+/// (<see cref="RunningTrackerChanges"/>: track_* entries, the vrrp_script and track_file blocks they name, sync-group
+/// tracking) are applied to the running instance as keepalived does: it gets its new tracker set, keeps its state and
+/// the states of trackers it kept, and its effective priority follows the trackers' states (VrrpTracking keeps an
+/// unchanged vrrp_script running with its verdict and restarts a changed one). A new instance
+/// (<see cref="ConfigChanges.Added"/>), trackers included, starts as the daemon starts its instances and a removed one
+/// (<see cref="ConfigChanges.Removed"/>) stops as at the daemon's stop. Other changes to vrrp instances, sync groups
+/// (membership, notify...) or the cluster block are reported as taking effect at the next restart, never as applied.
 /// Reloads run one at a time.
 /// </summary>
 public sealed partial class DirectorReloader : IDisposable
@@ -44,8 +48,9 @@ public sealed partial class DirectorReloader : IDisposable
     /// Creates the reloader of the director started with <paramref name="initial"/> from <paramref name="path"/>;
     /// <paramref name="configId"/> is the `@ID` the start used (null: the host's short name); <paramref name="instances"/>
     /// are the running instance blocks a reload in place replaces (null: those changes need a restart too);
-    /// <paramref name="tracking"/> feeds an added instance its interfaces and <paramref name="route"/> finds its advert
-    /// source (null: added instances need a restart).
+    /// <paramref name="tracking"/> follows the reloaded trackers (interfaces, scripts, files; null: every vrrp_instance
+    /// change needs a restart) and <paramref name="route"/> finds an added instance's advert source (null: added
+    /// instances need a restart).
     /// </summary>
     public DirectorReloader(
         string path, LvsHaConfig initial, DirectorRuntime runtime, ILogger<DirectorReloader> logger, string? configId = null, RunningInstances? instances = null,
@@ -143,7 +148,7 @@ public sealed partial class DirectorReloader : IDisposable
             changes.RestartNeeded.Add("virtual_server blocks on a director that started without any (the IPVS side starts with the daemon)");
         }
 
-        var running = await ApplyInstancesAsync(next, changes, cancellationToken).ConfigureAwait(false);
+        var (running, scripts, files) = await ApplyInstancesAsync(next, changes, cancellationToken).ConfigureAwait(false);
 
         foreach (var pending in changes.RestartNeeded)
         {
@@ -154,10 +159,11 @@ public sealed partial class DirectorReloader : IDisposable
         _current = next with
         {
             // What was not applied stays as it runs, so the next reload reports it again instead of forgetting it.
+            // The scripts and files are those the running instances' trackers follow (ApplyInstancesAsync).
             VrrpInstances = running,
-            VrrpSyncGroups = _current.VrrpSyncGroups,
-            VrrpScripts = _current.VrrpScripts,
-            TrackFiles = _current.TrackFiles,
+            VrrpSyncGroups = changes.SyncGroupsApplied ? next.VrrpSyncGroups : _current.VrrpSyncGroups,
+            VrrpScripts = scripts,
+            TrackFiles = files,
             Cluster = _current.Cluster,
         };
         LogReloaded(_path, changes.Summary);
@@ -165,36 +171,50 @@ public sealed partial class DirectorReloader : IDisposable
         return new ReloadResult(true, messages);
     }
 
-    // Applies the vrrp instance changes a running director can take (in place, added, removed) and returns the blocks
-    // running afterwards; what it cannot apply is added to the changes' RestartNeeded and keeps running as it is.
-    private async Task<IReadOnlyList<VrrpInstance>> ApplyInstancesAsync(LvsHaConfig next, ConfigChanges changes, CancellationToken cancellationToken)
+    // Applies the vrrp instance changes a running director can take (in place, trackers, added, removed) and returns
+    // the blocks running afterwards with the vrrp_script and track_file blocks their trackers follow; what it cannot
+    // apply is added to the changes' RestartNeeded and keeps running as it is.
+    private async Task<(IReadOnlyList<VrrpInstance> Instances, IReadOnlyList<VrrpScript> Scripts, IReadOnlyList<TrackFile> Files)> ApplyInstancesAsync(
+        LvsHaConfig next, ConfigChanges changes, CancellationToken cancellationToken)
     {
-        if (_instances is null || !_runtime.IsStarted)
+        // Without the tracking an instance would get trackers nobody feeds: nothing is applied then.
+        if (_instances is null || _tracking is null || !_runtime.IsStarted)
         {
-            changes.RestartNeeded.AddRange(changes.Reloaded.Select(r => $"vrrp_instance {r.Key} ({r.Value})"));
+            changes.RestartNeeded.AddRange(changes.Reloaded.Select(r => $"vrrp_instance {r.Key} ({Words(changes, r.Key)})"));
             changes.RestartNeeded.AddRange(changes.Added.Select(n => $"new vrrp_instance {n}"));
             changes.RestartNeeded.AddRange(changes.Removed.Select(n => $"removed vrrp_instance {n}"));
-            return _current.VrrpInstances;
+            return (_current.VrrpInstances, _current.VrrpScripts, _current.TrackFiles);
         }
 
         var blocks = next.VrrpInstances.ToDictionary(i => i.Name, StringComparer.Ordinal);
         var added = await AddedOptionsAsync(next, changes, cancellationToken).ConfigureAwait(false);
 
-        // The blocks first (the VIP manager, the GARP sender and the notify runner read them); a removed one stays
-        // until it has stopped, which releases its VIPs and runs its notify_stop.
+        // The blocks first (the VIP manager, the GARP sender, the notify runner and the trackers of an instance being
+        // created read them); a removed one stays until it has stopped, which releases its VIPs and runs its notify_stop.
         var running = _current.VrrpInstances.Select(i => changes.Reloaded.ContainsKey(i.Name) ? blocks[i.Name] : i).Concat(added.Select(a => blocks[a.Name])).ToList();
+        var (scripts, files) = TrackerBlocks(next, running);
         _instances.Replace(running);
+        _instances.ReplaceTrackers(scripts, files);
         foreach (var (name, described) in changes.Reloaded)
         {
-            _runtime.ReloadInstance(DirectorOptionsMapper.Reloaded(_runtime.InstanceOptions[name], blocks[name], next.Global));
-            LogInstanceReloaded(name, described);
+            if (described.Length > 0)
+            {
+                _runtime.ReloadInstance(DirectorOptionsMapper.Reloaded(_runtime.InstanceOptions[name], blocks[name], next.Global));
+                LogInstanceReloaded(name, described);
+            }
+
+            if (changes.Trackers.TryGetValue(name, out var trackers))
+            {
+                // Before the tracking sends the new trackers' states (one sender, so they arrive after it).
+                _runtime.Instances[name].Tell(new TrackersReloaded(_instances.TrackersOf(name)), ActorRefs.NoSender);
+                LogTrackersChanged(name, trackers);
+            }
         }
 
         // Removed before any is added: an added instance may take over a removed one's virtual_router_id.
         foreach (var name in changes.Removed)
         {
             var state = await StateAsync(name, cancellationToken).ConfigureAwait(false);
-            _tracking?.Forget(name);
             try
             {
                 await _runtime.StopInstanceAsync(name).ConfigureAwait(false);
@@ -208,28 +228,47 @@ public sealed partial class DirectorReloader : IDisposable
         }
 
         running.RemoveAll(i => changes.Removed.Contains(i.Name));
+        var started = new List<VrrpInstanceOptions>();
         foreach (var options in added)
         {
             try
             {
                 _runtime.StartInstance(options);
+                started.Add(options);
             }
             catch (Exception e) when (e is InvalidActorNameException or LvsHa.Netlink.NetlinkException)
             {
                 changes.RestartNeeded.Add($"new vrrp_instance {options.Name} ({e.Message})");
                 running.RemoveAll(i => i.Name == options.Name);
-                continue;
             }
-
-            if (_tracking is not null)
-                await _tracking.FollowAsync(blocks[options.Name], cancellationToken).ConfigureAwait(false);
-            // The state machine's start: only the address owner that may preempt starts as master (keepalived 2.2).
-            LogInstanceAdded(options.Name, options.Settings.Priority == 255 && options.Settings.Preempt ? "MASTER" : "BACKUP");
         }
 
+        (scripts, files) = TrackerBlocks(next, running);
         _instances.Replace(running);
-        return running;
+        _instances.ReplaceTrackers(scripts, files);
+        // Added instances and those whose trackers changed get every tracker's state now; the others only changes.
+        var refresh = changes.Trackers.Keys.Concat(started.Select(o => o.Name)).ToHashSet(StringComparer.Ordinal);
+        await _tracking.ApplyAsync(next with { VrrpInstances = running, VrrpScripts = scripts, TrackFiles = files }, refresh, cancellationToken).ConfigureAwait(false);
+
+        // The state machine's start: only the address owner that may preempt starts as master (keepalived 2.2).
+        foreach (var options in started)
+            LogInstanceAdded(options.Name, options.Settings.Priority == 255 && options.Settings.Preempt ? "MASTER" : "BACKUP");
+        return (running, scripts, files);
     }
+
+    // The vrrp_script and track_file blocks the running instances follow: the new file's, and a block gone from it
+    // that an instance still running on its old block (a change needing a restart) tracks.
+    private (IReadOnlyList<VrrpScript> Scripts, IReadOnlyList<TrackFile> Files) TrackerBlocks(LvsHaConfig next, IReadOnlyList<VrrpInstance> running)
+    {
+        var scripts = next.VrrpScripts.Concat(_current.VrrpScripts.Where(s =>
+            !next.VrrpScripts.Any(n => n.Name == s.Name) && running.Any(i => i.TrackScripts.Any(t => t.Name == s.Name)))).ToList();
+        var files = next.TrackFiles.Concat(_current.TrackFiles.Where(f =>
+            !next.TrackFiles.Any(n => n.Name == f.Name) && running.Any(i => i.TrackFiles.Any(t => t.Name == f.Name)))).ToList();
+        return (scripts, files);
+    }
+
+    private static string Words(ConfigChanges changes, string instance) =>
+        string.Join(", ", new[] { changes.Reloaded[instance], changes.Trackers.GetValueOrDefault(instance, "") }.Where(w => w.Length > 0));
 
     // For the log line of a removed instance: what it was when it stopped.
     private async Task<string> StateAsync(string instance, CancellationToken cancellationToken)
@@ -303,6 +342,9 @@ public sealed partial class DirectorReloader : IDisposable
     [LoggerMessage(EventId = 5205, Level = LogLevel.Information, Message = "Reload: vrrp_instance {Instance} applied {Changes}, state kept")]
     private partial void LogInstanceReloaded(string instance, string changes);
 
+    [LoggerMessage(EventId = 5209, Level = LogLevel.Information, Message = "Reload: vrrp_instance {Instance} trackers changed: {Changes}")]
+    private partial void LogTrackersChanged(string instance, string changes);
+
     [LoggerMessage(EventId = 5204, Level = LogLevel.Information, Message = "Reloaded {ConfigFile}: {Summary}")]
     private partial void LogReloaded(string configFile, string summary);
 }
@@ -311,9 +353,12 @@ public sealed partial class DirectorReloader : IDisposable
 public sealed class ConfigChanges
 {
     private ConfigChanges(
-        string summary, List<string> restartNeeded, IReadOnlyDictionary<string, string> reloaded, IReadOnlyList<string> added, IReadOnlyList<string> removed)
+        string summary, List<string> restartNeeded, IReadOnlyDictionary<string, string> reloaded, IReadOnlyDictionary<string, string> trackers,
+        IReadOnlyList<string> added, IReadOnlyList<string> removed, bool syncGroupsApplied)
     {
         Summary = summary;
+        Trackers = trackers;
+        SyncGroupsApplied = syncGroupsApplied;
         RestartNeeded = restartNeeded;
         Reloaded = reloaded;
         Added = added;
@@ -333,8 +378,21 @@ public sealed class ConfigChanges
     public IReadOnlyDictionary<string, string> Reloaded { get; }
 
     /// <summary>
-    /// The new vrrp instances a reload starts as the daemon starts its instances: those in no vrrp_sync_group and
-    /// tracking no vrrp_script or track_file (whose running trackers know only the instances they started with).
+    /// The running vrrp instances among <see cref="Reloaded"/> whose trackers change (<see cref="RunningTrackerChanges"/>),
+    /// with those changes in words (e.g. "track_script chk_web weight -20 -> -30"); their value in
+    /// <see cref="Reloaded"/> holds the other changes only (empty when the trackers are all).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Trackers { get; }
+
+    /// <summary>
+    /// True when the vrrp_sync_group blocks differ at most in their tracking (applied through their members'
+    /// trackers); false when anything else in them changed (a restart).
+    /// </summary>
+    public bool SyncGroupsApplied { get; }
+
+    /// <summary>
+    /// The new vrrp instances a reload starts as the daemon starts its instances, with their trackers: those in no
+    /// vrrp_sync_group (the group's coordinator knows only the members it started with).
     /// </summary>
     public IReadOnlyList<string> Added { get; }
 
@@ -361,6 +419,7 @@ public sealed class ConfigChanges
         var groupsKept = Equals(before.Global.VrrpMulticastGroup4, after.Global.VrrpMulticastGroup4)
             && Equals(before.Global.VrrpMulticastGroup6, after.Global.VrrpMulticastGroup6);
         var oldInstances = before.VrrpInstances.ToDictionary(i => i.Name, StringComparer.Ordinal);
+        var trackers = new Dictionary<string, string>(StringComparer.Ordinal);
         var added = new List<string>();
         foreach (var instance in after.VrrpInstances)
         {
@@ -368,17 +427,25 @@ public sealed class ConfigChanges
             {
                 if (after.VrrpSyncGroups.Any(g => g.Instances.Contains(instance.Name)))
                     restart.Add($"new vrrp_instance {instance.Name} (member of a vrrp_sync_group)");
-                else if (instance.TrackScripts.Count > 0 || instance.TrackFiles.Count > 0)
-                    restart.Add($"new vrrp_instance {instance.Name} (tracks a vrrp_script or track_file)");
                 else
                     added.Add(instance.Name);
-            }
-            else if (VirtualServerFingerprint.OfBlock(old) == VirtualServerFingerprint.OfBlock(instance))
                 continue;
-            else if (groupsKept && RunningInstanceChanges.Describe(old, instance) is { } described)
+            }
+
+            // A vrrp_script or track_file block it names may have changed while its own block did not.
+            var tracking = RunningTrackerChanges.Describe(old, before, instance, after);
+            if (VirtualServerFingerprint.OfBlock(old) == VirtualServerFingerprint.OfBlock(instance) && tracking.Count == 0)
+                continue;
+            if (groupsKept && RunningInstanceChanges.Describe(old, instance) is { } described)
+            {
                 reloaded[instance.Name] = described;
+                if (tracking.Count > 0)
+                    trackers[instance.Name] = string.Join(", ", tracking);
+            }
             else
+            {
                 restart.Add($"changed vrrp_instance {instance.Name}");
+            }
         }
         var removed = new List<string>();
         foreach (var gone in before.VrrpInstances.Where(o => !after.VrrpInstances.Any(i => i.Name == o.Name)))
@@ -389,22 +456,23 @@ public sealed class ConfigChanges
                 removed.Add(gone.Name);
         }
 
-        if (Blocks(before.VrrpSyncGroups) != Blocks(after.VrrpSyncGroups))
+        // Their tracking reached the members (ModelBuilder.SyncGroupTracking) and is compared there; vrrp_script and
+        // track_file blocks count through the instances naming them (an unused one changes nothing that runs).
+        var syncGroupsApplied = Blocks(before.VrrpSyncGroups.Select(WithoutTracking)) == Blocks(after.VrrpSyncGroups.Select(WithoutTracking));
+        if (!syncGroupsApplied)
             restart.Add("changed vrrp_sync_group blocks");
-        if (Blocks(before.VrrpScripts) != Blocks(after.VrrpScripts))
-            restart.Add("changed vrrp_script blocks");
-        if (Blocks(before.TrackFiles) != Blocks(after.TrackFiles))
-            restart.Add("changed track_file blocks");
         if (VirtualServerFingerprint.OfBlock(before.Cluster) != VirtualServerFingerprint.OfBlock(after.Cluster))
             restart.Add("changed cluster block");
 
         var summary = $"{newNames.Count} virtual services ({servicesAdded} added, {servicesRemoved} removed, {changed} changed, {unchanged.Count} unchanged)"
             + Instances(reloaded.Keys, "reloaded in place") + Instances(added, "added") + Instances(removed, "removed");
-        return new ConfigChanges(summary, restart, reloaded, added, removed);
+        return new ConfigChanges(summary, restart, reloaded, trackers, added, removed, syncGroupsApplied);
     }
 
     private static string Instances(IEnumerable<string> names, string what) =>
         names.Any() ? $"; vrrp_instance {string.Join(", ", names.Order(StringComparer.Ordinal))} {what}" : "";
+
+    private static VrrpSyncGroup WithoutTracking(VrrpSyncGroup group) => group with { TrackInterfaces = [], TrackScripts = [], TrackFiles = [] };
 
     private static string Blocks<T>(IEnumerable<T> blocks) where T : notnull =>
         string.Join('\n', blocks.Select(b => VirtualServerFingerprint.OfBlock(b)));

@@ -7,8 +7,9 @@ namespace LvsHa.Director.Daemon;
 /// <summary>
 /// What a reload may change in a running vrrp_instance without a restart: its VIPs, priority (not to or from 255, the
 /// address owner's), advert_int, preemption, gratuitous ARP timing, notify scripts and smtp_alert (the notify runner
-/// and the mailer read the running block at each transition). Everything else (interface, virtual_router_id,
-/// version, authentication, unicast peers, trackers, state...) needs a restart. Pure.
+/// and the mailer read the running block at each transition). Trackers are left out here: they apply too, described
+/// with the blocks they name by <see cref="RunningTrackerChanges"/>. Everything else (interface, virtual_router_id,
+/// version, authentication, unicast peers, state...) needs a restart. Pure.
 /// </summary>
 public static class RunningInstanceChanges
 {
@@ -75,5 +76,9 @@ public static class RunningInstanceChanges
         NotifyFault = null,
         NotifyStop = null,
         SmtpAlert = false,
+        TrackInterfaces = [],
+        TrackScripts = [],
+        TrackFiles = [],
+        DontTrackPrimary = false,
     };
 }

@@ -73,6 +73,7 @@ public sealed class VrrpInstanceActor : ReceiveActor
         Receive<TimerExpired>(Feed); // a timer fired on the behavior's behalf (tests drive time this way)
         Receive<TrackerResult>(Feed);
         Receive<TrackFileResult>(Feed);
+        Receive<TrackersReloaded>(Feed);
         Receive<ForceFailover>(FeedAndReportStatus);
         Receive<ReleaseFailover>(FeedAndReportStatus);
         Receive<FollowSyncGroup>(Feed);

@@ -21,6 +21,15 @@ public sealed record InstanceStopped
 /// </summary>
 public sealed record ReloadInstance(Hosting.VrrpInstanceOptions Options);
 
+/// <summary>
+/// A reload changed the instance's trackers (track_interface, track_script, track_file entries, the weights of the
+/// vrrp_script or track_file blocks they name, sync-group tracking): the behavior takes <paramref name="Trackers"/> as
+/// its whole tracker set. A tracker kept by name keeps its last state; a new one counts neither way until its first
+/// state arrives (VrrpTracking sends it); a removed one no longer counts. The effective priority follows at once.
+/// </summary>
+/// <param name="Trackers">The instance's trackers as planned from the reloaded configuration.</param>
+public sealed record TrackersReloaded(IReadOnlyList<Vrrp.InstanceTracker> Trackers) : LvsHa.Vrrp.VrrpInput;
+
 /// <summary>A tracked interface or script reported its state (track_interface, track_script).</summary>
 /// <param name="Tracker">The tracker's name as status shows it, e.g. "track_script chk_web".</param>
 /// <param name="Up">Its new state.</param>

@@ -102,10 +102,13 @@ public sealed class StateMachineBehavior : IVrrpInstanceBehavior
                 actions.AddRange(_machine.Handle(input));
                 (_settings, _vips) = (reloaded.Settings, reloaded.Vips);
                 break;
-            case TrackerResult or TrackFileResult:
-                actions.AddRange(_machine.Handle(input is TrackerResult t
-                    ? Track(t.Tracker, TrackerSet.State(t.Up), t.Weight)
-                    : Track(((TrackFileResult)input).Tracker, ((TrackFileResult)input).Number, 0)));
+            case TrackerResult or TrackFileResult or TrackersReloaded:
+                actions.AddRange(_machine.Handle(input switch
+                {
+                    TrackerResult t => Track(t.Tracker, TrackerSet.State(t.Up), t.Weight),
+                    TrackFileResult f => Track(f.Tracker, f.Number, 0),
+                    _ => Retrack(((TrackersReloaded)input).Trackers),
+                }));
                 if (_startRequested && _awaited.Count == 0)
                 {
                     _startRequested = false;
@@ -142,6 +145,29 @@ public sealed class StateMachineBehavior : IVrrpInstanceBehavior
         }
 
         return verdict;
+    }
+
+    // A reload's new tracker set: states of kept trackers stay (an unchanged vrrp_script is not reset to INIT), new
+    // ones count neither way until their first state, removed ones are forgotten; the machine gets the new sum.
+    private M.TrackerChanged Retrack(IReadOnlyList<InstanceTracker> trackers)
+    {
+        var names = trackers.Select(t => t.Tracked.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var gone in _trackers.Keys.Where(n => !names.Contains(n)).ToList())
+        {
+            _trackers.Remove(gone);
+            _trackerState.Remove(gone);
+            _awaited.Remove(gone);
+        }
+
+        foreach (var tracker in trackers)
+        {
+            _trackers[tracker.Tracked.Name] = tracker.Tracked;
+            // Only an instance still waiting for its first states waits for a new one too; a running one keeps running.
+            if (tracker.HoldsStart && _startRequested && !_trackerState.ContainsKey(tracker.Tracked.Name))
+                _awaited.Add(tracker.Tracked.Name);
+        }
+
+        return TrackerSet.Evaluate(_trackers.Values.Where(t => _trackerState.ContainsKey(t.Name)), _trackerState);
     }
 
     private string StateText(TrackedObject tracker) =>

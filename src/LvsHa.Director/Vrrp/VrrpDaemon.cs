@@ -54,7 +54,7 @@ public static partial class VrrpDaemon
                     if (running[instance.Name].SmtpAlert)
                         mail?.InstanceChanged(instance.Name, changed.To);
                 },
-                VrrpTrackerPlan.For(running[instance.Name], config.VrrpScripts, config.TrackFiles))
+                running.TrackersOf(instance.Name))
             {
                 TrackerUpdated = (tracker, old, now, priority) => LogTrackerChanged(logger, instance.Name, tracker, old, now, priority),
                 MemberChanged = groups is null ? null : b => groups.MemberChanged(b.Name, b.MachineState, b.HasTrackerFault),

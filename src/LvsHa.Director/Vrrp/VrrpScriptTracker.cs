@@ -15,7 +15,6 @@ namespace LvsHa.Director.Vrrp;
 public sealed partial class VrrpScriptTracker
 {
     private readonly VrrpScript _script;
-    private readonly string _instances;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Func<ScriptCommand, CancellationToken, Task<int>> _run;
@@ -36,13 +35,18 @@ public sealed partial class VrrpScriptTracker
         ArgumentNullException.ThrowIfNull(script);
         ArgumentNullException.ThrowIfNull(instances);
         _script = script;
-        _instances = string.Join(", ", instances);
+        Instances = instances;
         _time = time;
         _logger = logger;
         _run = run ?? ((command, cancellationToken) => ScriptRunner.RunAsync(command, cancellationToken));
         _command = (scripts ?? Security.ScriptPolicy.For(GlobalDefs.Empty)).Command(script.Script, script.User, script.Location);
         Counter = new ScriptResultCounter(script.Rise, script.Fall, script.InitFail);
     }
+
+    /// <summary>The instances tracking it, named in its logs (a reload may change them while it runs).</summary>
+    public IReadOnlyList<string> Instances { get; set; }
+
+    private string InstanceNames => string.Join(", ", Instances);
 
     /// <summary>The rise/fall count and verdict.</summary>
     public ScriptResultCounter Counter { get; }
@@ -62,7 +66,7 @@ public sealed partial class VrrpScriptTracker
                 return;
             if (Counter.Record(success) is { } changed)
             {
-                LogVerdict(_script.Name, changed ? "succeeded" : "failed", _instances);
+                LogVerdict(_script.Name, changed ? "succeeded" : "failed", InstanceNames);
                 verdict(changed);
             }
 
@@ -101,7 +105,7 @@ public sealed partial class VrrpScriptTracker
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            LogTimedOut(_script.Name, _command.Display, _script.Timeout, _instances);
+            LogTimedOut(_script.Name, _command.Display, _script.Timeout, InstanceNames);
             return false;
         }
         catch (InvalidOperationException e)
@@ -117,7 +121,7 @@ public sealed partial class VrrpScriptTracker
         if (problem == _lastProblem)
             return;
         _lastProblem = problem;
-        LogUnusable(_script.Name, problem, _instances);
+        LogUnusable(_script.Name, problem, InstanceNames);
     }
 
     [LoggerMessage(EventId = 5201, Level = LogLevel.Information, Message = "vrrp_script {Script} {Verdict} (tracked by vrrp_instance {Instances})")]

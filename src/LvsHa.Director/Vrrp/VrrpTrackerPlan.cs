@@ -64,6 +64,17 @@ public static class VrrpTrackerPlan
         return result;
     }
 
+    /// <summary>
+    /// What decides how a vrrp_script runs (script line, interval, timeout, rise, fall, init_fail, user), without its
+    /// weight: equal for two blocks means a reload keeps the running loop and its verdict. The weight and reverse
+    /// flag are the instances' (their trackers, <see cref="For"/>), changed there without touching the loop.
+    /// </summary>
+    public static string RunKey(VrrpScript script)
+    {
+        ArgumentNullException.ThrowIfNull(script);
+        return Lvs.VirtualServerFingerprint.OfBlock(script with { Weight = 0, WeightReverse = false });
+    }
+
     /// <summary>The instances tracking each interface (own interface and track_interface), by interface name.</summary>
     public static IReadOnlyDictionary<string, IReadOnlyList<(string Instance, string Tracker)>> InterfaceWatchers(LvsHaConfig config)
     {

@@ -103,15 +103,83 @@ public class ReloadAndDrainUnitTests
         Assert.Equal(["changed vrrp_instance VI_1"], changes.RestartNeeded);
     }
 
-    [Fact]
-    public void ConfigChanges_TrackFileBlockOrEntry_IsARestartNeverReportedAsApplied()
+    private const string Script = "vrrp_script chk {\n script /bin/true\n interval 2\n weight -20\n}\n";
+    private const string File = "track_file maint {\n file /run/maint\n}\n";
+
+    private static string Tracking(string lines) => Base.Replace("priority 100", "priority 100\n" + lines, StringComparison.Ordinal);
+
+    [Theory]
+    [InlineData("", "track_script {\n chk\n}", "track_script chk added (weight -20)")]
+    [InlineData("track_script {\n chk\n}", "", "track_script chk removed")]
+    [InlineData("track_script {\n chk\n}", "track_script {\n chk weight -30\n}", "track_script chk weight -20 -> -30")]
+    [InlineData("track_script {\n chk\n}", "track_script {\n chk weight 20 reverse\n}", "track_script chk weight -20 -> 20, track_script chk noreverse -> reverse")]
+    [InlineData("", "track_file {\n maint weight -5\n}", "track_file maint added (weight -5)")]
+    [InlineData("track_interface {\n eth1 weight -10\n}", "track_interface {\n eth1 weight -15\n eth2\n}", "track_interface eth1 weight -10 -> -15, track_interface eth2 added (weight 0)")]
+    [InlineData("", "dont_track_primary", "interface eth0 removed")]
+    public void ConfigChanges_TrackerEntries_AppliedInPlaceWithTheirWordsNeverARestart(string from, string to, string words)
     {
-        const string File = "track_file maint {\n file /run/maint\n}\n";
-        var before = TestConfigs.Load(File + Base);
-        var weight = ConfigChanges.Between(before, TestConfigs.Load(File.Replace("}", " weight 5\n}", StringComparison.Ordinal) + Base));
-        Assert.Equal(["changed track_file blocks"], weight.RestartNeeded);
-        var tracked = ConfigChanges.Between(before, TestConfigs.Load(File + Base.Replace("priority 100", "priority 100\ntrack_file {\n maint\n}", StringComparison.Ordinal)));
-        Assert.Equal(["changed vrrp_instance VI_1"], tracked.RestartNeeded);
+        var changes = ConfigChanges.Between(TestConfigs.Load(Script + File + Tracking(from)), TestConfigs.Load(Script + File + Tracking(to)));
+
+        Assert.Empty(changes.RestartNeeded);
+        Assert.Equal("", changes.Reloaded["VI_1"]);
+        Assert.Equal(words, changes.Trackers["VI_1"]);
+        Assert.EndsWith("; vrrp_instance VI_1 reloaded in place", changes.Summary, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(" interval 2\n", " interval 1\n", "vrrp_script chk interval 2 -> 1, timeout 2 -> 1")] // timeout defaults to interval
+    [InlineData(" script /bin/true\n", " script \"/bin/true x\"\n rise 2\n fall 3\n", "vrrp_script chk script \"/bin/true\" -> \"/bin/true x\", rise 1 -> 2, fall 1 -> 3")]
+    [InlineData(" weight -20\n", " weight -40\n", "track_script chk weight -20 -> -40")]
+    public void ConfigChanges_VrrpScriptBlockOfARunningInstance_AppliedToItsTrackers(string from, string to, string words)
+    {
+        var tracked = Tracking("track_script {\n chk\n}");
+        var changes = ConfigChanges.Between(TestConfigs.Load(Script + tracked), TestConfigs.Load(Script.Replace(from, to, StringComparison.Ordinal) + tracked));
+
+        Assert.Empty(changes.RestartNeeded);
+        Assert.Equal(words, changes.Trackers["VI_1"]);
+    }
+
+    [Fact]
+    public void ConfigChanges_TrackFileBlock_AppliedWhereTrackedNothingWhereNot()
+    {
+        var tracked = Tracking("track_file {\n maint\n}");
+        var moved = ConfigChanges.Between(
+            TestConfigs.Load(File + tracked),
+            TestConfigs.Load(File.Replace("/run/maint", "/run/maint2", StringComparison.Ordinal).Replace("}", " weight 5\n}", StringComparison.Ordinal) + tracked));
+        Assert.Empty(moved.RestartNeeded);
+        Assert.Equal("track_file maint weight 1 -> 5, track_file maint file /run/maint -> /run/maint2", moved.Trackers["VI_1"]);
+
+        var unused = ConfigChanges.Between(TestConfigs.Load(File + Base), TestConfigs.Load(File.Replace("}", " weight 5\n}", StringComparison.Ordinal) + Base));
+        Assert.Empty(unused.RestartNeeded);
+        Assert.Empty(unused.Reloaded);
+    }
+
+    [Fact]
+    public void ConfigChanges_TrackerAndAChangeARunningInstanceCannotTake_IsARestartNeverReportedAsApplied()
+    {
+        var changes = ConfigChanges.Between(
+            TestConfigs.Load(Script + Base),
+            TestConfigs.Load(Script + Tracking("track_script {\n chk\n}").Replace("virtual_router_id 51", "virtual_router_id 52", StringComparison.Ordinal)));
+
+        Assert.Equal(["changed vrrp_instance VI_1"], changes.RestartNeeded);
+        Assert.Empty(changes.Reloaded);
+        Assert.Empty(changes.Trackers);
+    }
+
+    [Fact]
+    public void ConfigChanges_SyncGroupTracking_ReachesTheMembersInPlace_OtherGroupChangesAreARestart()
+    {
+        const string Group = "vrrp_sync_group G {\n group {\n VI_1\n VI_2\n }\n}\n";
+        var before = TestConfigs.Load(Script + Group + Base + SecondInstance);
+        var tracked = ConfigChanges.Between(before, TestConfigs.Load(Script + Group.Replace(" }\n}", " }\n track_script {\n chk weight -30\n }\n}", StringComparison.Ordinal) + Base + SecondInstance));
+        Assert.Empty(tracked.RestartNeeded);
+        Assert.True(tracked.SyncGroupsApplied);
+        Assert.Equal(["VI_1", "VI_2"], tracked.Trackers.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("track_script chk added (weight -30)", tracked.Trackers["VI_2"]);
+
+        var other = ConfigChanges.Between(before, TestConfigs.Load(Script + Group.Replace(" }\n}", " }\n smtp_alert\n}", StringComparison.Ordinal) + Base + SecondInstance));
+        Assert.False(other.SyncGroupsApplied);
+        Assert.Equal(["changed vrrp_sync_group blocks"], other.RestartNeeded);
     }
 
     private const string SecondInstance = """
@@ -164,14 +232,14 @@ public class ReloadAndDrainUnitTests
     [Theory]
     [InlineData("vrrp_script chk {\n script /bin/true\n}\n", "track_script {\n chk\n}")]
     [InlineData("track_file maint {\n file /run/maint\n}\n", "track_file {\n maint\n}")]
-    public void ConfigChanges_NewInstanceTrackingAScriptOrFile_IsARestart(string block, string tracking)
+    public void ConfigChanges_NewInstanceTrackingAScriptOrFile_IsAdded(string block, string tracking)
     {
         var changes = ConfigChanges.Between(
             TestConfigs.Load(block + Base),
             TestConfigs.Load(block + Base + SecondInstance.Replace("priority 100", "priority 100\n" + tracking, StringComparison.Ordinal)));
 
-        Assert.Empty(changes.Added);
-        Assert.Equal(["new vrrp_instance VI_2 (tracks a vrrp_script or track_file)"], changes.RestartNeeded);
+        Assert.Equal(["VI_2"], changes.Added);
+        Assert.Empty(changes.RestartNeeded);
     }
 
     [Fact]

@@ -445,6 +445,136 @@ public sealed class TrackerTests
         await tracking.StopAsync(CancellationToken.None);
     }
 
+    [Fact]
+    public void TrackersReloaded_KeptStatesStay_NewOnesCountOnceKnown_RemovedOnesNoLonger_NoTransition()
+    {
+        var log = new List<(string, string, string, int)>();
+        var own = new InstanceTracker(new TrackedObject(Own, 0), HoldsStart: true);
+        var behavior = new StateMachineBehavior(Settings(priority: 150), [], TimeProvider.System, null,
+            [own, new InstanceTracker(new TrackedObject("track_script chk", -20), HoldsStart: false)])
+        {
+            TrackerUpdated = (t, o, n, p) => log.Add((t, o, n, p)),
+        };
+        behavior.Handle(new Start(), Now);
+        Up(behavior, Own);
+        Up(behavior, "track_script chk", up: false);
+        Assert.Equal(("BACKUP", 130), (behavior.State, behavior.Priority));
+        var logged = log.Count;
+
+        // Re-weighted (its DOWN kept, no INIT in between) and a weighted file added: it counts from its first number.
+        var actions = behavior.Handle(new TrackersReloaded(
+            [own, new InstanceTracker(new TrackedObject("track_script chk", -30), false),
+             new InstanceTracker(new TrackedObject("track_file maint", -10, Valued: true), true)]), Now);
+        Assert.Empty(actions.OfType<StateChanged>());
+        Assert.Equal(("BACKUP", 120), (behavior.State, behavior.Priority));
+        Assert.Contains(new TrackerStatus("track_script chk", "DOWN", -30), behavior.Trackers);
+        Assert.Contains(new TrackerStatus("track_file maint", "INIT", -10), behavior.Trackers);
+        Assert.Equal(logged, log.Count);
+        behavior.Handle(new TrackFileResult("track_file maint", 2), Now);
+        Assert.Equal(100, behavior.Priority);
+
+        // Removed: they no longer count, and status no longer lists them.
+        behavior.Handle(new TrackersReloaded([own]), Now);
+        Assert.Equal(("BACKUP", 150), (behavior.State, behavior.Priority));
+        Assert.Equal([Own], behavior.Trackers.Select(t => t.Tracker));
+    }
+
+    [Fact]
+    public void TrackersReloaded_WeightZeroTrackerAddedToAMaster_FaultsOnceItReportsDown()
+    {
+        var behavior = Behavior(priority: 255);
+        behavior.Handle(new Start(), Now);
+        Up(behavior, Own);
+        Assert.Equal("MASTER", behavior.State);
+
+        behavior.Handle(new TrackersReloaded([new InstanceTracker(new TrackedObject(Own, 0), true), new InstanceTracker(new TrackedObject("track_script chk", 0), true)]), Now);
+        Assert.Equal("MASTER", behavior.State); // a running instance does not wait for it
+        Up(behavior, "track_script chk", up: false);
+        Assert.Equal("FAULT", behavior.State);
+    }
+
+    [Fact]
+    public async Task Tracking_Apply_UnchangedScriptKeepsRunningAndItsVerdict_ChangedOneRestarts_NewFollowerGetsTheVerdict()
+    {
+        const string Scripts = """
+            vrrp_script keep {
+             script /bin/true
+             interval 0.05
+            }
+            vrrp_script change {
+             script /bin/false
+             interval 0.05
+            }
+
+            """;
+        var config = Load(Scripts + $$"""
+            vrrp_instance VI_1 {
+             {{Common}}
+             track_script {
+              keep weight -10
+              change weight -10
+             }
+            }
+            """);
+        var runs = new Dictionary<string, int>(StringComparer.Ordinal);
+        Task<int> Run(ScriptCommand command, CancellationToken token)
+        {
+            lock (runs)
+                runs[command.Display] = runs.GetValueOrDefault(command.Display) + 1;
+            return Task.FromResult(command.Display.Contains("true", StringComparison.Ordinal) ? 0 : 1);
+        }
+
+        var sent = new List<(string Instance, TrackerResult Change)>();
+        using var tracking = new VrrpTracking(
+            config, new FakeLinks([Link("eth0", 0x41)]), token => Channel.CreateUnbounded<NetworkChange>().Reader.ReadAllAsync(token),
+            (i, e) => { lock (sent) sent.Add((i, (TrackerResult)e)); }, () => true, TimeProvider.System, NullLogger.Instance, Run);
+        await tracking.StartAsync(CancellationToken.None);
+        await Until(() => Count(sent) == 3);
+        int RunsOf(string display)
+        {
+            lock (runs)
+                return runs.GetValueOrDefault(display);
+        }
+
+        // VI_2 added, tracking `keep`; `change` now runs /bin/true.
+        var next = Load(Scripts.Replace("/bin/false", "/bin/true x", StringComparison.Ordinal) + $$"""
+            vrrp_instance VI_1 {
+             {{Common}}
+             track_script {
+              keep weight -10
+              change weight -10
+             }
+            }
+            vrrp_instance VI_2 {
+             {{Common.Replace("virtual_router_id 51", "virtual_router_id 52", StringComparison.Ordinal)}}
+             track_script {
+              keep
+             }
+            }
+            """);
+        var keptRuns = RunsOf("/bin/true");
+        lock (sent)
+            sent.Clear();
+        await tracking.ApplyAsync(next, new HashSet<string>(["VI_2"], StringComparer.Ordinal), CancellationToken.None);
+        var oldRuns = RunsOf("/bin/false");
+        await Until(() => RunsOf("/bin/true x") > 0 && RunsOf("/bin/true") > keptRuns + 2);
+        await Until(() => Count(sent) >= 3);
+        await Task.Delay(200);
+        await tracking.StopAsync(CancellationToken.None);
+
+        lock (sent)
+        {
+            // VI_2 gets its interface and the running verdict of `keep` at once; VI_1 only the changed script's new verdict.
+            Assert.Contains(("VI_2", new TrackerResult("interface eth0", true, 0)), sent);
+            Assert.Contains(("VI_2", new TrackerResult("track_script keep", true, 0)), sent);
+            Assert.Contains(("VI_1", new TrackerResult("track_script change", true, 0)), sent);
+            Assert.DoesNotContain(sent, s => s.Instance == "VI_1" && s.Change.Tracker != "track_script change");
+            Assert.Equal(3, sent.Count);
+        }
+
+        Assert.True(RunsOf("/bin/false") <= oldRuns + 1, "the replaced loop kept running");
+    }
+
     // The lines every test instance shares (interface, virtual router, one VIP).
     private const string Common = "interface eth0\n virtual_router_id 51\n virtual_ipaddress {\n  10.0.0.50\n }";
 

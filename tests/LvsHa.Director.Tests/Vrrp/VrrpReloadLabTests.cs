@@ -126,6 +126,95 @@ public sealed class VrrpReloadLabTests(Xunit.Abstractions.ITestOutputHelper outp
         Assert.True(await lab.HoldsAsync(1, a) && !await lab.HoldsAsync(2, a), "VI_1 stays with director 1");
     }
 
+    /// <summary>
+    /// Tracker changes reloaded into running instances, keepalived 2.2.7 (priority 100) as the peer of both VI_1 and
+    /// VI_2, keepalived's defaults (advert_int 1, VRRPv2, no cluster block). Director 1 (150) masters both. A weighted
+    /// track_file that reads 6 (6 x -10: 150 -> 90) added to VI_1 gives its VIP to keepalived; replaced by a failing
+    /// track_script (weight -60) it stays with keepalived (the script's INIT in between does not take it back); with
+    /// the trackers gone VI_1 preempts again. VI_2 is never touched: 0 transitions. An instance added with a failing
+    /// weight-0 track_script starts with it and goes to FAULT, never master.
+    /// </summary>
+    [Fact]
+    public async Task Reload_TrackersOfARunningMaster_AppliedInPlace_KeepalivedTakesOverAndGivesBack_UntouchedInstanceNoTransition()
+    {
+        using var lab = new VrrpLab(2, output);
+        var (a, b, c) = (lab.Address(50), lab.Address(51), lab.Address(52));
+        var load = lab.WriteFile("load", "6\n");
+        const string Blocks = """
+            vrrp_script chk {
+                script /bin/false
+            }
+
+            """;
+        var fileBlock = $"track_file load {{\n    file {load}\n    weight -10\n}}\n";
+        string Conf(string vi1Tracking, string extra = "") =>
+            Blocks + fileBlock + InstanceTracking("VI_1", 51, 150, [a], vi1Tracking) + Instance("VI_2", 52, 150, [b]) + extra;
+        lab.StartKeepalived(2, lab.WriteFile("ka.conf", $"global_defs {{\n    router_id lab\n}}\n{Instance("VI_1", 51, 100, [a])}{Instance("VI_2", 52, 100, [b])}"));
+        var config = lab.WriteFile("d1.conf", Conf(""));
+        lab.Start(1, config);
+        await LabCluster.WaitForAsync(
+            async () => await lab.HoldsAsync(1, a) && await lab.HoldsAsync(1, b) && !await lab.HoldsAsync(2, a) && !await lab.HoldsAsync(2, b),
+            Startup, $"director 1 holds {a} and {b}\n{lab.Log(1)}\n--- keepalived\n{lab.Log(2)}");
+        var vi2 = await Instance(lab, 1, "VI_2");
+        Assert.Equal("MASTER", vi2.State);
+
+        // track_file added to the running master: 150 - 60 = 90 < 100, keepalived preempts (its Master_Down_Interval).
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var reply = ReloadWith(lab, config, Conf("    track_file {\n        load\n    }\n"));
+        Assert.DoesNotContain("next restart", reply, StringComparison.Ordinal);
+        Assert.Contains("Reload: vrrp_instance VI_1 trackers changed: track_file load added (weight -10)", lab.Log(1), StringComparison.Ordinal);
+        var moved = await LabCluster.WaitForAsync(
+            async () => await lab.HoldsAsync(2, a) && !await lab.HoldsAsync(1, a), Startup, $"keepalived holds {a}\n{lab.Log(1)}\n--- keepalived\n{lab.Log(2)}");
+        output.WriteLine($"track_file load (6 x -10) added by reload: {a} on keepalived {clock.Elapsed.TotalMilliseconds:F0} ms after the reload began ({moved.TotalMilliseconds:F0} ms after it returned)");
+        var vi1 = await Instance(lab, 1, "VI_1");
+        Assert.Equal(("BACKUP", 90), (vi1.State, vi1.Priority));
+        Assert.Contains(new TrackerStatus("track_file load", "6", -10), vi1.Trackers!);
+
+        // Replaced by a failing weighted script: still 90, VI_1 stays backup (no transition while the script is new).
+        var since = vi1.Since;
+        reply = ReloadWith(lab, config, Conf("    track_script {\n        chk weight -60\n    }\n"));
+        Assert.DoesNotContain("next restart", reply, StringComparison.Ordinal);
+        Assert.Contains("trackers changed: track_script chk added (weight -60), track_file load removed", lab.Log(1), StringComparison.Ordinal);
+        await LabCluster.WaitForAsync(
+            async () => (await Instance(lab, 1, "VI_1")).Trackers!.Contains(new TrackerStatus("track_script chk", "DOWN", -60)), TimeSpan.FromSeconds(10), lab.Log(1));
+        await Task.Delay(TimeSpan.FromSeconds(4)); // longer than keepalived's Master_Down_Interval (3.6 s)
+        vi1 = await Instance(lab, 1, "VI_1");
+        Assert.Equal(("BACKUP", 90, since), (vi1.State, vi1.Priority, vi1.Since));
+        Assert.True(await lab.HoldsAsync(2, a) && !await lab.HoldsAsync(1, a), "keepalived keeps " + a);
+
+        // Trackers gone: 150 again, director 1 preempts.
+        clock.Restart();
+        ReloadWith(lab, config, Conf(""));
+        await LabCluster.WaitForAsync(
+            async () => await lab.HoldsAsync(1, a) && !await lab.HoldsAsync(2, a), Startup, $"director 1 holds {a} again\n{lab.Log(1)}");
+        output.WriteLine($"trackers removed by reload: {a} back on director 1 after {clock.Elapsed.TotalMilliseconds:F0} ms");
+        Assert.Equal(150, (await Instance(lab, 1, "VI_1")).Priority);
+
+        // Added with a failing weight-0 script: started with it, FAULT, its VIP never on the interface.
+        reply = ReloadWith(lab, config, Conf("", InstanceTracking("VI_3", 53, 150, [c], "    track_script {\n        chk weight 0\n    }\n")));
+        Assert.DoesNotContain("next restart", reply, StringComparison.Ordinal);
+        await LabCluster.WaitForAsync(async () => (await Instance(lab, 1, "VI_3")).State == "FAULT", TimeSpan.FromSeconds(10), lab.Log(1));
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        Assert.Equal("FAULT", (await Instance(lab, 1, "VI_3")).State);
+        Assert.False(await lab.HoldsAsync(1, c), $"VI_3 in FAULT holds {c}");
+
+        // VI_2 was never touched: the state and the time it entered it at the start, no transition since.
+        var after = await Instance(lab, 1, "VI_2");
+        Assert.Equal((vi2.State, vi2.Since), (after.State, after.Since));
+        Assert.True(await lab.HoldsAsync(1, b) && !await lab.HoldsAsync(2, b), $"director 1 keeps {b}");
+    }
+
+    private static string ReloadWith(VrrpLab lab, string config, string text)
+    {
+        File.WriteAllText(config, text);
+        var (code, reply) = VrrpLab.Lvsha("reload", "--control-socket", lab.SocketPath(1));
+        Assert.True(code == 0, reply);
+        return reply;
+    }
+
+    private static string InstanceTracking(string name, int vrid, int priority, string[] vips, string tracking) =>
+        Instance(name, vrid, priority, vips).Replace($"    priority {priority}\n", $"    priority {priority}\n{tracking}", StringComparison.Ordinal);
+
     private static string ReloadOne(VrrpLab lab, Dictionary<int, string> configs, int node, string text)
     {
         File.WriteAllText(configs[node], text);
