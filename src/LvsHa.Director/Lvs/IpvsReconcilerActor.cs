@@ -389,6 +389,8 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
     {
         foreach (var result in message.Batch.Results)
             LogResult(result, Released, "stop");
+        logger.LogInformation(Released, "IPVS table released: {Deleted} virtual services deleted, {Refused} refused",
+            message.Batch.Results.Count(r => r.Succeeded), message.Batch.Results.Count(r => !r.Succeeded));
         message.ReplyTo.Tell(new TableReleased([.. message.Batch.Results.Select(r => r.Operation)], message.Batch.Results.Count(r => !r.Succeeded)));
         Stash.UnstashAll();
         Become(Finished);
@@ -413,6 +415,14 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
                 logger.LogDebug(Refused, "Kernel refused {Operation} for {VirtualService} {RealServer} again ({Cause}): {Error}",
                     text, service, realServer, cause, error.Message);
             }
+        }
+        else if (eventId == Started || eventId == Released)
+        {
+            // The whole table at start and stop: one summary line (HandleSyncCompleted, HandleReleaseCompleted), each
+            // operation only at debug. Thousands of lines there said nothing an operator acts on, and writing them
+            // held the first health decisions back by seconds in the VM.
+            refusedOperations.Remove(text);
+            logger.LogDebug(eventId, "{Cause}: {Operation} for {VirtualService} {RealServer}", cause, text, service, realServer);
         }
         else
         {

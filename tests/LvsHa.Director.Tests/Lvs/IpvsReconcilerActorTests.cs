@@ -427,6 +427,14 @@ public sealed class IpvsReconcilerActorTests : TestKit
         Assert.Equal(3, released.Operations.Length);
         Assert.Equal(0, released.Refused);
         Assert.Equal(["-A -t 10.9.9.9:80 -s rr"], KernelLines());
+
+        // The whole table at start and stop is one line each at information; every operation only at debug (a table of
+        // thousands of services wrote thousands of lines, and writing them held health decisions back).
+        var info = _log.Entries.Where(e => e.Level >= LogLevel.Information).Select(e => e.Message).ToList();
+        Assert.Equal(
+            ["IPVS table adopted: 1 services found, 8 operations applied", "IPVS table released: 3 virtual services deleted, 0 refused"],
+            info);
+        Assert.Equal(8 + 3, _log.Entries.Count(e => e.Level == LogLevel.Debug && e.EventId.Name is "IpvsStarted" or "IpvsReleased"));
     }
 
     [Fact]
