@@ -305,7 +305,7 @@ public sealed partial class DirectorReloader : IDisposable
             {
                 try
                 {
-                    result.Add(DirectorOptionsMapper.Added(block, next.Global, guard, addresses));
+                    result.Add(DirectorOptionsMapper.MapInstance(block, next.Global, guard, addresses));
                 }
                 catch (DirectorConfigException e)
                 {

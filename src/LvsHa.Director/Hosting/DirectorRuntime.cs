@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Akka.Actor;
 using LvsHa.Director.Lvs;
 
@@ -21,10 +22,10 @@ public sealed class DirectorRuntime
     public IActorRef MajorityTracker => Started.MajorityTracker;
 
     /// <summary>Instance actors by vrrp_instance name (those running now: a reload may add and remove some).</summary>
-    public IReadOnlyDictionary<string, IActorRef> Instances => Started.Instances;
+    public IReadOnlyDictionary<string, IActorRef> Instances => Started.Running.ToImmutableDictionary(r => r.Key, r => r.Value.Actor, StringComparer.Ordinal);
 
     /// <summary>The options each running instance runs with, by vrrp_instance name.</summary>
-    public IReadOnlyDictionary<string, VrrpInstanceOptions> InstanceOptions => Started.InstanceOptions;
+    public IReadOnlyDictionary<string, VrrpInstanceOptions> InstanceOptions => Started.Running.ToImmutableDictionary(r => r.Key, r => r.Value.Options, StringComparer.Ordinal);
 
     /// <summary>The health and IPVS actors, or null when the configuration has no virtual_server.</summary>
     public LvsActors? Lvs => Started.Lvs;
@@ -56,11 +57,7 @@ public sealed class DirectorRuntime
         ArgumentNullException.ThrowIfNull(instance);
         var state = Started;
         var actor = state.Launcher.Start(instance);
-        _state = state with
-        {
-            Instances = new Dictionary<string, IActorRef>(state.Instances, StringComparer.Ordinal) { [instance.Name] = actor },
-            InstanceOptions = new Dictionary<string, VrrpInstanceOptions>(state.InstanceOptions, StringComparer.Ordinal) { [instance.Name] = instance },
-        };
+        _state = state with { Running = state.Running.SetItem(instance.Name, new RunningInstance(actor, instance)) };
     }
 
     /// <summary>Gives the running instance <paramref name="instance"/>'s reloaded options (what it may change in place).</summary>
@@ -68,11 +65,9 @@ public sealed class DirectorRuntime
     {
         ArgumentNullException.ThrowIfNull(instance);
         var state = Started;
-        _state = state with
-        {
-            InstanceOptions = new Dictionary<string, VrrpInstanceOptions>(state.InstanceOptions, StringComparer.Ordinal) { [instance.Name] = instance },
-        };
-        state.Instances[instance.Name].Tell(new LvsHa.Director.Instances.ReloadInstance(instance));
+        var running = state.Running[instance.Name] with { Options = instance };
+        _state = state with { Running = state.Running.SetItem(instance.Name, running) };
+        running.Actor.Tell(new LvsHa.Director.Instances.ReloadInstance(instance));
     }
 
     /// <summary>
@@ -82,27 +77,24 @@ public sealed class DirectorRuntime
     public Task StopInstanceAsync(string name)
     {
         var state = Started;
-        var (actor, options) = (state.Instances[name], state.InstanceOptions[name]);
-        var instances = new Dictionary<string, IActorRef>(state.Instances, StringComparer.Ordinal);
-        var instanceOptions = new Dictionary<string, VrrpInstanceOptions>(state.InstanceOptions, StringComparer.Ordinal);
-        instances.Remove(name);
-        instanceOptions.Remove(name);
-        _state = state with { Instances = instances, InstanceOptions = instanceOptions };
+        var (actor, options) = state.Running[name];
+        _state = state with { Running = state.Running.Remove(name) };
         return state.Launcher.StopAsync(options, actor);
     }
 
     // Starts the configured instances with the launcher a reload uses for the ones it adds.
     internal void Attach(ActorSystem system, IActorRef majorityTracker, InstanceLauncher launcher, LvsActors? lvs)
     {
-        var instances = Options.Instances.ToDictionary(i => i.Name, launcher.Start, StringComparer.Ordinal);
-        _state = new State(
-            system, PeerFailureGate.Get(system), majorityTracker, launcher, instances,
-            Options.Instances.ToDictionary(i => i.Name, StringComparer.Ordinal), lvs);
+        var running = Options.Instances.ToImmutableDictionary(i => i.Name, i => new RunningInstance(launcher.Start(i), i), StringComparer.Ordinal);
+        _state = new State(system, PeerFailureGate.Get(system), majorityTracker, launcher, running, lvs);
     }
 
-    // Replaced whole when a reload starts or stops an instance (reloads run one at a time), never changed in place:
-    // status and the trackers read it from other threads.
+    // An instance's actor and the options it runs with: one entry, so a start, reload or stop changes both or neither.
+    private sealed record RunningInstance(IActorRef Actor, VrrpInstanceOptions Options);
+
+    // Replaced whole when a reload starts, reloads or stops an instance (reloads run one at a time), never changed in
+    // place: status and the trackers read it from other threads.
     private sealed record State(
         ActorSystem System, PeerFailureGate Gate, IActorRef MajorityTracker, InstanceLauncher Launcher,
-        Dictionary<string, IActorRef> Instances, Dictionary<string, VrrpInstanceOptions> InstanceOptions, LvsActors? Lvs);
+        ImmutableDictionary<string, RunningInstance> Running, LvsActors? Lvs);
 }

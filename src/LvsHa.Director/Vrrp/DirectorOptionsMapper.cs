@@ -74,20 +74,15 @@ public static class DirectorOptionsMapper
     }
 
     /// <summary>
-    /// <paramref name="block"/> (a vrrp_instance a reload adds) mapped as <see cref="Map"/> maps the instances at start,
-    /// with the guard the running director has.
+    /// One vrrp_instance as the director runs it, at start (<see cref="Map"/>) and when a reload adds it; the advert
+    /// source is its unicast_src_ip / mcast_src_ip, else its interface's primary address from <paramref name="primaryAddresses"/>.
     /// </summary>
     /// <exception cref="DirectorConfigException">The instance has no usable local address.</exception>
-    public static VrrpInstanceOptions Added(VrrpInstance block, GlobalDefs global, bool guard, IReadOnlyDictionary<string, IPAddress> primaryAddresses)
-    {
-        ArgumentNullException.ThrowIfNull(block);
-        ArgumentNullException.ThrowIfNull(primaryAddresses);
-        return MapInstance(block, global, guard, primaryAddresses);
-    }
-
-    private static VrrpInstanceOptions MapInstance(
+    public static VrrpInstanceOptions MapInstance(
         VrrpInstance instance, GlobalDefs global, bool guard, IReadOnlyDictionary<string, IPAddress> primaryAddresses)
     {
+        ArgumentNullException.ThrowIfNull(instance);
+        ArgumentNullException.ThrowIfNull(primaryAddresses);
         var local = instance.SourceIp
             ?? (primaryAddresses.TryGetValue(AddressKey(instance.Interface, instance.Family), out var address) ? address : null)
             ?? throw new DirectorConfigException(instance.Family == IpFamily.IPv6
