@@ -334,8 +334,8 @@ internal sealed class LabCluster : IDisposable
         CleanUp(_processes.Values, _namespaces, Directory);
     }
 
-    /// <summary>Kills the lab's processes that still run (by pid), deletes its namespaces and its folder.</summary>
-    public static void CleanUp(IEnumerable<System.Diagnostics.Process> processes, IEnumerable<string> namespaces, string directory)
+    /// <summary>Kills those of <paramref name="processes"/> that still run (by pid) and waits for each, at most 5 s.</summary>
+    public static void Kill(IEnumerable<System.Diagnostics.Process> processes)
     {
         foreach (var process in processes)
         {
@@ -350,9 +350,15 @@ internal sealed class LabCluster : IDisposable
             catch (InvalidOperationException)
             {
             }
-
-            process.Dispose();
         }
+    }
+
+    /// <summary>Kills the lab's processes that still run (by pid), deletes its namespaces and its folder.</summary>
+    public static void CleanUp(IEnumerable<System.Diagnostics.Process> processes, IEnumerable<string> namespaces, string directory)
+    {
+        Kill(processes);
+        foreach (var process in processes)
+            process.Dispose();
 
         foreach (var ns in namespaces)
         {

@@ -248,8 +248,12 @@ internal sealed partial class VrrpLab : IDisposable
             _output.WriteLine($"===== director {node} =====\n{Log(node)}");
         }
 
-        // keepalived's VRRP child outlives a killed parent only until PR_SET_PDEATHSIG fires; end it by its own pid
-        // file in any case, before its namespace goes.
+        // The parents first: a keepalived parent still running respawns a VRRP child killed before it, and that new
+        // child was left running after the lab (two local runs each left one, reparented to init).
+        LabCluster.Kill(_processes.Values);
+
+        // Then keepalived's VRRP child, by its own pid file, before its namespace goes: it outlives a killed parent
+        // until PR_SET_PDEATHSIG fires.
         foreach (var pidFile in _keepalivedRunDirs.Select(d => Path.Combine(d, "vrrp.pid")).Where(File.Exists))
         {
             if (int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid))
