@@ -201,8 +201,7 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
     // table wanted now, and repair the difference as one batch.
     private void HandleDriftRead(DriftRead read)
     {
-        if (!ReferenceEquals(read.Token, driftRead?.Token))
-            return;
+        // One read at a time (HandleRepairDrift): this is the one under way.
         driftRead = null;
         if (read.Generation != tableGeneration)
             return; // a start-up, reload or ha_suspend sync rewrote the table after this read began; the next tick reads again
@@ -493,8 +492,7 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
     /// <summary>A drift read: begun at <paramref name="Generation"/>, its result, and the services changed while it ran.</summary>
     private sealed record DriftRead(int Generation)
     {
-        public object Token { get; } = new();
-
+        // One set, shared by the `with` copy that carries the result back: batches add to it while the read runs.
         public HashSet<IpvsServiceKey> Touched { get; } = new();
 
         public IpvsTable? Actual { get; init; }
