@@ -176,7 +176,6 @@ public sealed partial class VrrpTracking : BackgroundService
             {
                 if (wanted.TryGetValue(name, out var w) && VrrpTrackerPlan.RunKey(loop.Script) == VrrpTrackerPlan.RunKey(w.Script))
                 {
-                    loop.Instances = w.Instances;
                     loop.Tracker!.Instances = w.Instances;
                     keep.Add((loop, w.Instances, loop.Verdict));
                     continue;
@@ -216,7 +215,7 @@ public sealed partial class VrrpTracking : BackgroundService
 
     private void StartScript(VrrpScript script, IReadOnlyList<string> instances)
     {
-        var loop = new ScriptLoop(script, CancellationTokenSource.CreateLinkedTokenSource(_stopping)) { Instances = instances };
+        var loop = new ScriptLoop(script, CancellationTokenSource.CreateLinkedTokenSource(_stopping));
         lock (_lock)
             _scripts[script.Name] = loop;
         var tracker = loop.Tracker = new VrrpScriptTracker(script, instances, _time, _logger, _run, _scriptPolicy);
@@ -363,7 +362,8 @@ public sealed partial class VrrpTracking : BackgroundService
 
         public CancellationTokenSource Stop { get; } = stop;
 
-        public IReadOnlyList<string> Instances { get; set; } = [];
+        // The tracker's own list (it names them in its log lines); a reload replaces it under _lock.
+        public IReadOnlyList<string> Instances => Tracker?.Instances ?? [];
 
         public bool? Verdict { get; set; }
 
