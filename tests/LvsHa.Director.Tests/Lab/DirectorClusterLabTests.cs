@@ -14,9 +14,11 @@ public sealed class DirectorClusterLabTests
 {
     private static readonly TimeSpan FormationTimeout = TimeSpan.FromSeconds(40);
 
-    // The bound each director's options state (FailureDetectorOptions.UnreachableBound), plus 0.3 s for the
-    // 50 ms status polling and a control-socket round trip on a loaded two-core host.
-    private static readonly TimeSpan MinorityBound = new FailureDetectorOptions().UnreachableBound + TimeSpan.FromMilliseconds(300);
+    // The bound each director's options state (FailureDetectorOptions.UnreachableBound, 2.3 s), plus 0.5 s: that
+    // bound assumes heartbeats as regular as min-std-deviation, and three directors with the test host on a loaded
+    // two-core CI machine lag up to 0.4 s beyond it (seen: 2.62-2.69 s). 2.8 s is still short of what the guard is
+    // for: no backup at advert_int 1 can become master sooner than Master_Down_Interval, 3 s and more.
+    private static readonly TimeSpan MinorityBound = new FailureDetectorOptions().UnreachableBound + TimeSpan.FromMilliseconds(500);
 
     private readonly ITestOutputHelper _output;
 
