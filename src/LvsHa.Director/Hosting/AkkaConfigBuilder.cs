@@ -12,9 +12,6 @@ public static class AkkaConfigBuilder
     /// <summary>Akka scheduler tick of a director without cluster block (nothing there needs finer timing).</summary>
     public static readonly TimeSpan LoneSchedulerTick = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>Akka scheduler tick in a cluster: a quarter of the 200 ms heartbeat interval.</summary>
-    public static readonly TimeSpan ClusterSchedulerTick = TimeSpan.FromMilliseconds(50);
-
     /// <summary>Cluster role every director carries; only members with it count towards the majority.</summary>
     public const string DirectorRole = "director";
 
@@ -34,8 +31,8 @@ public static class AkkaConfigBuilder
 
         // Akka's scheduler wakes the process every tick, busy or not (10 ms by default: 5 % of a core in an idle
         // director, measured with tests/lab/bench-idle.py). VRRP's timers do not use it (VrrpInstanceActor keeps
-        // exact due times); what does (cluster heartbeats every 200 ms, probes, drift repair) tolerates the jitter.
-        hocon.AppendLine(CultureInfo.InvariantCulture, $"akka.scheduler.tick-duration = {Ms(options.Cluster is null ? LoneSchedulerTick : ClusterSchedulerTick)}");
+        // exact due times); what does (cluster heartbeats, probes, drift repair) tolerates the jitter.
+        hocon.AppendLine(CultureInfo.InvariantCulture, $"akka.scheduler.tick-duration = {Ms(options.Cluster?.FailureDetector.SchedulerTick ?? LoneSchedulerTick)}");
         hocon.AppendLine(PeerFailureGate.Hocon);
         if (options.Cluster is { } cluster)
         {

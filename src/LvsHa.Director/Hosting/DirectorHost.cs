@@ -62,7 +62,7 @@ public static class DirectorHost
         {
             secret = ClusterSecret.Load(cluster.SecretFile);
             logger.Information(
-                "Director {Node} joining cluster on {ListenAddress}:{ListenPort} (seeds {Seeds}, split_brain_guard {Guard}, secret fingerprint {SecretFingerprint}, minority detected within {MinorityBound})",
+                "Director {Node} joining cluster on {ListenAddress}:{ListenPort} (seeds {Seeds}, split_brain_guard {Guard}, secret fingerprint {SecretFingerprint}, a silent peer unreachable within {UnreachableBound})",
                 options.NodeName, cluster.ListenAddress, cluster.ListenPort, cluster.Seeds, cluster.SplitBrainGuard, secret.Fingerprint,
                 cluster.FailureDetector.UnreachableBound);
         }

@@ -57,7 +57,7 @@ public static class DirectorOptionsMapper
         Seeds = [.. block.Seeds.Select(s => $"{s.Host}:{s.Port}")],
         SplitBrainGuard = block.SplitBrainGuard == Config.SplitBrainGuard.Majority ? Hosting.SplitBrainGuard.Majority : Hosting.SplitBrainGuard.Off,
         SecretFile = block.SecretFile,
-        FailureDetector = block.HeartbeatPause is { } pause ? new FailureDetectorOptions { AcceptableHeartbeatPause = pause } : new(),
+        HeartbeatPause = block.HeartbeatPause,
         ConnectTimeout = block.ConnectTimeout ?? ClusterOptions.DefaultConnectTimeout,
     };
 

@@ -65,15 +65,35 @@ public sealed class AkkaConfigBuilderTests
     }
 
     [Fact]
-    public void Build_DefaultFailureDetector_FastSettingsAndTwoSecondBound()
+    public void Build_DefaultFailureDetectorWithTheGuard_FastSettingsAndTwoSecondBound()
     {
-        var config = Parse(new DirectorOptions { Cluster = Cluster() });
+        var options = Cluster();
+        Assert.True(options.GuardsMastership);
+        var config = Parse(new DirectorOptions { Cluster = options });
         Assert.Equal(TimeSpan.FromMilliseconds(200), config.GetTimeSpan("akka.cluster.failure-detector.heartbeat-interval"));
         Assert.Equal(TimeSpan.FromSeconds(1), config.GetTimeSpan("akka.cluster.failure-detector.acceptable-heartbeat-pause"));
         Assert.Equal(8.0, config.GetDouble("akka.cluster.failure-detector.threshold"));
         Assert.Equal(TimeSpan.FromMilliseconds(200), config.GetTimeSpan("akka.cluster.unreachable-nodes-reaper-interval"));
-        Assert.Equal(TimeSpan.FromMilliseconds(2300), new FailureDetectorOptions().UnreachableBound);
+        Assert.Equal(TimeSpan.FromMilliseconds(50), config.GetTimeSpan("akka.scheduler.tick-duration"));
+        Assert.Equal(TimeSpan.FromMilliseconds(2300), options.FailureDetector.UnreachableBound);
         Assert.Equal(TimeSpan.FromSeconds(15), config.GetTimeSpan("akka.remote.dot-netty.tcp.connection-timeout"));
+    }
+
+    [Theory]
+    [InlineData(SplitBrainGuard.Majority, 2)]
+    [InlineData(SplitBrainGuard.Off, 3)]
+    public void Build_NoGuard_AkkasHeartbeatRateAndACoarserTick(SplitBrainGuard guard, int directors)
+    {
+        // Reachability only reported: a heartbeat a second, not five (an idle pair's CPU); the operator's pause kept.
+        var options = Cluster(guard) with { ExpectedDirectors = directors };
+        Assert.False(options.GuardsMastership);
+        var config = Parse(new DirectorOptions { Cluster = options });
+        Assert.Equal(TimeSpan.FromSeconds(1), config.GetTimeSpan("akka.cluster.failure-detector.heartbeat-interval"));
+        Assert.Equal(TimeSpan.FromSeconds(3), config.GetTimeSpan("akka.cluster.failure-detector.acceptable-heartbeat-pause"));
+        Assert.Equal(TimeSpan.FromSeconds(1), config.GetTimeSpan("akka.remote.watch-failure-detector.heartbeat-interval"));
+        Assert.Equal(TimeSpan.FromMilliseconds(250), config.GetTimeSpan("akka.scheduler.tick-duration"));
+        var paused = Parse(new DirectorOptions { Cluster = options with { HeartbeatPause = TimeSpan.FromSeconds(5) } });
+        Assert.Equal(TimeSpan.FromSeconds(5), paused.GetTimeSpan("akka.cluster.failure-detector.acceptable-heartbeat-pause"));
     }
 
     [Theory]

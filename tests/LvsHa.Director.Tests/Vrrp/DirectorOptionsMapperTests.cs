@@ -61,7 +61,7 @@ public sealed class DirectorOptionsMapperTests
         Assert.Equal(Hosting.SplitBrainGuard.Majority, cluster.SplitBrainGuard);
         Assert.Equal("/etc/lvsha/secret", cluster.SecretFile);
         Assert.Equal(3, cluster.EffectiveExpectedDirectors);
-        Assert.Equal(new FailureDetectorOptions(), cluster.FailureDetector);
+        Assert.Equal(FailureDetectorOptions.Guarding, cluster.FailureDetector);
         Assert.Equal(TimeSpan.FromSeconds(15), cluster.ConnectTimeout);
         Assert.Equal(TimeSpan.FromSeconds(15), cluster.FoundingDelay);
 
