@@ -210,7 +210,7 @@ public sealed class VrrpReloadLabTests(Xunit.Abstractions.ITestOutputHelper outp
     /// G (VI_1, VI_2), then leaves it: no instance changes state at either reload (each group's members already share
     /// a state, so keepalived moves none either). Between the two the group acts as one: VI_3's weight-0 track_file
     /// failing on director 1 takes all three to FAULT there and director 2 takes all three VIPs; after VI_3 left, the
-    /// same fault moves only VI_3's VIP.
+    /// same fault moves only VI_3's VIP. A new instance joining G in FAULT then takes the group to FAULT.
     /// </summary>
     [Fact]
     public async Task Reload_InstanceJoinsAndLeavesASyncGroup_NoTransition_TheGroupFailsOverAsOne()
@@ -258,6 +258,15 @@ public sealed class VrrpReloadLabTests(Xunit.Abstractions.ITestOutputHelper outp
         await Task.Delay(TimeSpan.FromSeconds(1));
         Assert.Equal(kept, (await lab.Client(1).GetStatusAsync()).Instances.Where(i => i.Name != "VI_3").Select(i => (i.Name, i.State, i.Since)).ToList());
         Assert.True(await lab.HoldsAsync(1, a) && await lab.HoldsAsync(1, b) && !await lab.HoldsAsync(2, a) && !await lab.HoldsAsync(2, b), $"director 1 keeps {a} and {b}");
+
+        // A new instance added to G on director 1 with its track_file failing: logged as the FAULT it starts in, and it
+        // takes G along (keepalived: a group with a member in fault is FAULT), director 2 takes G's VIPs.
+        var d = lab.Address(53);
+        ReloadWith(lab, configs[1], Conf(1, ["VI_1", "VI_2", "VI_4"]) + InstanceTracking("VI_4", 54, 150, [d], "    track_file {\n        down\n    }\n"));
+        Assert.Contains("Reload: vrrp_instance VI_4 added, starting as FAULT", lab.Log(1), StringComparison.Ordinal);
+        await WaitForAsync(lab, 2, [a, b, c], [d]);
+        Assert.All((await lab.Client(1).GetStatusAsync()).Instances, i => Assert.Equal("FAULT", i.State));
+        Assert.False(await lab.HoldsAsync(1, d), $"VI_4 in FAULT holds {d}");
     }
 
     private static string ReloadWith(VrrpLab lab, string config, string text)
