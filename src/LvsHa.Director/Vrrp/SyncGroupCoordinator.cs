@@ -95,7 +95,7 @@ public sealed partial class SyncGroupCoordinator
     /// A reload: <paramref name="groups"/> are the running vrrp_sync_group blocks from now on (their notify scripts and
     /// smtp_alert are read at the group's next state). A group whose members changed, or a new one, is regrouped as
     /// keepalived does on reload (<see cref="LvsHa.Vrrp.VrrpSyncGroup.Regroup"/>) and enters the state its members
-    /// agree on (its notify scripts run when that state is new to it); an instance that left every group keeps its state
+    /// agree on (its notify scripts run when that state is a new BACKUP or FAULT, as keepalived's); an instance that left every group keeps its state
     /// (<see cref="LvsHa.Vrrp.VrrpSyncGroup.Left"/>). A group whose members did not change is not touched: no member moves.
     /// </summary>
     /// <param name="groups">The groups, each naming only running instances.</param>
@@ -130,9 +130,11 @@ public sealed partial class SyncGroupCoordinator
                 var members = Members(group);
                 var moved = LvsHa.Vrrp.VrrpSyncGroup.Regroup(members);
                 directives.AddRange(moved.Select(d => (group.Name, d)));
-                // Its state once the members followed (their reports then find it unchanged).
+                // Its state once the members followed (their reports then find it unchanged). keepalived's
+                // vrrp_init_state notifies a group at reload only when it is in BACKUP or FAULT and was not before: a
+                // group of masters is MASTER without its notify_master.
                 var after = members.Select(m => moved.FirstOrDefault(d => d.Member == m.Name) is { } d ? m with { State = d.Target } : m).ToList();
-                if (Entered(group, after) is { } word)
+                if (Entered(group, after) is { } word && word != VrrpState.Master.KeepalivedName())
                     entered.Add((group, word));
             }
         }
