@@ -95,8 +95,9 @@ public sealed partial class SyncGroupCoordinator
     /// A reload: <paramref name="groups"/> are the running vrrp_sync_group blocks from now on (their notify scripts and
     /// smtp_alert are read at the group's next state). A group whose members changed, or a new one, is regrouped as
     /// keepalived does on reload (<see cref="LvsHa.Vrrp.VrrpSyncGroup.Regroup"/>) and enters the state its members
-    /// agree on (its notify scripts run when that state is a new BACKUP or FAULT, as keepalived's); an instance that left every group keeps its state
-    /// (<see cref="LvsHa.Vrrp.VrrpSyncGroup.Left"/>). A group whose members did not change is not touched: no member moves.
+    /// agree on (its notify scripts run when that state is a new BACKUP or FAULT, as keepalived's); an instance that
+    /// left every group keeps its state (<see cref="LvsHa.Vrrp.VrrpSyncGroup.Left"/>). A group whose members did not
+    /// change is not touched: no member moves.
     /// </summary>
     /// <param name="groups">The groups, each naming only running instances.</param>
     public void Regroup(IEnumerable<ConfigSyncGroup> groups)
@@ -134,7 +135,7 @@ public sealed partial class SyncGroupCoordinator
                 // vrrp_init_state notifies a group at reload only when it is in BACKUP or FAULT and was not before: a
                 // group of masters is MASTER without its notify_master.
                 var after = members.Select(m => moved.FirstOrDefault(d => d.Member == m.Name) is { } d ? m with { State = d.Target } : m).ToList();
-                if (Entered(group, after) is { } word && word != VrrpState.Master.KeepalivedName())
+                if (Entered(group, after) is { } word)
                     entered.Add((group, word));
             }
         }
@@ -148,7 +149,8 @@ public sealed partial class SyncGroupCoordinator
         foreach (var (group, word) in entered)
         {
             LogGroupState(group.Name, word);
-            _ = RunNotifyAsync(group, word);
+            if (word != VrrpState.Master.KeepalivedName())
+                _ = RunNotifyAsync(group, word);
         }
     }
 
