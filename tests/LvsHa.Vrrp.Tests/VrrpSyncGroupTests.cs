@@ -89,4 +89,48 @@ public class VrrpSyncGroupTests
         Follow("b");
         Assert.All(machines.Values, m => Assert.Equal(VrrpState.Backup, m.State));
     }
+
+    [Fact]
+    public void Regroup_AllMembersShareAState_NobodyMoves()
+    {
+        Assert.Empty(VrrpSyncGroup.Regroup([M("a", VrrpState.Master), M("b", VrrpState.Master), M("c", VrrpState.Master)]));
+        Assert.Empty(VrrpSyncGroup.Regroup([M("a", VrrpState.Backup), M("b", VrrpState.Backup)]));
+        Assert.Empty(VrrpSyncGroup.Regroup([M("a", VrrpState.Fault, trackerFault: true), M("b", VrrpState.Fault)]));
+    }
+
+    [Fact]
+    public void Regroup_AMemberJoinsInAnotherState_MastersGoBackupAsKeepalivedsGroupIsBackupUnlessAllAreMaster()
+    {
+        var members = new[] { M("a", VrrpState.Master), M("b", VrrpState.Master), M("c", VrrpState.Backup) };
+        Assert.Equal([new SyncGroupDirective("a", VrrpState.Backup), new SyncGroupDirective("b", VrrpState.Backup)], VrrpSyncGroup.Regroup(members));
+    }
+
+    [Fact]
+    public void Regroup_AMemberJoinsInTrackerFault_TheOthersFollowIntoFault()
+    {
+        var members = new[] { M("a", VrrpState.Master), M("b", VrrpState.Backup), M("c", VrrpState.Fault, trackerFault: true) };
+        Assert.Equal([new SyncGroupDirective("a", VrrpState.Fault), new SyncGroupDirective("b", VrrpState.Fault)], VrrpSyncGroup.Regroup(members));
+    }
+
+    [Fact]
+    public void Regroup_TheFaultyMemberLeft_GroupHeldMembersReturnToBackup()
+    {
+        var members = new[] { M("a", VrrpState.Fault), M("b", VrrpState.Fault) };
+        Assert.Equal([new SyncGroupDirective("a", VrrpState.Backup), new SyncGroupDirective("b", VrrpState.Backup)], VrrpSyncGroup.Regroup(members));
+    }
+
+    [Fact]
+    public void Regroup_AMemberNotStartedYet_LeftToItsFirstReport()
+    {
+        Assert.Empty(VrrpSyncGroup.Regroup([M("a", VrrpState.Master), M("b", VrrpState.Master), M("new", VrrpState.Initialize)]));
+    }
+
+    [Fact]
+    public void Left_KeepsItsState_ExceptAFaultOnlyTheGroupHeld()
+    {
+        Assert.Null(VrrpSyncGroup.Left(M("a", VrrpState.Master)));
+        Assert.Null(VrrpSyncGroup.Left(M("a", VrrpState.Backup)));
+        Assert.Null(VrrpSyncGroup.Left(M("a", VrrpState.Fault, trackerFault: true)));
+        Assert.Equal(new SyncGroupDirective("a", VrrpState.Backup), VrrpSyncGroup.Left(M("a", VrrpState.Fault)));
+    }
 }

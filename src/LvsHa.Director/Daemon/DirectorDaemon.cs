@@ -83,7 +83,7 @@ public static partial class DirectorDaemon
             {
                 services.AddSingleton(sp => new DirectorReloader(
                     path, config, sp.GetRequiredService<DirectorRuntime>(), sp.GetRequiredService<ILogger<DirectorReloader>>(), run.ConfigId, running,
-                    sp.GetRequiredService<VrrpTracking>(), route));
+                    sp.GetRequiredService<VrrpTracking>(), route, sp.GetRequiredService<DirectorPlugins>().SyncGroups));
                 services.AddSingleton<IDirectorCommands>(sp => new DirectorCommands(
                     sp.GetRequiredService<DirectorRuntime>(), sp.GetRequiredService<DirectorReloader>()));
                 services.AddHostedService(sp => new ReloadOnSignal(
@@ -136,6 +136,7 @@ public static partial class DirectorDaemon
         {
             CreateBehavior = plugins.CreateBehavior,
             Wire = plugins.Wire,
+            SyncGroups = plugins.SyncGroups,
             Effects = plugins.Effects with { Notify = notify },
             Lvs = config.VirtualServers.Count == 0 ? null : new LvsSetup(ipvs, config)
             {

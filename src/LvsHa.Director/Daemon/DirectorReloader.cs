@@ -27,9 +27,11 @@ public sealed record ReloadResult(bool Applied, IReadOnlyList<string> Messages);
 /// the states of trackers it kept, and its effective priority follows the trackers' states (VrrpTracking keeps an
 /// unchanged vrrp_script running with its verdict and restarts a changed one). A new instance
 /// (<see cref="ConfigChanges.Added"/>), trackers included, starts as the daemon starts its instances and a removed one
-/// (<see cref="ConfigChanges.Removed"/>) stops as at the daemon's stop. Other changes to vrrp instances, sync groups
-/// (membership, notify...) or the cluster block are reported as taking effect at the next restart, never as applied.
-/// Reloads run one at a time.
+/// (<see cref="ConfigChanges.Removed"/>) stops as at the daemon's stop. vrrp_sync_group changes
+/// (<see cref="ConfigChanges.SyncGroups"/>: members joining or leaving, groups added or removed, their notify scripts
+/// and smtp_alert) are applied as keepalived 2.2.7 applies them on SIGHUP (<see cref="SyncGroupCoordinator.Regroup"/>):
+/// a group whose members did not change is not touched. Other changes to vrrp instances or the cluster block are
+/// reported as taking effect at the next restart, never as applied. Reloads run one at a time.
 /// </summary>
 public sealed partial class DirectorReloader : IDisposable
 {
@@ -41,6 +43,7 @@ public sealed partial class DirectorReloader : IDisposable
     private readonly RunningInstances? _instances;
     private readonly VrrpTracking? _tracking;
     private readonly IAddressManager? _route;
+    private readonly SyncGroupCoordinator? _syncGroups;
     private readonly SemaphoreSlim _one = new(1, 1);
     private LvsHaConfig _current;
 
@@ -50,12 +53,14 @@ public sealed partial class DirectorReloader : IDisposable
     /// are the running instance blocks a reload in place replaces (null: those changes need a restart too);
     /// <paramref name="tracking"/> follows the reloaded trackers (interfaces, scripts, files; null: every vrrp_instance
     /// change needs a restart) and <paramref name="route"/> finds an added instance's advert source (null: added
-    /// instances need a restart).
+    /// instances need a restart); <paramref name="syncGroups"/> is the vrrp_sync_group coordinator the instances report
+    /// to (null: every vrrp_instance and vrrp_sync_group change needs a restart).
     /// </summary>
     public DirectorReloader(
         string path, LvsHaConfig initial, DirectorRuntime runtime, ILogger<DirectorReloader> logger, string? configId = null, RunningInstances? instances = null,
-        VrrpTracking? tracking = null, IAddressManager? route = null)
+        VrrpTracking? tracking = null, IAddressManager? route = null, SyncGroupCoordinator? syncGroups = null)
     {
+        _syncGroups = syncGroups;
         _tracking = tracking;
         _route = route;
         _path = path;
@@ -148,7 +153,7 @@ public sealed partial class DirectorReloader : IDisposable
             changes.RestartNeeded.Add("virtual_server blocks on a director that started without any (the IPVS side starts with the daemon)");
         }
 
-        var (running, scripts, files) = await ApplyInstancesAsync(next, changes, cancellationToken).ConfigureAwait(false);
+        var (running, groups, scripts, files) = await ApplyInstancesAsync(next, changes, cancellationToken).ConfigureAwait(false);
 
         foreach (var pending in changes.RestartNeeded)
         {
@@ -161,7 +166,7 @@ public sealed partial class DirectorReloader : IDisposable
             // What was not applied stays as it runs, so the next reload reports it again instead of forgetting it.
             // The scripts and files are those the running instances' trackers follow (ApplyInstancesAsync).
             VrrpInstances = running,
-            VrrpSyncGroups = changes.SyncGroupsApplied ? next.VrrpSyncGroups : _current.VrrpSyncGroups,
+            VrrpSyncGroups = groups,
             VrrpScripts = scripts,
             TrackFiles = files,
             Cluster = _current.Cluster,
@@ -171,19 +176,21 @@ public sealed partial class DirectorReloader : IDisposable
         return new ReloadResult(true, messages);
     }
 
-    // Applies the vrrp instance changes a running director can take (in place, trackers, added, removed) and returns
-    // the blocks running afterwards with the vrrp_script and track_file blocks their trackers follow; what it cannot
-    // apply is added to the changes' RestartNeeded and keeps running as it is.
-    private async Task<(IReadOnlyList<VrrpInstance> Instances, IReadOnlyList<VrrpScript> Scripts, IReadOnlyList<TrackFile> Files)> ApplyInstancesAsync(
+    // Applies the vrrp instance changes a running director can take (in place, trackers, added, removed) and the
+    // vrrp_sync_group changes, and returns the blocks running afterwards with the vrrp_script and track_file blocks
+    // their trackers follow; what it cannot apply is added to the changes' RestartNeeded and keeps running as it is.
+    private async Task<(IReadOnlyList<VrrpInstance> Instances, IReadOnlyList<VrrpSyncGroup> Groups, IReadOnlyList<VrrpScript> Scripts, IReadOnlyList<TrackFile> Files)> ApplyInstancesAsync(
         LvsHaConfig next, ConfigChanges changes, CancellationToken cancellationToken)
     {
-        // Without the tracking an instance would get trackers nobody feeds: nothing is applied then.
-        if (_instances is null || _tracking is null || !_runtime.IsStarted)
+        // Without the tracking an instance would get trackers nobody feeds, without the coordinator a member no group:
+        // nothing is applied then.
+        if (_instances is null || _tracking is null || _syncGroups is null || !_runtime.IsStarted)
         {
             changes.RestartNeeded.AddRange(changes.Reloaded.Select(r => $"vrrp_instance {r.Key} ({Words(changes, r.Key)})"));
             changes.RestartNeeded.AddRange(changes.Added.Select(n => $"new vrrp_instance {n}"));
             changes.RestartNeeded.AddRange(changes.Removed.Select(n => $"removed vrrp_instance {n}"));
-            return (_current.VrrpInstances, _current.VrrpScripts, _current.TrackFiles);
+            changes.RestartNeeded.AddRange(changes.SyncGroups);
+            return (_current.VrrpInstances, _current.VrrpSyncGroups, _current.VrrpScripts, _current.TrackFiles);
         }
 
         var blocks = next.VrrpInstances.ToDictionary(i => i.Name, StringComparer.Ordinal);
@@ -210,6 +217,10 @@ public sealed partial class DirectorReloader : IDisposable
                 LogTrackersChanged(name, trackers);
             }
         }
+
+        // Before any instance stops or starts: a removed member has left its group when its stop is reported (it moves
+        // no other member), an added one is a member (INIT until its first report, which the group then follows).
+        _syncGroups.Regroup(GroupsOf(next, running.Where(i => !changes.Removed.Contains(i.Name))));
 
         // Removed before any is added: an added instance may take over a removed one's virtual_router_id.
         foreach (var name in changes.Removed)
@@ -243,6 +254,12 @@ public sealed partial class DirectorReloader : IDisposable
             }
         }
 
+        // An added member that could not start is no member (a group waiting for it would never agree on a state).
+        var groups = GroupsOf(next, running);
+        _syncGroups.Regroup(groups);
+        foreach (var change in changes.SyncGroups)
+            LogSyncGroupChanged(change);
+
         (scripts, files) = TrackerBlocks(next, running);
         _instances.Replace(running);
         _instances.ReplaceTrackers(scripts, files);
@@ -250,10 +267,22 @@ public sealed partial class DirectorReloader : IDisposable
         var refresh = changes.Trackers.Keys.Concat(started.Select(o => o.Name)).ToHashSet(StringComparer.Ordinal);
         await _tracking.ApplyAsync(next with { VrrpInstances = running, VrrpScripts = scripts, TrackFiles = files }, refresh, cancellationToken).ConfigureAwait(false);
 
-        // The state machine's start: only the address owner that may preempt starts as master (keepalived 2.2).
+        // Asked once the tracking delivered the trackers' states it knows (after them in the actor's mailbox): FAULT
+        // when one of them fails, INIT while an interface or weight-0 script has no state yet.
         foreach (var options in started)
-            LogInstanceAdded(options.Name, options.Settings.Priority == 255 && options.Settings.Preempt ? "MASTER" : "BACKUP");
-        return (running, scripts, files);
+        {
+            var state = await StateAsync(options.Name, cancellationToken).ConfigureAwait(false);
+            LogInstanceAdded(options.Name, state == "INIT" ? "INIT (until its trackers' first state)" : state);
+        }
+
+        return (running, groups, scripts, files);
+    }
+
+    // The vrrp_sync_group blocks of the new file as they run: with only the members running (a group with none is none).
+    private static List<VrrpSyncGroup> GroupsOf(LvsHaConfig next, IEnumerable<VrrpInstance> running)
+    {
+        var names = running.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
+        return next.VrrpSyncGroups.Select(g => g with { Instances = g.Instances.Where(names.Contains).ToList() }).Where(g => g.Instances.Count > 0).ToList();
     }
 
     // The vrrp_script and track_file blocks the running instances follow: the new file's, and a block gone from it
@@ -330,6 +359,9 @@ public sealed partial class DirectorReloader : IDisposable
     [LoggerMessage(EventId = 5208, Level = LogLevel.Warning, Message = "Reload: vrrp_instance {Instance} did not finish stopping in time: {Reason}")]
     private partial void LogInstanceStopSlow(string instance, string reason);
 
+    [LoggerMessage(EventId = 5210, Level = LogLevel.Information, Message = "Reload: {Change} applied")]
+    private partial void LogSyncGroupChanged(string change);
+
     [LoggerMessage(EventId = 5201, Level = LogLevel.Information, Message = "Reloading configuration {ConfigFile}")]
     private partial void LogReloading(string configFile);
 
@@ -354,11 +386,11 @@ public sealed class ConfigChanges
 {
     private ConfigChanges(
         string summary, List<string> restartNeeded, IReadOnlyDictionary<string, string> reloaded, IReadOnlyDictionary<string, string> trackers,
-        IReadOnlyList<string> added, IReadOnlyList<string> removed, bool syncGroupsApplied)
+        IReadOnlyList<string> added, IReadOnlyList<string> removed, IReadOnlyList<string> syncGroups)
     {
         Summary = summary;
         Trackers = trackers;
-        SyncGroupsApplied = syncGroupsApplied;
+        SyncGroups = syncGroups;
         RestartNeeded = restartNeeded;
         Reloaded = reloaded;
         Added = added;
@@ -385,18 +417,15 @@ public sealed class ConfigChanges
     public IReadOnlyDictionary<string, string> Trackers { get; }
 
     /// <summary>
-    /// True when the vrrp_sync_group blocks differ at most in their tracking (applied through their members'
-    /// trackers); false when anything else in them changed (a restart).
+    /// The vrrp_sync_group changes other than their tracking (which reaches the members' trackers, <see cref="Trackers"/>),
+    /// in words (e.g. "vrrp_sync_group G: VI_3 joined", "vrrp_sync_group H removed"); empty when there are none.
     /// </summary>
-    public bool SyncGroupsApplied { get; }
+    public IReadOnlyList<string> SyncGroups { get; }
 
-    /// <summary>
-    /// The new vrrp instances a reload starts as the daemon starts its instances, with their trackers: those in no
-    /// vrrp_sync_group (the group's coordinator knows only the members it started with).
-    /// </summary>
+    /// <summary>The new vrrp instances a reload starts as the daemon starts its instances, with their trackers (and in their sync group).</summary>
     public IReadOnlyList<string> Added { get; }
 
-    /// <summary>The vrrp instances gone from the configuration that a reload stops as the daemon stops: those in no vrrp_sync_group.</summary>
+    /// <summary>The vrrp instances gone from the configuration that a reload stops as the daemon stops.</summary>
     public IReadOnlyList<string> Removed { get; }
 
     /// <summary>Compares <paramref name="before"/> with <paramref name="after"/>.</summary>
@@ -425,10 +454,7 @@ public sealed class ConfigChanges
         {
             if (!oldInstances.TryGetValue(instance.Name, out var old))
             {
-                if (after.VrrpSyncGroups.Any(g => g.Instances.Contains(instance.Name)))
-                    restart.Add($"new vrrp_instance {instance.Name} (member of a vrrp_sync_group)");
-                else
-                    added.Add(instance.Name);
+                added.Add(instance.Name);
                 continue;
             }
 
@@ -447,33 +473,45 @@ public sealed class ConfigChanges
                 restart.Add($"changed vrrp_instance {instance.Name}");
             }
         }
-        var removed = new List<string>();
-        foreach (var gone in before.VrrpInstances.Where(o => !after.VrrpInstances.Any(i => i.Name == o.Name)))
-        {
-            if (before.VrrpSyncGroups.Any(g => g.Instances.Contains(gone.Name)))
-                restart.Add($"removed vrrp_instance {gone.Name} (member of a vrrp_sync_group)");
-            else
-                removed.Add(gone.Name);
-        }
-
-        // Their tracking reached the members (ModelBuilder.SyncGroupTracking) and is compared there; vrrp_script and
-        // track_file blocks count through the instances naming them (an unused one changes nothing that runs).
-        var syncGroupsApplied = Blocks(before.VrrpSyncGroups.Select(WithoutTracking)) == Blocks(after.VrrpSyncGroups.Select(WithoutTracking));
-        if (!syncGroupsApplied)
-            restart.Add("changed vrrp_sync_group blocks");
+        var removed = before.VrrpInstances.Where(o => !after.VrrpInstances.Any(i => i.Name == o.Name)).Select(o => o.Name).ToList();
+        var syncGroups = SyncGroupChanges(before.VrrpSyncGroups, after.VrrpSyncGroups);
         if (VirtualServerFingerprint.OfBlock(before.Cluster) != VirtualServerFingerprint.OfBlock(after.Cluster))
             restart.Add("changed cluster block");
 
         var summary = $"{newNames.Count} virtual services ({servicesAdded} added, {servicesRemoved} removed, {changed} changed, {unchanged.Count} unchanged)"
-            + Instances(reloaded.Keys, "reloaded in place") + Instances(added, "added") + Instances(removed, "removed");
-        return new ConfigChanges(summary, restart, reloaded, trackers, added, removed, syncGroupsApplied);
+            + Instances(reloaded.Keys, "reloaded in place") + Instances(added, "added") + Instances(removed, "removed")
+            + (syncGroups.Count > 0 ? $"; {string.Join("; ", syncGroups)}" : "");
+        return new ConfigChanges(summary, restart, reloaded, trackers, added, removed, syncGroups);
+    }
+
+    // Members joined or left, groups added or removed, and the rest of the block (notify scripts, smtp_alert). Their
+    // tracking reached the members (ModelBuilder.SyncGroupTracking) and is compared there; the order of the members
+    // changes nothing keepalived does.
+    private static List<string> SyncGroupChanges(IReadOnlyList<VrrpSyncGroup> before, IReadOnlyList<VrrpSyncGroup> after)
+    {
+        var words = new List<string>();
+        var old = before.ToDictionary(g => g.Name, StringComparer.Ordinal);
+        foreach (var group in after)
+        {
+            if (!old.TryGetValue(group.Name, out var was))
+            {
+                words.Add($"vrrp_sync_group {group.Name} added ({string.Join(", ", group.Instances)})");
+                continue;
+            }
+
+            var parts = group.Instances.Except(was.Instances).Select(n => $"{n} joined").Concat(was.Instances.Except(group.Instances).Select(n => $"{n} left")).ToList();
+            if (VirtualServerFingerprint.OfBlock(Rest(was)) != VirtualServerFingerprint.OfBlock(Rest(group)))
+                parts.Add("notify scripts or smtp_alert changed");
+            if (parts.Count > 0)
+                words.Add($"vrrp_sync_group {group.Name}: {string.Join(", ", parts)}");
+        }
+
+        words.AddRange(before.Where(g => !after.Any(a => a.Name == g.Name)).Select(g => $"vrrp_sync_group {g.Name} removed"));
+        return words;
     }
 
     private static string Instances(IEnumerable<string> names, string what) =>
         names.Any() ? $"; vrrp_instance {string.Join(", ", names.Order(StringComparer.Ordinal))} {what}" : "";
 
-    private static VrrpSyncGroup WithoutTracking(VrrpSyncGroup group) => group with { TrackInterfaces = [], TrackScripts = [], TrackFiles = [] };
-
-    private static string Blocks<T>(IEnumerable<T> blocks) where T : notnull =>
-        string.Join('\n', blocks.Select(b => VirtualServerFingerprint.OfBlock(b)));
+    private static VrrpSyncGroup Rest(VrrpSyncGroup group) => group with { Instances = [], TrackInterfaces = [], TrackScripts = [], TrackFiles = [] };
 }

@@ -22,6 +22,9 @@ public sealed class DirectorPlugins
     /// <summary>The raw VRRP sockets the instances send and receive through; null: no wire adverts (a host without sockets, in unit tests).</summary>
     public Adverts.WireAdverts? Wire { get; init; }
 
+    /// <summary>The vrrp_sync_group coordinator the instances report to (a reload regroups it); null: no sync groups.</summary>
+    public SyncGroupCoordinator? SyncGroups { get; init; }
+
     /// <summary>The virtual services to health-check and program into IPVS; null runs VRRP only.</summary>
     public LvsSetup? Lvs { get; init; }
 }

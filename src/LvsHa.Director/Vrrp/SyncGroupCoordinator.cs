@@ -9,7 +9,8 @@ namespace LvsHa.Director.Vrrp;
 /// keepalived's vrrp_sync_group between the instance actors: every member's state change (and tracker-fault change)
 /// comes here, <see cref="LvsHa.Vrrp.VrrpSyncGroup.Resolve"/> says which members must follow, and they are sent
 /// <see cref="FollowSyncGroup"/>. When the members agree on a state (or one is in FAULT) the group enters it and its
-/// notify scripts run (notify_master/backup/fault/stop, `notify` with GROUP NAME STATE 0).
+/// notify scripts run (notify_master/backup/fault/stop, `notify` with GROUP NAME STATE 0). A reload gives it the new
+/// groups (<see cref="Regroup"/>).
 /// </summary>
 public sealed partial class SyncGroupCoordinator
 {
@@ -72,19 +73,9 @@ public sealed partial class SyncGroupCoordinator
             _members[instance] = new SyncGroupMember(instance, state, trackerFault);
             if (!_groupOf.TryGetValue(instance, out group))
                 return;
-            var members = group.Instances
-                .Select(n => _members.GetValueOrDefault(n) ?? new SyncGroupMember(n, VrrpState.Initialize, TrackerFault: false))
-                .ToList();
+            var members = Members(group);
             directives = VrrpSyncGroup.Resolve(members, instance);
-            if (GroupStateOf(members) is { } now)
-            {
-                var word = now.KeepalivedName();
-                if (_groupState.GetValueOrDefault(group.Name) != word)
-                {
-                    _groupState[group.Name] = word;
-                    entered = word;
-                }
-            }
+            entered = Entered(group, members);
         }
 
         foreach (var directive in directives)
@@ -98,6 +89,85 @@ public sealed partial class SyncGroupCoordinator
             LogGroupState(group.Name, entered);
             _ = RunNotifyAsync(group, entered);
         }
+    }
+
+    /// <summary>
+    /// A reload: <paramref name="groups"/> are the running vrrp_sync_group blocks from now on (their notify scripts and
+    /// smtp_alert are read at the group's next state). A group whose members changed, or a new one, is regrouped as
+    /// keepalived does on reload (<see cref="LvsHa.Vrrp.VrrpSyncGroup.Regroup"/>) and enters the state its members
+    /// agree on (its notify scripts run when that state is a new BACKUP or FAULT, as keepalived's); an instance that
+    /// left every group keeps its state (<see cref="LvsHa.Vrrp.VrrpSyncGroup.Left"/>). A group whose members did not
+    /// change is not touched: no member moves.
+    /// </summary>
+    /// <param name="groups">The groups, each naming only running instances.</param>
+    public void Regroup(IEnumerable<ConfigSyncGroup> groups)
+    {
+        ArgumentNullException.ThrowIfNull(groups);
+        var directives = new List<(string Group, SyncGroupDirective Directive)>();
+        var entered = new List<(ConfigSyncGroup Group, string State)>();
+        lock (_lock)
+        {
+            var before = _groupOf.Values.Distinct().ToDictionary(g => g.Name, StringComparer.Ordinal);
+            var wasIn = new Dictionary<string, ConfigSyncGroup>(_groupOf, StringComparer.Ordinal);
+            _groupOf.Clear();
+            foreach (var group in groups)
+            {
+                foreach (var member in group.Instances)
+                    _groupOf[member] = group;
+            }
+
+            foreach (var (instance, group) in wasIn.Where(w => !_groupOf.ContainsKey(w.Key)))
+            {
+                if (_members.GetValueOrDefault(instance) is { } member && LvsHa.Vrrp.VrrpSyncGroup.Left(member) is { } left)
+                    directives.Add((group.Name, left));
+            }
+
+            foreach (var gone in before.Keys.Where(name => !_groupOf.Values.Any(g => g.Name == name)))
+                _groupState.Remove(gone);
+            foreach (var group in _groupOf.Values.Distinct())
+            {
+                if (before.TryGetValue(group.Name, out var old) && old.Instances.ToHashSet(StringComparer.Ordinal).SetEquals(group.Instances))
+                    continue;
+                var members = Members(group);
+                var moved = LvsHa.Vrrp.VrrpSyncGroup.Regroup(members);
+                directives.AddRange(moved.Select(d => (group.Name, d)));
+                // Its state once the members followed (their reports then find it unchanged). keepalived's
+                // vrrp_init_state notifies a group at reload only when it is in BACKUP or FAULT and was not before: a
+                // group of masters is MASTER without its notify_master.
+                var after = members.Select(m => moved.FirstOrDefault(d => d.Member == m.Name) is { } d ? m with { State = d.Target } : m).ToList();
+                if (Entered(group, after) is { } word)
+                    entered.Add((group, word));
+            }
+        }
+
+        foreach (var (group, directive) in directives)
+        {
+            LogRegrouped(group, directive.Member, directive.Target.KeepalivedName());
+            _deliver(directive.Member, new FollowSyncGroup(directive.Target));
+        }
+
+        foreach (var (group, word) in entered)
+        {
+            LogGroupState(group.Name, word);
+            if (word != VrrpState.Master.KeepalivedName())
+                _ = RunNotifyAsync(group, word);
+        }
+    }
+
+    // Under _lock. The group's members as last reported (INIT before their first report).
+    private List<SyncGroupMember> Members(ConfigSyncGroup group) =>
+        group.Instances.Select(n => _members.GetValueOrDefault(n) ?? new SyncGroupMember(n, VrrpState.Initialize, TrackerFault: false)).ToList();
+
+    // Under _lock. The state word the group enters given its members, or null when it is not new to it.
+    private string? Entered(ConfigSyncGroup group, IReadOnlyList<SyncGroupMember> members)
+    {
+        if (GroupStateOf(members) is not { } now)
+            return null;
+        var word = now.KeepalivedName();
+        if (_groupState.GetValueOrDefault(group.Name) == word)
+            return null;
+        _groupState[group.Name] = word;
+        return word;
     }
 
     private async Task RunNotifyAsync(ConfigSyncGroup group, string state)
@@ -114,6 +184,9 @@ public sealed partial class SyncGroupCoordinator
 
     [LoggerMessage(EventId = 5301, Level = LogLevel.Information, Message = "vrrp_sync_group {Group}: syncing {Member} to {Target} ({Trigger} is {TriggerState})")]
     private partial void LogSync(string group, string member, string target, string trigger, string triggerState);
+
+    [LoggerMessage(EventId = 5304, Level = LogLevel.Information, Message = "vrrp_sync_group {Group}: its members changed at reload, syncing {Member} to {Target}")]
+    private partial void LogRegrouped(string group, string member, string target);
 
     [LoggerMessage(EventId = 5302, Level = LogLevel.Information, Message = "vrrp_sync_group {Group}: entering {State}")]
     private partial void LogGroupState(string group, string state);

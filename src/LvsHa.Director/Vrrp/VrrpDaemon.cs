@@ -61,6 +61,7 @@ public static partial class VrrpDaemon
             },
             Effects = new InstanceEffects(vips, new PacketGarpSender(route, running, time), notify),
             Wire = wire,
+            SyncGroups = groups,
         };
     }
 

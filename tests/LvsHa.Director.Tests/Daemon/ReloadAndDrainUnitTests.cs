@@ -167,19 +167,24 @@ public class ReloadAndDrainUnitTests
     }
 
     [Fact]
-    public void ConfigChanges_SyncGroupTracking_ReachesTheMembersInPlace_OtherGroupChangesAreARestart()
+    public void ConfigChanges_SyncGroupTracking_ReachesTheMembersInPlace_NotifyAndSmtpAlertAreAGroupChange()
     {
         const string Group = "vrrp_sync_group G {\n group {\n VI_1\n VI_2\n }\n}\n";
         var before = TestConfigs.Load(Script + Group + Base + SecondInstance);
         var tracked = ConfigChanges.Between(before, TestConfigs.Load(Script + Group.Replace(" }\n}", " }\n track_script {\n chk weight -30\n }\n}", StringComparison.Ordinal) + Base + SecondInstance));
         Assert.Empty(tracked.RestartNeeded);
-        Assert.True(tracked.SyncGroupsApplied);
+        Assert.Empty(tracked.SyncGroups);
         Assert.Equal(["VI_1", "VI_2"], tracked.Trackers.Keys.Order(StringComparer.Ordinal));
         Assert.Equal("track_script chk added (weight -30)", tracked.Trackers["VI_2"]);
 
         var other = ConfigChanges.Between(before, TestConfigs.Load(Script + Group.Replace(" }\n}", " }\n smtp_alert\n}", StringComparison.Ordinal) + Base + SecondInstance));
-        Assert.False(other.SyncGroupsApplied);
-        Assert.Equal(["changed vrrp_sync_group blocks"], other.RestartNeeded);
+        Assert.Empty(other.RestartNeeded);
+        Assert.Equal(["vrrp_sync_group G: notify scripts or smtp_alert changed"], other.SyncGroups);
+        Assert.EndsWith("; vrrp_sync_group G: notify scripts or smtp_alert changed", other.Summary, StringComparison.Ordinal);
+
+        var reordered = ConfigChanges.Between(before, TestConfigs.Load(Script + Group.Replace(" VI_1\n VI_2\n", " VI_2\n VI_1\n", StringComparison.Ordinal) + Base + SecondInstance));
+        Assert.Empty(reordered.SyncGroups);
+        Assert.Empty(reordered.RestartNeeded);
     }
 
     private const string SecondInstance = """
@@ -217,16 +222,33 @@ public class ReloadAndDrainUnitTests
     }
 
     [Fact]
-    public void ConfigChanges_NewOrRemovedMemberOfASyncGroup_IsARestartNeverAddedOrRemoved()
+    public void ConfigChanges_NewOrRemovedMemberOfASyncGroup_AddedOrRemovedWithTheGroupChangeNeverARestart()
     {
         const string Group = "vrrp_sync_group G {\n group {\n VI_1\n VI_2\n }\n}\n";
         var added = ConfigChanges.Between(TestConfigs.Load(Base), TestConfigs.Load(Group + Base + SecondInstance));
-        Assert.Empty(added.Added);
-        Assert.Equal(["new vrrp_instance VI_2 (member of a vrrp_sync_group)", "changed vrrp_sync_group blocks"], added.RestartNeeded);
+        Assert.Equal(["VI_2"], added.Added);
+        Assert.Equal(["vrrp_sync_group G added (VI_1, VI_2)"], added.SyncGroups);
+        Assert.Empty(added.RestartNeeded);
 
         var removed = ConfigChanges.Between(TestConfigs.Load(Group + Base + SecondInstance), TestConfigs.Load(Base));
-        Assert.Empty(removed.Removed);
-        Assert.Equal(["removed vrrp_instance VI_2 (member of a vrrp_sync_group)", "changed vrrp_sync_group blocks"], removed.RestartNeeded);
+        Assert.Equal(["VI_2"], removed.Removed);
+        Assert.Equal(["vrrp_sync_group G removed"], removed.SyncGroups);
+        Assert.Empty(removed.RestartNeeded);
+    }
+
+    [Fact]
+    public void ConfigChanges_RunningInstanceJoinsAndLeavesASyncGroup_OnlyAGroupChange()
+    {
+        const string Third = "vrrp_instance VI_3 {\n interface eth0\n virtual_router_id 53\n priority 100\n virtual_ipaddress {\n 10.0.0.3\n }\n}\n";
+        var instances = Base + SecondInstance + Third;
+        var before = TestConfigs.Load("vrrp_sync_group G {\n group {\n VI_1\n VI_2\n }\n}\n" + instances);
+        var changes = ConfigChanges.Between(before, TestConfigs.Load("vrrp_sync_group G {\n group {\n VI_1\n VI_3\n }\n}\n" + instances));
+
+        Assert.Equal(["vrrp_sync_group G: VI_3 joined, VI_2 left"], changes.SyncGroups);
+        Assert.Empty(changes.Added);
+        Assert.Empty(changes.Removed);
+        Assert.Empty(changes.Reloaded);
+        Assert.Empty(changes.RestartNeeded);
     }
 
     [Theory]

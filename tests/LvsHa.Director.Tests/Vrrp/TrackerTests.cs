@@ -390,6 +390,85 @@ public sealed class TrackerTests
     }
 
     [Fact]
+    public void SyncGroup_Regroup_RunningInstanceJoinsAGroupInItsState_NobodyMoves_NewBlockNotifies()
+    {
+        var (groups, sent, notified) = Coordinator();
+        groups.MemberChanged("A", VrrpState.Master, false);
+        groups.MemberChanged("B", VrrpState.Master, false);
+        groups.MemberChanged("C", VrrpState.Master, false);
+        notified.Clear();
+
+        var withC = new Config.VrrpSyncGroup { Name = "G", Instances = ["A", "B", "C"], Location = new SourceLocation("t", 1, 1) };
+        groups.Regroup([withC]);
+        Assert.Empty(sent);
+        Assert.Empty(notified);
+        Assert.Equal("MASTER", groups.GroupState("G"));
+
+        // The group's rules now hold C: its step down takes the others along.
+        groups.MemberChanged("C", VrrpState.Backup, false);
+        Assert.Equal([("A", "BACKUP"), ("B", "BACKUP")], sent);
+    }
+
+    [Fact]
+    public void SyncGroup_Regroup_JoinerInAnotherState_MastersGoBackup_JoinerInFault_AllFault()
+    {
+        var (groups, sent, notified) = Coordinator();
+        groups.MemberChanged("A", VrrpState.Master, false);
+        groups.MemberChanged("B", VrrpState.Master, false);
+        groups.MemberChanged("C", VrrpState.Backup, false);
+        groups.Regroup([Group("G", "A", "B", "C")]);
+        Assert.Equal([("A", "BACKUP"), ("B", "BACKUP")], sent);
+        Assert.Equal("BACKUP", groups.GroupState("G"));
+        Assert.Equal(["MASTER", "BACKUP"], notified);
+
+        sent.Clear();
+        groups.MemberChanged("D", VrrpState.Fault, true);
+        groups.Regroup([Group("G", "A", "B", "C", "D")]);
+        Assert.Equal("FAULT", groups.GroupState("G"));
+        Assert.Equal([("A", "FAULT"), ("B", "FAULT"), ("C", "FAULT")], sent);
+    }
+
+    [Fact]
+    public void SyncGroup_Regroup_FaultyMemberLeaves_TheRestReturnToBackup_NewGroupOfMastersNotNotified_ARemovedGroupsMembersKeepTheirState()
+    {
+        var (groups, sent, notified) = Coordinator();
+        groups.MemberChanged("A", VrrpState.Fault, true);
+        groups.MemberChanged("B", VrrpState.Fault, false);
+        groups.MemberChanged("C", VrrpState.Backup, false);
+        groups.MemberChanged("D", VrrpState.Master, false);
+        groups.MemberChanged("E", VrrpState.Master, false);
+        groups.Regroup([Group("G", "B", "C"), Group("H", "D", "E")]);
+        Assert.Equal([("B", "BACKUP")], sent);
+        Assert.Equal(("BACKUP", "MASTER"), (groups.GroupState("G"), groups.GroupState("H")));
+        // As keepalived at reload: a group's new BACKUP or FAULT is notified, a new group of masters is MASTER silently.
+        Assert.Equal(["FAULT", "BACKUP"], notified);
+
+        sent.Clear();
+        groups.Regroup([Group("G", "B", "C")]);
+        Assert.Empty(sent);
+        Assert.Null(groups.GroupState("H"));
+        groups.MemberChanged("D", VrrpState.Backup, false); // no group any more: E stays master
+        Assert.Empty(sent);
+    }
+
+    [Fact]
+    public void SyncGroup_Regroup_UnchangedMembersNewNotifyBlock_UsedAtTheNextState()
+    {
+        var used = new List<string?>();
+        var coordinator = new SyncGroupCoordinator(
+            [Group("G", "A", "B")], (_, _) => { }, (group, state) => { used.Add(group.NotifyMaster?.Command); return Task.CompletedTask; }, NullLogger.Instance);
+        coordinator.MemberChanged("A", VrrpState.Backup, false);
+        coordinator.MemberChanged("B", VrrpState.Backup, false);
+        coordinator.Regroup([Group("G", "B", "A") with { NotifyMaster = new NotifyScript("/bin/new", null, new SourceLocation("t", 1, 1)) }]);
+        coordinator.MemberChanged("A", VrrpState.Master, false);
+        coordinator.MemberChanged("B", VrrpState.Master, false);
+        Assert.Equal([null, "/bin/new"], used);
+    }
+
+    private static Config.VrrpSyncGroup Group(string name, params string[] members) =>
+        new() { Name = name, Instances = members, Location = new SourceLocation("t", 1, 1) };
+
+    [Fact]
     public void SyncGroup_NotifyCommands_GroupNameStateAndZero()
     {
         var group = new Config.VrrpSyncGroup

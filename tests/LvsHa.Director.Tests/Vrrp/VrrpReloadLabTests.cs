@@ -204,6 +204,71 @@ public sealed class VrrpReloadLabTests(Xunit.Abstractions.ITestOutputHelper outp
         Assert.True(await lab.HoldsAsync(1, b) && !await lab.HoldsAsync(2, b), $"director 1 keeps {b}");
     }
 
+    /// <summary>
+    /// vrrp_sync_group membership reloaded into a running pair of LvsHa directors (keepalived's defaults, director 1 at
+    /// priority 150 masters VI_1, VI_2 and VI_3, director 2 at 100 backs them up), both reloaded at once. VI_3 joins
+    /// G (VI_1, VI_2), then leaves it: no instance changes state at either reload (each group's members already share
+    /// a state, so keepalived moves none either). Between the two the group acts as one: VI_3's weight-0 track_file
+    /// failing on director 1 takes all three to FAULT there and director 2 takes all three VIPs; after VI_3 left, the
+    /// same fault moves only VI_3's VIP. A new instance joining G in FAULT then takes the group to FAULT.
+    /// </summary>
+    [Fact]
+    public async Task Reload_InstanceJoinsAndLeavesASyncGroup_NoTransition_TheGroupFailsOverAsOne()
+    {
+        using var lab = new VrrpLab(2, output);
+        var (a, b, c) = (lab.Address(50), lab.Address(51), lab.Address(52));
+        var down = new[] { 1, 2 }.ToDictionary(n => n, n => lab.WriteFile($"down{n}", "0\n"));
+        string Conf(int node, string[] members) =>
+            $"track_file down {{\n    file {down[node]}\n    weight 0\n}}\n"
+            + $"vrrp_sync_group G {{\n    group {{\n{string.Concat(members.Select(m => $"        {m}\n"))}    }}\n}}\n"
+            + Instance("VI_1", 51, node == 1 ? 150 : 100, [a]) + Instance("VI_2", 52, node == 1 ? 150 : 100, [b])
+            + InstanceTracking("VI_3", 53, node == 1 ? 150 : 100, [c], "    track_file {\n        down\n    }\n");
+        var configs = new[] { 1, 2 }.ToDictionary(n => n, n => lab.WriteFile($"d{n}.conf", Conf(n, ["VI_1", "VI_2"])));
+        lab.Start(1, configs[1]);
+        lab.Start(2, configs[2]);
+        await WaitForAsync(lab, 1, [a, b, c], []);
+        await lab.WaitForStateAsync(2, "BACKUP", Startup);
+
+        // VI_3 joins: every member is master on director 1 and backup on director 2, nobody moves.
+        var before = await SinceAsync(lab);
+        var replies = Reload(lab, configs, node => Conf(node, ["VI_1", "VI_2", "VI_3"]));
+        Assert.All(replies, r => Assert.Contains("vrrp_sync_group G: VI_3 joined", r, StringComparison.Ordinal));
+        Assert.Contains("Reload: vrrp_sync_group G: VI_3 joined applied", lab.Log(1), StringComparison.Ordinal);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Equal(before, await SinceAsync(lab));
+
+        // The group acts as one: VI_3's fault takes VI_1 and VI_2 along, director 2 takes all three VIPs.
+        File.WriteAllText(down[1], "1\n");
+        await WaitForAsync(lab, 2, [a, b, c], []);
+        Assert.All((await lab.Client(1).GetStatusAsync()).Instances, i => Assert.Equal("FAULT", i.State));
+        Assert.Contains("vrrp_sync_group G: syncing VI_1 to FAULT", lab.Log(1), StringComparison.Ordinal);
+        File.WriteAllText(down[1], "0\n");
+        await WaitForAsync(lab, 1, [a, b, c], []);
+
+        // VI_3 leaves: again nobody moves; its fault is its own now.
+        before = await SinceAsync(lab);
+        replies = Reload(lab, configs, node => Conf(node, ["VI_1", "VI_2"]));
+        Assert.All(replies, r => Assert.Contains("vrrp_sync_group G: VI_3 left", r, StringComparison.Ordinal));
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Equal(before, await SinceAsync(lab));
+        var kept = (await lab.Client(1).GetStatusAsync()).Instances.Where(i => i.Name != "VI_3").Select(i => (i.Name, i.State, i.Since)).ToList();
+        File.WriteAllText(down[1], "1\n");
+        await LabCluster.WaitForAsync(
+            async () => await lab.HoldsAsync(2, c) && !await lab.HoldsAsync(1, c), Startup, $"director 2 holds {c}\n{lab.Log(1)}\n--- d2\n{lab.Log(2)}");
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Equal(kept, (await lab.Client(1).GetStatusAsync()).Instances.Where(i => i.Name != "VI_3").Select(i => (i.Name, i.State, i.Since)).ToList());
+        Assert.True(await lab.HoldsAsync(1, a) && await lab.HoldsAsync(1, b) && !await lab.HoldsAsync(2, a) && !await lab.HoldsAsync(2, b), $"director 1 keeps {a} and {b}");
+
+        // A new instance added to G on director 1 with its track_file failing: logged as the FAULT it starts in, and it
+        // takes G along (keepalived: a group with a member in fault is FAULT), director 2 takes G's VIPs.
+        var d = lab.Address(53);
+        ReloadWith(lab, configs[1], Conf(1, ["VI_1", "VI_2", "VI_4"]) + InstanceTracking("VI_4", 54, 150, [d], "    track_file {\n        down\n    }\n"));
+        Assert.Contains("Reload: vrrp_instance VI_4 added, starting as FAULT", lab.Log(1), StringComparison.Ordinal);
+        await WaitForAsync(lab, 2, [a, b, c], [d]);
+        Assert.All((await lab.Client(1).GetStatusAsync()).Instances, i => Assert.Equal("FAULT", i.State));
+        Assert.False(await lab.HoldsAsync(1, d), $"VI_4 in FAULT holds {d}");
+    }
+
     private static string ReloadWith(VrrpLab lab, string config, string text)
     {
         File.WriteAllText(config, text);
@@ -229,18 +294,24 @@ public sealed class VrrpReloadLabTests(Xunit.Abstractions.ITestOutputHelper outp
     /// the master's new VIP list for longer than Master_Down_Interval while the CLI and the reload of the first took
     /// their time on a busy host, and take over (the advert's addresses no longer match its own).
     /// </summary>
-    private static void Reload(VrrpLab lab, Dictionary<int, string> configs, string text)
+    private static void Reload(VrrpLab lab, Dictionary<int, string> configs, string text) =>
+        Reload(lab, configs, node => text.Replace("priority 0", $"priority {(node == 1 ? 150 : 100)}", StringComparison.Ordinal));
+
+    // As above with each director's own text; returns their replies.
+    private static List<string> Reload(VrrpLab lab, Dictionary<int, string> configs, Func<int, string> text)
     {
         int[] nodes = [1, 2];
         foreach (var node in nodes)
-            File.WriteAllText(configs[node], text.Replace("priority 0", $"priority {(node == 1 ? 150 : 100)}", StringComparison.Ordinal));
-        var replies = nodes.AsParallel().WithDegreeOfParallelism(nodes.Length)
+            File.WriteAllText(configs[node], text(node));
+        var replies = nodes.AsParallel().AsOrdered().WithDegreeOfParallelism(nodes.Length)
             .Select(node => VrrpLab.Lvsha("reload", "--control-socket", lab.SocketPath(node))).ToList();
         foreach (var (code, reply) in replies)
         {
             Assert.True(code == 0, reply);
             Assert.DoesNotContain("next restart", reply, StringComparison.Ordinal);
         }
+
+        return replies.Select(r => r.Output).ToList();
     }
 
     private static string Config(int priority, string[] vips1, string[] vips2) => $"{Instance("VI_1", 51, priority, vips1)}\n{Instance("VI_2", 52, priority, vips2)}";
