@@ -66,6 +66,7 @@ public static class AkkaConfigBuilder
               downing-provider-class = ""
             """;
 
+        hocon.AppendLine(DirectorMessageSerializer.Hocon);
         hocon.AppendLine(CultureInfo.InvariantCulture, $$"""
             akka.actor.provider = cluster
             akka.remote {
