@@ -115,6 +115,11 @@ public sealed partial class AkkaLogPolicy
         }
 
         var cause = Innermost(e.Cause)?.Message;
+        // A peer's director not listening (not started yet, or stopped) is how every cold start of the directors
+        // begins, and a stopped peer is reported by the cluster's own reachability lines: information, not a warning.
+        // So is the gating Akka announces after any failed association: the failure's own line carries its level.
+        if (IsConnectionRefused(text) || (cause is not null && IsConnectionRefused(cause)) || text.StartsWith(GatedAfterFailure, StringComparison.Ordinal))
+            level = LogEventLevel.Information;
         var template = "{AkkaMessage:l}"
             + (cause is null ? string.Empty : ": {Cause:l}")
             + (suppressed > 0 ? " ({Suppressed} like it in the last {Window:l})" : string.Empty)
@@ -155,6 +160,10 @@ public sealed partial class AkkaLogPolicy
         var match = Addresses().Match(peer);
         return match.Success ? match.Value : peer;
     }
+
+    private const string GatedAfterFailure = "Tried to associate with unreachable remote address";
+
+    private static bool IsConnectionRefused(string text) => text.Contains("Connection refused", StringComparison.OrdinalIgnoreCase);
 
     private static bool IsOwn(LogEvent e) => e.LogClass?.Namespace?.StartsWith("LvsHa.", StringComparison.Ordinal) == true;
 

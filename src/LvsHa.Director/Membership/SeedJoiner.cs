@@ -126,7 +126,7 @@ public sealed class SeedJoiner : ReceiveActor, IWithTimers
         if (_otherSeeds.Count == 0)
         {
             // The only seed (or none listed): nobody to join, form the cluster at once.
-            Found("no other seed is configured");
+            Found("no other seed is configured", silentSeeds: 0);
             return;
         }
 
@@ -154,7 +154,7 @@ public sealed class SeedJoiner : ReceiveActor, IWithTimers
             if (FoundingRule.ShouldFound(_self, _selfIsSeed, _otherSeeds, fresh, now - _started >= _foundingDelay, _connected))
             {
                 var answered = fresh.Count == 0 ? "none" : string.Join(", ", fresh.Keys);
-                Found($"no seed is a cluster member, this is the lowest address of the seeds that answered ({answered}), {_otherSeeds.Count - fresh.Count} of {_otherSeeds.Count} other seeds silent");
+                Found($"no seed is a cluster member, this is the lowest address of the seeds that answered ({answered}), {_otherSeeds.Count - fresh.Count} of {_otherSeeds.Count} other seeds silent", _otherSeeds.Count - fresh.Count);
             }
             else if (now - _started >= StuckJoinAfter && !_yielding
                 && FoundingRule.ConnectedButSilent(_otherSeeds, fresh, _connected).ToList() is { Count: > 0 } silent
@@ -257,10 +257,15 @@ public sealed class SeedJoiner : ReceiveActor, IWithTimers
         }
     }
 
-    private void Found(string reason)
+    // Every seed answering and none a member is how every cold start of the directors goes: information. A seed that
+    // stayed silent may be running a cluster this director cannot reach yet (an island to merge later): a warning.
+    private void Found(string reason, int silentSeeds)
     {
         _founded = true;
-        _log.Warning("Forming a new directors' cluster at {0}: {1}", _self, reason);
+        if (silentSeeds == 0)
+            _log.Info("Forming a new directors' cluster at {0}: {1}", _self, reason);
+        else
+            _log.Warning("Forming a new directors' cluster at {0}: {1}", _self, reason);
         _cluster.Join(_self);
         Timers.StartPeriodicTimer(TickKey, Tick.Instance, MemberProbeInterval);
     }

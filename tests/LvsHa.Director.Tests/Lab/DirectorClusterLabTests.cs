@@ -94,6 +94,19 @@ public sealed class DirectorClusterLabTests
     }
 
     [Fact]
+    public async Task ColdStart_TwoDirectorsStartedTogetherAtDefaults_FormTheClusterWithoutAWarning()
+    {
+        // Every cold start goes this way (a peer not listening yet, no seed a member): nothing for an operator to act on.
+        using var lab = await LabCluster.FormedAsync(2, null, _output, FormationTimeout);
+        await Task.Delay(2000);
+        foreach (var node in new[] { 1, 2 })
+        {
+            var warnings = lab.Log(node).Split('\n').Where(l => l.Contains(" WRN ", StringComparison.Ordinal) || l.Contains(" ERR ", StringComparison.Ordinal)).ToList();
+            Assert.True(warnings.Count == 0, $"director {node}:\n{string.Join('\n', warnings)}");
+        }
+    }
+
+    [Fact]
     public async Task Partition_IsolatedDirector_LosesMajorityKeepsRunningIsRemovedAndRejoinsAfterTheHeal()
     {
         using var lab = await LabCluster.FormedAsync(3, null, _output, FormationTimeout);

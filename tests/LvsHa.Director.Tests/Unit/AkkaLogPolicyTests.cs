@@ -51,6 +51,22 @@ public sealed class AkkaLogPolicyTests
     }
 
     [Fact]
+    public void Decide_PeerRefusedTheConnectionOrGated_InformationAnOtherAssociationErrorStaysAWarning()
+    {
+        // As Akka.Remote's EndpointWriter logs it when the peer's director is not listening yet (a cold start).
+        var policy = Policy();
+        var refused = policy.Decide(new Warning("akka.tcp://lvsha@10.0.0.1:2552/system/endpointManager", typeof(Akka.Remote.RemoteSettings),
+            "AssociationError [akka.ssl.tcp://lvsha@10.0.0.1:2552] -> akka.ssl.tcp://lvsha@10.0.0.2:2552: Error [Connection refused ssl.tcp://lvsha@10.0.0.2:2552] []"));
+        Assert.Equal(LogEventLevel.Information, refused?.Level);
+        var timedOut = policy.Decide(new Warning("akka.tcp://lvsha@10.0.0.1:2552/system/endpointManager", typeof(Akka.Remote.RemoteSettings),
+            "AssociationError [akka.ssl.tcp://lvsha@10.0.0.1:2552] -> akka.ssl.tcp://lvsha@10.0.0.3:2552: Error [Connection timed out] []"));
+        Assert.Equal(LogEventLevel.Warning, timedOut?.Level);
+        var gated = policy.Decide(new Warning("remoting (akka://lvsha)", typeof(DummyClassForStringSources),
+            "Tried to associate with unreachable remote address [akka.ssl.tcp://lvsha@10.0.0.2:2552]. Address is now gated for 500 ms, all messages to this address will be delivered to dead letters. Reason: [Association failed] Caused by: [Connection refused]"));
+        Assert.Equal(LogEventLevel.Information, gated?.Level);
+    }
+
+    [Fact]
     public void Decide_SamePeerAgainWithinWindow_OneLineThenASummaryAfterTheWindow()
     {
         var policy = Policy();
