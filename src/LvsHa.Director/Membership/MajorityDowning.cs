@@ -52,10 +52,10 @@ public sealed class MajorityDowning : ReceiveActor, IWithTimers
         _expectedDirectors = expectedDirectors;
         _stableAfter = stableAfter;
         Receive<ClusterEvent.CurrentClusterState>(s => Changed(() => _membership.Reset(s)));
-        Receive<ClusterEvent.MemberRemoved>(m => Changed(() => _membership.Remove(m.Member.Address)));
+        Receive<ClusterEvent.MemberRemoved>(m => Changed(() => _membership.Remove(m.Member.Address, m.Member.UniqueAddress.Uid)));
         Receive<ClusterEvent.IMemberEvent>(m => Changed(() => _membership.Set(MajorityTracker.ToDirectorMember(m.Member))));
-        Receive<ClusterEvent.UnreachableMember>(m => Changed(() => _membership.SetReachable(m.Member.Address, false)));
-        Receive<ClusterEvent.ReachableMember>(m => Changed(() => _membership.SetReachable(m.Member.Address, true)));
+        Receive<ClusterEvent.UnreachableMember>(m => Changed(() => _membership.SetReachable(m.Member.Address, m.Member.UniqueAddress.Uid, false)));
+        Receive<ClusterEvent.ReachableMember>(m => Changed(() => _membership.SetReachable(m.Member.Address, m.Member.UniqueAddress.Uid, true)));
         Receive<Stable>(_ => Decide());
     }
 

@@ -40,15 +40,15 @@ public sealed class MajorityTracker : ReceiveActor
         Receive<GetQuorum>(_ => Sender.Tell(_current));
 
         Receive<MemberStatusChanged>(m => Update(() => _membership.Set(m.Member)));
-        Receive<MemberGone>(m => Update(() => _membership.Remove(m.Address)));
-        Receive<MemberReachabilityChanged>(m => Update(() => _membership.SetReachable(m.Address, m.Reachable)));
+        Receive<MemberGone>(m => Update(() => _membership.Remove(m.Address, m.Incarnation)));
+        Receive<MemberReachabilityChanged>(m => Update(() => _membership.SetReachable(m.Address, m.Incarnation, m.Reachable)));
 
         // Cluster events translated to the messages above, so unit tests drive the same code path.
         Receive<ClusterEvent.CurrentClusterState>(HandleSnapshot);
-        Receive<ClusterEvent.MemberRemoved>(m => Self.Tell(new MemberGone(m.Member.Address)));
+        Receive<ClusterEvent.MemberRemoved>(m => Self.Tell(new MemberGone(m.Member.Address, m.Member.UniqueAddress.Uid)));
         Receive<ClusterEvent.IMemberEvent>(m => Self.Tell(new MemberStatusChanged(ToDirectorMember(m.Member))));
-        Receive<ClusterEvent.UnreachableMember>(m => Self.Tell(new MemberReachabilityChanged(m.Member.Address, false)));
-        Receive<ClusterEvent.ReachableMember>(m => Self.Tell(new MemberReachabilityChanged(m.Member.Address, true)));
+        Receive<ClusterEvent.UnreachableMember>(m => Self.Tell(new MemberReachabilityChanged(m.Member.Address, false, m.Member.UniqueAddress.Uid)));
+        Receive<ClusterEvent.ReachableMember>(m => Self.Tell(new MemberReachabilityChanged(m.Member.Address, true, m.Member.UniqueAddress.Uid)));
     }
 
     /// <summary>Props of a tracker following the cluster of <paramref name="system"/>, or a lone director.</summary>
@@ -60,7 +60,8 @@ public sealed class MajorityTracker : ReceiveActor
     public static DirectorMember ToDirectorMember(Member member)
     {
         ArgumentNullException.ThrowIfNull(member);
-        return new DirectorMember(member.Address, member.Status.ToString(), member.HasRole(Hosting.AkkaConfigBuilder.DirectorRole));
+        return new DirectorMember(
+            member.Address, member.Status.ToString(), member.HasRole(Hosting.AkkaConfigBuilder.DirectorRole), member.UniqueAddress.Uid);
     }
 
     /// <inheritdoc />

@@ -27,13 +27,17 @@ public sealed record GetQuorum
 /// <param name="Address">Cluster address.</param>
 /// <param name="Status">Akka member status name (Joining, WeaklyUp, Up, Leaving, Exiting, Down, Removed).</param>
 /// <param name="IsDirector">Carries the director role (only directors vote).</param>
-public sealed record DirectorMember(Address Address, string Status, bool IsDirector);
+/// <param name="Incarnation">
+/// Akka's uid of this run of the director: a restarted director comes back at the same address with a new one, and
+/// events about its previous run must not touch it (<see cref="MembershipState"/>). Tests that restart nobody leave it 0.
+/// </param>
+public sealed record DirectorMember(Address Address, string Status, bool IsDirector, long Incarnation = 0);
 
 /// <summary>A member appeared or changed status (fed by cluster events, or directly by tests).</summary>
 public sealed record MemberStatusChanged(DirectorMember Member);
 
-/// <summary>A member left the membership for good.</summary>
-public sealed record MemberGone(Address Address);
+/// <summary>A member (the run <paramref name="Incarnation"/> of the director at <paramref name="Address"/>) left the membership for good.</summary>
+public sealed record MemberGone(Address Address, long Incarnation = 0);
 
 /// <summary>A member became unreachable or reachable again in the cluster's shared reachability view.</summary>
-public sealed record MemberReachabilityChanged(Address Address, bool Reachable);
+public sealed record MemberReachabilityChanged(Address Address, bool Reachable, long Incarnation = 0);

@@ -6,6 +6,9 @@ namespace LvsHa.Director.Membership;
 /// <summary>
 /// The members and the unreachable set as cluster events report them, kept by the actors that judge the majority
 /// (<see cref="MajorityTracker"/> and <see cref="MajorityDowning"/>) so both follow the cluster the same way.
+/// A director restarted at the same address is a new incarnation: Akka publishes its Joined and Up before the removal
+/// of its previous run when one gossip carries both, and an unreachable flag of the previous run is not the new one's.
+/// So an event about another incarnation than the one held changes nothing, and a new incarnation starts reachable.
 /// </summary>
 public sealed class MembershipState
 {
@@ -36,19 +39,34 @@ public sealed class MembershipState
     public void Set(DirectorMember member)
     {
         ArgumentNullException.ThrowIfNull(member);
+        if (!IsHeld(member.Address, member.Incarnation))
+        {
+            _unreachable.Remove(member.Address);
+        }
+
         _members[member.Address] = member;
     }
 
     /// <summary>A member left for good.</summary>
-    public void Remove(Address address)
+    public void Remove(Address address, long incarnation)
     {
+        if (!IsHeld(address, incarnation))
+        {
+            return;
+        }
+
         _members.Remove(address);
         _unreachable.Remove(address);
     }
 
     /// <summary>A member became reachable or unreachable.</summary>
-    public void SetReachable(Address address, bool reachable)
+    public void SetReachable(Address address, long incarnation, bool reachable)
     {
+        if (!IsHeld(address, incarnation))
+        {
+            return;
+        }
+
         if (reachable)
         {
             _unreachable.Remove(address);
@@ -58,6 +76,10 @@ public sealed class MembershipState
             _unreachable.Add(address);
         }
     }
+
+    // Whether the member held at this address is that incarnation (or none is held: events may come before a snapshot).
+    private bool IsHeld(Address address, long incarnation) =>
+        !_members.TryGetValue(address, out var held) || held.Incarnation == incarnation;
 
     /// <summary>The majority view of <paramref name="self"/> (<see cref="MajorityView"/>).</summary>
     public QuorumChanged View(Address self, int expectedDirectors) =>

@@ -74,6 +74,31 @@ public sealed class MajorityTrackerTests : TestKit
     }
 
     [Fact]
+    public void RestartedDirector_NewRunUpBeforeOldRunRemoved_CountsAsAReachableVoter()
+    {
+        var tracker = Tracker();
+        tracker.Tell(Up(D1));
+        tracker.Tell(Up(D2));
+        tracker.Tell(new MemberStatusChanged(new DirectorMember(D3, "Up", true, Incarnation: 1)));
+        // D3 is stopped before its leave completes: Leaving, then unreachable.
+        tracker.Tell(new MemberStatusChanged(new DirectorMember(D3, "Leaving", true, Incarnation: 1)));
+        tracker.Tell(new MemberReachabilityChanged(D3, false, Incarnation: 1));
+
+        // It restarts at the same address. One gossip carries its new run's Joined and Up and its old run's removal;
+        // Akka publishes the member events first, the removal last.
+        tracker.Tell(new MemberStatusChanged(new DirectorMember(D3, "Joining", true, Incarnation: 2)));
+        tracker.Tell(new MemberStatusChanged(new DirectorMember(D3, "Up", true, Incarnation: 2)));
+        tracker.Tell(new MemberGone(D3, Incarnation: 1));
+        tracker.Tell(GetQuorum.Instance);
+        ExpectMsg(new QuorumChanged(true, 3, 3));
+
+        // So one director wrongly seen unreachable (e.g. by the restarted one, busy starting) leaves a majority.
+        tracker.Tell(new MemberReachabilityChanged(D2, false));
+        tracker.Tell(GetQuorum.Instance);
+        ExpectMsg(new QuorumChanged(true, 2, 3));
+    }
+
+    [Fact]
     public void Unsubscribe_AfterwardsChanges_AreNotSent()
     {
         var tracker = Tracker();
