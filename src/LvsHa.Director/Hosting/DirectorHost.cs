@@ -265,7 +265,9 @@ public static class DirectorHost
         var options = runtime.Options;
         var clustered = options.Cluster is not null;
         var tracker = system.ActorOf(
-            MajorityTracker.PropsFor(system, options.Cluster?.EffectiveExpectedDirectors ?? 0, clustered), MajorityTracker.Name);
+            MajorityTracker.PropsFor(
+                system, options.Cluster?.EffectiveExpectedDirectors ?? 0, clustered, options.Cluster?.FailureDetector.ReaperInterval ?? default),
+            MajorityTracker.Name);
         var transport = clustered ? new ClusterAdvertTransport(system) : (IAdvertTransport)NoPeersAdvertTransport.Instance;
         var senderNode = clustered ? Akka.Cluster.Cluster.Get(system).SelfAddress.ToString() : options.NodeName;
         var plugins = services.GetRequiredService<DirectorPlugins>();

@@ -7,11 +7,20 @@ namespace LvsHa.Director.Membership;
 /// <summary>
 /// Follows cluster membership and reachability and publishes <see cref="QuorumChanged"/> to its subscribers (the
 /// vrrp instance actors) whenever the majority view changes. Without a cluster it reports a constant 1 of 1.
+/// A member the cluster marks unreachable counts as lost only once this director's own failure detector has lost it
+/// too. The cluster's mark is the union of every director's observations, so one director that is slow itself (busy
+/// starting, starved of CPU) and reads its peers' heartbeats late would otherwise cost a healthy master its majority
+/// and its VIP: it marks the witness unreachable while the others mark it. A real partition is seen by the cut-off
+/// side's own detector within the same bound, and the majority side's own detector loses the cut-off director.
+/// While a mark is not confirmed here, the tracker looks again every reaper interval (Akka publishes no event when
+/// only its own detector changes its mind about a member already marked).
 /// </summary>
-public sealed class MajorityTracker : ReceiveActor
+public sealed class MajorityTracker : ReceiveActor, IWithTimers
 {
     /// <summary>Name of the tracker under /user.</summary>
     public const string Name = "majority";
+
+    private const string RecheckKey = "recheck";
 
     private readonly Address _self;
     private readonly int _expectedDirectors;
@@ -19,17 +28,24 @@ public sealed class MajorityTracker : ReceiveActor
     private readonly MembershipState _membership = new();
     private readonly HashSet<IActorRef> _subscribers = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Func<Address, bool>? _lostHere;
+    private readonly TimeSpan _recheck;
     private QuorumChanged _current;
 
     /// <summary>Creates the tracker.</summary>
     /// <param name="self">This director's cluster address.</param>
     /// <param name="expectedDirectors">Floor of the denominator (see <see cref="MajorityView"/>); 0 without a cluster.</param>
     /// <param name="subscribeToCluster">False in unit tests, which feed membership messages directly.</param>
-    public MajorityTracker(Address self, int expectedDirectors, bool subscribeToCluster)
+    /// <param name="lostHere">Whether this director's own failure detector has lost a member; null: every unreachable mark counts.</param>
+    /// <param name="recheck">How often an unconfirmed mark is looked at again.</param>
+    public MajorityTracker(
+        Address self, int expectedDirectors, bool subscribeToCluster, Func<Address, bool>? lostHere = null, TimeSpan recheck = default)
     {
         _self = self;
         _expectedDirectors = expectedDirectors;
         _subscribeToCluster = subscribeToCluster;
+        _lostHere = lostHere;
+        _recheck = recheck > TimeSpan.Zero ? recheck : TimeSpan.FromMilliseconds(200);
         _current = expectedDirectors == 0 && !subscribeToCluster
             ? new QuorumChanged(true, 1, 1)
             : _membership.View(_self, _expectedDirectors);
@@ -38,6 +54,7 @@ public sealed class MajorityTracker : ReceiveActor
         Receive<UnsubscribeQuorum>(m => _subscribers.Remove(m.Subscriber));
         Receive<Terminated>(m => _subscribers.Remove(m.ActorRef));
         Receive<GetQuorum>(_ => Sender.Tell(_current));
+        Receive<Recheck>(_ => Update(() => { }));
 
         Receive<MemberStatusChanged>(m => Update(() => _membership.Set(m.Member)));
         Receive<MemberGone>(m => Update(() => _membership.Remove(m.Address, m.Incarnation)));
@@ -52,9 +69,21 @@ public sealed class MajorityTracker : ReceiveActor
     }
 
     /// <summary>Props of a tracker following the cluster of <paramref name="system"/>, or a lone director.</summary>
-    public static Props PropsFor(ActorSystem system, int expectedDirectors, bool clustered) =>
-        Props.Create(() => new MajorityTracker(
-            clustered ? Cluster.Get(system).SelfAddress : ((ExtendedActorSystem)system).Provider.DefaultAddress, expectedDirectors, clustered));
+    /// <param name="system">The director's actor system.</param>
+    /// <param name="expectedDirectors">Floor of the denominator; 0 without a cluster.</param>
+    /// <param name="clustered">Whether the director runs in a cluster.</param>
+    /// <param name="recheck">The cluster's reaper interval (FailureDetectorOptions.ReaperInterval).</param>
+    public static Props PropsFor(ActorSystem system, int expectedDirectors, bool clustered, TimeSpan recheck = default)
+    {
+        if (!clustered)
+        {
+            return Props.Create(() => new MajorityTracker(((ExtendedActorSystem)system).Provider.DefaultAddress, expectedDirectors, false, null, default));
+        }
+
+        var cluster = Cluster.Get(system);
+        return Props.Create(() => new MajorityTracker(
+            cluster.SelfAddress, expectedDirectors, true, a => !cluster.FailureDetector.IsAvailable(a), recheck));
+    }
 
     /// <summary>The Akka member as a <see cref="DirectorMember"/>.</summary>
     public static DirectorMember ToDirectorMember(Member member)
@@ -103,10 +132,21 @@ public sealed class MajorityTracker : ReceiveActor
 
     private void HandleSnapshot(ClusterEvent.CurrentClusterState state) => Update(() => _membership.Reset(state));
 
+    /// <inheritdoc />
+    public ITimerScheduler Timers { get; set; } = null!;
+
     private void Update(Action change)
     {
         change();
-        var next = _membership.View(_self, _expectedDirectors);
+        var next = _membership.View(_self, _expectedDirectors, _lostHere);
+        if (_lostHere is not null && _membership.AnyUnconfirmed(_lostHere))
+        {
+            if (!Timers.IsTimerActive(RecheckKey))
+            {
+                Timers.StartSingleTimer(RecheckKey, Recheck.Instance, _recheck);
+            }
+        }
+
         if (next == _current)
         {
             return;
@@ -126,5 +166,10 @@ public sealed class MajorityTracker : ReceiveActor
         {
             subscriber.Tell(next);
         }
+    }
+
+    private sealed class Recheck
+    {
+        public static readonly Recheck Instance = new();
     }
 }

@@ -8,9 +8,9 @@ namespace LvsHa.Director.Membership;
 /// agreed on by the whole cluster, Exiting/Down/Removed ones are on their way out. Total is the number of voters,
 /// unreachable ones included (they stay until a majority side downs them), but never less than the
 /// expected director count: a director that starts alone and forms an island of one must not count itself a
-/// majority. Reachable counts the voters not marked unreachable in the cluster's reachability view (a member any
-/// director observes unreachable counts as unreachable, which errs towards fewer masters), this director included
-/// only while it is a voter itself. A majority is Reachable * 2 &gt; Total.
+/// majority. Reachable counts the voters not in the unreachable set (the tracker passes the members the
+/// cluster marks unreachable and this director's own failure detector has lost too, see MajorityTracker), this
+/// director included only while it is a voter itself. A majority is Reachable * 2 &gt; Total.
 /// Two directors and a witness: expected 3; the witness is a third director process with no vrrp instances (or
 /// none with VIPs). When one VIP director dies, the other still reaches the witness: 2 of 3, it may be master.
 /// When a VIP director is cut off alone, it sees 1 of 3 and must not be master. Two directors without a witness

@@ -82,6 +82,17 @@ public sealed class MembershipState
         !_members.TryGetValue(address, out var held) || held.Incarnation == incarnation;
 
     /// <summary>The majority view of <paramref name="self"/> (<see cref="MajorityView"/>).</summary>
-    public QuorumChanged View(Address self, int expectedDirectors) =>
-        MajorityView.Compute(self, _members.Values, _unreachable, expectedDirectors);
+    /// <param name="self">This director's address.</param>
+    /// <param name="expectedDirectors">Floor of the denominator.</param>
+    /// <param name="lostHere">
+    /// Whether this director's own failure detector has lost a member: a member the cluster marks unreachable counts as
+    /// unreachable only if it agrees (<see cref="MajorityTracker"/> says why). Null: every mark counts.
+    /// </param>
+    public QuorumChanged View(Address self, int expectedDirectors, Func<Address, bool>? lostHere = null) =>
+        MajorityView.Compute(self, _members.Values, lostHere is null ? _unreachable : UnreachableHere(lostHere), expectedDirectors);
+
+    /// <summary>Members the cluster marks unreachable that <paramref name="lostHere"/> does not confirm.</summary>
+    public bool AnyUnconfirmed(Func<Address, bool> lostHere) => _unreachable.Any(a => !lostHere(a));
+
+    private HashSet<Address> UnreachableHere(Func<Address, bool> lostHere) => [.. _unreachable.Where(lostHere)];
 }

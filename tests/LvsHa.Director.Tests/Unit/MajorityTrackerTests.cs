@@ -99,6 +99,39 @@ public sealed class MajorityTrackerTests : TestKit
     }
 
     [Fact]
+    public void UnreachableMark_NotConfirmedByOwnDetector_KeepsMajorityUntilItIs()
+    {
+        // This director (D1) still hears D3; D2, busy starting, marked it unreachable while being marked itself.
+        var lostHere = new HashSet<Address> { D2 };
+        Func<Address, bool> lost = a =>
+        {
+            lock (lostHere)
+            {
+                return lostHere.Contains(a);
+            }
+        };
+        var tracker = Sys.ActorOf(Props.Create(() => new MajorityTracker(D1, 3, false, lost, TimeSpan.FromMilliseconds(50))));
+        tracker.Tell(Up(D1));
+        tracker.Tell(Up(D2));
+        tracker.Tell(Up(D3));
+        tracker.Tell(new SubscribeQuorum(TestActor));
+        ExpectMsg(new QuorumChanged(true, 3, 3));
+
+        tracker.Tell(new MemberReachabilityChanged(D2, false));
+        ExpectMsg(new QuorumChanged(true, 2, 3));
+        tracker.Tell(new MemberReachabilityChanged(D3, false));
+        ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+
+        // Its own detector loses D3 too: no cluster event comes, the recheck sees it.
+        lock (lostHere)
+        {
+            lostHere.Add(D3);
+        }
+
+        ExpectMsg(new QuorumChanged(false, 1, 3), TimeSpan.FromSeconds(2));
+    }
+
+    [Fact]
     public void Unsubscribe_AfterwardsChanges_AreNotSent()
     {
         var tracker = Tracker();
