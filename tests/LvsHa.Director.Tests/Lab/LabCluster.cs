@@ -213,15 +213,20 @@ internal sealed class LabCluster : IDisposable
     }
 
     /// <summary>Waits for director <paramref name="node"/> to exit and for its output to be read to the end.</summary>
-    public bool WaitForExit(int node, TimeSpan timeout)
+    public bool WaitForExit(int node, TimeSpan timeout) => WaitForExitAndOutput(_processes[node], timeout);
+
+    /// <summary>
+    /// Waits for <paramref name="process"/> to exit and, if it did, for its redirected output to be read to the end:
+    /// the overload with a timeout returns at the exit, before the last lines (often the reason for the exit) arrive.
+    /// </summary>
+    public static bool WaitForExitAndOutput(Process process, TimeSpan timeout)
     {
-        var process = _processes[node];
+        ArgumentNullException.ThrowIfNull(process);
         if (!process.WaitForExit(timeout))
         {
             return false;
         }
 
-        // The parameterless overload also waits for the redirected output to drain.
         process.WaitForExit();
         return true;
     }

@@ -167,7 +167,7 @@ internal sealed partial class VrrpLab : IDisposable
     /// <summary>Sends <paramref name="signal"/> (SIGKILL, SIGTERM) to director <paramref name="node"/>'s process, by pid, at once (no helper process to wait for).</summary>
     public void Signal(int node, int signal) => Assert.Equal(0, Tmds.Linux.LibC.kill(_processes[node].Id, signal));
 
-    public bool HasExited(int node, TimeSpan timeout) => _processes[node].WaitForExit(timeout);
+    public bool HasExited(int node, TimeSpan timeout) => LabCluster.WaitForExitAndOutput(_processes[node], timeout);
 
     /// <summary>Whether the VIP is on director <paramref name="node"/>'s eth0 (read over rtnetlink in its namespace).</summary>
     public Task<bool> HoldsVipAsync(int node) => HoldsAsync(node, Vip);
