@@ -60,7 +60,7 @@ public static class AkkaConfigBuilder
         // (ClusterOptions.GuardsMastership) and neither of two could ever be a majority without the other.
         var downing = cluster.GuardsMastership
             ? $$"""
-              downing-provider-class = "{{DowningProvider.FullName}}, {{DowningProvider.Assembly.GetName().Name}}"
+              downing-provider-class = "{{TypeName(typeof(Membership.MajorityDowningProvider))}}"
             """
             : """
               downing-provider-class = ""
@@ -130,7 +130,6 @@ public static class AkkaConfigBuilder
         }
     }
 
-    private static readonly Type DowningProvider = typeof(Membership.MajorityDowningProvider);
 
     /// <summary>
     /// How long a stop may wait for the cluster: at most <see cref="LeaveBudget"/> in all. The VIPs are released
@@ -153,6 +152,13 @@ public static class AkkaConfigBuilder
 
     /// <summary>Upper bound of the cluster's share of a stop (sum of the phase timeouts in <see cref="LeaveQuickly"/>).</summary>
     public static readonly TimeSpan LeaveBudget = TimeSpan.FromMilliseconds(100 + 400 + 500 + 300 + 300 + 200);
+
+    /// <summary>A type as HOCON names it for Akka to load ("Namespace.Type, Assembly").</summary>
+    public static string TypeName(Type type)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        return $"{type.FullName}, {type.Assembly.GetName().Name}";
+    }
 
     /// <summary>The Akka addresses of the cluster block's seeds, for <see cref="Membership.SeedJoiner"/>.</summary>
     public static IReadOnlyList<Akka.Actor.Address> SeedAddresses(ClusterOptions cluster)

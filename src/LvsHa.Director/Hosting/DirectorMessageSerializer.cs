@@ -23,11 +23,11 @@ public sealed class DirectorMessageSerializer : SerializerWithStringManifest
     /// <summary>The serializer and its bindings, as HOCON for the director's ActorSystem.</summary>
     public static string Hocon => $$"""
         akka.actor {
-          serializers.lvsha = "{{Name(typeof(DirectorMessageSerializer))}}"
+          serializers.lvsha = "{{AkkaConfigBuilder.TypeName(typeof(DirectorMessageSerializer))}}"
           serialization-bindings {
-            "{{Name(typeof(VrrpAdvertEnvelope))}}" = lvsha
-            "{{Name(typeof(SeedProbe))}}" = lvsha
-            "{{Name(typeof(SeedProbeReply))}}" = lvsha
+            "{{AkkaConfigBuilder.TypeName(typeof(VrrpAdvertEnvelope))}}" = lvsha
+            "{{AkkaConfigBuilder.TypeName(typeof(SeedProbe))}}" = lvsha
+            "{{AkkaConfigBuilder.TypeName(typeof(SeedProbeReply))}}" = lvsha
           }
         }
         """;
@@ -117,8 +117,6 @@ public sealed class DirectorMessageSerializer : SerializerWithStringManifest
             throw new SerializationException($"director message '{manifest}' is malformed: {e.Message}", e);
         }
     }
-
-    private static string Name(Type type) => $"{type.FullName}, {type.Assembly.GetName().Name}";
 
     private static void WriteBytes(BinaryWriter w, byte[] bytes)
     {

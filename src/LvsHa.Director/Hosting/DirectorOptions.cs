@@ -60,7 +60,8 @@ public sealed record ClusterOptions
     /// Failure detector timing. With the guard holding mastership back, heartbeats every 200 ms give the minority
     /// bound of 2.3 s the guard promises. Without it (two directors, or split_brain_guard off) VRRP alone decides and
     /// a peer's reachability is only reported, so Akka's own default rate serves: a heartbeat a second instead of
-    /// five, which was most of an idle director's CPU in a cluster of two.
+    /// five, and with it a scheduler tick of 250 ms instead of 50 (<see cref="FailureDetectorOptions.SchedulerTick"/>);
+    /// the two together were most of an idle director's CPU in a cluster of two.
     /// </summary>
     public FailureDetectorOptions FailureDetector
     {

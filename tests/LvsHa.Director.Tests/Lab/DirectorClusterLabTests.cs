@@ -18,7 +18,7 @@ public sealed class DirectorClusterLabTests
     // bound assumes heartbeats as regular as min-std-deviation, and three directors with the test host on a loaded
     // two-core CI machine lag up to 0.4 s beyond it (seen: 2.62-2.69 s). 2.8 s is still short of what the guard is
     // for: no backup at advert_int 1 can become master sooner than Master_Down_Interval, 3 s and more.
-    private static readonly TimeSpan MinorityBound = new FailureDetectorOptions().UnreachableBound + TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan MinorityBound = FailureDetectorOptions.Guarding.UnreachableBound + TimeSpan.FromMilliseconds(500);
 
     private readonly ITestOutputHelper _output;
 

@@ -19,7 +19,7 @@ public sealed class VipPartitionLabTests(ITestOutputHelper output)
     // FailureDetectorOptions.UnreachableBound (2.3 s) of the cut plus 0.5 s for the VIP removal, the 25 ms sampling and
     // heartbeat jitter on a loaded two-core host (DirectorClusterLabTests.MinorityBound says why); below the 3 s a
     // backup at advert_int 1 needs at least to become master.
-    private static readonly TimeSpan VipDropBound = new FailureDetectorOptions().UnreachableBound + TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan VipDropBound = FailureDetectorOptions.Guarding.UnreachableBound + TimeSpan.FromMilliseconds(500);
 
     private const string JoinedItself = "Forming a new directors' cluster";
 
