@@ -35,6 +35,11 @@ public sealed partial class LvsHealthActor : ReceiveActor
     private readonly Dictionary<string, Checks> checks = new(StringComparer.Ordinal);
     private readonly SharedProbes probes;
     private ImmutableArray<MappedVirtualService> services;
+
+    // The last quorum state and checker verdicts seen, kept across a reload that restarts a virtual service's checks:
+    // keepalived keeps them (migrate_checkers, quorum_state_up), so the restarted checks mail only real changes.
+    private readonly Dictionary<string, bool> quorumUp = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string VirtualService, System.Net.IPEndPoint RealServer, int Checker), bool> checkerUp = [];
     private TrackFileWatcher? watcher;
     private IReadOnlySet<string> watched = new HashSet<string>(StringComparer.Ordinal);
     private IActorRef? stopRequester;
@@ -126,6 +131,9 @@ public sealed partial class LvsHealthActor : ReceiveActor
     // also for a start with the quorum up.
     private void QuorumSeen(string virtualService, bool up, bool starting, long q, long h, long t, long w)
     {
+        if (quorumUp.TryGetValue(virtualService, out var was) && was == up && starting)
+            return;
+        quorumUp[virtualService] = up;
         logger.LogInformation(QuorumEvent, "virtual_server {VirtualService}: {Quorum}", virtualService,
             up ? $"Gained quorum {q}+{h}={t} <= {w}" : $"{(starting ? "Starting with quorum down" : "Lost quorum")} {q}-{h}={t} > {w}");
         if (MailingVirtualServer(virtualService) is { } vs)
@@ -141,11 +149,16 @@ public sealed partial class LvsHealthActor : ReceiveActor
             case StartingQuorum start:
                 QuorumSeen(start.VirtualService, start.Up, starting: true, start.Quorum, start.Hysteresis, start.Threshold, start.LiveWeight);
                 break;
-            case CheckerVerdict verdict when options.Mail is { } mail:
+            case CheckerVerdict verdict:
+                var key = (verdict.VirtualService, verdict.RealServer, verdict.Checker);
+                var known = checkerUp.TryGetValue(key, out var wasUp);
+                checkerUp[key] = verdict.Up;
+                if (options.Mail is not { } sender || (known && wasUp == verdict.Up))
+                    break;
                 if (ConfiguredRealServer(verdict.VirtualService, verdict.RealServer) is ({ } server, { SmtpAlert: true } rs)
                     && Alerts.MailAlert.CheckerBody(verdict.Checker < rs.Checkers.Count ? rs.Checkers[verdict.Checker] : null, verdict) is { } body)
                 {
-                    mail.CheckerChanged(Alerts.MailAlert.Trio(rs.Address, server.Protocol, rs.Port), Alerts.MailAlert.VirtualServerName(server),
+                    sender.CheckerChanged(Alerts.MailAlert.Trio(rs.Address, server.Protocol, rs.Port), Alerts.MailAlert.VirtualServerName(server),
                         verdict.RealServerUp, verdict.RealServerChanged, body);
                 }
 
@@ -242,6 +255,10 @@ public sealed partial class LvsHealthActor : ReceiveActor
             checks.Remove(name);
         }
         services = next;
+        foreach (var gone in quorumUp.Keys.Where(n => !names.Contains(n)).ToArray())
+            quorumUp.Remove(gone);
+        foreach (var gone in checkerUp.Keys.Where(k => !names.Contains(k.VirtualService)).ToArray())
+            checkerUp.Remove(gone);
         WatchTrackedFiles();
         reconciler.Tell(message);
         foreach (var service in services.Where(s => !checks.ContainsKey(s.Name)))

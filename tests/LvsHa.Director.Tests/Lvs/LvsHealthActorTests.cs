@@ -176,6 +176,64 @@ public sealed class LvsHealthActorTests : TestKit
             sent);
     }
 
+    // keepalived keeps a reloaded virtual server's quorum state and its checkers' states (migrate_checkers): a reload
+    // that restarts the checks mails neither the start quorum again nor a checker failing as it did before.
+    [Fact]
+    public async Task SmtpAlert_ReloadRestartsChecks_StatesAlreadyMailedAreNotMailedAgain()
+    {
+        string Config(int delayLoop) => $$"""
+            global_defs {
+                router_id lb1
+                notification_email {
+                    ops@example.test
+                }
+                smtp_server 192.0.2.25
+                smtp_alert
+            }
+            virtual_server 10.0.0.1 80 {
+                protocol TCP
+                lb_kind NAT
+                delay_loop {{delayLoop}}
+                real_server 10.0.1.1 80 {
+                    TCP_CHECK {
+                        retry 0
+                        warmup 0
+                    }
+                }
+                real_server 10.0.1.2 80 {
+                    TCP_CHECK {
+                        retry 0
+                        warmup 0
+                    }
+                }
+            }
+            """;
+        var config = TestConfigs.Load(Config(1));
+        var sent = new ConcurrentQueue<string>();
+        await using var mail = new LvsHa.Director.Alerts.MailAlerter(config.Global, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance,
+            (m, _) => { sent.Enqueue($"{m.Subject} | {m.TextBody}"); return Task.CompletedTask; });
+        var options = new LvsHealthOptions
+        {
+            Scheduler = new HealthSchedulerOptions { CheckFactory = (_, rs, _, _) => new SwitchCheck(_up, rs.Endpoint) },
+            Mail = mail,
+        };
+        var reconciler = CreateTestProbe();
+        var health = Sys.ActorOf(LvsHealthActor.Props(reconciler.Ref, config, options));
+        _up[new IPEndPoint(IPAddress.Parse("10.0.1.1"), 80)] = false;
+        await AwaitAssertAsync(() => Assert.Equal(2, sent.Count), TimeSpan.FromSeconds(5));
+
+        health.Tell(new ReloadConfig(TestConfigs.Load(Config(2))));
+        reconciler.FishForMessage(m => m is ReloadConfig, TimeSpan.FromSeconds(5));
+        await Task.Delay(3500);
+
+        Assert.Equal(
+            [
+                "[lb1] Virtualserver [10.0.0.1]:tcp:80 - UP | => Starting with quorum up 1+0=1 <= 2 <=",
+                "[lb1] Realserver [10.0.1.1]:tcp:80 of virtual server [10.0.0.1]:tcp:80 - DOWN | => TCP CHECK failed on service <=",
+            ],
+            sent);
+    }
+
     // keepalived's clear_services with omega: each live real server "Shutting down", then the virtual server; a real
     // server already down is not mailed again.
     [Fact]
