@@ -33,6 +33,44 @@ public sealed class LvsHealthActorTests : TestKit
             Task.FromResult(up.GetValueOrDefault(target, true) ? CheckResult.Pass() : CheckResult.Fail("switched off"));
     }
 
+    // The alerter an actor under test mails through; each mail as "subject | body".
+    private static LvsHa.Director.Alerts.MailAlerter Mailer(LvsHa.Config.LvsHaConfig config, out ConcurrentQueue<string> sent)
+    {
+        var mails = sent = new ConcurrentQueue<string>();
+        return new LvsHa.Director.Alerts.MailAlerter(config.Global, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance,
+            (m, _) => { mails.Enqueue($"{m.Subject} | {m.TextBody}"); return Task.CompletedTask; });
+    }
+
+    // Global smtp_alert; virtual server 10.0.0.1:80 with real servers 10.0.1.1:80 and 10.0.1.2:80, one TCP_CHECK each.
+    private static string TwoRealServers(string virtualServerLines = "", int delayLoop = 1) => $$"""
+        global_defs {
+            router_id lb1
+            notification_email {
+                ops@example.test
+            }
+            smtp_server 192.0.2.25
+            smtp_alert
+        }
+        virtual_server 10.0.0.1 80 {
+            protocol TCP
+            lb_kind NAT
+            delay_loop {{delayLoop}}
+            {{virtualServerLines}}
+            real_server 10.0.1.1 80 {
+                TCP_CHECK {
+                    retry 0
+                    warmup 0
+                }
+            }
+            real_server 10.0.1.2 80 {
+                TCP_CHECK {
+                    retry 0
+                    warmup 0
+                }
+            }
+        }
+        """;
+
     [Fact]
     public async Task SmtpAlert_StartQuorumRealServerAndQuorumDownAndUp_MailedAsKeepalived_SmtpAlertOffNot()
     {
@@ -64,9 +102,7 @@ public sealed class LvsHealthActorTests : TestKit
                 }
             }
             """);
-        var sent = new ConcurrentQueue<string>();
-        await using var mail = new LvsHa.Director.Alerts.MailAlerter(config.Global, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance,
-            (m, _) => { sent.Enqueue($"{m.Subject} | {m.TextBody}"); return Task.CompletedTask; });
+        await using var mail = Mailer(config, out var sent);
         var reconciler = CreateTestProbe();
         var options = new LvsHealthOptions
         {
@@ -142,9 +178,7 @@ public sealed class LvsHealthActorTests : TestKit
                 }
             }
             """);
-        var sent = new ConcurrentQueue<string>();
-        await using var mail = new LvsHa.Director.Alerts.MailAlerter(config.Global, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance,
-            (m, _) => { sent.Enqueue($"{m.Subject} | {m.TextBody}"); return Task.CompletedTask; });
+        await using var mail = Mailer(config, out var sent);
         var ports = new ConcurrentDictionary<int, bool>();
         var options = new LvsHealthOptions
         {
@@ -181,37 +215,8 @@ public sealed class LvsHealthActorTests : TestKit
     [Fact]
     public async Task SmtpAlert_ReloadRestartsChecks_StatesAlreadyMailedAreNotMailedAgain()
     {
-        string Config(int delayLoop) => $$"""
-            global_defs {
-                router_id lb1
-                notification_email {
-                    ops@example.test
-                }
-                smtp_server 192.0.2.25
-                smtp_alert
-            }
-            virtual_server 10.0.0.1 80 {
-                protocol TCP
-                lb_kind NAT
-                delay_loop {{delayLoop}}
-                real_server 10.0.1.1 80 {
-                    TCP_CHECK {
-                        retry 0
-                        warmup 0
-                    }
-                }
-                real_server 10.0.1.2 80 {
-                    TCP_CHECK {
-                        retry 0
-                        warmup 0
-                    }
-                }
-            }
-            """;
-        var config = TestConfigs.Load(Config(1));
-        var sent = new ConcurrentQueue<string>();
-        await using var mail = new LvsHa.Director.Alerts.MailAlerter(config.Global, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance,
-            (m, _) => { sent.Enqueue($"{m.Subject} | {m.TextBody}"); return Task.CompletedTask; });
+        var config = TestConfigs.Load(TwoRealServers(delayLoop: 1));
+        await using var mail = Mailer(config, out var sent);
         var options = new LvsHealthOptions
         {
             Scheduler = new HealthSchedulerOptions { CheckFactory = (_, rs, _, _) => new SwitchCheck(_up, rs.Endpoint) },
@@ -222,7 +227,7 @@ public sealed class LvsHealthActorTests : TestKit
         _up[new IPEndPoint(IPAddress.Parse("10.0.1.1"), 80)] = false;
         await AwaitAssertAsync(() => Assert.Equal(2, sent.Count), TimeSpan.FromSeconds(5));
 
-        health.Tell(new ReloadConfig(TestConfigs.Load(Config(2))));
+        health.Tell(new ReloadConfig(TestConfigs.Load(TwoRealServers(delayLoop: 2))));
         reconciler.FishForMessage(m => m is ReloadConfig, TimeSpan.FromSeconds(5));
         await Task.Delay(3500);
 
@@ -239,37 +244,8 @@ public sealed class LvsHealthActorTests : TestKit
     [Fact]
     public async Task SmtpAlert_StopWithOmega_LiveRealServersThenVirtualServerShuttingDown()
     {
-        var config = TestConfigs.Load("""
-            global_defs {
-                router_id lb1
-                notification_email {
-                    ops@example.test
-                }
-                smtp_server 192.0.2.25
-                smtp_alert
-            }
-            virtual_server 10.0.0.1 80 {
-                protocol TCP
-                lb_kind NAT
-                delay_loop 1
-                omega
-                real_server 10.0.1.1 80 {
-                    TCP_CHECK {
-                        retry 0
-                        warmup 0
-                    }
-                }
-                real_server 10.0.1.2 80 {
-                    TCP_CHECK {
-                        retry 0
-                        warmup 0
-                    }
-                }
-            }
-            """);
-        var sent = new ConcurrentQueue<string>();
-        await using var mail = new LvsHa.Director.Alerts.MailAlerter(config.Global, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance,
-            (m, _) => { sent.Enqueue($"{m.Subject} | {m.TextBody}"); return Task.CompletedTask; });
+        var config = TestConfigs.Load(TwoRealServers(virtualServerLines: "omega"));
+        await using var mail = Mailer(config, out var sent);
         var options = new LvsHealthOptions
         {
             Scheduler = new HealthSchedulerOptions { CheckFactory = (_, rs, _, _) => new SwitchCheck(_up, rs.Endpoint) },
