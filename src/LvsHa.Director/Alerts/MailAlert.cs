@@ -27,10 +27,39 @@ public sealed record MailAlert(string Subject, string Body)
     public static MailAlert RealServer(string routerId, string realServer, string virtualServer, bool up, string body) => new(
         $"[{routerId}] Realserver {realServer} of virtual server {virtualServer} - {(up ? "UP" : "DOWN")}", body);
 
-    /// <summary>A virtual server gained or lost its quorum; <paramref name="body"/> as keepalived's
-    /// "=> Gained quorum 1+0=1 <= 3 <=".</summary>
+    /// <summary>A virtual server gained or lost its quorum, started with it up or down, or shut down; <paramref name="body"/>
+    /// as <see cref="QuorumBody"/> or <see cref="ShuttingDownBody"/>.</summary>
     public static MailAlert VirtualServer(string routerId, string virtualServer, bool up, string body) => new(
         $"[{routerId}] Virtualserver {virtualServer} - {(up ? "UP" : "DOWN")}", body);
+
+    /// <summary>keepalived's do_vs_notifies body, e.g. "=> Gained quorum 1+0=1 <= 3 <=" (always "+" and "<=", even for
+    /// a lost quorum); <paramref name="starting"/> for the state a virtual server starts with ("Starting with quorum
+    /// up").</summary>
+    public static string QuorumBody(bool up, bool starting, long quorum, long hysteresis, long threshold, long liveWeight)
+    {
+        var words = (up, starting) switch
+        {
+            (true, true) => "Starting with quorum up",
+            (false, true) => "Starting with quorum down",
+            (true, false) => "Gained quorum",
+            (false, false) => "Lost quorum",
+        };
+        return FormattableString.Invariant($"=> {words} {quorum}+{hysteresis}={threshold} <= {liveWeight} <=");
+    }
+
+    /// <summary>The body of the DOWN mails of a virtual server stopped with omega and of its live real servers
+    /// (keepalived's clear_service_rs and do_vs_notifies when stopping).</summary>
+    public const string ShuttingDownBody = "=> Shutting down <=";
+
+    /// <summary>The body of the mail keepalived's checker sends for <paramref name="verdict"/>, or null when it sends
+    /// none: every checker mails a verdict that changed its state (check_*.c, checker_was_up), MISC_CHECK also its
+    /// first verdict (check_misc.c mails whenever it reports "succeeded" or "failed", and it reports the first one
+    /// even when it changes nothing); FILE_CHECK never mails.</summary>
+    public static string? CheckerBody(HealthChecker? checker, LvsHa.Health.State.CheckerVerdict verdict)
+    {
+        ArgumentNullException.ThrowIfNull(verdict);
+        return verdict.Changed || checker is MiscChecker ? CheckerBody(checker, verdict.Up) : null;
+    }
 
     /// <summary>keepalived's inet_sockaddrtotrio: "[ADDRESS]:PROTO:PORT".</summary>
     public static string Trio(IPAddress address, ServiceProtocol protocol, int port) =>
@@ -45,8 +74,8 @@ public sealed record MailAlert(string Subject, string Body)
             : Trio(vs.Address!, vs.Protocol, vs.Port);
     }
 
-    /// <summary>The body keepalived's checker writes when a real server goes up or down (check_*.c); for a real
-    /// server with several checkers the first one's words; null for FILE_CHECK, which keepalived never mails about.</summary>
+    /// <summary>The body keepalived's checker writes for its verdict <paramref name="up"/> (check_*.c); null for
+    /// FILE_CHECK, which keepalived never mails about.</summary>
     public static string? CheckerBody(HealthChecker? checker, bool up) => checker switch
     {
         FileChecker => null,

@@ -54,6 +54,19 @@ public sealed partial class MailAlerter : IAsyncDisposable
     public void GroupChanged(string group, VrrpState state) =>
         StateChanged("group " + group, state, MailAlert.Group(_current.RouterId, group, state));
 
+    /// <summary>A checker's verdict keepalived mails about (see <see cref="MailAlert.CheckerBody(Config.HealthChecker?, Health.State.CheckerVerdict)"/>):
+    /// with `no_checker_emails` only when it changed whether its real server is up.</summary>
+    /// <param name="realServer">keepalived's FMT_RS (<see cref="MailAlert.Trio"/>).</param>
+    /// <param name="virtualServer">keepalived's FMT_VS (<see cref="MailAlert.VirtualServerName"/>).</param>
+    /// <param name="realServerUp">Whether the real server is up after the verdict (the subject's UP or DOWN).</param>
+    /// <param name="realServerChanged">Whether the verdict changed that.</param>
+    /// <param name="body">The checker's words.</param>
+    public void CheckerChanged(string realServer, string virtualServer, bool realServerUp, bool realServerChanged, string body)
+    {
+        if (realServerChanged || !_current.Mail.NoCheckerEmails)
+            RealServerChanged(realServer, virtualServer, realServerUp, body);
+    }
+
     /// <summary>A real server went up or down (see <see cref="MailAlert.RealServer"/>).</summary>
     public void RealServerChanged(string realServer, string virtualServer, bool up, string body) =>
         Queue(MailAlert.RealServer(_current.RouterId, realServer, virtualServer, up, body));

@@ -34,8 +34,12 @@ public sealed partial class LvsHealthActor : ReceiveActor
     private readonly CancellationTokenSource stopping = new();
     private readonly Dictionary<string, Checks> checks = new(StringComparer.Ordinal);
     private readonly SharedProbes probes;
-    private readonly Dictionary<(string VirtualService, System.Net.IPEndPoint RealServer), bool> realServerUp = [];
     private ImmutableArray<MappedVirtualService> services;
+
+    // The last quorum state and checker verdicts seen, kept across a reload that restarts a virtual service's checks:
+    // keepalived keeps them (migrate_checkers, quorum_state_up), so the restarted checks mail only real changes.
+    private readonly Dictionary<string, bool> quorumUp = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string VirtualService, System.Net.IPEndPoint RealServer, int Checker), bool> checkerUp = [];
     private TrackFileWatcher? watcher;
     private IReadOnlySet<string> watched = new HashSet<string>(StringComparer.Ordinal);
     private IActorRef? stopRequester;
@@ -56,6 +60,7 @@ public sealed partial class LvsHealthActor : ReceiveActor
         probes = new SharedProbes(measured, this.options.TimeProvider, this.logger);
 
         Receive<HealthDecisions>(HandleDecisions);
+        Receive<HealthNotice>(HandleNotice);
         Receive<ScriptFinished>(HandleScriptFinished);
         Receive<ReloadConfig>(HandleReload);
         Receive<TrackedFileChanged>(HandleTrackedFile);
@@ -109,9 +114,7 @@ public sealed partial class LvsHealthActor : ReceiveActor
     {
         // keepalived sends a virtual server's quorum mail before the checker's mail that caused it.
         foreach (var quorum in message.Decisions.OfType<QuorumChanged>())
-            QuorumChangedSeen(quorum);
-        if (options.Mail is { } mail)
-            MailRealServerChanges(mail, message.Decisions);
+            QuorumSeen(quorum.VirtualService, quorum.Up, starting: false, quorum.Quorum, quorum.Hysteresis, quorum.Threshold, quorum.LiveWeight);
         var kernel = message.Decisions.Where(d => d is not (RunScript or QuorumChanged)).ToArray();
         if (kernel.Length > 0)
             reconciler.Tell(new HealthDecisions(kernel));
@@ -124,38 +127,66 @@ public sealed partial class LvsHealthActor : ReceiveActor
         }
     }
 
-    // keepalived's log line and mail (ipwrapper.c update_quorum_state, do_vs_notifies).
-    private void QuorumChangedSeen(QuorumChanged quorum)
+    // keepalived's log line and mail (ipwrapper.c update_quorum_state, do_vs_notifies): its log says "Gained quorum"
+    // also for a start with the quorum up.
+    private void QuorumSeen(string virtualService, bool up, bool starting, long q, long h, long t, long w)
     {
-        var (q, h, t, w) = (quorum.Quorum, quorum.Hysteresis, quorum.Threshold, quorum.LiveWeight);
-        logger.LogInformation(QuorumEvent, "virtual_server {VirtualService}: {Quorum}", quorum.VirtualService,
-            quorum.Up ? $"Gained quorum {q}+{h}={t} <= {w}" : $"Lost quorum {q}-{h}={t} > {w}");
-        if (options.Mail is { } mail && services.FirstOrDefault(s => s.Name == quorum.VirtualService) is { VirtualServer: { SmtpAlert: true } vs })
-            mail.VirtualServerChanged(Alerts.MailAlert.VirtualServerName(vs), quorum.Up, $"=> {(quorum.Up ? "Gained" : "Lost")} quorum {q}+{h}={t} <= {w} <=");
+        if (quorumUp.TryGetValue(virtualService, out var was) && was == up && starting)
+            return;
+        quorumUp[virtualService] = up;
+        logger.LogInformation(QuorumEvent, "virtual_server {VirtualService}: {Quorum}", virtualService,
+            up ? $"Gained quorum {q}+{h}={t} <= {w}" : $"{(starting ? "Starting with quorum down" : "Lost quorum")} {q}-{h}={t} > {w}");
+        if (MailingVirtualServer(virtualService) is { } vs)
+            options.Mail!.VirtualServerChanged(Alerts.MailAlert.VirtualServerName(vs), up, Alerts.MailAlert.QuorumBody(up, starting, q, h, t, w));
     }
 
-    // keepalived mails a checker's change of state, never a real server's first state (at start or when a reload
-    // restarts its checks): the first decision about a real server is only noted.
-    private void MailRealServerChanges(Alerts.MailAlerter mail, IReadOnlyList<HealthDecision> decisions)
+    // What keepalived mails without a change to the table: a checker's verdict (check_*.c), the quorum a virtual
+    // server starts with (ipwrapper.c init_service_vs), the stop with omega (clear_services).
+    private void HandleNotice(HealthNotice notice)
     {
-        foreach (var decision in decisions)
+        switch (notice)
         {
-            var endpoint = (decision as RealServerUp)?.RealServer ?? (decision as RealServerDown)?.RealServer;
-            if (endpoint is null)
-                continue;
-            var up = decision is RealServerUp;
-            var known = realServerUp.TryGetValue((decision.VirtualService, endpoint), out var was);
-            realServerUp[(decision.VirtualService, endpoint)] = up;
-            if (!known || was == up || services.FirstOrDefault(s => s.Name == decision.VirtualService) is not { } service)
-                continue;
-            var vs = service.VirtualServer;
-            if (vs.RealServers.FirstOrDefault(r => r.Address.Equals(endpoint.Address) && r.Port == endpoint.Port) is { SmtpAlert: true } rs
-                && Alerts.MailAlert.CheckerBody(rs.Checkers.Count > 0 ? rs.Checkers[0] : null, up) is { } body)
-            {
-                mail.RealServerChanged(Alerts.MailAlert.Trio(rs.Address, vs.Protocol, rs.Port), Alerts.MailAlert.VirtualServerName(vs), up, body);
-            }
+            case StartingQuorum start:
+                QuorumSeen(start.VirtualService, start.Up, starting: true, start.Quorum, start.Hysteresis, start.Threshold, start.LiveWeight);
+                break;
+            case CheckerVerdict verdict:
+                var key = (verdict.VirtualService, verdict.RealServer, verdict.Checker);
+                var known = checkerUp.TryGetValue(key, out var wasUp);
+                checkerUp[key] = verdict.Up;
+                if (options.Mail is not { } sender || (known && wasUp == verdict.Up))
+                    break;
+                if (ConfiguredRealServer(verdict.VirtualService, verdict.RealServer) is ({ } server, { SmtpAlert: true } rs)
+                    && Alerts.MailAlert.CheckerBody(verdict.Checker < rs.Checkers.Count ? rs.Checkers[verdict.Checker] : null, verdict) is { } body)
+                {
+                    sender.CheckerChanged(Alerts.MailAlert.Trio(rs.Address, server.Protocol, rs.Port), Alerts.MailAlert.VirtualServerName(server),
+                        verdict.RealServerUp, verdict.RealServerChanged, body);
+                }
+
+                break;
+            case ShuttingDown down when options.Mail is { } mail:
+                // keepalived mails each live real server's removal, then the virtual server's (clear_service_rs_list).
+                foreach (var endpoint in down.LiveRealServers)
+                {
+                    if (ConfiguredRealServer(down.VirtualService, endpoint) is ({ } owner, { SmtpAlert: true } live))
+                        mail.RealServerChanged(Alerts.MailAlert.Trio(live.Address, owner.Protocol, live.Port), Alerts.MailAlert.VirtualServerName(owner), up: false, Alerts.MailAlert.ShuttingDownBody);
+                }
+
+                if (MailingVirtualServer(down.VirtualService) is { } stopped)
+                    mail.VirtualServerChanged(Alerts.MailAlert.VirtualServerName(stopped), up: false, Alerts.MailAlert.ShuttingDownBody);
+                break;
         }
     }
+
+    /// <summary>The virtual server of a virtual service when mails are sent and its smtp_alert is on.</summary>
+    private VirtualServer? MailingVirtualServer(string virtualService) =>
+        options.Mail is not null && services.FirstOrDefault(s => s.Name == virtualService) is { VirtualServer: { SmtpAlert: true } vs } ? vs : null;
+
+    /// <summary>A real server's block and its virtual server's, as configured (a notice of a virtual service a reload
+    /// removed finds none).</summary>
+    private (VirtualServer? VirtualServer, RealServer? RealServer) ConfiguredRealServer(string virtualService, System.Net.IPEndPoint endpoint) =>
+        services.FirstOrDefault(s => s.Name == virtualService)?.VirtualServer is { } vs
+            ? (vs, vs.RealServers.FirstOrDefault(r => r.Address.Equals(endpoint.Address) && r.Port == endpoint.Port))
+            : (null, null);
 
     private void RunNextScript(string virtualService)
     {
@@ -224,6 +255,10 @@ public sealed partial class LvsHealthActor : ReceiveActor
             checks.Remove(name);
         }
         services = next;
+        foreach (var gone in quorumUp.Keys.Where(n => !names.Contains(n)).ToArray())
+            quorumUp.Remove(gone);
+        foreach (var gone in checkerUp.Keys.Where(k => !names.Contains(k.VirtualService)).ToArray())
+            checkerUp.Remove(gone);
         WatchTrackedFiles();
         reconciler.Tell(message);
         foreach (var service in services.Where(s => !checks.ContainsKey(s.Name)))
@@ -349,6 +384,12 @@ public sealed partial class LvsHealthActor : ReceiveActor
         {
             if (!closed)
                 target.Tell(new HealthDecisions(decisions.ToArray()));
+        }
+
+        public void Notice(HealthNotice notice)
+        {
+            if (!closed)
+                target.Tell(notice);
         }
     }
 }

@@ -67,7 +67,7 @@ public sealed partial class HealthCheckScheduler : IAsyncDisposable
             {
                 var numbers = FileChecks.ReadInitial(service.Health);
                 for (var f = 0; f < numbers.Count; f++) Logged(service, service.FileCheckers[f], numbers[f]);
-                Publish(service.Health.Start());
+                Publish(service, service.Health.Start());
             }
 
             for (var r = 0; r < service.Settings.RealServers.Count; r++)
@@ -115,7 +115,7 @@ public sealed partial class HealthCheckScheduler : IAsyncDisposable
         if (!started) return;
         foreach (var service in services.Values)
         {
-            lock (service.Gate) Publish(service.Health.Stop());
+            lock (service.Gate) Publish(service, service.Health.Stop());
         }
     }
 
@@ -138,7 +138,7 @@ public sealed partial class HealthCheckScheduler : IAsyncDisposable
                 {
                     var decisions = service.Health.OnTrackedFile(file.RealServer, file.Index, number);
                     Logged(service, file, number);
-                    Publish(decisions);
+                    Publish(service, decisions);
                 }
             }
         }
@@ -196,7 +196,7 @@ public sealed partial class HealthCheckScheduler : IAsyncDisposable
                         checker.Kind, checker.Endpoint, service.Settings.Name, result.Up ? "up" : "down", result.Reason);
                 }
 
-                Publish(service.Health.OnCheckResult(checker.RealServer, checker.Index, result.Up, result.DynamicWeight));
+                Publish(service, service.Health.OnCheckResult(checker.RealServer, checker.Index, result.Up, result.DynamicWeight));
             }
         }
         catch (Exception e)
@@ -208,17 +208,20 @@ public sealed partial class HealthCheckScheduler : IAsyncDisposable
         }
     }
 
-    private void Publish(IReadOnlyList<HealthDecision> decisions)
+    /// <summary>Under the service's gate: the decisions of one event, then the notices it produced (keepalived mails
+    /// a checker's verdict after the quorum change the verdict caused).</summary>
+    private void Publish(Service service, IReadOnlyList<HealthDecision> decisions)
     {
-        if (decisions.Count == 0) return;
+        var notices = service.Health.TakeNotices();
         try
         {
-            sink.Publish(decisions);
+            if (decisions.Count > 0) sink.Publish(decisions);
+            foreach (var notice in notices) sink.Notice(notice);
         }
         catch (Exception e)
         {
             // A failing consumer must not stop health checking; the next change is published again.
-            logger.LogError(SinkFailed, e, "Publishing {Count} health decisions for {VirtualService} failed", decisions.Count, decisions[0].VirtualService);
+            logger.LogError(SinkFailed, e, "Publishing {Count} health decisions for {VirtualService} failed", decisions.Count, service.Settings.Name);
         }
     }
 

@@ -13,6 +13,7 @@ public sealed class VirtualServiceHealth
 {
     private readonly VirtualServiceHealthSettings settings;
     private readonly RealServerState[] realServers;
+    private readonly List<HealthNotice> notices = [];
     private bool started;
 
     /// <summary>Creates the state from the configuration; nothing is decided until <see cref="Start"/>.</summary>
@@ -53,6 +54,16 @@ public sealed class VirtualServiceHealth
         return state.IsUp || !state.HasRun;
     }
 
+    /// <summary>The notices (what keepalived mails) since the last call, oldest first; the owner takes them after each
+    /// call that may produce some (<see cref="Start"/>, <see cref="OnCheckResult"/>, <see cref="OnTrackedFile"/>,
+    /// <see cref="Stop"/>).</summary>
+    public IReadOnlyList<HealthNotice> TakeNotices()
+    {
+        var taken = notices.ToArray();
+        notices.Clear();
+        return taken;
+    }
+
     /// <summary>Status of every real server.</summary>
     public IReadOnlyList<RealServerStatus> RealServerStatuses() =>
         realServers.Select(r => new RealServerStatus(r.Endpoint, r.Alive, r.EffectiveWeight, r.FailedCheckers, r.Alive && InPool)).ToArray();
@@ -89,6 +100,12 @@ public sealed class VirtualServiceHealth
         }
 
         if (!QuorumUp) AddScript(decisions, settings.QuorumDown, ScriptReason.QuorumDown, null);
+
+        // keepalived (init_service_vs, update_quorum_state with init) reports a start with the quorum up, or with it
+        // down when a sorry server goes in; the real servers start dead (set_quorum_states), so it is judged against
+        // quorum + hysteresis.
+        if (QuorumUp || startWithSorry)
+            notices.Add(new StartingQuorum(settings.Name, QuorumUp, Quorum, settings.Hysteresis, Quorum + settings.Hysteresis, LiveWeight()));
         return decisions;
     }
 
@@ -112,6 +129,7 @@ public sealed class VirtualServiceHealth
             if (!state.HasRun)
             {
                 state.HasRun = true;
+                notices.Add(new CheckerVerdict(settings.Name, rs.Endpoint, checker, up, Changed: false, rs.Alive, RealServerChanged: false));
 
                 // keepalived notifies an alpha checker's first verdict even when it changes nothing.
                 if (state.Alpha && !up) AddScript(decisions, rs.Settings.NotifyDown, ScriptReason.NotifyDown, rs.Endpoint);
@@ -121,10 +139,12 @@ public sealed class VirtualServiceHealth
         }
 
         state.HasRun = true;
+        var wasAlive = rs.Alive;
         if (up && rs.FailedCheckers <= 1) SetAlive(rs, true, decisions);
         else if (!up && rs.FailedCheckers == 0) SetAlive(rs, false, decisions);
         state.IsUp = up;
         rs.FailedCheckers += up ? -1 : 1;
+        notices.Add(new CheckerVerdict(settings.Name, rs.Endpoint, checker, up, Changed: true, rs.Alive, rs.Alive != wasAlive));
         return decisions;
     }
 
@@ -174,11 +194,12 @@ public sealed class VirtualServiceHealth
     }
 
     /// <summary>At daemon stop: with omega, the notify_down of live real servers and quorum_down if the quorum is
-    /// up; without omega nothing (the daemon clears the table itself).</summary>
+    /// up (and a <see cref="ShuttingDown"/> notice); without omega nothing (the daemon clears the table itself).</summary>
     public IReadOnlyList<HealthDecision> Stop()
     {
         var decisions = new List<HealthDecision>();
         if (!settings.Omega) return decisions;
+        notices.Add(new ShuttingDown(settings.Name, realServers.Where(r => r.Alive && InPool).Select(r => r.Endpoint).ToArray()));
         foreach (var rs in realServers.Where(r => r.Alive))
             AddScript(decisions, rs.Settings.NotifyDown, ScriptReason.NotifyDown, rs.Endpoint);
         if (QuorumUp) AddScript(decisions, settings.QuorumDown, ScriptReason.QuorumDown, null);

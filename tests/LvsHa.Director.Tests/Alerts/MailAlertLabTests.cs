@@ -1,5 +1,11 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using LvsHa.Config;
+using LvsHa.Director.Daemon;
 using LvsHa.Director.Tests.Lab;
 using LvsHa.Director.Tests.Vrrp;
+using LvsHa.Testing;
 
 namespace LvsHa.Director.Tests.Alerts;
 
@@ -106,6 +112,137 @@ public sealed class MailAlertLabTests(Xunit.Abstractions.ITestOutputHelper outpu
 
         """;
 
+    /// <summary>
+    /// The health check mails of a whole daemon, as `lvsha run` runs it (DirectorDaemon.RunAsync), delivered over SMTP
+    /// to the sink: real TCP_CHECKs against two listeners of one real server, the kernel's IPVS in memory (this test's
+    /// kernel has no ip_vs, which `lvsha run` with a virtual_server needs). Each mail is keepalived 2.2.7's: the
+    /// quorum it starts with (ipwrapper.c init_service_vs), every checker's change even while the real server stays
+    /// down (check_tcp.c tcp_epilog), and with omega the stop (clear_services).
+    /// </summary>
+    [Fact]
+    public async Task Run_VirtualServerSmtpAlert_MailsStartCheckersAndShutdown_AsKeepalived()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "lvsha-mail-" + Guid.NewGuid().ToString("N"));
+        var mailDir = Path.Combine(directory, "mail");
+        Directory.CreateDirectory(directory);
+        var smtpPort = FreePort();
+        var address = IPAddress.Parse("127.0.0.31");
+        var (port1, port2) = (FreePort(), FreePort());
+        var listeners = new Dictionary<int, TcpListener>();
+        void Listen(int port, bool on)
+        {
+            if (on)
+            {
+                listeners[port] = new TcpListener(address, port);
+                listeners[port].Start(512);
+            }
+            else
+            {
+                listeners[port].Dispose();
+            }
+        }
+
+        using var sink = Process.Start(new ProcessStartInfo("python3", [SinkScript(), "127.0.0.1", smtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture), mailDir])
+        {
+            RedirectStandardOutput = true,
+        })!;
+        using var stop = new CancellationTokenSource();
+        Task<int>? daemon = null;
+        try
+        {
+            Assert.Equal("listening", await sink.StandardOutput.ReadLineAsync());
+            Listen(port1, true);
+            Listen(port2, true);
+            var configPath = Path.Combine(directory, "lvsha.conf");
+            File.WriteAllText(configPath, $$"""
+                global_defs {
+                    router_id lab
+                    notification_email {
+                        ops@example.test
+                    }
+                    notification_email_from lb@example.test
+                    smtp_server 127.0.0.1 {{smtpPort}}
+                    smtp_connect_timeout 5
+                    smtp_alert
+                }
+                virtual_server 10.0.0.1 80 {
+                    protocol TCP
+                    lb_kind NAT
+                    delay_loop 1
+                    omega
+                    real_server {{address}} 8080 {
+                        TCP_CHECK {
+                            connect_port {{port1}}
+                            connect_timeout 1
+                            retry 0
+                            warmup 0
+                        }
+                        TCP_CHECK {
+                            connect_port {{port2}}
+                            connect_timeout 1
+                            retry 0
+                            warmup 0
+                        }
+                    }
+                }
+                """);
+            var config = ConfigLoader.LoadOrThrow(configPath);
+            daemon = Task.Run(() => DirectorDaemon.RunAsync(
+                config, new DaemonRunOptions { ControlSocket = Path.Combine(directory, "lvsha.sock"), ConfigPath = configPath, NodeName = "lab" }, new InMemoryIpvs(), stop.Token));
+
+            await MailsAsync(mailDir, 1);
+            foreach (var (port, on, count) in new[] { (port1, false, 3), (port2, false, 4), (port1, true, 5), (port2, true, 7) })
+            {
+                Listen(port, on);
+                await MailsAsync(mailDir, count);
+            }
+
+            await stop.CancelAsync();
+            await daemon.WaitAsync(TimeSpan.FromSeconds(30));
+            await MailsAsync(mailDir, 9);
+            await Task.Delay(1000);
+
+            var mails = Mails(mailDir).Select(File.ReadAllText).ToList();
+            output.WriteLine(string.Join('\n', mails.Select(Summary)));
+            const string Rs = "Subject: [lab] Realserver [127.0.0.31]:tcp:8080 of virtual server [10.0.0.1]:tcp:80";
+            const string Vs = "Subject: [lab] Virtualserver [10.0.0.1]:tcp:80";
+            Assert.Equal(
+                [
+                    $"{Vs} - UP | => Starting with quorum up 1+0=1 <= 1 <=",
+                    $"{Vs} - DOWN | => Lost quorum 1+0=1 <= 0 <=",
+                    $"{Rs} - DOWN | => TCP CHECK failed on service <=",
+                    $"{Rs} - DOWN | => TCP CHECK failed on service <=",
+                    $"{Rs} - DOWN | => TCP CHECK succeed on service <=",
+                    $"{Vs} - UP | => Gained quorum 1+0=1 <= 1 <=",
+                    $"{Rs} - UP | => TCP CHECK succeed on service <=",
+                    $"{Rs} - DOWN | => Shutting down <=",
+                    $"{Vs} - DOWN | => Shutting down <=",
+                ],
+                mails.Select(Summary));
+            Assert.All(mails, m => Assert.Matches(@"(?mi)^To: .*ops@example\.test", m));
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            if (daemon is not null)
+                await daemon.WaitAsync(TimeSpan.FromSeconds(30));
+            sink.Kill();
+            foreach (var listener in listeners.Values)
+                listener.Dispose();
+            Directory.Delete(directory, recursive: true);
+        }
+
+        static int FreePort()
+        {
+            using var probe = new TcpListener(IPAddress.Loopback, 0);
+            probe.Start();
+            return ((IPEndPoint)probe.LocalEndpoint).Port;
+        }
+
+        static Task MailsAsync(string dir, int count) => LabCluster.WaitForAsync(
+            () => Task.FromResult(Mails(dir).Count >= count), TimeSpan.FromSeconds(15), $"{count} mails");
+    }
+
     // Starts one director, waits for its MASTER mail, stops it (SIGTERM) and gives its last mails 2 s; returns each
     // new mail as "Subject: ... | body", after checking sender and recipients.
     private static async Task<List<string>> RunAndStopAsync(VrrpLab lab, int node, string mailDir, Action start)
@@ -135,7 +272,9 @@ public sealed class MailAlertLabTests(Xunit.Abstractions.ITestOutputHelper outpu
     private static string Summary(string mail)
     {
         var lines = mail.ReplaceLineEndings("\n").Split('\n');
-        var subject = lines.First(l => l.StartsWith("Subject:", StringComparison.OrdinalIgnoreCase)).Trim();
+        // A long subject is folded (RFC 5322): its continuation lines start with white space.
+        var at = Array.FindIndex(lines, l => l.StartsWith("Subject:", StringComparison.OrdinalIgnoreCase));
+        var subject = string.Concat(lines.Skip(at).TakeWhile((l, i) => i == 0 || l.StartsWith(' ') || l.StartsWith('\t'))).Trim();
         var blank = Array.IndexOf(lines, "");
         var body = string.Join(' ', lines.Skip(blank + 1).Where(l => l.Trim().Length > 0)).Trim();
         return $"{subject} | {body}";

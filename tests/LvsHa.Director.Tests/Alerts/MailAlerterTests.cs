@@ -14,6 +14,34 @@ public sealed class MailAlerterTests
         Mail = new MailAlerts { Recipients = ["ops@example.test"], From = "lb@example.test", SmtpServer = server, NoEmailFaults = noEmailFaults },
     };
 
+    // check_*.c mail a verdict that changed the checker; check_misc.c also the first one; FILE_CHECK none.
+    [Theory]
+    [InlineData("TCP", true, false, "=> TCP CHECK failed on service <=")]
+    [InlineData("TCP", false, true, null)]
+    [InlineData("MISC", false, true, "=> MISC CHECK succeeded on service <=")]
+    [InlineData("MISC", false, false, "=> MISC CHECK failed on service <=")]
+    [InlineData("FILE", true, false, null)]
+    public void CheckerBody_Verdict_AsKeepalivedsCheckersMail(string kind, bool changed, bool up, string? expected)
+    {
+        HealthChecker checker = kind switch
+        {
+            "TCP" => new TcpChecker { Location = new("t", 1, 1) },
+            "MISC" => new MiscChecker { Location = new("t", 1, 1), Path = "/bin/true", Timeout = TimeSpan.FromSeconds(1) },
+            _ => new FileChecker { Location = new("t", 1, 1), TrackFile = "f", Path = "/f", Weight = 1, Reverse = false },
+        };
+        var verdict = new LvsHa.Health.State.CheckerVerdict("vs", new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 80), 0, up, changed, up, changed);
+
+        Assert.Equal(expected, MailAlert.CheckerBody(checker, verdict));
+    }
+
+    [Theory]
+    [InlineData(true, false, "=> Gained quorum 2+1=3 <= 4 <=")]
+    [InlineData(false, false, "=> Lost quorum 2+1=1 <= 0 <=")]
+    [InlineData(true, true, "=> Starting with quorum up 2+1=3 <= 4 <=")]
+    [InlineData(false, true, "=> Starting with quorum down 2+1=1 <= 0 <=")]
+    public void QuorumBody_KeepalivedsDoVsNotifiesWords(bool up, bool starting, string expected) =>
+        Assert.Equal(expected, MailAlert.QuorumBody(up, starting, 2, 1, up ? 3 : 1, up ? 4 : 0));
+
     [Fact]
     public async Task EachStateChangeIsMailedOnce_InOrder_WithKeepalivedsWording()
     {

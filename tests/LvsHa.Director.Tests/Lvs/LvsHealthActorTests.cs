@@ -33,8 +33,46 @@ public sealed class LvsHealthActorTests : TestKit
             Task.FromResult(up.GetValueOrDefault(target, true) ? CheckResult.Pass() : CheckResult.Fail("switched off"));
     }
 
+    // The alerter an actor under test mails through; each mail as "subject | body".
+    private static LvsHa.Director.Alerts.MailAlerter Mailer(LvsHa.Config.LvsHaConfig config, out ConcurrentQueue<string> sent)
+    {
+        var mails = sent = new ConcurrentQueue<string>();
+        return new LvsHa.Director.Alerts.MailAlerter(config.Global, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance,
+            (m, _) => { mails.Enqueue($"{m.Subject} | {m.TextBody}"); return Task.CompletedTask; });
+    }
+
+    // Global smtp_alert; virtual server 10.0.0.1:80 with real servers 10.0.1.1:80 and 10.0.1.2:80, one TCP_CHECK each.
+    private static string TwoRealServers(string virtualServerLines = "", int delayLoop = 1) => $$"""
+        global_defs {
+            router_id lb1
+            notification_email {
+                ops@example.test
+            }
+            smtp_server 192.0.2.25
+            smtp_alert
+        }
+        virtual_server 10.0.0.1 80 {
+            protocol TCP
+            lb_kind NAT
+            delay_loop {{delayLoop}}
+            {{virtualServerLines}}
+            real_server 10.0.1.1 80 {
+                TCP_CHECK {
+                    retry 0
+                    warmup 0
+                }
+            }
+            real_server 10.0.1.2 80 {
+                TCP_CHECK {
+                    retry 0
+                    warmup 0
+                }
+            }
+        }
+        """;
+
     [Fact]
-    public async Task SmtpAlert_RealServerAndQuorumDownAndUp_MailedAsKeepalived_FirstStateAndSmtpAlertOffNot()
+    public async Task SmtpAlert_StartQuorumRealServerAndQuorumDownAndUp_MailedAsKeepalived_SmtpAlertOffNot()
     {
         var config = TestConfigs.Load("""
             global_defs {
@@ -64,9 +102,7 @@ public sealed class LvsHealthActorTests : TestKit
                 }
             }
             """);
-        var sent = new ConcurrentQueue<string>();
-        await using var mail = new LvsHa.Director.Alerts.MailAlerter(config.Global, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance,
-            (m, _) => { sent.Enqueue($"{m.Subject} | {m.TextBody}"); return Task.CompletedTask; });
+        await using var mail = Mailer(config, out var sent);
         var reconciler = CreateTestProbe();
         var options = new LvsHealthOptions
         {
@@ -76,21 +112,158 @@ public sealed class LvsHealthActorTests : TestKit
         Sys.ActorOf(LvsHealthActor.Props(reconciler.Ref, config, options));
         reconciler.ExpectMsg<HealthDecisions>(TimeSpan.FromSeconds(5));
 
-        // 10.0.1.2 (smtp_alert off) first: no mail, the quorum holds; then 10.0.1.1 takes the quorum with it.
+        // The quorum it starts with (keepalived's init_service_vs); then 10.0.1.2 (smtp_alert off): no mail, the
+        // quorum holds; then 10.0.1.1 takes the quorum with it.
+        await AwaitAssertAsync(() => Assert.Single(sent), TimeSpan.FromSeconds(5));
         _up[new IPEndPoint(IPAddress.Parse("10.0.1.2"), 80)] = false;
         await Task.Delay(2500);
-        Assert.Empty(sent);
+        Assert.Single(sent);
         _up[new IPEndPoint(IPAddress.Parse("10.0.1.1"), 80)] = false;
-        await AwaitAssertAsync(() => Assert.Equal(2, sent.Count), TimeSpan.FromSeconds(5));
+        await AwaitAssertAsync(() => Assert.Equal(3, sent.Count), TimeSpan.FromSeconds(5));
         _up[new IPEndPoint(IPAddress.Parse("10.0.1.1"), 80)] = true;
-        await AwaitAssertAsync(() => Assert.Equal(4, sent.Count), TimeSpan.FromSeconds(5));
+        await AwaitAssertAsync(() => Assert.Equal(5, sent.Count), TimeSpan.FromSeconds(5));
         await Task.Delay(1500);
         Assert.Equal(
             [
+                "[lb1] Virtualserver [10.0.0.1]:tcp:80 - UP | => Starting with quorum up 1+0=1 <= 2 <=",
                 "[lb1] Virtualserver [10.0.0.1]:tcp:80 - DOWN | => Lost quorum 1+0=1 <= 0 <=",
                 "[lb1] Realserver [10.0.1.1]:tcp:80 of virtual server [10.0.0.1]:tcp:80 - DOWN | => TCP CHECK failed on service <=",
                 "[lb1] Virtualserver [10.0.0.1]:tcp:80 - UP | => Gained quorum 1+0=1 <= 1 <=",
                 "[lb1] Realserver [10.0.1.1]:tcp:80 of virtual server [10.0.0.1]:tcp:80 - UP | => TCP CHECK succeed on service <=",
+            ],
+            sent);
+    }
+
+    private sealed class PortSwitchCheck(ConcurrentDictionary<int, bool> up, int port) : IHealthCheck
+    {
+        public string Kind => "TCP_CHECK";
+
+        public Task<CheckResult> CheckAsync(CancellationToken cancellationToken) =>
+            Task.FromResult(up.GetValueOrDefault(port, true) ? CheckResult.Pass() : CheckResult.Fail("switched off"));
+    }
+
+    // keepalived mails each checker's change of state (check_tcp.c tcp_epilog), with the real server's state in the
+    // subject, even when the real server's state stays (another checker is down); no_checker_emails keeps only the
+    // changes of the real server.
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task SmtpAlert_SecondCheckerChangesWhileRealServerDown_MailedUnlessNoCheckerEmails(bool noCheckerEmails)
+    {
+        var config = TestConfigs.Load($$"""
+            global_defs {
+                router_id lb1
+                notification_email {
+                    ops@example.test
+                }
+                smtp_server 192.0.2.25
+                {{(noCheckerEmails ? "no_checker_emails" : "")}}
+            }
+            virtual_server 10.0.0.1 80 {
+                protocol TCP
+                lb_kind NAT
+                delay_loop 1
+                real_server 10.0.1.1 80 {
+                    smtp_alert
+                    TCP_CHECK {
+                        connect_port 81
+                        retry 0
+                        warmup 0
+                    }
+                    TCP_CHECK {
+                        connect_port 82
+                        retry 0
+                        warmup 0
+                    }
+                }
+            }
+            """);
+        await using var mail = Mailer(config, out var sent);
+        var ports = new ConcurrentDictionary<int, bool>();
+        var options = new LvsHealthOptions
+        {
+            Scheduler = new HealthSchedulerOptions { CheckFactory = (spec, _, _, _) => new PortSwitchCheck(ports, spec.ConnectPort!.Value) },
+            Mail = mail,
+        };
+        var reconciler = CreateTestProbe();
+        Sys.ActorOf(LvsHealthActor.Props(reconciler.Ref, config, options));
+        reconciler.ExpectMsg<HealthDecisions>(TimeSpan.FromSeconds(5));
+
+        var expected = noCheckerEmails ? 2 : 4;
+        foreach (var (port, up) in new[] { (81, false), (82, false), (81, true), (82, true) })
+        {
+            ports[port] = up;
+            await Task.Delay(2500);
+        }
+
+        await AwaitAssertAsync(() => Assert.Equal(expected, sent.Count), TimeSpan.FromSeconds(5));
+        const string Subject = "[lb1] Realserver [10.0.1.1]:tcp:80 of virtual server [10.0.0.1]:tcp:80";
+        Assert.Equal(
+            noCheckerEmails
+                ? [$"{Subject} - DOWN | => TCP CHECK failed on service <=", $"{Subject} - UP | => TCP CHECK succeed on service <="]
+                : [
+                    $"{Subject} - DOWN | => TCP CHECK failed on service <=",
+                    $"{Subject} - DOWN | => TCP CHECK failed on service <=",
+                    $"{Subject} - DOWN | => TCP CHECK succeed on service <=",
+                    $"{Subject} - UP | => TCP CHECK succeed on service <=",
+                ],
+            sent);
+    }
+
+    // keepalived keeps a reloaded virtual server's quorum state and its checkers' states (migrate_checkers): a reload
+    // that restarts the checks mails neither the start quorum again nor a checker failing as it did before.
+    [Fact]
+    public async Task SmtpAlert_ReloadRestartsChecks_StatesAlreadyMailedAreNotMailedAgain()
+    {
+        var config = TestConfigs.Load(TwoRealServers(delayLoop: 1));
+        await using var mail = Mailer(config, out var sent);
+        var options = new LvsHealthOptions
+        {
+            Scheduler = new HealthSchedulerOptions { CheckFactory = (_, rs, _, _) => new SwitchCheck(_up, rs.Endpoint) },
+            Mail = mail,
+        };
+        var reconciler = CreateTestProbe();
+        var health = Sys.ActorOf(LvsHealthActor.Props(reconciler.Ref, config, options));
+        _up[new IPEndPoint(IPAddress.Parse("10.0.1.1"), 80)] = false;
+        await AwaitAssertAsync(() => Assert.Equal(2, sent.Count), TimeSpan.FromSeconds(5));
+
+        health.Tell(new ReloadConfig(TestConfigs.Load(TwoRealServers(delayLoop: 2))));
+        reconciler.FishForMessage(m => m is ReloadConfig, TimeSpan.FromSeconds(5));
+        await Task.Delay(3500);
+
+        Assert.Equal(
+            [
+                "[lb1] Virtualserver [10.0.0.1]:tcp:80 - UP | => Starting with quorum up 1+0=1 <= 2 <=",
+                "[lb1] Realserver [10.0.1.1]:tcp:80 of virtual server [10.0.0.1]:tcp:80 - DOWN | => TCP CHECK failed on service <=",
+            ],
+            sent);
+    }
+
+    // keepalived's clear_services with omega: each live real server "Shutting down", then the virtual server; a real
+    // server already down is not mailed again.
+    [Fact]
+    public async Task SmtpAlert_StopWithOmega_LiveRealServersThenVirtualServerShuttingDown()
+    {
+        var config = TestConfigs.Load(TwoRealServers(virtualServerLines: "omega"));
+        await using var mail = Mailer(config, out var sent);
+        var options = new LvsHealthOptions
+        {
+            Scheduler = new HealthSchedulerOptions { CheckFactory = (_, rs, _, _) => new SwitchCheck(_up, rs.Endpoint) },
+            Mail = mail,
+        };
+        var health = Sys.ActorOf(LvsHealthActor.Props(CreateTestProbe().Ref, config, options));
+        _up[new IPEndPoint(IPAddress.Parse("10.0.1.2"), 80)] = false;
+        await AwaitAssertAsync(() => Assert.Equal(2, sent.Count), TimeSpan.FromSeconds(5));
+
+        await health.Ask<HealthChecksStopped>(StopHealthChecks.Instance, TimeSpan.FromSeconds(10));
+
+        await AwaitAssertAsync(() => Assert.Equal(4, sent.Count), TimeSpan.FromSeconds(5));
+        Assert.Equal(
+            [
+                "[lb1] Virtualserver [10.0.0.1]:tcp:80 - UP | => Starting with quorum up 1+0=1 <= 2 <=",
+                "[lb1] Realserver [10.0.1.2]:tcp:80 of virtual server [10.0.0.1]:tcp:80 - DOWN | => TCP CHECK failed on service <=",
+                "[lb1] Realserver [10.0.1.1]:tcp:80 of virtual server [10.0.0.1]:tcp:80 - DOWN | => Shutting down <=",
+                "[lb1] Virtualserver [10.0.0.1]:tcp:80 - DOWN | => Shutting down <=",
             ],
             sent);
     }

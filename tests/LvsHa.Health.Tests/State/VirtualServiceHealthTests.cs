@@ -276,4 +276,64 @@ public class VirtualServiceHealthTests
 
         Assert.Equal([new RealServerUp(Vs, Rs1, 4)], health.Start());
     }
+
+    // keepalived's init_service_vs: the quorum up is reported at start; down only when a sorry server goes in.
+    [Fact]
+    public void Start_QuorumUpReported_DownOnlyWithSorryServer()
+    {
+        var up = new VirtualServiceHealth(new VirtualServiceHealthSettings(Vs) { Hysteresis = 1, RealServers = [Rs(Rs1, 3), Rs(Rs2, alpha: true)] });
+        up.Start();
+        Assert.Equal([new StartingQuorum(Vs, true, 1, 1, 2, 3)], up.TakeNotices());
+        Assert.Empty(up.TakeNotices());
+
+        var down = new VirtualServiceHealth(new VirtualServiceHealthSettings(Vs) { RealServers = [Rs(Rs1, alpha: true)] });
+        down.Start();
+        Assert.Empty(down.TakeNotices());
+
+        var sorry = new VirtualServiceHealth(new VirtualServiceHealthSettings(Vs) { SorryServer = Sorry, RealServers = [Rs(Rs1, alpha: true)] });
+        sorry.Start();
+        Assert.Equal([new StartingQuorum(Vs, false, 1, 0, 1, 0)], sorry.TakeNotices());
+    }
+
+    // What keepalived's checkers decide their mail on: a change of the checker (with the real server's state), and
+    // the first verdict even when it changes nothing.
+    [Fact]
+    public void OnCheckResult_CheckerVerdicts_ChangesAndFirstVerdict()
+    {
+        var health = new VirtualServiceHealth(new VirtualServiceHealthSettings(Vs) { RealServers = [Rs(Rs1, checkers: 2), Rs(Rs2)] });
+        health.Start();
+        health.TakeNotices();
+
+        health.OnCheckResult(0, 0, up: true);
+        health.OnCheckResult(0, 0, up: true);
+        health.OnCheckResult(0, 0, up: false);
+        health.OnCheckResult(0, 1, up: false);
+        health.OnCheckResult(0, 1, up: false);
+        health.OnCheckResult(0, 0, up: true);
+        health.OnCheckResult(0, 1, up: true);
+
+        Assert.Equal(
+            [
+                new CheckerVerdict(Vs, Rs1, 0, true, Changed: false, RealServerUp: true, RealServerChanged: false),
+                new CheckerVerdict(Vs, Rs1, 0, false, Changed: true, RealServerUp: false, RealServerChanged: true),
+                new CheckerVerdict(Vs, Rs1, 1, false, Changed: true, RealServerUp: false, RealServerChanged: false),
+                new CheckerVerdict(Vs, Rs1, 0, true, Changed: true, RealServerUp: false, RealServerChanged: false),
+                new CheckerVerdict(Vs, Rs1, 1, true, Changed: true, RealServerUp: true, RealServerChanged: true),
+            ],
+            health.TakeNotices());
+    }
+
+    [Fact]
+    public void Stop_Omega_ShuttingDownNamesTheLiveRealServers()
+    {
+        var health = new VirtualServiceHealth(new VirtualServiceHealthSettings(Vs) { Omega = true, RealServers = [Rs(Rs1), Rs(Rs2)] });
+        health.Start();
+        health.OnCheckResult(1, 0, up: false);
+        health.TakeNotices();
+
+        health.Stop();
+
+        var down = Assert.IsType<ShuttingDown>(Assert.Single(health.TakeNotices()));
+        Assert.Equal([Rs1], down.LiveRealServers);
+    }
 }

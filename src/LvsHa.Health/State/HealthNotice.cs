@@ -1,0 +1,37 @@
+using System.Net;
+
+namespace LvsHa.Health.State;
+
+/// <summary>Something keepalived reports (mails) that changes neither the kernel table nor runs a script, so it is
+/// not a <see cref="HealthDecision"/>: taken with <see cref="VirtualServiceHealth.TakeNotices"/>.</summary>
+/// <param name="VirtualService">The virtual service's name.</param>
+public abstract record HealthNotice(string VirtualService);
+
+/// <summary>A checker's verdict that changed the checker's state, or its first verdict (keepalived's checkers decide
+/// their mail on these: check_*.c, checker_was_up and has_run).</summary>
+/// <param name="VirtualService">The virtual service.</param>
+/// <param name="RealServer">The real server.</param>
+/// <param name="Checker">Index of the checker in the real server's checkers.</param>
+/// <param name="Up">The verdict.</param>
+/// <param name="Changed">Whether the verdict changed the checker's state (false only for a first verdict).</param>
+/// <param name="RealServerUp">Whether the real server is alive after the verdict.</param>
+/// <param name="RealServerChanged">Whether the verdict changed whether the real server is alive.</param>
+public sealed record CheckerVerdict(string VirtualService, IPEndPoint RealServer, int Checker, bool Up, bool Changed, bool RealServerUp, bool RealServerChanged)
+    : HealthNotice(VirtualService);
+
+/// <summary>The quorum state the virtual service starts with, when keepalived reports it (ipwrapper.c
+/// update_quorum_state with init: quorum up, or quorum down with a sorry server to put in).</summary>
+/// <param name="VirtualService">The virtual service.</param>
+/// <param name="Up">Whether the quorum is up.</param>
+/// <param name="Quorum">The quorum in force.</param>
+/// <param name="Hysteresis">The hysteresis.</param>
+/// <param name="Threshold">quorum + hysteresis, what the start was judged against.</param>
+/// <param name="LiveWeight">The live real servers' weight sum.</param>
+public sealed record StartingQuorum(string VirtualService, bool Up, long Quorum, long Hysteresis, long Threshold, long LiveWeight)
+    : HealthNotice(VirtualService);
+
+/// <summary>The daemon stops a virtual service with omega (keepalived's clear_services: its live real servers and the
+/// virtual server go down "Shutting down").</summary>
+/// <param name="VirtualService">The virtual service.</param>
+/// <param name="LiveRealServers">The real servers alive and in the pool at the stop.</param>
+public sealed record ShuttingDown(string VirtualService, IReadOnlyList<IPEndPoint> LiveRealServers) : HealthNotice(VirtualService);
