@@ -229,6 +229,7 @@ public sealed partial class AkkaLogPolicy
     [GeneratedRegex(@"\b(?:\d{1,3}\.){3}\d{1,3}\b|\[[0-9A-Fa-f:]*:[0-9A-Fa-f:]*\](?=[:\]/])", RegexOptions.CultureInvariant)]
     private static partial Regex Addresses();
 
-    [GeneratedRegex(@"akka(?:\.ssl)?\.tcp://[^/\s]+", RegexOptions.CultureInvariant)]
+    // An Akka address up to its port (an actor name built from it goes on with "-N").
+    [GeneratedRegex(@"akka(?:\.ssl)?\.tcp://[^/@\s]+@(?:\[[0-9A-Fa-f:.]+\]|[^/:\s\[]+):\d+", RegexOptions.CultureInvariant)]
     private static partial Regex AkkaAddress();
 }

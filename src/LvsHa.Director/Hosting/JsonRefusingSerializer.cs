@@ -42,6 +42,15 @@ public sealed class JsonRefusingSerializer : SerializerWithStringManifest
     {
     }
 
+    /// <summary>
+    /// Created by Akka when akka.actor.serialization-settings.json exists (Akka's reference.conf has it, for the stock
+    /// serializer's string builder pool): nothing there applies to a serializer that writes nothing.
+    /// </summary>
+    public JsonRefusingSerializer(ExtendedActorSystem system, Akka.Configuration.Config config)
+        : base(system)
+    {
+    }
+
     /// <inheritdoc />
     public override int Identifier => Id;
 
