@@ -129,11 +129,12 @@ public sealed partial class AkkaLogPolicy
 
     // A peer's message refused by JsonRefusingSerializer, as Akka's EndpointReader reports it ("Deserialization failed
     // for message with serializer id [1]", no peer in the text): rewritten to name the peer (from the reader's actor
-    // path, which carries the remote address) and the type, once per peer and type in the window.
+    // path, which names the remote address after ours) and the type, once per peer and type in the window.
     private AkkaLogLine? RefusedLine(LogEvent e, RefusedMessageException refused)
     {
         var source = e.LogSource ?? string.Empty;
-        var peer = AkkaAddress().Match(Uri.UnescapeDataString(source)) is { Success: true } m ? m.Value : source;
+        // The path starts with this director's address; the endpoint actors' names end with the peer's.
+        var peer = AkkaAddress().Matches(Uri.UnescapeDataString(source)) is { Count: > 0 } m ? m[^1].Value : source;
         if (!Admit($"refused|{peer}|{refused.TypeName}", out var suppressed))
         {
             return null;

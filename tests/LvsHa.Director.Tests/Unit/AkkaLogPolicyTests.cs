@@ -108,10 +108,10 @@ public sealed class AkkaLogPolicyTests
         var summary = Refused("10.0.0.3", new RefusedMessageException("Gadget, Evil"));
         Assert.Contains(1, summary?.Arguments.OfType<int>() ?? []);
 
-        // As Akka.Remote's EndpointReader logs it: no peer in the text, the peer's address encoded in the reader's path.
+        // As Akka.Remote's EndpointReader logs it: no peer in the text; the reader's path starts with our address and names the peer's, encoded.
         AkkaLogLine? Refused(string host, Exception cause) => policy.Decide(new Warning(
             cause,
-            $"akka://lvsha/system/endpointManager/endpointWriter-akka.ssl.tcp%3A%2F%2Flvsha%40{host}%3A2552-3/endpointReader-akka.ssl.tcp%3A%2F%2Flvsha%40{host}%3A2552-1",
+            $"akka.ssl.tcp://lvsha@10.0.0.1:2552/system/endpointManager/endpointWriter-akka.ssl.tcp%3A%2F%2Flvsha%40{host}%3A2552-3/endpointReader-akka.ssl.tcp%3A%2F%2Flvsha%40{host}%3A2552-1",
             typeof(Akka.Remote.RemoteSettings),
             "Deserialization failed for message with serializer id [1] and manifest []. Transient association error (association remains live)."));
     }
