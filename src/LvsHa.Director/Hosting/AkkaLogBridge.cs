@@ -82,34 +82,17 @@ public sealed partial class AkkaLogPolicy
             return null;
         }
 
+        if (Refusal(e.Cause) is { } refused)
+        {
+            return RefusedLine(e, refused);
+        }
+
         // First line only: Akka appends troubleshooting text and exception dumps to some messages.
         var text = e.Message?.ToString() ?? string.Empty;
         var newline = text.IndexOf('\n', StringComparison.Ordinal);
         text = (newline < 0 ? text : text[..newline]).TrimEnd();
         var peers = string.Join(",", Addresses().Matches(text).Select(m => m.Value).Distinct().Order(StringComparer.Ordinal));
-        var key = $"{source}|{(peers.Length == 0 ? text : peers)}";
-        var now = _time.GetUtcNow();
-        var suppressed = 0;
-        var write = false;
-        _last.AddOrUpdate(
-            key,
-            _ =>
-            {
-                write = true;
-                return (now, 0);
-            },
-            (_, last) =>
-            {
-                if (now - last.At < Window)
-                {
-                    return (last.At, last.Suppressed + 1);
-                }
-
-                write = true;
-                suppressed = last.Suppressed;
-                return (now, 0);
-            });
-        if (!write)
+        if (!Admit($"{source}|{(peers.Length == 0 ? text : peers)}", out var suppressed))
         {
             return null;
         }
@@ -142,6 +125,71 @@ public sealed partial class AkkaLogPolicy
         }
 
         return new AkkaLogLine(source, level, template, [.. arguments], null);
+    }
+
+    // A peer's message refused by JsonRefusingSerializer, as Akka's EndpointReader reports it ("Deserialization failed
+    // for message with serializer id [1]", no peer in the text): rewritten to name the peer (from the reader's actor
+    // path, which names the remote address after ours) and the type, once per peer and type in the window.
+    private AkkaLogLine? RefusedLine(LogEvent e, RefusedMessageException refused)
+    {
+        var source = e.LogSource ?? string.Empty;
+        // The path starts with this director's address; the endpoint actors' names end with the peer's.
+        var peer = AkkaAddress().Matches(Uri.UnescapeDataString(source)) is { Count: > 0 } m ? m[^1].Value : source;
+        if (!Admit($"refused|{peer}|{refused.TypeName}", out var suppressed))
+        {
+            return null;
+        }
+
+        return new AkkaLogLine(
+            typeof(JsonRefusingSerializer).FullName!,
+            LogEventLevel.Warning,
+            "Refused a cluster message from {Peer} naming the .NET type {Type}: directors take no JSON, only LvsHa's and Akka's own messages; dropped, the association stays"
+                + (suppressed > 0 ? " ({Suppressed} like it in the last {Window:l})" : string.Empty)
+                + " (at most once per {Window:l} per peer and type)",
+            suppressed > 0 ? [peer, refused.TypeName, suppressed, WindowText, WindowText] : [peer, refused.TypeName, WindowText],
+            null);
+    }
+
+    private static RefusedMessageException? Refusal(Exception? e)
+    {
+        // Akka wraps it when the JSON was nested in an envelope of its own (an actor selection's payload).
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is RefusedMessageException refused)
+            {
+                return refused;
+            }
+        }
+
+        return null;
+    }
+
+    // True when a line under key is due: the first, or the first after Window (then with how many were left out).
+    private bool Admit(string key, out int suppressed)
+    {
+        var now = _time.GetUtcNow();
+        var left = 0;
+        var write = false;
+        _last.AddOrUpdate(
+            key,
+            _ =>
+            {
+                write = true;
+                return (now, 0);
+            },
+            (_, last) =>
+            {
+                if (now - last.At < Window)
+                {
+                    return (last.At, last.Suppressed + 1);
+                }
+
+                write = true;
+                left = last.Suppressed;
+                return (now, 0);
+            });
+        suppressed = left;
+        return write;
     }
 
     /// <summary>The event's real source: its class, or (string sources) the component or actor path Akka named.</summary>
@@ -181,4 +229,8 @@ public sealed partial class AkkaLogPolicy
     // reconnecting peer uses a new source port each time).
     [GeneratedRegex(@"\b(?:\d{1,3}\.){3}\d{1,3}\b|\[[0-9A-Fa-f:]*:[0-9A-Fa-f:]*\](?=[:\]/])", RegexOptions.CultureInvariant)]
     private static partial Regex Addresses();
+
+    // An Akka address up to its port (an actor name built from it goes on with "-N").
+    [GeneratedRegex(@"akka(?:\.ssl)?\.tcp://[^/@\s]+@(?:\[[0-9A-Fa-f:.]+\]|[^/:\s\[]+):\d+", RegexOptions.CultureInvariant)]
+    private static partial Regex AkkaAddress();
 }

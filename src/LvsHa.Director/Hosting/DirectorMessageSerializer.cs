@@ -20,10 +20,15 @@ public sealed class DirectorMessageSerializer : SerializerWithStringManifest
     /// <summary>Akka's serializer id for these messages (ids below 100 are Akka's own).</summary>
     public const int Id = 7340;
 
-    /// <summary>The serializer and its bindings, as HOCON for the director's ActorSystem.</summary>
+    /// <summary>
+    /// The serializer and its bindings, as HOCON for the director's ActorSystem; with <see cref="JsonRefusingSerializer"/>
+    /// under Akka's name for its JSON serializer ("json", bound to System.Object), so Akka never creates its own and
+    /// a type bound to neither this nor one of Akka's serializers is refused both ways.
+    /// </summary>
     public static string Hocon => $$"""
         akka.actor {
           serializers.lvsha = "{{AkkaConfigBuilder.TypeName(typeof(DirectorMessageSerializer))}}"
+          serializers.json = "{{AkkaConfigBuilder.TypeName(typeof(JsonRefusingSerializer))}}"
           serialization-bindings {
             "{{AkkaConfigBuilder.TypeName(typeof(VrrpAdvertEnvelope))}}" = lvsha
             "{{AkkaConfigBuilder.TypeName(typeof(SeedProbe))}}" = lvsha

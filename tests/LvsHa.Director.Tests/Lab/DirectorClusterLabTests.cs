@@ -107,6 +107,32 @@ public sealed class DirectorClusterLabTests
     }
 
     [Fact]
+    public async Task JsonFromAPeerWithTheSecret_RefusedNothingBuiltLoggedOncePerPeerAndTypeDirectorStaysInTheCluster()
+    {
+        // Two directors and, in the third slot, a peer with the cluster secret whose JSON serializer is Akka's stock one.
+        using var lab = await LabCluster.FormedAsync(3, 2, _output, FormationTimeout);
+        var mark = Path.Combine(lab.Directory, "gadget-built");
+        lab.StartJsonPeer(3, 1, mark);
+        Assert.True(lab.WaitForExit(3, TimeSpan.FromSeconds(60)), $"the JSON peer ends\n{lab.Log(3)}");
+        Assert.True(lab.Process(3).ExitCode == 0 && lab.Log(3).Contains(JsonPeer.Answered, StringComparison.Ordinal), $"the director answers a probe sent after the JSON\n{lab.Log(3)}");
+        Assert.False(File.Exists(mark), "the director built the Gadget a peer's JSON named");
+
+        // The Gadget twice (top level), a list holding one (nested in an actor selection): one line per type.
+        var peer = $"akka.ssl.tcp://{AkkaConfigBuilder.SystemName}@{lab.Address(3)}:{LabCluster.Port}";
+        List<string> Refusals() => [.. lab.Log(1).Split('\n').Where(l => l.Contains("Refused a cluster message", StringComparison.Ordinal))];
+        await LabCluster.WaitForAsync(() => Task.FromResult(Refusals().Count >= 2), TimeSpan.FromSeconds(5), $"director 1 logs the refusals\n{lab.Log(1)}");
+        await Task.Delay(500);
+        var refusals = Refusals();
+        Assert.True(refusals.Count == 2, string.Join('\n', refusals));
+        Assert.All(refusals, l => Assert.True(l.Contains(" WRN ", StringComparison.Ordinal) && l.Contains(peer, StringComparison.Ordinal), l));
+        Assert.Single(refusals, l => l.Contains($" {typeof(Gadget).FullName}, ", StringComparison.Ordinal));
+        Assert.Single(refusals, l => l.Contains("System.Collections.Generic.List`1", StringComparison.Ordinal));
+
+        Assert.False(lab.Process(1).HasExited, $"director 1 exited\n{lab.Log(1)}");
+        await lab.WaitForClusterAsync(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
     public async Task Partition_IsolatedDirector_LosesMajorityKeepsRunningIsRemovedAndRejoinsAfterTheHeal()
     {
         using var lab = await LabCluster.FormedAsync(3, null, _output, FormationTimeout);

@@ -132,6 +132,18 @@ internal sealed class LabCluster : IDisposable
     }
 
     /// <summary>
+    /// Starts a <see cref="JsonPeer"/> in slot <paramref name="node"/>: it has the lab's secret and sends director
+    /// <paramref name="director"/> JSON naming a <see cref="Gadget"/> aimed at <paramref name="markPath"/>.
+    /// </summary>
+    public void StartJsonPeer(int node, int director, string markPath)
+    {
+        var log = _logs[node] = new StringBuilder();
+        _processes[node] = StartProcess(
+            ["dotnet", Vrrp.VrrpLab.TestAssembly, JsonPeer.Command, Path.Combine(Directory, "secret"), Address(node), Address(director), markPath],
+            log, Namespace(node));
+    }
+
+    /// <summary>
     /// Starts a silent listener in slot <paramref name="node"/>: it accepts TCP connections on the director port and
     /// never answers (a TLS handshake that never ends, as with a stopped or overloaded peer).
     /// </summary>

@@ -1,6 +1,6 @@
 namespace LvsHa.Director.Tests.Lab;
 
-/// <summary>Entry point of the director processes the lab tests start: `lvsha ARGS`, the real command line.</summary>
+/// <summary>Entry point of the processes the lab tests start: `lvsha ARGS`, the real command line, or a <see cref="JsonPeer"/>.</summary>
 public static class LabNodeProgram
 {
     public static int Main(string[] args)
@@ -8,6 +8,11 @@ public static class LabNodeProgram
         if (args is ["lvsha", .. var cli])
         {
             return LvsHa.Cli.LvsHaCli.Run(cli, Console.Out, Console.Error);
+        }
+
+        if (args is [JsonPeer.Command, var secret, var listen, var director, var mark])
+        {
+            return JsonPeer.Run(secret, listen, director, mark);
         }
 
         Console.Error.WriteLine("usage: LvsHa.Director.Tests lvsha ARGS");

@@ -1,3 +1,4 @@
+using System.Runtime.Serialization;
 using Akka.Event;
 using LvsHa.Director.Hosting;
 using LvsHa.Director.Membership;
@@ -84,6 +85,35 @@ public sealed class AkkaLogPolicyTests
         var summary = policy.Decide(Failure(44600));
         Assert.NotNull(summary);
         Assert.Contains(15, summary.Arguments.OfType<int>());
+    }
+
+    [Fact]
+    public void Decide_PeersJsonRefused_OneWarningPerPeerAndTypeNamingBoth()
+    {
+        var policy = Policy();
+        var gadget = Refused("10.0.0.3", new RefusedMessageException("Gadget, Evil"));
+        Assert.NotNull(gadget);
+        Assert.Equal(LogEventLevel.Warning, gadget.Level);
+        Assert.Equal(typeof(JsonRefusingSerializer).FullName, gadget.Source);
+        Assert.Equal(["akka.ssl.tcp://lvsha@10.0.0.3:2552", "Gadget, Evil"], gadget.Arguments[..2]);
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Null(Refused("10.0.0.3", new RefusedMessageException("Gadget, Evil")));
+        // Nested in an actor selection, Akka wraps the refusal; another type is its own line, so is another peer.
+        var list = Refused("10.0.0.3", new SerializationException("Failed to deserialize payload object when deserializing ActorSelectionMessage", new RefusedMessageException("List, Evil")));
+        Assert.Equal("List, Evil", list?.Arguments[1]);
+        Assert.NotNull(Refused("10.0.0.4", new RefusedMessageException("Gadget, Evil")));
+
+        _time.Advance(AkkaLogPolicy.Window);
+        var summary = Refused("10.0.0.3", new RefusedMessageException("Gadget, Evil"));
+        Assert.Contains(1, summary?.Arguments.OfType<int>() ?? []);
+
+        // As Akka.Remote's EndpointReader logs it: no peer in the text; the reader's path starts with our address and names the peer's, encoded.
+        AkkaLogLine? Refused(string host, Exception cause) => policy.Decide(new Warning(
+            cause,
+            $"akka.ssl.tcp://lvsha@10.0.0.1:2552/system/endpointManager/endpointWriter-akka.ssl.tcp%3A%2F%2Flvsha%40{host}%3A2552-3/endpointReader-akka.ssl.tcp%3A%2F%2Flvsha%40{host}%3A2552-1",
+            typeof(Akka.Remote.RemoteSettings),
+            "Deserialization failed for message with serializer id [1] and manifest []. Transient association error (association remains live)."));
     }
 
     [Theory]

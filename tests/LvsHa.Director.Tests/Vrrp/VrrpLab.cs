@@ -19,7 +19,7 @@ internal sealed partial class VrrpLab : IDisposable
     public const int Port = 2552;
     public const int ClientNode = 100;
 
-    private static readonly string TestAssembly = typeof(VrrpLab).Assembly.Location;
+    public static readonly string TestAssembly = typeof(VrrpLab).Assembly.Location;
     private readonly string _suffix = $"{Environment.ProcessId % 100000}{Random.Shared.Next(100, 999)}";
     private readonly int _subnet = Random.Shared.Next(1, 250);
     private readonly List<string> _namespaces = [];
