@@ -37,7 +37,7 @@ public sealed class MajorityTracker : ReceiveActor, IWithTimers
     /// <param name="expectedDirectors">Floor of the denominator (see <see cref="MajorityView"/>); 0 without a cluster.</param>
     /// <param name="subscribeToCluster">False in unit tests, which feed membership messages directly.</param>
     /// <param name="lostHere">Whether this director's own failure detector has lost a member; null: every unreachable mark counts.</param>
-    /// <param name="recheck">How often an unconfirmed mark is looked at again.</param>
+    /// <param name="recheck">How often an unconfirmed mark is looked at again (default: the guarding reaper interval).</param>
     public MajorityTracker(
         Address self, int expectedDirectors, bool subscribeToCluster, Func<Address, bool>? lostHere = null, TimeSpan recheck = default)
     {
@@ -45,7 +45,7 @@ public sealed class MajorityTracker : ReceiveActor, IWithTimers
         _expectedDirectors = expectedDirectors;
         _subscribeToCluster = subscribeToCluster;
         _lostHere = lostHere;
-        _recheck = recheck > TimeSpan.Zero ? recheck : TimeSpan.FromMilliseconds(200);
+        _recheck = recheck > TimeSpan.Zero ? recheck : Hosting.FailureDetectorOptions.Guarding.ReaperInterval;
         _current = expectedDirectors == 0 && !subscribeToCluster
             ? new QuorumChanged(true, 1, 1)
             : _membership.View(_self, _expectedDirectors);
