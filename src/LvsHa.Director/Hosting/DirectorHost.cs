@@ -266,7 +266,7 @@ public static class DirectorHost
         var clustered = options.Cluster is not null;
         var tracker = system.ActorOf(
             MajorityTracker.PropsFor(
-                system, options.Cluster?.EffectiveExpectedDirectors ?? 0, clustered, options.Cluster?.FailureDetector.ReaperInterval ?? default),
+                system, options.Cluster?.EffectiveExpectedDirectors ?? 0, clustered, options.Cluster?.FailureDetector.SchedulerTick ?? default),
             MajorityTracker.Name);
         var transport = clustered ? new ClusterAdvertTransport(system) : (IAdvertTransport)NoPeersAdvertTransport.Instance;
         var senderNode = clustered ? Akka.Cluster.Cluster.Get(system).SelfAddress.ToString() : options.NodeName;
