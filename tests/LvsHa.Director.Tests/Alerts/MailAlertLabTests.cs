@@ -28,30 +28,7 @@ public sealed class MailAlertLabTests(Xunit.Abstractions.ITestOutputHelper outpu
         lab.Start(VrrpLab.ClientNode, ["python3", SinkScript(), lab.Address(VrrpLab.ClientNode), "2525", mailDir]);
         await LabCluster.WaitForAsync(
             () => Task.FromResult(lab.Log(VrrpLab.ClientNode).Contains("listening", StringComparison.Ordinal)), TimeSpan.FromSeconds(20), "the SMTP sink listens");
-        var config = lab.WriteFile("keepalived.conf", $$"""
-            global_defs {
-                router_id lab
-                notification_email {
-                    ops@example.test
-                    oncall@example.test
-                }
-                notification_email_from lb@example.test
-                smtp_server {{lab.Address(VrrpLab.ClientNode)}} 2525
-                smtp_connect_timeout 5
-                smtp_alert
-            }
-            vrrp_instance VI_1 {
-                state MASTER
-                interface eth0
-                virtual_router_id 51
-                priority 150
-                advert_int 1
-                virtual_ipaddress {
-                    {{lab.Vip}}/24 dev eth0
-                }
-            }
-
-            """);
+        var config = lab.WriteFile("keepalived.conf", Config(lab, $"router_id lab\nnotification_email {{\nops@example.test\noncall@example.test\n}}\nsmtp_server {lab.Address(VrrpLab.ClientNode)} 2525"));
 
         var keepalived = await RunAndStopAsync(lab, 1, mailDir, () => lab.StartKeepalived(1, config));
         var lvsha = await RunAndStopAsync(lab, 2, mailDir, () => lab.Start(2, config));
@@ -215,33 +192,14 @@ public sealed class MailAlertLabTests(Xunit.Abstractions.ITestOutputHelper outpu
         await LabCluster.WaitForAsync(
             () => Task.FromResult(lab.Log(VrrpLab.ClientNode).Contains("listening", StringComparison.Ordinal) && lab.Log(2).Contains("listening", StringComparison.Ordinal)),
             TimeSpan.FromSeconds(20), "both SMTP sinks listen");
-        string Config(string globals) => $$"""
-            global_defs {
-            {{globals}}
-                notification_email_from lb@example.test
-                smtp_connect_timeout 5
-                smtp_alert
-            }
-            vrrp_instance VI_1 {
-                state MASTER
-                interface eth0
-                virtual_router_id 51
-                priority 150
-                advert_int 1
-                virtual_ipaddress {
-                    {{lab.Vip}}/24 dev eth0
-                }
-            }
-
-            """;
-        var config = lab.WriteFile("lvsha.conf", Config($"router_id lab\nnotification_email {{\nops@example.test\n}}\nsmtp_server {lab.Address(VrrpLab.ClientNode)} 2525"));
+        var config = lab.WriteFile("lvsha.conf", Config(lab, $"router_id lab\nnotification_email {{\nops@example.test\n}}\nsmtp_server {lab.Address(VrrpLab.ClientNode)} 2525"));
         lab.Start(1, config);
         await lab.WaitForSoleHolderAsync(1, [], Startup);
         await LabCluster.WaitForAsync(
             () => Task.FromResult(Mails(oldDir).Any(m => File.ReadAllText(m).Contains("Entering MASTER state", StringComparison.Ordinal))),
             TimeSpan.FromSeconds(20), $"the MASTER mail at the first server\n{lab.Log(1)}");
 
-        File.WriteAllText(config, Config($"router_id lab2\nnotification_email {{\noncall@example.test\n}}\nsmtp_server {lab.Address(2)} 2526\nmetrics_listen 127.0.0.1 9591"));
+        File.WriteAllText(config, Config(lab, $"router_id lab2\nnotification_email {{\noncall@example.test\n}}\nsmtp_server {lab.Address(2)} 2526\nmetrics_listen 127.0.0.1 9591"));
         for (var reload = 1; reload <= 2; reload++)
         {
             var (code, reply) = VrrpLab.Lvsha("reload", "--control-socket", lab.SocketPath(1));
@@ -262,6 +220,28 @@ public sealed class MailAlertLabTests(Xunit.Abstractions.ITestOutputHelper outpu
         Assert.DoesNotContain("ops@example.test", mails[0], StringComparison.Ordinal);
         Assert.Equal(oldCount, Mails(oldDir).Count);
     }
+
+    // keepalived.conf of the mail labs: global smtp_alert, sender and timeout, the mail settings
+    // GLOBALS (server, recipients, router_id...) and VI_1, MASTER at priority 150.
+    private static string Config(VrrpLab lab, string globals) => $$"""
+        global_defs {
+        {{globals}}
+            notification_email_from lb@example.test
+            smtp_connect_timeout 5
+            smtp_alert
+        }
+        vrrp_instance VI_1 {
+            state MASTER
+            interface eth0
+            virtual_router_id 51
+            priority 150
+            advert_int 1
+            virtual_ipaddress {
+                {{lab.Vip}}/24 dev eth0
+            }
+        }
+
+        """;
 
     // Starts one director, waits for its MASTER mail, stops it (SIGTERM) and gives its last mails 2 s; returns each
     // new mail as "Subject: ... | body", after checking sender and recipients.
