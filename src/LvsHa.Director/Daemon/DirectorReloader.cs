@@ -162,8 +162,8 @@ public sealed partial class DirectorReloader : IDisposable
             if (next.VirtualServers.Count > 0)
                 changes.RestartNeeded.Add("virtual_server blocks on a director that started without any (the IPVS side starts with the daemon)");
             // Only the IPVS reconciler sets them, and it runs only on a director started with virtual_server blocks.
-            if (globalApplied.Remove("lvs_timeouts"))
-                changes.RestartNeeded.Add("global_defs lvs_timeouts (set by the IPVS side, which starts with the daemon when it has virtual_server blocks)");
+            if (globalApplied.Remove(GlobalDefsChanges.LvsTimeouts))
+                changes.RestartNeeded.Add($"global_defs {GlobalDefsChanges.LvsTimeouts} (set by the IPVS side, which starts with the daemon when it has virtual_server blocks)");
         }
 
         _mail.Reload(next.Global);

@@ -17,6 +17,9 @@ public static class GlobalDefsChanges
     /// <param name="Take">Copies the setting from the second global_defs into the first.</param>
     public sealed record Rule(string Keyword, GlobalDefsReload Reload, string[] Properties, Func<GlobalDefs, GlobalDefs, GlobalDefs> Take);
 
+    /// <summary>lvs_timeouts' keyword: applied by the IPVS side, which a director started without virtual_server blocks does not run.</summary>
+    public const string LvsTimeouts = "lvs_timeouts";
+
     /// <summary>Every global_defs setting, with why a reload applies it or cannot.</summary>
     public static IReadOnlyList<Rule> Rules { get; } =
     [
@@ -38,7 +41,7 @@ public static class GlobalDefsChanges
         // Only a check of the file (no unicast_peer, no authentication), made on the reloaded file before it applies.
         new("vrrp_strict", GlobalDefsReload.Applied, [nameof(GlobalDefs.VrrpStrict)], (g, from) => g with { VrrpStrict = from.VrrpStrict }),
         // The IPVS reconciler sets the kernel's timeouts again when they change (IpvsReconcilerActor, on ReloadConfig).
-        new("lvs_timeouts", GlobalDefsReload.Applied, [nameof(GlobalDefs.LvsTimeouts)], (g, from) => g with { LvsTimeouts = from.LvsTimeouts }),
+        new(LvsTimeouts, GlobalDefsReload.Applied, [nameof(GlobalDefs.LvsTimeouts)], (g, from) => g with { LvsTimeouts = from.LvsTimeouts }),
         // The instances' sockets joined the groups when they started; a reloaded instance keeps its group.
         new("vrrp_mcast_group4", GlobalDefsReload.AtRestart, [nameof(GlobalDefs.VrrpMulticastGroup4)], (g, from) => g with { VrrpMulticastGroup4 = from.VrrpMulticastGroup4 }),
         new("vrrp_mcast_group6", GlobalDefsReload.AtRestart, [nameof(GlobalDefs.VrrpMulticastGroup6)], (g, from) => g with { VrrpMulticastGroup6 = from.VrrpMulticastGroup6 }),
