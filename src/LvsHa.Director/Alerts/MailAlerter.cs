@@ -63,7 +63,7 @@ public sealed partial class MailAlerter : IAsyncDisposable
     /// <param name="body">The checker's words.</param>
     public void CheckerChanged(string realServer, string virtualServer, bool realServerUp, bool realServerChanged, string body)
     {
-        if (realServerChanged || !_settings.NoCheckerEmails)
+        if (realServerChanged || !_current.Mail.NoCheckerEmails)
             RealServerChanged(realServer, virtualServer, realServerUp, body);
     }
 

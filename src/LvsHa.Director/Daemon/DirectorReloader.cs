@@ -124,14 +124,14 @@ public sealed partial class DirectorReloader : IDisposable
             return new ReloadResult(false, messages);
         }
 
-        // Judged as at start: a script that may not run or a missing interface refuses the reload.
-        var machine = DirectorPreflight.Check(next);
-        messages.AddRange(machine.Select(d => d.ToString()));
-        if (machine.Where(d => d.Severity == DiagnosticSeverity.Error).ToList() is { Count: > 0 } machineErrors)
+        // A file read while it is being written (truncated, not yet filled: a shell's `>`, an editor or a template
+        // tool writing in place) reads as one that defines nothing, and applied it would stop every instance and
+        // virtual service. keepalived applies it; stopping everything is what stopping the director is for.
+        if (DefinesNothing(next) && !DefinesNothing(_current))
         {
-            foreach (var error in machineErrors)
-                LogInvalid(error.Location.File, error.Location.Line, error.Message);
-            messages.Add($"reload refused ({machineErrors.Count} errors): the running configuration is unchanged");
+            LogInvalid(_path, 1, "defines no vrrp_instance, virtual_server or cluster block");
+            messages.Add($"{_path}:1:1: error: defines no vrrp_instance, virtual_server or cluster block (a file read while it is being written reads empty; write it beside and rename it over)");
+            messages.Add("reload refused: the running configuration is unchanged");
             return new ReloadResult(false, messages);
         }
 
@@ -150,6 +150,20 @@ public sealed partial class DirectorReloader : IDisposable
         }
         // The new file with the global_defs as it runs (a setting needing a restart keeps its running value).
         next = next with { Global = changes.Global };
+
+        // Judged as at start, under the script policy that will run the scripts (script_user and
+        // enable_script_security keep their running values until a restart): a script that may not run or a missing
+        // interface refuses the reload.
+        var machine = DirectorPreflight.Check(next);
+        messages.AddRange(machine.Select(d => d.ToString()));
+        if (machine.Where(d => d.Severity == DiagnosticSeverity.Error).ToList() is { Count: > 0 } machineErrors)
+        {
+            foreach (var error in machineErrors)
+                LogInvalid(error.Location.File, error.Location.Line, error.Message);
+            messages.Add($"reload refused ({machineErrors.Count} errors): the running configuration is unchanged");
+            return new ReloadResult(false, messages);
+        }
+
         var globalApplied = changes.GlobalApplied.ToList();
         if (_runtime.Lvs is { } lvs)
         {
@@ -193,6 +207,9 @@ public sealed partial class DirectorReloader : IDisposable
         messages.Add($"reloaded {_path}: {summary}");
         return new ReloadResult(true, messages);
     }
+
+    private static bool DefinesNothing(LvsHaConfig config) =>
+        config.VrrpInstances.Count == 0 && config.VirtualServers.Count == 0 && config.Cluster is null;
 
     // Applies the vrrp instance changes a running director can take (in place, trackers, added, removed) and the
     // vrrp_sync_group changes, and returns the blocks running afterwards with the vrrp_script and track_file blocks
