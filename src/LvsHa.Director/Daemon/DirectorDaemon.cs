@@ -82,7 +82,8 @@ public static partial class DirectorDaemon
             if (run.ConfigPath is { } path)
             {
                 services.AddSingleton(sp => new DirectorReloader(
-                    path, config, sp.GetRequiredService<DirectorRuntime>(), sp.GetRequiredService<ILogger<DirectorReloader>>(), run.ConfigId, running,
+                    path, config, sp.GetRequiredService<DirectorRuntime>(), sp.GetRequiredService<Alerts.MailAlerter>(),
+                    sp.GetRequiredService<ILogger<DirectorReloader>>(), run.ConfigId, running,
                     sp.GetRequiredService<VrrpTracking>(), route, sp.GetRequiredService<DirectorPlugins>().SyncGroups));
                 services.AddSingleton<IDirectorCommands>(sp => new DirectorCommands(
                     sp.GetRequiredService<DirectorRuntime>(), sp.GetRequiredService<DirectorReloader>()));

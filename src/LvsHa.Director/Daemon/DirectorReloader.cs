@@ -30,8 +30,10 @@ public sealed record ReloadResult(bool Applied, IReadOnlyList<string> Messages);
 /// (<see cref="ConfigChanges.Removed"/>) stops as at the daemon's stop. vrrp_sync_group changes
 /// (<see cref="ConfigChanges.SyncGroups"/>: members joining or leaving, groups added or removed, their notify scripts
 /// and smtp_alert) are applied as keepalived 2.2.7 applies them on SIGHUP (<see cref="SyncGroupCoordinator.Regroup"/>):
-/// a group whose members did not change is not touched. Other changes to vrrp instances or the cluster block are
-/// reported as taking effect at the next restart, never as applied. Reloads run one at a time.
+/// a group whose members did not change is not touched. global_defs settings are applied or reported as described by
+/// <see cref="GlobalDefsChanges"/> (the mail settings and router_id reach the mail alerter, lvs_timeouts the kernel;
+/// the defaults resolved into blocks are compared with the blocks). Other changes to vrrp instances, global_defs or
+/// the cluster block are reported as taking effect at the next restart, never as applied. Reloads run one at a time.
 /// </summary>
 public sealed partial class DirectorReloader : IDisposable
 {
@@ -44,6 +46,7 @@ public sealed partial class DirectorReloader : IDisposable
     private readonly VrrpTracking? _tracking;
     private readonly IAddressManager? _route;
     private readonly SyncGroupCoordinator? _syncGroups;
+    private readonly Alerts.MailAlerter _mail;
     private readonly SemaphoreSlim _one = new(1, 1);
     private LvsHaConfig _current;
 
@@ -54,12 +57,15 @@ public sealed partial class DirectorReloader : IDisposable
     /// <paramref name="tracking"/> follows the reloaded trackers (interfaces, scripts, files; null: every vrrp_instance
     /// change needs a restart) and <paramref name="route"/> finds an added instance's advert source (null: added
     /// instances need a restart); <paramref name="syncGroups"/> is the vrrp_sync_group coordinator the instances report
-    /// to (null: every vrrp_instance and vrrp_sync_group change needs a restart).
+    /// to (null: every vrrp_instance and vrrp_sync_group change needs a restart); <paramref name="mail"/> sends the alert
+    /// mails and takes reloaded mail settings.
     /// </summary>
     public DirectorReloader(
-        string path, LvsHaConfig initial, DirectorRuntime runtime, ILogger<DirectorReloader> logger, string? configId = null, RunningInstances? instances = null,
-        VrrpTracking? tracking = null, IAddressManager? route = null, SyncGroupCoordinator? syncGroups = null)
+        string path, LvsHaConfig initial, DirectorRuntime runtime, Alerts.MailAlerter mail, ILogger<DirectorReloader> logger, string? configId = null,
+        RunningInstances? instances = null, VrrpTracking? tracking = null, IAddressManager? route = null, SyncGroupCoordinator? syncGroups = null)
     {
+        ArgumentNullException.ThrowIfNull(mail);
+        _mail = mail;
         _syncGroups = syncGroups;
         _tracking = tracking;
         _route = route;
@@ -118,14 +124,14 @@ public sealed partial class DirectorReloader : IDisposable
             return new ReloadResult(false, messages);
         }
 
-        // Judged as at start: a script that may not run or a missing interface refuses the reload.
-        var machine = DirectorPreflight.Check(next);
-        messages.AddRange(machine.Select(d => d.ToString()));
-        if (machine.Where(d => d.Severity == DiagnosticSeverity.Error).ToList() is { Count: > 0 } machineErrors)
+        // A file read while it is being written (truncated, not yet filled: a shell's `>`, an editor or a template
+        // tool writing in place) reads as one that defines nothing, and applied it would stop every instance and
+        // virtual service. keepalived applies it; stopping everything is what stopping the director is for.
+        if (DefinesNothing(next) && !DefinesNothing(_current))
         {
-            foreach (var error in machineErrors)
-                LogInvalid(error.Location.File, error.Location.Line, error.Message);
-            messages.Add($"reload refused ({machineErrors.Count} errors): the running configuration is unchanged");
+            LogInvalid(_path, 1, "defines no vrrp_instance, virtual_server or cluster block");
+            messages.Add($"{_path}:1:1: error: defines no vrrp_instance, virtual_server or cluster block (a file read while it is being written reads empty; write it beside and rename it over)");
+            messages.Add("reload refused: the running configuration is unchanged");
             return new ReloadResult(false, messages);
         }
 
@@ -142,16 +148,39 @@ public sealed partial class DirectorReloader : IDisposable
             messages.Add("reload refused: the running configuration is unchanged");
             return new ReloadResult(false, messages);
         }
+        // The new file with the global_defs as it runs (a setting needing a restart keeps its running value).
+        next = next with { Global = changes.Global };
+
+        // Judged as at start, under the script policy that will run the scripts (script_user and
+        // enable_script_security keep their running values until a restart): a script that may not run or a missing
+        // interface refuses the reload.
+        var machine = DirectorPreflight.Check(next);
+        messages.AddRange(machine.Select(d => d.ToString()));
+        if (machine.Where(d => d.Severity == DiagnosticSeverity.Error).ToList() is { Count: > 0 } machineErrors)
+        {
+            foreach (var error in machineErrors)
+                LogInvalid(error.Location.File, error.Location.Line, error.Message);
+            messages.Add($"reload refused ({machineErrors.Count} errors): the running configuration is unchanged");
+            return new ReloadResult(false, messages);
+        }
+
+        var globalApplied = changes.GlobalApplied.ToList();
         if (_runtime.Lvs is { } lvs)
         {
             // The health actor restarts only the checks of changed blocks and forwards the new configuration to
-            // the reconciler, which applies the minimal difference to the kernel.
+            // the reconciler, which applies the minimal difference to the kernel (lvs_timeouts included).
             lvs.Health.Tell(new ReloadConfig(next));
         }
-        else if (next.VirtualServers.Count > 0)
+        else
         {
-            changes.RestartNeeded.Add("virtual_server blocks on a director that started without any (the IPVS side starts with the daemon)");
+            if (next.VirtualServers.Count > 0)
+                changes.RestartNeeded.Add("virtual_server blocks on a director that started without any (the IPVS side starts with the daemon)");
+            // Only the IPVS reconciler sets them, and it runs only on a director started with virtual_server blocks.
+            if (globalApplied.Remove(GlobalDefsChanges.LvsTimeouts))
+                changes.RestartNeeded.Add($"global_defs {GlobalDefsChanges.LvsTimeouts} (set by the IPVS side, which starts with the daemon when it has virtual_server blocks)");
         }
+
+        _mail.Reload(next.Global);
 
         var (running, groups, scripts, files) = await ApplyInstancesAsync(next, changes, cancellationToken).ConfigureAwait(false);
 
@@ -161,6 +190,8 @@ public sealed partial class DirectorReloader : IDisposable
             messages.Add($"warning: {pending}: takes effect at the next restart");
         }
 
+        foreach (var keyword in globalApplied)
+            LogGlobalApplied(keyword);
         _current = next with
         {
             // What was not applied stays as it runs, so the next reload reports it again instead of forgetting it.
@@ -171,10 +202,14 @@ public sealed partial class DirectorReloader : IDisposable
             TrackFiles = files,
             Cluster = _current.Cluster,
         };
-        LogReloaded(_path, changes.Summary);
-        messages.Add($"reloaded {_path}: {changes.Summary}");
+        var summary = changes.Summary + (globalApplied.Count > 0 ? $"; global_defs {string.Join(", ", globalApplied)} applied" : "");
+        LogReloaded(_path, summary);
+        messages.Add($"reloaded {_path}: {summary}");
         return new ReloadResult(true, messages);
     }
+
+    private static bool DefinesNothing(LvsHaConfig config) =>
+        config.VrrpInstances.Count == 0 && config.VirtualServers.Count == 0 && config.Cluster is null;
 
     // Applies the vrrp instance changes a running director can take (in place, trackers, added, removed) and the
     // vrrp_sync_group changes, and returns the blocks running afterwards with the vrrp_script and track_file blocks
@@ -377,6 +412,9 @@ public sealed partial class DirectorReloader : IDisposable
     [LoggerMessage(EventId = 5209, Level = LogLevel.Information, Message = "Reload: vrrp_instance {Instance} trackers changed: {Changes}")]
     private partial void LogTrackersChanged(string instance, string changes);
 
+    [LoggerMessage(EventId = 5211, Level = LogLevel.Information, Message = "Reload: global_defs {Setting} applied")]
+    private partial void LogGlobalApplied(string setting);
+
     [LoggerMessage(EventId = 5204, Level = LogLevel.Information, Message = "Reloaded {ConfigFile}: {Summary}")]
     private partial void LogReloaded(string configFile, string summary);
 }
@@ -386,8 +424,10 @@ public sealed class ConfigChanges
 {
     private ConfigChanges(
         string summary, List<string> restartNeeded, IReadOnlyDictionary<string, string> reloaded, IReadOnlyDictionary<string, string> trackers,
-        IReadOnlyList<string> added, IReadOnlyList<string> removed, IReadOnlyList<string> syncGroups)
+        IReadOnlyList<string> added, IReadOnlyList<string> removed, IReadOnlyList<string> syncGroups, GlobalDefs global, IReadOnlyList<string> globalApplied)
     {
+        Global = global;
+        GlobalApplied = globalApplied;
         Summary = summary;
         Trackers = trackers;
         SyncGroups = syncGroups;
@@ -428,11 +468,23 @@ public sealed class ConfigChanges
     /// <summary>The vrrp instances gone from the configuration that a reload stops as the daemon stops.</summary>
     public IReadOnlyList<string> Removed { get; }
 
+    /// <summary>
+    /// The global_defs the director runs after the reload (<see cref="GlobalDefsChanges.Running"/>): the new file's
+    /// settings that apply at run time, the running ones of the others (listed in <see cref="RestartNeeded"/>).
+    /// </summary>
+    public GlobalDefs Global { get; }
+
+    /// <summary>The global_defs settings changed that the director itself applies (<see cref="GlobalDefsReload.Applied"/>), by keepalived's keywords.</summary>
+    public IReadOnlyList<string> GlobalApplied { get; }
+
     /// <summary>Compares <paramref name="before"/> with <paramref name="after"/>.</summary>
     public static ConfigChanges Between(LvsHaConfig before, LvsHaConfig after)
     {
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(after);
+        var global = GlobalDefsChanges.Running(before.Global, after.Global, out var globalApplied, out var globalPending);
+        // The new file as it runs: its virtual services mapped with the script policy that stays.
+        after = after with { Global = global };
         var oldServices = HealthSettingsMapper.Map(before);
         var newServices = HealthSettingsMapper.Map(after);
         var unchanged = VirtualServerFingerprint.Unchanged(oldServices, newServices);
@@ -442,11 +494,8 @@ public sealed class ConfigChanges
         var servicesRemoved = oldNames.Count(n => !newNames.Contains(n));
         var changed = newNames.Count(n => oldNames.Contains(n) && !unchanged.Contains(n));
 
-        var restart = new List<string>();
+        var restart = new List<string>(globalPending);
         var reloaded = new Dictionary<string, string>(StringComparer.Ordinal);
-        // Instances hold sockets joined to the multicast groups they started with.
-        var groupsKept = Equals(before.Global.VrrpMulticastGroup4, after.Global.VrrpMulticastGroup4)
-            && Equals(before.Global.VrrpMulticastGroup6, after.Global.VrrpMulticastGroup6);
         var oldInstances = before.VrrpInstances.ToDictionary(i => i.Name, StringComparer.Ordinal);
         var trackers = new Dictionary<string, string>(StringComparer.Ordinal);
         var added = new List<string>();
@@ -462,7 +511,9 @@ public sealed class ConfigChanges
             var tracking = RunningTrackerChanges.Describe(old, before, instance, after);
             if (VirtualServerFingerprint.OfBlock(old) == VirtualServerFingerprint.OfBlock(instance) && tracking.Count == 0)
                 continue;
-            if (groupsKept && RunningInstanceChanges.Describe(old, instance) is { } described)
+            // The global_defs defaults an instance takes (vrrp_version, vrrp_garp_*, ...) are in its block: changed
+            // there, it is compared as if its own block changed. It keeps its multicast group (the running global's).
+            if (RunningInstanceChanges.Describe(old, instance) is { } described)
             {
                 reloaded[instance.Name] = described;
                 if (tracking.Count > 0)
@@ -481,7 +532,7 @@ public sealed class ConfigChanges
         var summary = $"{newNames.Count} virtual services ({servicesAdded} added, {servicesRemoved} removed, {changed} changed, {unchanged.Count} unchanged)"
             + Instances(reloaded.Keys, "reloaded in place") + Instances(added, "added") + Instances(removed, "removed")
             + (syncGroups.Count > 0 ? $"; {string.Join("; ", syncGroups)}" : "");
-        return new ConfigChanges(summary, restart, reloaded, trackers, added, removed, syncGroups);
+        return new ConfigChanges(summary, restart, reloaded, trackers, added, removed, syncGroups, global, globalApplied);
     }
 
     // Members joined or left, groups added or removed, and the rest of the block (notify scripts, smtp_alert). Their

@@ -28,30 +28,7 @@ public sealed class MailAlertLabTests(Xunit.Abstractions.ITestOutputHelper outpu
         lab.Start(VrrpLab.ClientNode, ["python3", SinkScript(), lab.Address(VrrpLab.ClientNode), "2525", mailDir]);
         await LabCluster.WaitForAsync(
             () => Task.FromResult(lab.Log(VrrpLab.ClientNode).Contains("listening", StringComparison.Ordinal)), TimeSpan.FromSeconds(20), "the SMTP sink listens");
-        var config = lab.WriteFile("keepalived.conf", $$"""
-            global_defs {
-                router_id lab
-                notification_email {
-                    ops@example.test
-                    oncall@example.test
-                }
-                notification_email_from lb@example.test
-                smtp_server {{lab.Address(VrrpLab.ClientNode)}} 2525
-                smtp_connect_timeout 5
-                smtp_alert
-            }
-            vrrp_instance VI_1 {
-                state MASTER
-                interface eth0
-                virtual_router_id 51
-                priority 150
-                advert_int 1
-                virtual_ipaddress {
-                    {{lab.Vip}}/24 dev eth0
-                }
-            }
-
-            """);
+        var config = lab.WriteFile("keepalived.conf", Config(lab, $"router_id lab\nnotification_email {{\nops@example.test\noncall@example.test\n}}\nsmtp_server {lab.Address(VrrpLab.ClientNode)} 2525"));
 
         var keepalived = await RunAndStopAsync(lab, 1, mailDir, () => lab.StartKeepalived(1, config));
         var lvsha = await RunAndStopAsync(lab, 2, mailDir, () => lab.Start(2, config));
@@ -198,6 +175,73 @@ public sealed class MailAlertLabTests(Xunit.Abstractions.ITestOutputHelper outpu
         static Task MailsAsync(string dir, int count) => LabCluster.WaitForAsync(
             () => Task.FromResult(Mails(dir).Count >= count), TimeSpan.FromSeconds(15), $"{count} mails");
     }
+
+    /// <summary>
+    /// A reload moves the mail alerts to another SMTP server (director 2's namespace, another port), recipients and
+    /// router_id: the next alert (the Stopping mail) goes there with the new words, none to the old server. The same
+    /// reload adds metrics_listen, which it answers needs a restart (the listener is bound at start), again at the
+    /// next reload of the same file.
+    /// </summary>
+    [Fact]
+    public async Task Reload_MailSettings_NextAlertReachesTheNewServer_MetricsListenNeedsARestart()
+    {
+        using var lab = new VrrpLab(2, output);
+        var (oldDir, newDir) = (Path.Combine(lab.Directory, "mail-old"), Path.Combine(lab.Directory, "mail-new"));
+        lab.Start(VrrpLab.ClientNode, ["python3", SinkScript(), lab.Address(VrrpLab.ClientNode), "2525", oldDir]);
+        lab.Start(2, ["python3", SinkScript(), lab.Address(2), "2526", newDir]);
+        await LabCluster.WaitForAsync(
+            () => Task.FromResult(lab.Log(VrrpLab.ClientNode).Contains("listening", StringComparison.Ordinal) && lab.Log(2).Contains("listening", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(20), "both SMTP sinks listen");
+        var config = lab.WriteFile("lvsha.conf", Config(lab, $"router_id lab\nnotification_email {{\nops@example.test\n}}\nsmtp_server {lab.Address(VrrpLab.ClientNode)} 2525"));
+        lab.Start(1, config);
+        await lab.WaitForSoleHolderAsync(1, [], Startup);
+        await LabCluster.WaitForAsync(
+            () => Task.FromResult(Mails(oldDir).Any(m => File.ReadAllText(m).Contains("Entering MASTER state", StringComparison.Ordinal))),
+            TimeSpan.FromSeconds(20), $"the MASTER mail at the first server\n{lab.Log(1)}");
+
+        File.WriteAllText(config, Config(lab, $"router_id lab2\nnotification_email {{\noncall@example.test\n}}\nsmtp_server {lab.Address(2)} 2526\nmetrics_listen 127.0.0.1 9591"));
+        for (var reload = 1; reload <= 2; reload++)
+        {
+            var (code, reply) = VrrpLab.Lvsha("reload", "--control-socket", lab.SocketPath(1));
+            output.WriteLine($"reload {reload}:\n{reply}");
+            Assert.True(code == 0, reply);
+            Assert.Contains("warning: global_defs metrics_listen: takes effect at the next restart", reply, StringComparison.Ordinal);
+            Assert.Equal(reload == 1, reply.Contains("global_defs router_id, notification_email / smtp_server / smtp_* mail settings applied", StringComparison.Ordinal));
+        }
+
+        var oldCount = Mails(oldDir).Count;
+        lab.Signal(1, Tmds.Linux.LibC.SIGTERM);
+        Assert.True(lab.HasExited(1, TimeSpan.FromSeconds(20)), "director 1 stops");
+        await LabCluster.WaitForAsync(
+            () => Task.FromResult(Mails(newDir).Count > 0), TimeSpan.FromSeconds(5), $"the Stopping mail at the new server\n{lab.Log(1)}");
+        var mails = Mails(newDir).Select(File.ReadAllText).ToList();
+        Assert.Equal(["Subject: [lab2] VRRP Instance VI_1 - Stopping | => VRRP Instance stopping <="], mails.Select(Summary));
+        Assert.Matches(@"(?mi)^To: .*oncall@example\.test", mails[0]);
+        Assert.DoesNotContain("ops@example.test", mails[0], StringComparison.Ordinal);
+        Assert.Equal(oldCount, Mails(oldDir).Count);
+    }
+
+    // keepalived.conf of the mail labs: global smtp_alert, sender and timeout, the mail settings
+    // GLOBALS (server, recipients, router_id...) and VI_1, MASTER at priority 150.
+    private static string Config(VrrpLab lab, string globals) => $$"""
+        global_defs {
+        {{globals}}
+            notification_email_from lb@example.test
+            smtp_connect_timeout 5
+            smtp_alert
+        }
+        vrrp_instance VI_1 {
+            state MASTER
+            interface eth0
+            virtual_router_id 51
+            priority 150
+            advert_int 1
+            virtual_ipaddress {
+                {{lab.Vip}}/24 dev eth0
+            }
+        }
+
+        """;
 
     // Starts one director, waits for its MASTER mail, stops it (SIGTERM) and gives its last mails 2 s; returns each
     // new mail as "Subject: ... | body", after checking sender and recipients.

@@ -90,6 +90,27 @@ public sealed class MailAlerterTests
     }
 
     [Fact]
+    public async Task Reload_NewRecipientsAndRouterId_ReachTheNextMails_MailTurnedOnByAReloadGoesOut()
+    {
+        var sent = new List<MimeMessage>();
+        await using (var alerter = new MailAlerter(Global(server: null), NullLogger.Instance, (m, _) => { lock (sent) sent.Add(m); return Task.CompletedTask; }))
+        {
+            alerter.InstanceChanged("VI_1", VrrpState.Backup); // no server yet: not mailed
+            alerter.Reload(Global());
+            alerter.InstanceChanged("VI_1", VrrpState.Master);
+            alerter.Reload(Global() with { RouterId = "lb2", Mail = Global().Mail with { Recipients = ["oncall@example.test"] } });
+            alerter.InstanceChanged("VI_1", VrrpState.Backup);
+        }
+
+        Assert.Equal(
+            [
+                ("[lb1] VRRP Instance VI_1 - Entering MASTER state", "ops@example.test"),
+                ("[lb2] VRRP Instance VI_1 - Entering BACKUP state", "oncall@example.test"),
+            ],
+            sent.Select(m => (m.Subject, m.To.Mailboxes.Single().Address)));
+    }
+
+    [Fact]
     public async Task AFailingServer_IsLoggedAndTheNextMailStillGoes()
     {
         var attempts = 0;

@@ -170,6 +170,14 @@ public sealed class DirectorDaemonTests : IAsyncLifetime
         await Task.Delay(1500);
         Assert.Equal(before.Entries.Length, _kernel.Snapshot().Entries.Length);
 
+        // So is an empty file (one read while being written): applied it would remove every service.
+        File.WriteAllText(ConfigPath, "");
+        var empty = await client.SendAsync(new ControlRequest("reload"));
+        Assert.False(empty.Ok);
+        Assert.Contains(empty.Messages, m => m.Contains("lvsha.conf:1:1: error: defines no vrrp_instance, virtual_server or cluster block", StringComparison.Ordinal));
+        await Task.Delay(500);
+        Assert.Equal(before.Entries.Length, _kernel.Snapshot().Entries.Length);
+
         // A valid reload changes one block only: the untouched service keeps its drained destination untouched.
         _kernel.TakeOperations();
         File.WriteAllText(ConfigPath, Config(scheduler: "rr"));

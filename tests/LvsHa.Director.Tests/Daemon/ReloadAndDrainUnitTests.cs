@@ -187,6 +187,98 @@ public class ReloadAndDrainUnitTests
         Assert.Empty(reordered.RestartNeeded);
     }
 
+    [Fact]
+    public void GlobalDefsChanges_EverySetting_ClassifiedOnce()
+    {
+        // A new GlobalDefs property must be given a rule: applied, reaching blocks, or needing a restart.
+        var properties = typeof(LvsHa.Config.GlobalDefs).GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance)
+            .Select(p => p.Name).Order(StringComparer.Ordinal);
+        var classified = GlobalDefsChanges.Rules.SelectMany(r => r.Properties).ToList();
+
+        Assert.Equal(properties, classified.Order(StringComparer.Ordinal));
+        Assert.Equal(classified.Count, classified.Distinct(StringComparer.Ordinal).Count());
+    }
+
+    private static string Global(string lines) => $"global_defs {{\n{lines}\n}}\n" + Base;
+
+    [Theory]
+    [InlineData("metrics_listen 127.0.0.1 9100", "global_defs metrics_listen")]
+    [InlineData("script_user root", "global_defs script_user")]
+    [InlineData("enable_script_security", "global_defs enable_script_security")]
+    [InlineData("vrrp_mcast_group4 224.0.0.19", "global_defs vrrp_mcast_group4")]
+    [InlineData("vrrp_mcast_group6 ff02::13", "global_defs vrrp_mcast_group6")]
+    [InlineData("lvs_sync_daemon eth0 VI_1", "global_defs lvs_sync_daemon")]
+    public void ConfigChanges_GlobalSettingBoundAtStart_NeedsARestartAndKeepsRunningAsItIs(string line, string words)
+    {
+        var before = TestConfigs.Load(Global("router_id lb1"));
+        var changes = ConfigChanges.Between(before, TestConfigs.Load(Global("router_id lb1\n" + line)));
+
+        Assert.Equal([words], changes.RestartNeeded);
+        Assert.Empty(changes.GlobalApplied);
+        Assert.Empty(changes.Reloaded);
+        Assert.Equal(
+            VirtualServerFingerprint.OfBlock(before.Global with { ScriptUserLocation = null }),
+            VirtualServerFingerprint.OfBlock(changes.Global with { ScriptUserLocation = null }));
+        // What runs is still the old value: the next reload of the same file reports it again.
+        Assert.Equal([words], ConfigChanges.Between(before with { Global = changes.Global }, TestConfigs.Load(Global("router_id lb1\n" + line))).RestartNeeded);
+    }
+
+    [Fact]
+    public void ConfigChanges_MailSettingsRouterIdAndLvsTimeouts_Applied()
+    {
+        var changes = ConfigChanges.Between(
+            TestConfigs.Load(Global("router_id lb1\nnotification_email {\nops@example.test\n}\nsmtp_server 192.0.2.25")),
+            TestConfigs.Load(Global("router_id lb2\nnotification_email {\noncall@example.test\n}\nsmtp_server 192.0.2.26 2525\nlvs_timeouts tcp 600")));
+
+        Assert.Empty(changes.RestartNeeded);
+        Assert.Equal(["router_id", "notification_email / smtp_server / smtp_* mail settings", "lvs_timeouts"], changes.GlobalApplied);
+        Assert.Equal(("lb2", "192.0.2.26", 2525, 600), (changes.Global.RouterId, changes.Global.Mail.SmtpServer, changes.Global.Mail.SmtpPort, changes.Global.LvsTimeouts!.Tcp));
+    }
+
+    [Fact]
+    public void ConfigChanges_ScriptUserOnlyMovedInTheFile_NothingChanges()
+    {
+        var changes = ConfigChanges.Between(TestConfigs.Load(Global("script_user root")), TestConfigs.Load("\n\n" + Global("router_id lb1\nscript_user root")));
+
+        Assert.Empty(changes.RestartNeeded);
+        Assert.Equal(["router_id"], changes.GlobalApplied);
+    }
+
+    [Theory]
+    [InlineData("vrrp_garp_master_delay 2", "gratuitous ARP timing")]
+    [InlineData("vrrp_garp_lower_prio_repeat 2", "gratuitous ARP timing")]
+    [InlineData("smtp_alert_vrrp", "smtp_alert False -> True")]
+    public void ConfigChanges_GlobalDefaultAnInstanceTakes_ReloadsItInPlace(string line, string words)
+    {
+        var changes = ConfigChanges.Between(TestConfigs.Load(Base), TestConfigs.Load(Global(line)));
+
+        Assert.Empty(changes.RestartNeeded);
+        Assert.Empty(changes.GlobalApplied);
+        Assert.Equal(words, changes.Reloaded["VI_1"]);
+    }
+
+    [Theory]
+    [InlineData("vrrp_version 3")]
+    [InlineData("vrrp_skip_check_adv_addr")]
+    public void ConfigChanges_GlobalDefaultARunningInstanceCannotTake_IsARestartOfThatInstance(string line)
+    {
+        var changes = ConfigChanges.Between(TestConfigs.Load(Base), TestConfigs.Load(Global(line)));
+
+        Assert.Equal(["changed vrrp_instance VI_1"], changes.RestartNeeded);
+        Assert.Empty(changes.Reloaded);
+    }
+
+    [Fact]
+    public void ConfigChanges_MulticastGroupAndAPriority_PriorityReloadedInPlaceTheGroupAtTheNextRestart()
+    {
+        var changes = ConfigChanges.Between(
+            TestConfigs.Load(Base), TestConfigs.Load(Global("vrrp_mcast_group4 224.0.0.19").Replace("priority 100", "priority 90", StringComparison.Ordinal)));
+
+        Assert.Equal(["global_defs vrrp_mcast_group4"], changes.RestartNeeded);
+        Assert.Equal("priority 100 -> 90", changes.Reloaded["VI_1"]);
+        Assert.Null(changes.Global.VrrpMulticastGroup4);
+    }
+
     private const string SecondInstance = """
         vrrp_instance VI_2 {
             interface eth0
