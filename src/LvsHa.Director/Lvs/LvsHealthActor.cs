@@ -119,25 +119,30 @@ public sealed partial class LvsHealthActor : ReceiveActor
         if (kernel.Length > 0)
             reconciler.Tell(new HealthDecisions(kernel));
         foreach (var script in message.Decisions.OfType<RunScript>())
-        {
-            if (!scripts.TryGetValue(script.VirtualService, out var queue))
-                scripts[script.VirtualService] = queue = new Queue<RunScript>();
-            queue.Enqueue(script);
-            RunNextScript(script.VirtualService);
-        }
+            QueueScript(script);
+    }
+
+    private void QueueScript(RunScript script)
+    {
+        if (!scripts.TryGetValue(script.VirtualService, out var queue))
+            scripts[script.VirtualService] = queue = new Queue<RunScript>();
+        queue.Enqueue(script);
+        RunNextScript(script.VirtualService);
     }
 
     // keepalived's log line and mail (ipwrapper.c update_quorum_state, do_vs_notifies): its log says "Gained quorum"
     // also for a start with the quorum up.
-    private void QuorumSeen(string virtualService, bool up, bool starting, long q, long h, long t, long w)
+    // Returns whether it was news (a reload that restarts a service's checks in the quorum state it had reports nothing).
+    private bool QuorumSeen(string virtualService, bool up, bool starting, long q, long h, long t, long w)
     {
         if (quorumUp.TryGetValue(virtualService, out var was) && was == up && starting)
-            return;
+            return false;
         quorumUp[virtualService] = up;
         logger.LogInformation(QuorumEvent, "virtual_server {VirtualService}: {Quorum}", virtualService,
             up ? $"Gained quorum {q}+{h}={t} <= {w}" : $"{(starting ? "Starting with quorum down" : "Lost quorum")} {q}-{h}={t} > {w}");
         if (MailingVirtualServer(virtualService) is { } vs)
             options.Mail!.VirtualServerChanged(Alerts.MailAlert.VirtualServerName(vs), up, Alerts.MailAlert.QuorumBody(up, starting, q, h, t, w));
+        return true;
     }
 
     // What keepalived mails without a change to the table: a checker's verdict (check_*.c), the quorum a virtual
@@ -147,7 +152,9 @@ public sealed partial class LvsHealthActor : ReceiveActor
         switch (notice)
         {
             case StartingQuorum start:
-                QuorumSeen(start.VirtualService, start.Up, starting: true, start.Quorum, start.Hysteresis, start.Threshold, start.LiveWeight);
+                if (QuorumSeen(start.VirtualService, start.Up, starting: true, start.Quorum, start.Hysteresis, start.Threshold, start.LiveWeight)
+                    && start.Script is { } script)
+                    QueueScript(script);
                 break;
             case CheckerVerdict verdict:
                 var key = (verdict.VirtualService, verdict.RealServer, verdict.Checker);

@@ -2,8 +2,8 @@ using System.Net;
 
 namespace LvsHa.Health.State;
 
-/// <summary>Something keepalived reports (mails) that changes neither the kernel table nor runs a script, so it is
-/// not a <see cref="HealthDecision"/>: taken with <see cref="VirtualServiceHealth.TakeNotices"/>.</summary>
+/// <summary>Something keepalived reports (mails) that does not change the kernel table, so it is not a
+/// <see cref="HealthDecision"/>: taken with <see cref="VirtualServiceHealth.TakeNotices"/>.</summary>
 /// <param name="VirtualService">The virtual service's name.</param>
 public abstract record HealthNotice(string VirtualService);
 
@@ -20,14 +20,17 @@ public sealed record CheckerVerdict(string VirtualService, IPEndPoint RealServer
     : HealthNotice(VirtualService);
 
 /// <summary>The quorum state the virtual service starts with, when keepalived reports it (ipwrapper.c
-/// update_quorum_state with init: quorum up, or quorum down with a sorry server to put in).</summary>
+/// update_quorum_state with init: quorum up, or quorum down with a sorry server to put in). keepalived then also runs
+/// the state's script (do_vs_notifies): <paramref name="Script"/>, which the owner runs only when the state is news
+/// (not for a service whose checks a reload restarted in the state it already had, as keepalived keeps it).</summary>
 /// <param name="VirtualService">The virtual service.</param>
 /// <param name="Up">Whether the quorum is up.</param>
 /// <param name="Quorum">The quorum in force.</param>
 /// <param name="Hysteresis">The hysteresis.</param>
 /// <param name="Threshold">quorum + hysteresis, what the start was judged against.</param>
 /// <param name="LiveWeight">The live real servers' weight sum.</param>
-public sealed record StartingQuorum(string VirtualService, bool Up, long Quorum, long Hysteresis, long Threshold, long LiveWeight)
+/// <param name="Script">quorum_up or quorum_down to run, if configured.</param>
+public sealed record StartingQuorum(string VirtualService, bool Up, long Quorum, long Hysteresis, long Threshold, long LiveWeight, RunScript? Script = null)
     : HealthNotice(VirtualService);
 
 /// <summary>The daemon stops a virtual service with omega (keepalived's clear_services: its live real servers and the

@@ -99,13 +99,18 @@ public sealed class VirtualServiceHealth
             decisions.Add(new SorryServerOut(settings.Name, settings.SorryServer, true, []));
         }
 
-        if (!QuorumUp) AddScript(decisions, settings.QuorumDown, ScriptReason.QuorumDown, null);
-
         // keepalived (init_service_vs, update_quorum_state with init) reports a start with the quorum up, or with it
-        // down when a sorry server goes in; the real servers start dead (set_quorum_states), so it is judged against
-        // quorum + hysteresis.
+        // down when a sorry server goes in, and runs that state's script (quorum_up, quorum_down); a start with the
+        // quorum down and no sorry server is neither reported nor scripted. The real servers start dead
+        // (set_quorum_states), so the start is judged against quorum + hysteresis.
         if (QuorumUp || startWithSorry)
-            notices.Add(new StartingQuorum(settings.Name, QuorumUp, Quorum, settings.Hysteresis, Quorum + settings.Hysteresis, LiveWeight()));
+        {
+            var script = QuorumUp ? settings.QuorumUp : settings.QuorumDown;
+            notices.Add(new StartingQuorum(
+                settings.Name, QuorumUp, Quorum, settings.Hysteresis, Quorum + settings.Hysteresis, LiveWeight(),
+                script is null ? null : new RunScript(settings.Name, script, QuorumUp ? ScriptReason.QuorumUp : ScriptReason.QuorumDown)));
+        }
+
         return decisions;
     }
 

@@ -211,11 +211,17 @@ public sealed class LvsHealthActorTests : TestKit
     }
 
     // keepalived keeps a reloaded virtual server's quorum state and its checkers' states (migrate_checkers): a reload
-    // that restarts the checks mails neither the start quorum again nor a checker failing as it did before.
+    // that restarts the checks mails neither the start quorum again nor a checker failing as it did before, and does
+    // not run quorum_up again.
     [Fact]
     public async Task SmtpAlert_ReloadRestartsChecks_StatesAlreadyMailedAreNotMailedAgain()
     {
-        var config = TestConfigs.Load(TwoRealServers(delayLoop: 1));
+        var script = Path.Combine(_directory, "quorum.sh");
+        var log = Path.Combine(_directory, "quorum.log");
+        File.WriteAllText(script, $"#!/bin/sh\necho \"$1\" >> {log}\n");
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var quorumUp = $"quorum_up \"{script} quorum-up\"";
+        var config = TestConfigs.Load(TwoRealServers(delayLoop: 1, virtualServerLines: quorumUp));
         await using var mail = Mailer(config, out var sent);
         var options = new LvsHealthOptions
         {
@@ -227,9 +233,11 @@ public sealed class LvsHealthActorTests : TestKit
         _up[new IPEndPoint(IPAddress.Parse("10.0.1.1"), 80)] = false;
         await AwaitAssertAsync(() => Assert.Equal(2, sent.Count), TimeSpan.FromSeconds(5));
 
-        health.Tell(new ReloadConfig(TestConfigs.Load(TwoRealServers(delayLoop: 2))));
+        health.Tell(new ReloadConfig(TestConfigs.Load(TwoRealServers(delayLoop: 2, virtualServerLines: quorumUp))));
         reconciler.FishForMessage(m => m is ReloadConfig, TimeSpan.FromSeconds(5));
         await Task.Delay(3500);
+
+        Assert.Equal(["quorum-up"], File.ReadAllLines(log));
 
         Assert.Equal(
             [
@@ -269,7 +277,7 @@ public sealed class LvsHealthActorTests : TestKit
     }
 
     [Fact]
-    public async Task Decisions_RealServersFail_KernelDecisionsForwardedAndScriptsRunInOrder()
+    public async Task Decisions_StartAndRealServersFail_KernelDecisionsForwardedAndScriptsRunInOrder()
     {
         var script = Path.Combine(_directory, "notify.sh");
         var log = Path.Combine(_directory, "notify.log");
@@ -281,6 +289,7 @@ public sealed class LvsHealthActorTests : TestKit
                 protocol TCP
                 lb_kind NAT
                 delay_loop 1
+                quorum_up "{{script}} quorum-up"
                 quorum_down "{{script}} quorum-down"
                 real_server 10.0.1.1 80 {
                     notify_down "{{script}} down-1"
@@ -312,12 +321,13 @@ public sealed class LvsHealthActorTests : TestKit
         var first = reconciler.ExpectMsg<HealthDecisions>(TimeSpan.FromSeconds(5));
         _up[new IPEndPoint(IPAddress.Parse("10.0.1.2"), 80)] = false;
         var second = reconciler.ExpectMsg<HealthDecisions>(TimeSpan.FromSeconds(5));
-        await AwaitAssertAsync(() => Assert.Equal(3, File.Exists(log) ? File.ReadAllLines(log).Length : 0), TimeSpan.FromSeconds(5));
+        await AwaitAssertAsync(() => Assert.Equal(4, File.Exists(log) ? File.ReadAllLines(log).Length : 0), TimeSpan.FromSeconds(5));
         await health.Ask<HealthChecksStopped>(StopHealthChecks.Instance, TimeSpan.FromSeconds(5));
 
         Assert.Equal([new RealServerDown("10.0.0.1:80", new IPEndPoint(IPAddress.Parse("10.0.1.1"), 80), false)], first.Decisions);
         Assert.Equal([new RealServerDown("10.0.0.1:80", new IPEndPoint(IPAddress.Parse("10.0.1.2"), 80), false)], second.Decisions);
-        Assert.Equal(["down-1", "down-2", "quorum-down"], File.ReadAllLines(log));
+        // quorum_up at the start with the quorum up, as keepalived's init_service_vs runs it.
+        Assert.Equal(["quorum-up", "down-1", "down-2", "quorum-down"], File.ReadAllLines(log));
     }
 
     [Fact]

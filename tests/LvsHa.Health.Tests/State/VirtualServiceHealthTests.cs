@@ -192,9 +192,9 @@ public class VirtualServiceHealthTests
 
         var decisions = health.Start();
 
-        Assert.Equal(2, decisions.Count);
-        Assert.Empty(Assert.IsType<SorryServerIn>(decisions[0]).RealServersOut);
-        Assert.Equal(new RunScript(Vs, QDown, ScriptReason.QuorumDown), decisions[1]);
+        // quorum_down rides on the start notice: its owner runs it when the state is news (see StartingQuorum).
+        Assert.Empty(Assert.IsType<SorryServerIn>(Assert.Single(decisions)).RealServersOut);
+        Assert.Equal(new RunScript(Vs, QDown, ScriptReason.QuorumDown), Assert.IsType<StartingQuorum>(Assert.Single(health.TakeNotices())).Script);
     }
 
     [Fact]
@@ -277,17 +277,21 @@ public class VirtualServiceHealthTests
         Assert.Equal([new RealServerUp(Vs, Rs1, 4)], health.Start());
     }
 
-    // keepalived's init_service_vs: the quorum up is reported at start; down only when a sorry server goes in.
+    // keepalived's init_service_vs: the quorum up is reported at start and quorum_up runs; down (and quorum_down) only
+    // when a sorry server goes in.
     [Fact]
-    public void Start_QuorumUpReported_DownOnlyWithSorryServer()
+    public void Start_QuorumUpReportedAndScripted_DownOnlyWithSorryServer()
     {
-        var up = new VirtualServiceHealth(new VirtualServiceHealthSettings(Vs) { Hysteresis = 1, RealServers = [Rs(Rs1, 3), Rs(Rs2, alpha: true)] });
-        up.Start();
-        Assert.Equal([new StartingQuorum(Vs, true, 1, 1, 2, 3)], up.TakeNotices());
+        var up = new VirtualServiceHealth(new VirtualServiceHealthSettings(Vs)
+        {
+            Hysteresis = 1, QuorumUp = QUp, QuorumDown = QDown, RealServers = [Rs(Rs1, 3), Rs(Rs2, alpha: true)],
+        });
+        Assert.DoesNotContain(up.Start(), d => d is RunScript);
+        Assert.Equal([new StartingQuorum(Vs, true, 1, 1, 2, 3, new RunScript(Vs, QUp, ScriptReason.QuorumUp))], up.TakeNotices());
         Assert.Empty(up.TakeNotices());
 
-        var down = new VirtualServiceHealth(new VirtualServiceHealthSettings(Vs) { RealServers = [Rs(Rs1, alpha: true)] });
-        down.Start();
+        var down = new VirtualServiceHealth(new VirtualServiceHealthSettings(Vs) { QuorumUp = QUp, QuorumDown = QDown, RealServers = [Rs(Rs1, alpha: true)] });
+        Assert.DoesNotContain(down.Start(), d => d is RunScript);
         Assert.Empty(down.TakeNotices());
 
         var sorry = new VirtualServiceHealth(new VirtualServiceHealthSettings(Vs) { SorryServer = Sorry, RealServers = [Rs(Rs1, alpha: true)] });
