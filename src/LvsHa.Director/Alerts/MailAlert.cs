@@ -51,6 +51,9 @@ public sealed record MailAlert(string Subject, string Body)
     /// (keepalived's clear_service_rs and do_vs_notifies when stopping).</summary>
     public const string ShuttingDownBody = "=> Shutting down <=";
 
+    /// <summary>A live real server's mail when a reload takes it away (keepalived's clear_service_rs on reload).</summary>
+    public const string RemovingBody = "=> Removing <=";
+
     /// <summary>The body of the mail keepalived's checker sends for <paramref name="verdict"/>, or null when it sends
     /// none: every checker mails a verdict that changed its state (check_*.c, checker_was_up), MISC_CHECK also its
     /// first verdict (check_misc.c mails whenever it reports "succeeded" or "failed", and it reports the first one

@@ -36,6 +36,9 @@ public sealed partial class LvsHealthActor : ReceiveActor
     private readonly SharedProbes probes;
     private ImmutableArray<MappedVirtualService> services;
 
+    // The services before the last reload: the mails of what it took away name their blocks from there.
+    private ImmutableArray<MappedVirtualService> previousServices = [];
+
     // The last quorum state and checker verdicts seen, kept across a reload that restarts a virtual service's checks:
     // keepalived keeps them (migrate_checkers, quorum_state_up), so the restarted checks mail only real changes.
     private readonly Dictionary<string, bool> quorumUp = new(StringComparer.Ordinal);
@@ -170,6 +173,20 @@ public sealed partial class LvsHealthActor : ReceiveActor
                 }
 
                 break;
+            case RealServersRemoved removed:
+                // keepalived mails each live real server's removal, then the virtual server's lost quorum
+                // (clear_service_rs_list on reload).
+                foreach (var endpoint in removed.RealServers)
+                {
+                    if (options.Mail is { } mailer && ConfiguredRealServer(removed.VirtualService, endpoint) is ({ } owner, { SmtpAlert: true } gone))
+                        mailer.RealServerChanged(Alerts.MailAlert.Trio(gone.Address, owner.Protocol, gone.Port), Alerts.MailAlert.VirtualServerName(owner), up: false, Alerts.MailAlert.RemovingBody);
+                }
+
+                if (removed.QuorumLost is { } lost)
+                    QuorumSeen(lost.VirtualService, false, starting: false, lost.Quorum, lost.Hysteresis, lost.Threshold, lost.LiveWeight);
+                if (!services.Any(s => s.Name == removed.VirtualService))
+                    quorumUp.Remove(removed.VirtualService);
+                break;
             case ShuttingDown down when options.Mail is { } mail:
                 // keepalived mails each live real server's removal, then the virtual server's (clear_service_rs_list).
                 foreach (var endpoint in down.LiveRealServers)
@@ -186,14 +203,17 @@ public sealed partial class LvsHealthActor : ReceiveActor
 
     /// <summary>The virtual server of a virtual service when mails are sent and its smtp_alert is on.</summary>
     private VirtualServer? MailingVirtualServer(string virtualService) =>
-        options.Mail is not null && services.FirstOrDefault(s => s.Name == virtualService) is { VirtualServer: { SmtpAlert: true } vs } ? vs : null;
+        options.Mail is not null && Configured(virtualService).FirstOrDefault() is { SmtpAlert: true } vs ? vs : null;
 
-    /// <summary>A real server's block and its virtual server's, as configured (a notice of a virtual service a reload
-    /// removed finds none).</summary>
+    /// <summary>A real server's block and its virtual server's, as configured, or as configured before the last
+    /// reload when that took them away.</summary>
     private (VirtualServer? VirtualServer, RealServer? RealServer) ConfiguredRealServer(string virtualService, System.Net.IPEndPoint endpoint) =>
-        services.FirstOrDefault(s => s.Name == virtualService)?.VirtualServer is { } vs
-            ? (vs, vs.RealServers.FirstOrDefault(r => r.Address.Equals(endpoint.Address) && r.Port == endpoint.Port))
-            : (null, null);
+        Configured(virtualService)
+            .Select(vs => (vs, vs.RealServers.FirstOrDefault(r => r.Address.Equals(endpoint.Address) && r.Port == endpoint.Port)))
+            .FirstOrDefault(found => found.Item2 is not null);
+
+    private IEnumerable<VirtualServer> Configured(string virtualService) =>
+        services.Concat(previousServices).Where(s => s.Name == virtualService).Select(s => s.VirtualServer);
 
     private void RunNextScript(string virtualService)
     {
@@ -253,14 +273,17 @@ public sealed partial class LvsHealthActor : ReceiveActor
         {
             if (unchanged.Contains(name))
                 continue;
-            // A removed virtual service stops as at daemon stop (omega scripts run); a changed one must not let a
-            // late decision of its old checks reach the state of the new ones.
-            if (names.Contains(name))
-                running.Discard();
-            else
-                running.Retire();
+            // What the reload takes away goes as keepalived's clear_diff_services has it go, omega or not: the real
+            // servers (a removed virtual service: all of them) run notify_down and mail "Removing", then the quorum
+            // is judged on what stays. The old checks then stop without another word: a late decision of theirs must
+            // not reach the state of the new ones.
+            var removed = names.Contains(name) ? RemovedRealServers(name, next) : null;
+            if (removed is not { Count: 0 })
+                running.Scheduler.Remove(removed);
+            running.Discard();
             checks.Remove(name);
         }
+        previousServices = services;
         services = next;
         foreach (var gone in quorumUp.Keys.Where(n => !names.Contains(n)).ToArray())
             quorumUp.Remove(gone);
@@ -271,6 +294,12 @@ public sealed partial class LvsHealthActor : ReceiveActor
         foreach (var service in services.Where(s => !checks.ContainsKey(s.Name)))
             checks[service.Name] = StartChecks(service);
         probes.LogSharing();
+    }
+
+    private List<System.Net.IPEndPoint> RemovedRealServers(string name, ImmutableArray<MappedVirtualService> next)
+    {
+        var kept = next.First(s => s.Name == name).Settings.RealServers.Select(r => r.Endpoint).ToHashSet();
+        return [.. services.First(s => s.Name == name).Settings.RealServers.Select(r => r.Endpoint).Where(e => !kept.Contains(e))];
     }
 
     /// <summary>
@@ -363,11 +392,8 @@ public sealed partial class LvsHealthActor : ReceiveActor
         public void Discard()
         {
             Sink.Close();
-            Retire();
+            _ = Scheduler.DisposeAsync().AsTask();
         }
-
-        /// <summary>Stops the checks; the stop decisions (omega scripts) still arrive.</summary>
-        public void Retire() => _ = Scheduler.DisposeAsync().AsTask();
     }
 
     /// <summary>A tracked file now reads <paramref name="Number"/> (from the watcher's thread).</summary>

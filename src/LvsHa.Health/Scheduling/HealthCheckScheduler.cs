@@ -92,6 +92,22 @@ public sealed partial class HealthCheckScheduler : IAsyncDisposable
         if (ownsProbes) probes.LogSharing();
     }
 
+    /// <summary>A reload takes <paramref name="realServers"/> away from every service of this scheduler (null: the
+    /// services themselves): publishes what keepalived does then (<see cref="VirtualServiceHealth.Remove"/>). The
+    /// caller stops the scheduler after it; ignored before start and after stop.</summary>
+    public void Remove(IReadOnlyCollection<IPEndPoint>? realServers)
+    {
+        if (!started) return;
+        foreach (var service in services.Values)
+        {
+            lock (service.Gate)
+            {
+                if (stopped) return;
+                Publish(service, service.Health.Remove(realServers));
+            }
+        }
+    }
+
     /// <summary>Stops feeding the services (a probe another scheduler still uses keeps running), waits for the rounds
     /// under way when the probes are the scheduler's own, and publishes the stop decisions (omega scripts).</summary>
     public async Task StopAsync()

@@ -38,3 +38,12 @@ public sealed record StartingQuorum(string VirtualService, bool Up, long Quorum,
 /// <param name="VirtualService">The virtual service.</param>
 /// <param name="LiveRealServers">The real servers alive and in the pool at the stop.</param>
 public sealed record ShuttingDown(string VirtualService, IReadOnlyList<IPEndPoint> LiveRealServers) : HealthNotice(VirtualService);
+
+/// <summary>A reload took real servers away that were alive and in the pool (keepalived's clear_service_rs on reload:
+/// their "=> Removing <=" mails), and the quorum this cost the virtual service, if it did (then its "Lost quorum"
+/// mail, after theirs).</summary>
+/// <param name="VirtualService">The virtual service.</param>
+/// <param name="RealServers">The real servers removed while alive and in the pool.</param>
+/// <param name="QuorumLost">The quorum loss, if the removal cost it.</param>
+public sealed record RealServersRemoved(string VirtualService, IReadOnlyList<IPEndPoint> RealServers, QuorumChanged? QuorumLost)
+    : HealthNotice(VirtualService);

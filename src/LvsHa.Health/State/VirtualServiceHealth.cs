@@ -211,6 +211,32 @@ public sealed class VirtualServiceHealth
         return decisions;
     }
 
+    /// <summary>
+    /// A reload takes <paramref name="removed"/> away (null: the whole virtual server), as keepalived's clear_diff_rs
+    /// and clear_service_vs do on reload, omega or not: each of them alive and in the pool runs its notify_down and is
+    /// reported (<see cref="RealServersRemoved"/>, "=> Removing <="), then the quorum is judged on what stays: lost
+    /// when nothing live stays or the weight falls below quorum - hysteresis, with quorum_down. The kernel side is
+    /// the reload's; the state is left as it was before the reload's new checks replace it.
+    /// </summary>
+    public IReadOnlyList<HealthDecision> Remove(IReadOnlyCollection<IPEndPoint>? removed)
+    {
+        if (!started) throw new InvalidOperationException($"{settings.Name} not started");
+        var decisions = new List<HealthDecision>();
+        var leaving = realServers.Where(r => r.Alive && InPool && (removed is null || removed.Contains(r.Endpoint))).ToArray();
+        foreach (var rs in leaving)
+            AddScript(decisions, rs.Settings.NotifyDown, ScriptReason.NotifyDown, rs.Endpoint);
+        // keepalived weighs every alive real server that stays, in the pool or not (weigh_live_realservers).
+        var weight = realServers.Where(r => r.Alive && removed is not null && !removed.Contains(r.Endpoint)).Sum(r => (long)r.EffectiveWeight);
+        var threshold = Quorum - settings.Hysteresis;
+        QuorumChanged? lost = QuorumUp && (weight == 0 || weight < threshold)
+            ? new QuorumChanged(settings.Name, false, Quorum, settings.Hysteresis, threshold, weight)
+            : null;
+        if (lost is not null) AddScript(decisions, settings.QuorumDown, ScriptReason.QuorumDown, null);
+        if (leaving.Length > 0 || lost is not null)
+            notices.Add(new RealServersRemoved(settings.Name, leaving.Select(r => r.Endpoint).ToArray(), lost));
+        return decisions;
+    }
+
     private void SetAlive(RealServerState rs, bool alive, List<HealthDecision> decisions)
     {
         if (rs.Alive == alive) return;

@@ -247,6 +247,49 @@ public sealed class LvsHealthActorTests : TestKit
             sent);
     }
 
+    // keepalived on reload (clear_diff_rs, clear_service_vs with stopping false), omega or not: a live real server
+    // taken away runs its notify_down and mails "Removing"; a virtual server taken away does so for each live one,
+    // then loses its quorum (quorum_down, "Lost quorum" after the real servers' mails).
+    [Fact]
+    public async Task Reload_RealServerThenVirtualServerRemoved_NotifyDownAndRemovingMailsThenLostQuorum()
+    {
+        var script = Path.Combine(_directory, "notify.sh");
+        var log = Path.Combine(_directory, "notify.log");
+        File.WriteAllText(script, $"#!/bin/sh\necho \"$1\" >> {log}\n");
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var full = TwoRealServers(virtualServerLines: $"quorum_down \"{script} quorum-down\"")
+            .Replace("TCP_CHECK {", $"notify_down \"{script} down\"\n                TCP_CHECK {{", StringComparison.Ordinal);
+        var config = TestConfigs.Load(full);
+        await using var mail = Mailer(config, out var sent);
+        var options = new LvsHealthOptions
+        {
+            Scheduler = new HealthSchedulerOptions { CheckFactory = (_, rs, _, _) => new SwitchCheck(_up, rs.Endpoint) },
+            Mail = mail,
+        };
+        var reconciler = CreateTestProbe();
+        var health = Sys.ActorOf(LvsHealthActor.Props(reconciler.Ref, config, options));
+        await AwaitAssertAsync(() => Assert.Single(sent), TimeSpan.FromSeconds(5));
+
+        var second = full.IndexOf("real_server 10.0.1.2", StringComparison.Ordinal);
+        var oneRealServer = full[..second] + "}\n";
+        health.Tell(new ReloadConfig(TestConfigs.Load(oneRealServer)));
+        await AwaitAssertAsync(() => Assert.Equal(2, sent.Count), TimeSpan.FromSeconds(5));
+        health.Tell(new ReloadConfig(TestConfigs.Load(full[..full.IndexOf("virtual_server", StringComparison.Ordinal)])));
+        await AwaitAssertAsync(() => Assert.Equal(4, sent.Count), TimeSpan.FromSeconds(5));
+        await AwaitAssertAsync(() => Assert.Equal(3, File.Exists(log) ? File.ReadAllLines(log).Length : 0), TimeSpan.FromSeconds(5));
+
+        const string Rs = "[lb1] Realserver [10.0.1.{0}]:tcp:80 of virtual server [10.0.0.1]:tcp:80";
+        Assert.Equal(
+            [
+                "[lb1] Virtualserver [10.0.0.1]:tcp:80 - UP | => Starting with quorum up 1+0=1 <= 2 <=",
+                string.Format(System.Globalization.CultureInfo.InvariantCulture, Rs, 2) + " - DOWN | => Removing <=",
+                string.Format(System.Globalization.CultureInfo.InvariantCulture, Rs, 1) + " - DOWN | => Removing <=",
+                "[lb1] Virtualserver [10.0.0.1]:tcp:80 - DOWN | => Lost quorum 1+0=1 <= 0 <=",
+            ],
+            sent);
+        Assert.Equal(["down", "down", "quorum-down"], File.ReadAllLines(log));
+    }
+
     // keepalived's clear_services with omega: each live real server "Shutting down", then the virtual server; a real
     // server already down is not mailed again.
     [Fact]

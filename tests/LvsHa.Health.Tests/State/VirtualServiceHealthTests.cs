@@ -277,6 +277,38 @@ public class VirtualServiceHealthTests
         Assert.Equal([new RealServerUp(Vs, Rs1, 4)], health.Start());
     }
 
+    // keepalived's clear_diff_rs / clear_service_vs on reload: live real servers taken away run notify_down and are
+    // reported; the quorum is judged on what stays (quorum 3 - hysteresis 1 = 2).
+    [Fact]
+    public void Remove_RealServersThenTheVirtualServer_NotifyDownAndQuorumLostOnWhatStays()
+    {
+        var health = new VirtualServiceHealth(new VirtualServiceHealthSettings(Vs)
+        {
+            Quorum = 3, Hysteresis = 1, QuorumDown = QDown, RealServers = [Rs(Rs1, 3), Rs(Rs2, 1), Rs(Rs3, 1, alpha: true)],
+        });
+        health.Start();
+        health.TakeNotices();
+
+        // Rs2 goes (live, in the pool); Rs3 is not alive: nothing for it. 3 stays: the quorum holds.
+        Assert.Equal([new RunScript(Vs, Down, ScriptReason.NotifyDown, Rs2)], health.Remove([Rs2, Rs3]));
+        var removed = Assert.IsType<RealServersRemoved>(Assert.Single(health.TakeNotices()));
+        Assert.Equal([Rs2], removed.RealServers);
+        Assert.Null(removed.QuorumLost);
+
+        // The virtual server goes: Rs1 and Rs2 (still alive here: the reload's new checks replace this state).
+        Assert.Equal(
+            [new RunScript(Vs, Down, ScriptReason.NotifyDown, Rs1), new RunScript(Vs, Down, ScriptReason.NotifyDown, Rs2), new RunScript(Vs, QDown, ScriptReason.QuorumDown)],
+            health.Remove(null));
+        removed = Assert.IsType<RealServersRemoved>(Assert.Single(health.TakeNotices()));
+        Assert.Equal([Rs1, Rs2], removed.RealServers);
+        Assert.Equal(new QuorumChanged(Vs, false, 3, 1, 2, 0), removed.QuorumLost);
+
+        // Taking away a real server that leaves too little: lost on the weight that stays (1 < 2).
+        Assert.Equal(new QuorumChanged(Vs, false, 3, 1, 2, 1), Assert.IsType<RealServersRemoved>(Assert.Single(NoticesAfter(health.Remove([Rs1]), health))).QuorumLost);
+
+        static IReadOnlyList<HealthNotice> NoticesAfter(IReadOnlyList<HealthDecision> _, VirtualServiceHealth h) => h.TakeNotices();
+    }
+
     // keepalived's init_service_vs: the quorum up is reported at start and quorum_up runs; down (and quorum_down) only
     // when a sorry server goes in.
     [Fact]
