@@ -56,12 +56,15 @@ public sealed record MailAlert(string Subject, string Body)
 
     /// <summary>The body of the mail keepalived's checker sends for <paramref name="verdict"/>, or null when it sends
     /// none: every checker mails a verdict that changed its state (check_*.c, checker_was_up), MISC_CHECK also its
-    /// first verdict (check_misc.c mails whenever it reports "succeeded" or "failed", and it reports the first one
+    /// first verdict (check_misc.c mails whenever it reports "succeeded", "failed" or "timed out", and it reports the first one
     /// even when it changes nothing); FILE_CHECK never mails.</summary>
     public static string? CheckerBody(HealthChecker? checker, LvsHa.Health.State.CheckerVerdict verdict)
     {
         ArgumentNullException.ThrowIfNull(verdict);
-        return verdict.Changed || checker is MiscChecker ? CheckerBody(checker, verdict.Up) : null;
+        if (!verdict.Changed && checker is not MiscChecker)
+            return null;
+        // check_misc.c words a script it had to end "timed out" (script_exit_type).
+        return checker is MiscChecker && !verdict.Up && verdict.TimedOut ? "=> MISC CHECK timed out on service <=" : CheckerBody(checker, verdict.Up);
     }
 
     /// <summary>keepalived's inet_sockaddrtotrio: "[ADDRESS]:PROTO:PORT".</summary>

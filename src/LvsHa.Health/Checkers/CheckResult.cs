@@ -5,7 +5,8 @@ namespace LvsHa.Health.Checkers;
 /// <param name="Reason">Why, in words an operator can act on ("connection refused", "status 500 not in 200-299").</param>
 /// <param name="Latency">Time the attempt took (filled in by <see cref="CheckRunner"/>).</param>
 /// <param name="DynamicWeight">MISC_CHECK with misc_dynamic: the weight the script asked for (exit status - 2).</param>
-public sealed record CheckResult(bool Up, string Reason, TimeSpan Latency = default, int? DynamicWeight = null)
+/// <param name="TimedOut">The attempt failed by running out of time (keepalived's MISC_CHECK words it "timed out").</param>
+public sealed record CheckResult(bool Up, string Reason, TimeSpan Latency = default, int? DynamicWeight = null, bool TimedOut = false)
 {
     /// <summary>A passed check.</summary>
     public static CheckResult Pass(string reason = "ok") => new(true, reason);

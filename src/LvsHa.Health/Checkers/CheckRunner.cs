@@ -85,7 +85,7 @@ public sealed class CheckRunner
         }
         catch (TimeoutRejectedException)
         {
-            result = CheckResult.Fail($"{check.Kind} timed out after {attemptTimeout.TotalSeconds:0.###} s");
+            result = CheckResult.Fail($"{check.Kind} timed out after {attemptTimeout.TotalSeconds:0.###} s") with { TimedOut = true };
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

@@ -212,7 +212,7 @@ public sealed partial class HealthCheckScheduler : IAsyncDisposable
                         checker.Kind, checker.Endpoint, service.Settings.Name, result.Up ? "up" : "down", result.Reason);
                 }
 
-                Publish(service, service.Health.OnCheckResult(checker.RealServer, checker.Index, result.Up, result.DynamicWeight));
+                Publish(service, service.Health.OnCheckResult(checker.RealServer, checker.Index, result.Up, result.DynamicWeight, result.TimedOut));
             }
         }
         catch (Exception e)

@@ -16,7 +16,8 @@ public abstract record HealthNotice(string VirtualService);
 /// <param name="Changed">Whether the verdict changed the checker's state (false only for a first verdict).</param>
 /// <param name="RealServerUp">Whether the real server is alive after the verdict.</param>
 /// <param name="RealServerChanged">Whether the verdict changed whether the real server is alive.</param>
-public sealed record CheckerVerdict(string VirtualService, IPEndPoint RealServer, int Checker, bool Up, bool Changed, bool RealServerUp, bool RealServerChanged)
+/// <param name="TimedOut">A down verdict from a round that ran out of time.</param>
+public sealed record CheckerVerdict(string VirtualService, IPEndPoint RealServer, int Checker, bool Up, bool Changed, bool RealServerUp, bool RealServerChanged, bool TimedOut = false)
     : HealthNotice(VirtualService);
 
 /// <summary>The quorum state the virtual service starts with, when keepalived reports it (ipwrapper.c

@@ -119,7 +119,8 @@ public sealed class VirtualServiceHealth
     /// <param name="checker">Index into that real server's checkers.</param>
     /// <param name="up">Whether the round passed.</param>
     /// <param name="dynamicWeight">misc_dynamic weight of a passed MISC_CHECK (exit status - 2), null to keep the weight.</param>
-    public IReadOnlyList<HealthDecision> OnCheckResult(int realServer, int checker, bool up, int? dynamicWeight = null)
+    /// <param name="timedOut">The round failed by running out of time (reported with the verdict).</param>
+    public IReadOnlyList<HealthDecision> OnCheckResult(int realServer, int checker, bool up, int? dynamicWeight = null, bool timedOut = false)
     {
         if (!started) throw new InvalidOperationException($"{settings.Name} not started");
         var rs = realServers[realServer];
@@ -134,7 +135,7 @@ public sealed class VirtualServiceHealth
             if (!state.HasRun)
             {
                 state.HasRun = true;
-                notices.Add(new CheckerVerdict(settings.Name, rs.Endpoint, checker, up, Changed: false, rs.Alive, RealServerChanged: false));
+                notices.Add(new CheckerVerdict(settings.Name, rs.Endpoint, checker, up, Changed: false, rs.Alive, RealServerChanged: false, timedOut));
 
                 // keepalived notifies an alpha checker's first verdict even when it changes nothing.
                 if (state.Alpha && !up) AddScript(decisions, rs.Settings.NotifyDown, ScriptReason.NotifyDown, rs.Endpoint);
@@ -149,7 +150,7 @@ public sealed class VirtualServiceHealth
         else if (!up && rs.FailedCheckers == 0) SetAlive(rs, false, decisions);
         state.IsUp = up;
         rs.FailedCheckers += up ? -1 : 1;
-        notices.Add(new CheckerVerdict(settings.Name, rs.Endpoint, checker, up, Changed: true, rs.Alive, rs.Alive != wasAlive));
+        notices.Add(new CheckerVerdict(settings.Name, rs.Endpoint, checker, up, Changed: true, rs.Alive, rs.Alive != wasAlive, timedOut));
         return decisions;
     }
 

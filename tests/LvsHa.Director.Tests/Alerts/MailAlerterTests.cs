@@ -16,12 +16,14 @@ public sealed class MailAlerterTests
 
     // check_*.c mail a verdict that changed the checker; check_misc.c also the first one; FILE_CHECK none.
     [Theory]
-    [InlineData("TCP", true, false, "=> TCP CHECK failed on service <=")]
-    [InlineData("TCP", false, true, null)]
-    [InlineData("MISC", false, true, "=> MISC CHECK succeeded on service <=")]
-    [InlineData("MISC", false, false, "=> MISC CHECK failed on service <=")]
-    [InlineData("FILE", true, false, null)]
-    public void CheckerBody_Verdict_AsKeepalivedsCheckersMail(string kind, bool changed, bool up, string? expected)
+    [InlineData("TCP", true, false, false, "=> TCP CHECK failed on service <=")]
+    [InlineData("TCP", true, false, true, "=> TCP CHECK failed on service <=")]
+    [InlineData("TCP", false, true, false, null)]
+    [InlineData("MISC", false, true, false, "=> MISC CHECK succeeded on service <=")]
+    [InlineData("MISC", false, false, false, "=> MISC CHECK failed on service <=")]
+    [InlineData("MISC", true, false, true, "=> MISC CHECK timed out on service <=")]
+    [InlineData("FILE", true, false, false, null)]
+    public void CheckerBody_Verdict_AsKeepalivedsCheckersMail(string kind, bool changed, bool up, bool timedOut, string? expected)
     {
         HealthChecker checker = kind switch
         {
@@ -29,7 +31,7 @@ public sealed class MailAlerterTests
             "MISC" => new MiscChecker { Location = new("t", 1, 1), Path = "/bin/true", Timeout = TimeSpan.FromSeconds(1) },
             _ => new FileChecker { Location = new("t", 1, 1), TrackFile = "f", Path = "/f", Weight = 1, Reverse = false },
         };
-        var verdict = new LvsHa.Health.State.CheckerVerdict("vs", new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 80), 0, up, changed, up, changed);
+        var verdict = new LvsHa.Health.State.CheckerVerdict("vs", new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 80), 0, up, changed, up, changed, timedOut);
 
         Assert.Equal(expected, MailAlert.CheckerBody(checker, verdict));
     }

@@ -79,6 +79,7 @@ public class CheckRunnerTests
         var result = await task.WaitAsync(TimeSpan.FromSeconds(5));
 
         Assert.False(result.Up);
+        Assert.True(result.TimedOut);
         Assert.Contains("timed out after 4 s", result.Reason);
         Assert.Equal(TimeSpan.FromSeconds(4), result.Latency);
     }

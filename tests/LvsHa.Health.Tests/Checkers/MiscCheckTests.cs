@@ -68,6 +68,7 @@ public sealed class MiscCheckTests : IDisposable
         var result = await Run(new MiscCheckSpec(script), TimeSpan.FromMilliseconds(800));
 
         Assert.False(result.Up);
+        Assert.True(result.TimedOut);
         Assert.Contains("timed out", result.Reason);
         Assert.InRange(result.Latency.TotalSeconds, 0.7, 5);
         var started = (await File.ReadAllLinesAsync(pids)).Select(int.Parse).ToArray();

@@ -343,7 +343,7 @@ public class VirtualServiceHealthTests
         health.OnCheckResult(0, 0, up: true);
         health.OnCheckResult(0, 0, up: true);
         health.OnCheckResult(0, 0, up: false);
-        health.OnCheckResult(0, 1, up: false);
+        health.OnCheckResult(0, 1, up: false, timedOut: true);
         health.OnCheckResult(0, 1, up: false);
         health.OnCheckResult(0, 0, up: true);
         health.OnCheckResult(0, 1, up: true);
@@ -352,7 +352,7 @@ public class VirtualServiceHealthTests
             [
                 new CheckerVerdict(Vs, Rs1, 0, true, Changed: false, RealServerUp: true, RealServerChanged: false),
                 new CheckerVerdict(Vs, Rs1, 0, false, Changed: true, RealServerUp: false, RealServerChanged: true),
-                new CheckerVerdict(Vs, Rs1, 1, false, Changed: true, RealServerUp: false, RealServerChanged: false),
+                new CheckerVerdict(Vs, Rs1, 1, false, Changed: true, RealServerUp: false, RealServerChanged: false, TimedOut: true),
                 new CheckerVerdict(Vs, Rs1, 0, true, Changed: true, RealServerUp: false, RealServerChanged: false),
                 new CheckerVerdict(Vs, Rs1, 1, true, Changed: true, RealServerUp: true, RealServerChanged: true),
             ],
