@@ -41,6 +41,20 @@ public sealed class LvsHealthActorTests : TestKit
             (m, _) => { mails.Enqueue($"{m.Subject} | {m.TextBody}"); return Task.CompletedTask; });
     }
 
+    private string ScriptLog => Path.Combine(_directory, "notify.log");
+
+    // A script that appends its first argument to ScriptLog. The sleep makes a script that ran in parallel with the
+    // next one write after it.
+    private string LoggingScript()
+    {
+        var script = Path.Combine(_directory, "notify.sh");
+        File.WriteAllText(script, $"#!/bin/sh\nsleep 0.2\necho \"$1\" >> {ScriptLog}\n");
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return script;
+    }
+
+    private string[] ScriptsRun() => File.Exists(ScriptLog) ? File.ReadAllLines(ScriptLog) : [];
+
     // Global smtp_alert; virtual server 10.0.0.1:80 with real servers 10.0.1.1:80 and 10.0.1.2:80, one TCP_CHECK each.
     private static string TwoRealServers(string virtualServerLines = "", int delayLoop = 1) => $$"""
         global_defs {
@@ -216,10 +230,7 @@ public sealed class LvsHealthActorTests : TestKit
     [Fact]
     public async Task SmtpAlert_ReloadRestartsChecks_StatesAlreadyMailedAreNotMailedAgain()
     {
-        var script = Path.Combine(_directory, "quorum.sh");
-        var log = Path.Combine(_directory, "quorum.log");
-        File.WriteAllText(script, $"#!/bin/sh\necho \"$1\" >> {log}\n");
-        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var script = LoggingScript();
         var quorumUp = $"quorum_up \"{script} quorum-up\"";
         var config = TestConfigs.Load(TwoRealServers(delayLoop: 1, virtualServerLines: quorumUp));
         await using var mail = Mailer(config, out var sent);
@@ -237,7 +248,7 @@ public sealed class LvsHealthActorTests : TestKit
         reconciler.FishForMessage(m => m is ReloadConfig, TimeSpan.FromSeconds(5));
         await Task.Delay(3500);
 
-        Assert.Equal(["quorum-up"], File.ReadAllLines(log));
+        Assert.Equal(["quorum-up"], ScriptsRun());
 
         Assert.Equal(
             [
@@ -253,10 +264,7 @@ public sealed class LvsHealthActorTests : TestKit
     [Fact]
     public async Task Reload_RealServerThenVirtualServerRemoved_NotifyDownAndRemovingMailsThenLostQuorum()
     {
-        var script = Path.Combine(_directory, "notify.sh");
-        var log = Path.Combine(_directory, "notify.log");
-        File.WriteAllText(script, $"#!/bin/sh\necho \"$1\" >> {log}\n");
-        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var script = LoggingScript();
         var full = TwoRealServers(virtualServerLines: $"quorum_down \"{script} quorum-down\"")
             .Replace("TCP_CHECK {", $"notify_down \"{script} down\"\n                TCP_CHECK {{", StringComparison.Ordinal);
         var config = TestConfigs.Load(full);
@@ -276,7 +284,7 @@ public sealed class LvsHealthActorTests : TestKit
         await AwaitAssertAsync(() => Assert.Equal(2, sent.Count), TimeSpan.FromSeconds(5));
         health.Tell(new ReloadConfig(TestConfigs.Load(full[..full.IndexOf("virtual_server", StringComparison.Ordinal)])));
         await AwaitAssertAsync(() => Assert.Equal(4, sent.Count), TimeSpan.FromSeconds(5));
-        await AwaitAssertAsync(() => Assert.Equal(3, File.Exists(log) ? File.ReadAllLines(log).Length : 0), TimeSpan.FromSeconds(5));
+        await AwaitAssertAsync(() => Assert.Equal(3, ScriptsRun().Length), TimeSpan.FromSeconds(5));
 
         const string Rs = "[lb1] Realserver [10.0.1.{0}]:tcp:80 of virtual server [10.0.0.1]:tcp:80";
         Assert.Equal(
@@ -287,7 +295,7 @@ public sealed class LvsHealthActorTests : TestKit
                 "[lb1] Virtualserver [10.0.0.1]:tcp:80 - DOWN | => Lost quorum 1+0=1 <= 0 <=",
             ],
             sent);
-        Assert.Equal(["down", "down", "quorum-down"], File.ReadAllLines(log));
+        Assert.Equal(["down", "down", "quorum-down"], ScriptsRun());
     }
 
     // keepalived's clear_services with omega: each live real server "Shutting down", then the virtual server; a real
@@ -322,11 +330,7 @@ public sealed class LvsHealthActorTests : TestKit
     [Fact]
     public async Task Decisions_StartAndRealServersFail_KernelDecisionsForwardedAndScriptsRunInOrder()
     {
-        var script = Path.Combine(_directory, "notify.sh");
-        var log = Path.Combine(_directory, "notify.log");
-        // The sleep makes a script that ran in parallel with the next one write after it.
-        File.WriteAllText(script, $"#!/bin/sh\nsleep 0.2\necho \"$1\" >> {log}\n");
-        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var script = LoggingScript();
         var config = TestConfigs.Load($$"""
             virtual_server 10.0.0.1 80 {
                 protocol TCP
@@ -364,22 +368,19 @@ public sealed class LvsHealthActorTests : TestKit
         var first = reconciler.ExpectMsg<HealthDecisions>(TimeSpan.FromSeconds(5));
         _up[new IPEndPoint(IPAddress.Parse("10.0.1.2"), 80)] = false;
         var second = reconciler.ExpectMsg<HealthDecisions>(TimeSpan.FromSeconds(5));
-        await AwaitAssertAsync(() => Assert.Equal(4, File.Exists(log) ? File.ReadAllLines(log).Length : 0), TimeSpan.FromSeconds(5));
+        await AwaitAssertAsync(() => Assert.Equal(4, ScriptsRun().Length), TimeSpan.FromSeconds(5));
         await health.Ask<HealthChecksStopped>(StopHealthChecks.Instance, TimeSpan.FromSeconds(5));
 
         Assert.Equal([new RealServerDown("10.0.0.1:80", new IPEndPoint(IPAddress.Parse("10.0.1.1"), 80), false)], first.Decisions);
         Assert.Equal([new RealServerDown("10.0.0.1:80", new IPEndPoint(IPAddress.Parse("10.0.1.2"), 80), false)], second.Decisions);
         // quorum_up at the start with the quorum up, as keepalived's init_service_vs runs it.
-        Assert.Equal(["quorum-up", "down-1", "down-2", "quorum-down"], File.ReadAllLines(log));
+        Assert.Equal(["quorum-up", "down-1", "down-2", "quorum-down"], ScriptsRun());
     }
 
     [Fact]
     public async Task StopHealthChecks_Omega_AnswersAfterTheOmegaScriptsRan()
     {
-        var script = Path.Combine(_directory, "notify.sh");
-        var log = Path.Combine(_directory, "notify.log");
-        File.WriteAllText(script, $"#!/bin/sh\nsleep 0.2\necho \"$1\" >> {log}\n");
-        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var script = LoggingScript();
         var config = TestConfigs.Load($$"""
             virtual_server 10.0.0.1 80 {
                 protocol TCP
@@ -404,7 +405,7 @@ public sealed class LvsHealthActorTests : TestKit
 
         await health.Ask<HealthChecksStopped>(StopHealthChecks.Instance, TimeSpan.FromSeconds(10));
 
-        Assert.Equal(["down-1", "quorum-down"], File.ReadAllLines(log));
+        Assert.Equal(["down-1", "quorum-down"], ScriptsRun());
     }
 
     [Fact]
