@@ -77,9 +77,11 @@ public class KeepalivedInteropTests
             new VrrpV3Packet(51, 200, 10, [IPAddress.Parse(KeepalivedLab.Vip4)]),
             IPAddress.Parse(KeepalivedLab.AddressB),
             VrrpV3Codec.MulticastGroupV4);
-        var sending = Task.Run(() => lab.SendVrrp(advert, TimeSpan.FromSeconds(3), TimeSpan.FromMilliseconds(100)));
+        // The sender is a Python process in the other namespace: on a loaded CI host its start alone can take more
+        // than a second (a 2 s wait failed once in CI), so it sends for 6 s and the wait allows 5.
+        var sending = Task.Run(() => lab.SendVrrp(advert, TimeSpan.FromSeconds(6), TimeSpan.FromMilliseconds(100)));
         Assert.True(
-            KeepalivedLab.WaitFor(() => !lab.AHoldsVip(), TimeSpan.FromSeconds(2)),
+            KeepalivedLab.WaitFor(() => !lab.AHoldsVip(), TimeSpan.FromSeconds(5)),
             $"keepalived ignored our priority-200 advert: {File.ReadAllText(lab.KeepalivedLog)}");
         await sending;
 
