@@ -55,6 +55,13 @@ public sealed class LvsHealthActorTests : TestKit
 
     private string[] ScriptsRun() => File.Exists(ScriptLog) ? File.ReadAllLines(ScriptLog) : [];
 
+    // Options whose checks pass or fail as _up says, mailing through mail when given.
+    private LvsHealthOptions Switched(LvsHa.Director.Alerts.MailAlerter? mail = null) => new()
+    {
+        Scheduler = new HealthSchedulerOptions { CheckFactory = (_, rs, _, _) => new SwitchCheck(_up, rs.Endpoint) },
+        Mail = mail,
+    };
+
     // Global smtp_alert; virtual server 10.0.0.1:80 with real servers 10.0.1.1:80 and 10.0.1.2:80, one TCP_CHECK each.
     private static string TwoRealServers(string virtualServerLines = "", int delayLoop = 1) => $$"""
         global_defs {
@@ -118,11 +125,7 @@ public sealed class LvsHealthActorTests : TestKit
             """);
         await using var mail = Mailer(config, out var sent);
         var reconciler = CreateTestProbe();
-        var options = new LvsHealthOptions
-        {
-            Scheduler = new HealthSchedulerOptions { CheckFactory = (_, rs, _, _) => new SwitchCheck(_up, rs.Endpoint) },
-            Mail = mail,
-        };
+        var options = Switched(mail);
         Sys.ActorOf(LvsHealthActor.Props(reconciler.Ref, config, options));
         reconciler.ExpectMsg<HealthDecisions>(TimeSpan.FromSeconds(5));
 
@@ -234,11 +237,7 @@ public sealed class LvsHealthActorTests : TestKit
         var quorumUp = $"quorum_up \"{script} quorum-up\"";
         var config = TestConfigs.Load(TwoRealServers(delayLoop: 1, virtualServerLines: quorumUp));
         await using var mail = Mailer(config, out var sent);
-        var options = new LvsHealthOptions
-        {
-            Scheduler = new HealthSchedulerOptions { CheckFactory = (_, rs, _, _) => new SwitchCheck(_up, rs.Endpoint) },
-            Mail = mail,
-        };
+        var options = Switched(mail);
         var reconciler = CreateTestProbe();
         var health = Sys.ActorOf(LvsHealthActor.Props(reconciler.Ref, config, options));
         _up[new IPEndPoint(IPAddress.Parse("10.0.1.1"), 80)] = false;
@@ -269,11 +268,7 @@ public sealed class LvsHealthActorTests : TestKit
             .Replace("TCP_CHECK {", $"notify_down \"{script} down\"\n                TCP_CHECK {{", StringComparison.Ordinal);
         var config = TestConfigs.Load(full);
         await using var mail = Mailer(config, out var sent);
-        var options = new LvsHealthOptions
-        {
-            Scheduler = new HealthSchedulerOptions { CheckFactory = (_, rs, _, _) => new SwitchCheck(_up, rs.Endpoint) },
-            Mail = mail,
-        };
+        var options = Switched(mail);
         var reconciler = CreateTestProbe();
         var health = Sys.ActorOf(LvsHealthActor.Props(reconciler.Ref, config, options));
         await AwaitAssertAsync(() => Assert.Single(sent), TimeSpan.FromSeconds(5));
@@ -305,11 +300,7 @@ public sealed class LvsHealthActorTests : TestKit
     {
         var config = TestConfigs.Load(TwoRealServers(virtualServerLines: "omega"));
         await using var mail = Mailer(config, out var sent);
-        var options = new LvsHealthOptions
-        {
-            Scheduler = new HealthSchedulerOptions { CheckFactory = (_, rs, _, _) => new SwitchCheck(_up, rs.Endpoint) },
-            Mail = mail,
-        };
+        var options = Switched(mail);
         var health = Sys.ActorOf(LvsHealthActor.Props(CreateTestProbe().Ref, config, options));
         _up[new IPEndPoint(IPAddress.Parse("10.0.1.2"), 80)] = false;
         await AwaitAssertAsync(() => Assert.Equal(2, sent.Count), TimeSpan.FromSeconds(5));
@@ -355,10 +346,7 @@ public sealed class LvsHealthActorTests : TestKit
             }
             """);
         var reconciler = CreateTestProbe();
-        var options = new LvsHealthOptions
-        {
-            Scheduler = new HealthSchedulerOptions { CheckFactory = (_, rs, _, _) => new SwitchCheck(_up, rs.Endpoint) },
-        };
+        var options = Switched();
         var health = Sys.ActorOf(LvsHealthActor.Props(reconciler.Ref, config, options));
         // The start-up decisions: both real servers up.
         var start = reconciler.ExpectMsg<HealthDecisions>(TimeSpan.FromSeconds(5));
@@ -396,10 +384,7 @@ public sealed class LvsHealthActorTests : TestKit
             }
             """);
         var reconciler = CreateTestProbe();
-        var options = new LvsHealthOptions
-        {
-            Scheduler = new HealthSchedulerOptions { CheckFactory = (_, rs, _, _) => new SwitchCheck(_up, rs.Endpoint) },
-        };
+        var options = Switched();
         var health = Sys.ActorOf(LvsHealthActor.Props(reconciler.Ref, config, options));
         reconciler.ExpectMsg<HealthDecisions>(TimeSpan.FromSeconds(5));
 
