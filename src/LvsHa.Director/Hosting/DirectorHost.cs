@@ -89,6 +89,7 @@ public static class DirectorHost
                 sp.GetService<IDirectorCommands>()));
         }
 
+        AkkaConfigBuilder.UseUnpooledTransportBuffers();
         builder.Services.AddAkka(AkkaConfigBuilder.SystemName, (akka, services) =>
         {
             akka.AddHocon(ConfigurationFactory.ParseString(AkkaConfigBuilder.Build(options)), HoconAddMode.Prepend);

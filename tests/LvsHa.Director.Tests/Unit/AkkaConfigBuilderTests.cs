@@ -39,6 +39,8 @@ public sealed class AkkaConfigBuilderTests
             ["akka.ssl.tcp://lvsha@10.0.0.1:2552", "akka.ssl.tcp://lvsha@10.0.0.2:2552", "akka.ssl.tcp://lvsha@10.0.0.3:2552"],
             AkkaConfigBuilder.SeedAddresses(Cluster()).Select(a => a.ToString()));
         Assert.Equal(["director"], config.GetStringList("akka.cluster.roles"));
+        // A few heartbeats a second need no buffer pool (AkkaConfigBuilder.UseUnpooledTransportBuffers).
+        Assert.False(config.GetBoolean("akka.remote.dot-netty.tcp.enable-pooling"));
     }
 
     [Theory]
