@@ -17,8 +17,9 @@ public static class AkkaConfigBuilder
 
     /// <summary>
     /// Makes DotNetty, Akka.Remote's TCP transport, allocate its buffers unpooled. Its pooled allocator keeps a 16 MiB
-    /// arena chunk alive for a few heartbeats a second: a third of an idle clustered director's resident memory
-    /// (tests/lab/bench-idle.py, AOT, cluster of two: 59.4 MB pooled, 53.3 MB unpooled, in the same run). Akka's
+    /// arena chunk alive for a few heartbeats a second (16.7 of 19.8 MB of an idle clustered director's heap); without
+    /// it the director's resident memory is about 6 MB lower (tests/lab/bench-idle.py, AOT, cluster of two: 59.4 MB
+    /// pooled, 53.3 MB unpooled, in the same series of runs). Akka's
     /// <c>enable-pooling</c> covers the channels Akka configures; DotNetty's own default allocator, which the rest
     /// uses, is read from the environment when DotNetty is first used, so this runs before the ActorSystem starts.
     /// An operator's own setting of the variable is kept.
