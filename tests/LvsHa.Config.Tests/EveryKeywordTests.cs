@@ -28,6 +28,14 @@ public class EveryKeywordTests
             persist on
             auto_prepare off
         }
+        bgp {
+            local_as 65010
+            router_id 10.0.0.1
+            neighbor 10.0.0.254 remote_as 65000
+            neighbor 2001:db8::fe remote_as 65000
+            hold_time 9
+            bfd on
+        }
         vrrp_script chk {
             script "/bin/true"
             interval 1
@@ -217,6 +225,7 @@ public class EveryKeywordTests
         }
         virtual_server 10.7.0.1 53 {
             lvs_sched mh
+            announce bgp
             mh-port
             mh-fallback
             ops

@@ -54,6 +54,7 @@ internal sealed class VirtualServerDraft
     public ForwardingMethod? SorryMethod;
     public bool Omega;
     public bool HaSuspend;
+    public SourceLocation? AnnounceBgp;
     public bool? SmtpAlert;
     public int Weight = 1;
     public IpFamily? IpFamily;

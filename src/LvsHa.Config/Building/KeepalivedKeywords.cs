@@ -34,7 +34,7 @@ internal static class KeepalivedKeywords
             "child_wait_time SSL virtual_server_group virtual_server track_group static_ipaddress static_routes static_rules " +
             "vrrp_sync_group garp_group linkbeat_interfaces vrrp_instance vrrp_script vrrp_track_process " +
             "interface_up_down_delays bfd_instance track_file vrrp_track_file",
-            lvsHa: "cluster real_server_prep",
+            lvsHa: "cluster real_server_prep bgp",
             warn: "use_pid_dir instance child_wait_time",
             refuse: "linkbeat_use_polling net_namespace net_namespace_ipvs namespace_with_ipsets SSL track_group static_ipaddress " +
                     "static_routes static_rules garp_group linkbeat_interfaces vrrp_track_process interface_up_down_delays " +
@@ -94,6 +94,7 @@ internal static class KeepalivedKeywords
             "ops flag-1 flag-2 flag-3 sh-port sh-fallback mh-port mh-fallback lb_kind lvs_method persistence_engine " +
             "persistence_timeout persistence_granularity protocol ha_suspend smtp_alert virtualhost snmp_name alpha omega " +
             "quorum_up quorum_down quorum hysteresis weight sorry_server sorry_server_inhibit sorry_server_lvs_method real_server",
+            lvsHa: "announce",
             warn: "hashed snmp_name"),
         ["real_server"] = new(
             "weight lvs_method uthreshold lthreshold inhibit_on_failure notify_up notify_down alpha retry delay_before_retry " +
@@ -146,6 +147,7 @@ internal static class KeepalivedKeywords
             refuse: "track_process track_bfd global_tracking sync_group_tracking_weight"),
         ["cluster"] = new("", lvsHa: "node_name listen seed split_brain_guard secret_file heartbeat_pause connect_timeout"),
         ["real_server_prep"] = new("", lvsHa: "user port identity_file known_hosts_file persist auto_prepare"),
+        ["bgp"] = new("", lvsHa: "local_as router_id neighbor hold_time bfd"),
     };
 
     /// <summary>What an unknown keyword was probably meant as, where a plain "unknown" would puzzle: keywords keepalived

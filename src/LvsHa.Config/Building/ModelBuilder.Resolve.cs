@@ -97,6 +97,10 @@ internal sealed partial class ModelBuilder
             haSuspend = false;
         }
 
+        // A route names one address: a fwmark has none, a group several (and ranges) that no one route announces.
+        if (d.AnnounceBgp is { } announce && d.Address is null)
+            _diagnostics.Error(announce, $"virtual server {d.Name}: 'announce bgp' needs a virtual server with an address (ADDRESS PORT), not a {(d.Fwmark != 0 ? "fwmark" : "group")}");
+
         SorryServer? sorry = null;
         if (d.Sorry is { } sd)
         {
@@ -144,6 +148,7 @@ internal sealed partial class ModelBuilder
             Omega = d.Omega,
             InhibitOnFailure = d.Timing.InhibitOnFailure ?? false,
             HaSuspend = haSuspend,
+            AnnounceBgp = d.AnnounceBgp is not null,
             // keepalived's check_data.c: its own, else smtp_alert_checker, else smtp_alert, else no.
             SmtpAlert = d.SmtpAlert ?? _global?.SmtpAlertChecker ?? _global?.SmtpAlert ?? false,
             DelayLoop = d.Timing.DelayLoop ?? DefaultDelayLoop,

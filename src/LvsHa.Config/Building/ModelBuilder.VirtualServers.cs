@@ -147,6 +147,16 @@ internal sealed partial class ModelBuilder
             case "sorry_server_lvs_method": vs.SorryMethod = Method(s) ?? vs.SorryMethod; break;
             case "omega": vs.Omega = _read.Flag(s); break;
             case "ha_suspend": vs.HaSuspend = _read.Flag(s); break;
+            case "announce":
+                if (_read.Arg(s, 0, "bgp") is { } how)
+                {
+                    if (how.Text == "bgp")
+                        vs.AnnounceBgp = s.Location;
+                    else
+                        _diagnostics.Error(how.Location, $"unknown announce '{how.Text}': expected bgp");
+                    _read.NoMoreThan(s, 1);
+                }
+                break;
             case "smtp_alert": vs.SmtpAlert = _read.Flag(s); break;
             case "weight": vs.Weight = _read.Int(s, 0, 0, int.MaxValue, "weight") ?? vs.Weight; break;
             case "virtualhost": vs.Virtualhost = _read.Arg(s, 0, "a host name")?.Text; break;

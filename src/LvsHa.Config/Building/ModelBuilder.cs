@@ -16,6 +16,7 @@ internal sealed partial class ModelBuilder
     private GlobalDefs? _global;
     private ClusterSettings? _cluster;
     private RealServerPrepSettings? _prep;
+    private BgpSettings? _bgp;
     private bool _syncIdWritten;
     private SourceLocation? _syncDaemonLocation;
 
@@ -42,6 +43,9 @@ internal sealed partial class ModelBuilder
                 virtualServers.Add(vs);
         }
 
+        if (_bgp is null && _virtualServers.Find(d => d.AnnounceBgp is not null) is { AnnounceBgp: { } unannounced } first)
+            _diagnostics.Error(unannounced, $"virtual server {first.Name}: 'announce bgp' needs a bgp block (local_as and a neighbor)");
+
         // keepalived: a sync daemon without 'id' takes the virtual_router_id of its instance.
         if (_global?.LvsSyncDaemon is { VrrpInstance: { } syncInstance } sync && !_syncIdWritten
             && _vrrpInstances.Find(v => v.Name == syncInstance) is { } followed)
@@ -58,6 +62,7 @@ internal sealed partial class ModelBuilder
             TrackFiles = _trackFiles,
             VrrpSyncGroups = _syncGroups,
             Cluster = _cluster,
+            Bgp = _bgp,
             RealServerPrep = _prep ?? RealServerPrepSettings.Default,
         };
     }
@@ -156,6 +161,10 @@ internal sealed partial class ModelBuilder
             case "real_server_prep":
                 if (RequireBlock(s))
                     RealServerPrepBlock(s);
+                break;
+            case "bgp":
+                if (RequireBlock(s))
+                    BgpBlock(s);
                 break;
             default:
                 _read.NotSupported(s, "the top level");

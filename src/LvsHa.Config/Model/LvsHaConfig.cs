@@ -30,6 +30,9 @@ public sealed record LvsHaConfig
     /// <summary>`cluster` block, or null when absent (single director).</summary>
     public ClusterSettings? Cluster { get; init; }
 
+    /// <summary>`bgp` block, or null when absent (no VIP is announced by BGP).</summary>
+    public BgpSettings? Bgp { get; init; }
+
     /// <summary>`real_server_prep` block (defaults when absent).</summary>
     public required RealServerPrepSettings RealServerPrep { get; init; }
 }

@@ -80,6 +80,10 @@ public sealed record VirtualServer
     /// <summary>`ha_suspend`: only program the service while a VIP for it is held.</summary>
     public bool HaSuspend { get; init; }
 
+    /// <summary>`announce bgp`: while this director can forward the service, its address is announced through the bgp
+    /// block's neighbors (several directors behind ECMP); see <see cref="BgpSettings"/>.</summary>
+    public bool AnnounceBgp { get; init; }
+
     /// <summary>Whether quorum changes are mailed: its `smtp_alert`, else `smtp_alert_checker`, else `smtp_alert`, else no.</summary>
     public bool SmtpAlert { get; init; }
 
