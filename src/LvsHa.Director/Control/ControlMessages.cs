@@ -44,6 +44,9 @@ public sealed record StatusReport(
 {
     /// <summary>The virtual services of this director (empty when it runs VRRP only).</summary>
     public IReadOnlyList<VirtualServiceSummary> VirtualServices { get; init; } = [];
+
+    /// <summary>What this director announces by BGP, or null without a bgp block.</summary>
+    public Bgp.BgpStatus? Bgp { get; init; }
 }
 
 /// <summary>A virtual_server block in a status report: health and kernel view.</summary>

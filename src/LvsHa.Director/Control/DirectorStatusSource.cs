@@ -55,6 +55,9 @@ public sealed class DirectorStatusSource : IStatusSource
             [.. instances.OrderBy(i => i.Name, StringComparer.Ordinal)])
         {
             VirtualServices = _runtime.Lvs is { } lvs ? await VirtualServicesAsync(lvs, cancellationToken).ConfigureAwait(false) : [],
+            Bgp = _runtime.Lvs?.Announcer is { } announcer
+                ? await announcer.Ask<Bgp.BgpStatus>(LvsHa.Director.Bgp.GetBgpStatus.Instance, AskTimeout, cancellationToken).ConfigureAwait(false)
+                : null,
         };
     }
 

@@ -143,6 +143,12 @@ public static partial class DirectorDaemon
             {
                 Reconciler = new IpvsReconcilerOptions { RemoveServicesOnStop = run.ReleaseIpvsOnStop },
                 Health = new LvsHealthOptions { Mail = sp.GetRequiredService<Alerts.MailAlerter>() },
+                // BIRD's files go beside the control socket: one folder per director, also in a lab of several.
+                Bgp = config.Bgp is null ? null : new Bgp.BgpAnnouncerOptions
+                {
+                    RunDirectory = Path.Combine(Path.GetDirectoryName(run.ControlSocket ?? DirectorOptions.DefaultControlSocketPath) ?? "/run/lvsha", "bird"),
+                },
+                Addresses = route,
             },
         };
     }

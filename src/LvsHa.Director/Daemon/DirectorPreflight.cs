@@ -16,8 +16,16 @@ public static class DirectorPreflight
     public static IReadOnlyList<ConfigDiagnostic> Check(LvsHaConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        return [.. ScriptPolicy.Check(config).Concat(InterfacePresence.Check(config)).Concat(TrackFileDirectories(config))
+        return [.. ScriptPolicy.Check(config).Concat(InterfacePresence.Check(config)).Concat(TrackFileDirectories(config)).Concat(BgpDaemon(config))
             .OrderBy(d => d.Location.File, StringComparer.Ordinal).ThenBy(d => d.Location.Line).ThenBy(d => d.Location.Column)];
+    }
+
+    // The bgp block announces through BIRD 2: without it nothing would ever be announced.
+    private static IEnumerable<ConfigDiagnostic> BgpDaemon(LvsHaConfig config)
+    {
+        if (config.Bgp is { } bgp && !File.Exists(Bgp.BgpAnnouncerOptions.DefaultBirdPath))
+            yield return new ConfigDiagnostic(DiagnosticSeverity.Error,
+                $"bgp: the routes are announced through BIRD 2, and {Bgp.BgpAnnouncerOptions.DefaultBirdPath} does not exist (install Debian's bird2 package)", bgp.Location);
     }
 
     private static IEnumerable<ConfigDiagnostic> TrackFileDirectories(LvsHaConfig config) =>

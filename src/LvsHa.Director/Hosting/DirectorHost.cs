@@ -5,6 +5,7 @@ using Akka.Configuration;
 using Akka.Hosting;
 using Akka.Remote.Transport.DotNetty;
 using LvsHa.Director.Adverts;
+using LvsHa.Director.Bgp;
 using LvsHa.Director.Control;
 using LvsHa.Director.Instances;
 using LvsHa.Director.Lvs;
@@ -279,7 +280,7 @@ public static class DirectorHost
         var time = services.GetRequiredService<TimeProvider>();
         var launcher = new InstanceLauncher(system, plugins, transport, secret, senderNode, guarded ? tracker : null, time);
 
-        var lvs = plugins.Lvs is { } setup ? StartLvs(system, setup, services.GetRequiredService<ILoggerFactory>()) : null;
+        var lvs = plugins.Lvs is { } setup ? StartLvs(system, setup, guarded ? tracker : null, services.GetRequiredService<ILoggerFactory>()) : null;
         runtime.Attach(system, tracker, launcher, lvs);
 
         // Before the director leaves the cluster, every instance gets to send its priority-0 advert and drop its
@@ -290,6 +291,13 @@ public static class DirectorHost
             // The instances running then: a reload may have added and removed some since the start.
             await Task.WhenAll(runtime.Instances.Values.Select(
                 i => i.Ask<InstanceStopped>(new LvsHa.Vrrp.Shutdown(), StopTimeout))).ConfigureAwait(false);
+            return Akka.Done.Instance;
+        });
+        // Likewise the BGP routes: the routers send new flows to the other directors before this one's table goes.
+        shutdown.AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "bgp-withdraw", async () =>
+        {
+            if (lvs?.Announcer is { } announcer)
+                await announcer.Ask<RoutesWithdrawn>(WithdrawRoutes.Instance, StopTimeout).ConfigureAwait(false);
             return Akka.Done.Instance;
         });
 
@@ -339,13 +347,16 @@ public static class DirectorHost
         }
     }
 
-    private static LvsActors StartLvs(ActorSystem system, LvsSetup setup, ILoggerFactory loggers)
+    private static LvsActors StartLvs(ActorSystem system, LvsSetup setup, IActorRef? majority, ILoggerFactory loggers)
     {
+        var announcer = setup.Bgp is { } bgp && setup.Config.Bgp is not null
+            ? system.ActorOf(BgpAnnouncerActor.Props(setup.Config, setup.Addresses, majority, bgp, loggers.CreateLogger("LvsHa.Bgp")), "bgp")
+            : null;
         var reconciler = system.ActorOf(
-            IpvsReconcilerActor.Props(setup.Ipvs, setup.Config, setup.Reconciler, loggers.CreateLogger("LvsHa.Ipvs")), "ipvs");
+            IpvsReconcilerActor.Props(setup.Ipvs, setup.Config, setup.Reconciler, loggers.CreateLogger("LvsHa.Ipvs"), announcer), "ipvs");
         var health = system.ActorOf(
             LvsHealthActor.Props(reconciler, setup.Config, setup.Health, loggers.CreateLogger("LvsHa.Health")), "lvs-health");
-        return new LvsActors(health, reconciler, setup.Ipvs);
+        return new LvsActors(health, reconciler, setup.Ipvs, announcer);
     }
 
     private static DotNettySslSetup TlsSetup(ClusterSecret secret, Serilog.ILogger logger)

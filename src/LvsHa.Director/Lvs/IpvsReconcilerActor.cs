@@ -43,6 +43,8 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
     private readonly IpvsReconcilerOptions options;
     private readonly ILogger logger;
     private readonly Queue<HealthDecision> decisions = new();
+    private readonly IActorRef? announcer;
+    private ImmutableHashSet<IPAddress>? forwardableTold;
     private LvsHaConfig config;
     private LiveServiceHealth health;
     private IpvsTable kernel = IpvsTable.Empty;
@@ -63,7 +65,9 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
     private readonly Dictionary<string, int> refusedOperations = new(StringComparer.Ordinal);
 
     /// <summary>Creates the actor; see <see cref="Props"/>.</summary>
-    public IpvsReconcilerActor(IIpvs ipvs, LvsHaConfig config, IpvsReconcilerOptions? options = null, ILogger? logger = null)
+    /// <param name="announcer">The <see cref="Bgp.BgpAnnouncerActor"/> that hears which `announce bgp` VIPs the kernel
+    /// can forward after each write, or null.</param>
+    public IpvsReconcilerActor(IIpvs ipvs, LvsHaConfig config, IpvsReconcilerOptions? options = null, ILogger? logger = null, IActorRef? announcer = null)
     {
         ArgumentNullException.ThrowIfNull(ipvs);
         ArgumentNullException.ThrowIfNull(config);
@@ -71,6 +75,7 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
         this.config = config;
         this.options = options ?? new IpvsReconcilerOptions();
         this.logger = logger ?? NullLogger.Instance;
+        this.announcer = announcer;
         health = new LiveServiceHealth(HealthSettingsMapper.Map(config));
         Busy();
     }
@@ -82,8 +87,8 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>Props for the actor.</summary>
-    public static Props Props(IIpvs ipvs, LvsHaConfig config, IpvsReconcilerOptions? options = null, ILogger? logger = null) =>
-        Akka.Actor.Props.Create(() => new IpvsReconcilerActor(ipvs, config, options, logger));
+    public static Props Props(IIpvs ipvs, LvsHaConfig config, IpvsReconcilerOptions? options = null, ILogger? logger = null, IActorRef? announcer = null) =>
+        Akka.Actor.Props.Create(() => new IpvsReconcilerActor(ipvs, config, options, logger, announcer));
 
     /// <inheritdoc/>
     protected override void PreStart()
@@ -453,6 +458,20 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
     {
         Become(Ready);
         Stash.UnstashAll();
+        TellForwardable();
+    }
+
+    // After each write the kernel acknowledged: a VIP is announced only once the kernel forwards it, and withdrawn
+    // as soon as it no longer can.
+    private void TellForwardable()
+    {
+        if (announcer is null)
+            return;
+        var now = Bgp.BgpAnnouncements.Forwardable(config, kernel);
+        if (forwardableTold is not null && forwardableTold.SetEquals(now))
+            return;
+        forwardableTold = now;
+        announcer.Tell(new Bgp.ForwardableVips(now));
     }
 
     private static async Task<BatchCompleted> ExecuteAsync(IIpvs ipvs, string? cause, ImmutableArray<IpvsOperation> plan)

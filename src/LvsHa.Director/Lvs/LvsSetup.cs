@@ -17,6 +17,12 @@ public sealed record LvsSetup(IIpvs Ipvs, LvsHaConfig Config)
     /// <summary>Tuning of the health checks.</summary>
     public LvsHealthOptions Health { get; init; } = new();
 
+    /// <summary>How BIRD runs for the bgp block, or null when the configuration has none.</summary>
+    public Bgp.BgpAnnouncerOptions? Bgp { get; init; }
+
+    /// <summary>The interfaces the announced VIPs are put on (lo); null in tests without rtnetlink.</summary>
+    public LvsHa.Netlink.Route.IAddressManager? Addresses { get; init; }
+
     /// <summary>How long stopping may take: omega scripts, then removing the managed services.</summary>
     public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(30);
 }
@@ -25,4 +31,5 @@ public sealed record LvsSetup(IIpvs Ipvs, LvsHaConfig Config)
 /// <param name="Health">The <see cref="LvsHealthActor"/> (status, reload).</param>
 /// <param name="Reconciler">The <see cref="IpvsReconcilerActor"/> (kernel state).</param>
 /// <param name="Ipvs">The kernel interface, for live counters in status.</param>
-public sealed record LvsActors(IActorRef Health, IActorRef Reconciler, IIpvs Ipvs);
+/// <param name="Announcer">The <see cref="Bgp.BgpAnnouncerActor"/>, or null without a bgp block.</param>
+public sealed record LvsActors(IActorRef Health, IActorRef Reconciler, IIpvs Ipvs, IActorRef? Announcer = null);

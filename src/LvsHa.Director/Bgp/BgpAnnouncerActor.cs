@@ -1,0 +1,373 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Akka.Actor;
+using LvsHa.Config;
+using LvsHa.Director.Membership;
+using LvsHa.Netlink;
+using LvsHa.Netlink.Route;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace LvsHa.Director.Bgp;
+
+/// <summary>
+/// Announces this director's `announce bgp` VIPs through a BIRD 2 daemon it starts, configures and stops: a VIP is
+/// announced while the IPVS table can forward it (<see cref="ForwardableVips"/> from the reconciler) and, under the
+/// majority guard, while this director has the majority; everything is withdrawn when it stops. The VIPs sit on `lo`
+/// so the kernel takes their packets and IPVS sees them. BIRD runs as a child in the foreground; if it exits it is
+/// restarted and reads the current routes from its file. Commands go over BIRD's control socket, off the actor's
+/// thread; one at a time, the latest state wins.
+/// </summary>
+public sealed class BgpAnnouncerActor : ReceiveActor, IWithTimers
+{
+    private static readonly EventId Announced = new(4800, "BgpAnnounced");
+    private static readonly EventId Withdrawn = new(4801, "BgpWithdrawn");
+    private static readonly EventId DaemonProblem = new(4802, "BgpDaemonProblem");
+    private static readonly EventId DaemonOutput = new(4803, "BgpDaemonOutput");
+    private static readonly EventId Loopback = new(4804, "BgpLoopback");
+
+    // Failed attempts to reach a BIRD that is starting are expected; say so only when it keeps failing.
+    private const int QuietFailures = 5;
+
+    private readonly BgpSettings bgp;
+    private readonly ImmutableHashSet<IPAddress> announceable;
+    private readonly IAddressManager? addresses;
+    private readonly IActorRef? majority;
+    private readonly BgpAnnouncerOptions options;
+    private readonly ILogger logger;
+    private readonly List<IActorRef> withdrawWaiters = [];
+    private readonly string configFile;
+    private readonly string socketPath;
+    private readonly string pidFile;
+    private ImmutableHashSet<IPAddress> forwardable = [];
+    private ImmutableHashSet<IPAddress>? taken;
+    private ImmutableHashSet<IPAddress> onLoopback = [];
+    private bool minority;
+    private bool stopping;
+    private bool applying;
+    private bool pending;
+    private int failures;
+    private Process? bird;
+
+    /// <summary>Creates the actor; see <see cref="Props"/>.</summary>
+    public BgpAnnouncerActor(LvsHaConfig config, IAddressManager? addresses, IActorRef? majority, BgpAnnouncerOptions options, ILogger? logger)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        bgp = config.Bgp ?? throw new ArgumentException("the configuration has no bgp block", nameof(config));
+        announceable = BgpAnnouncements.Announceable(config);
+        this.addresses = addresses;
+        this.majority = majority;
+        this.options = options ?? throw new ArgumentNullException(nameof(options));
+        this.logger = logger ?? NullLogger.Instance;
+        configFile = Path.Combine(options.RunDirectory, "bird.conf");
+        socketPath = Path.Combine(options.RunDirectory, "bird.ctl");
+        pidFile = Path.Combine(options.RunDirectory, "bird.pid");
+
+        Receive<ForwardableVips>(m =>
+        {
+            forwardable = m.Vips;
+            Apply();
+        });
+        Receive<QuorumChanged>(m =>
+        {
+            minority = !m.HasMajority;
+            Apply();
+        });
+        Receive<WithdrawRoutes>(_ =>
+        {
+            stopping = true;
+            withdrawWaiters.Add(Sender);
+            Apply();
+        });
+        Receive<Applied>(HandleApplied);
+        Receive<LoopbackReady>(m => onLoopback = m.Added);
+        Receive<BirdExited>(HandleBirdExited);
+        Receive<Retry>(_ => Apply());
+        Receive<StartBird>(_ => StartDaemon());
+        Receive<GetBgpStatus>(_ => ReportStatus());
+    }
+
+    /// <inheritdoc/>
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>Props for the actor: <paramref name="majority"/> is the majority tracker when the guard applies, else null.</summary>
+    public static Props Props(LvsHaConfig config, IAddressManager? addresses, IActorRef? majority, BgpAnnouncerOptions options, ILogger? logger) =>
+        Akka.Actor.Props.Create(() => new BgpAnnouncerActor(config, addresses, majority, options, logger));
+
+    /// <inheritdoc/>
+    protected override void PreStart()
+    {
+        Directory.CreateDirectory(options.RunDirectory);
+        StopStaleDaemon();
+        File.WriteAllText(configFile, BirdConfig.Render(bgp, []));
+        StartDaemon();
+        if (addresses is not null)
+            PutOnLoopbackAsync(addresses, announceable, logger).PipeTo(Self);
+        majority?.Tell(new SubscribeQuorum(Self));
+    }
+
+    /// <inheritdoc/>
+    protected override void PostStop()
+    {
+        // `down` makes BIRD close its sessions with a Cease, so the routers drop this director's routes at once.
+        if (bird is { HasExited: false } running)
+        {
+            try
+            {
+                BirdControl.RunAsync(socketPath, "down", CancellationToken.None).Wait(TimeSpan.FromSeconds(2));
+            }
+            catch (Exception e) when (e is AggregateException or SocketException or IOException or BirdException)
+            {
+                // Killed below.
+            }
+            if (!running.WaitForExit(TimeSpan.FromSeconds(3)))
+                running.Kill();
+            running.Dispose();
+        }
+        if (addresses is not null && !onLoopback.IsEmpty)
+            RemoveFromLoopbackAsync(addresses, onLoopback, logger).Wait(TimeSpan.FromSeconds(3));
+    }
+
+    // The sessions come from BIRD, off the actor's thread; the answer says what the actor knew when asked.
+    private void ReportStatus()
+    {
+        var (announced, forwardableNow, minorityNow, socket, settings) = (Prefixes(taken ?? []).ToImmutableArray(), Prefixes(forwardable).ToImmutableArray(), minority, socketPath, bgp);
+        var running = bird is { HasExited: false };
+        Task.Run(async () =>
+        {
+            ImmutableArray<BgpSessionStatus> sessions = [];
+            if (running)
+            {
+                try
+                {
+                    using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                    sessions = [.. BirdConfig.Sessions(settings, await BirdControl.RunAsync(socket, "show protocols", timeout.Token).ConfigureAwait(false))];
+                }
+                catch (Exception e) when (e is SocketException or IOException or BirdException or OperationCanceledException)
+                {
+                    // Reported as no sessions: BIRD is (re)starting.
+                }
+            }
+            return new BgpStatus(announced, forwardableNow, minorityNow, sessions);
+        }).PipeTo(Sender);
+    }
+
+    private void Apply()
+    {
+        if (applying)
+        {
+            pending = true;
+            return;
+        }
+        var target = stopping ? [] : BgpAnnouncements.Announced(forwardable, drained: false, minority);
+        if (taken is not null && taken.SetEquals(target))
+        {
+            AnswerWithdrawn();
+            return;
+        }
+        if (bird is null or { HasExited: true })
+            return;
+        applying = true;
+        var text = BirdConfig.Render(bgp, target);
+        var (file, socket) = (configFile, socketPath);
+        Task.Run(async () =>
+        {
+            try
+            {
+                await File.WriteAllTextAsync(file, text).ConfigureAwait(false);
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await BirdControl.ConfigureAsync(socket, file, timeout.Token).ConfigureAwait(false);
+                return new Applied(target, null);
+            }
+            catch (Exception e) when (e is SocketException or IOException or BirdException or OperationCanceledException or UnauthorizedAccessException)
+            {
+                return new Applied(target, e);
+            }
+        }).PipeTo(Self);
+    }
+
+    private void HandleApplied(Applied applied)
+    {
+        applying = false;
+        if (applied.Error is { } error)
+        {
+            failures++;
+            if (failures == QuietFailures || failures % 300 == 0)
+                logger.LogWarning(DaemonProblem, "BGP: BIRD at {Socket} did not take the routes ({Failures} attempts): {Reason}; retrying every {Delay}",
+                    socketPath, failures, error.Message, options.RetryDelay);
+            Timers.StartSingleTimer("retry", Retry.Instance, failures < QuietFailures ? TimeSpan.FromMilliseconds(200) : options.RetryDelay);
+            return;
+        }
+        failures = 0;
+        var before = taken ?? [];
+        taken = applied.Target;
+        foreach (var vip in Sorted(applied.Target.Except(before)))
+            logger.LogInformation(Announced, "BGP: announcing {Route} to {Neighbors} (IPVS can forward it)", BgpAnnouncements.Prefix(vip), NeighborList());
+        foreach (var vip in Sorted(before.Except(applied.Target)))
+            logger.LogInformation(Withdrawn, "BGP: withdrew {Route} from {Neighbors} ({Reason})", BgpAnnouncements.Prefix(vip), NeighborList(), WithdrawalReason(vip));
+        if (pending)
+        {
+            pending = false;
+            Apply();
+        }
+        else
+        {
+            AnswerWithdrawn();
+        }
+    }
+
+    private string WithdrawalReason(IPAddress vip) =>
+        stopping ? "the director is stopping"
+        : minority ? "this director lost the majority of the cluster"
+        : forwardable.Contains(vip) ? "no longer wanted" : "no real server can take its traffic";
+
+    private void AnswerWithdrawn()
+    {
+        if (!stopping || taken is not { IsEmpty: true } && bird is { HasExited: false })
+            return;
+        foreach (var waiter in withdrawWaiters)
+            waiter.Tell(RoutesWithdrawn.Instance);
+        withdrawWaiters.Clear();
+    }
+
+    private void HandleBirdExited(BirdExited exited)
+    {
+        if (!ReferenceEquals(exited.Process, bird))
+            return;
+        taken = null;
+        bird.Dispose();
+        bird = null;
+        AnswerWithdrawn();
+        if (stopping)
+            return;
+        logger.LogError(DaemonProblem, "BGP: BIRD exited with code {Code}; its sessions are down and the routers withdraw this director's routes; restarting it in {Delay}",
+            exited.Code, options.RetryDelay);
+        Timers.StartSingleTimer("start", StartBird.Instance, options.RetryDelay);
+    }
+
+    private void StartDaemon()
+    {
+        var info = new ProcessStartInfo(options.BirdPath) { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var arg in new[] { "-f", "-c", configFile, "-s", socketPath, "-P", pidFile })
+            info.ArgumentList.Add(arg);
+        Process process;
+        try
+        {
+            process = Process.Start(info) ?? throw new InvalidOperationException("no process");
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
+        {
+            logger.LogError(DaemonProblem, "BGP: cannot start BIRD ({Bird}): {Reason}; retrying in {Delay}", options.BirdPath, e.Message, options.RetryDelay);
+            Timers.StartSingleTimer("start", StartBird.Instance, options.RetryDelay);
+            return;
+        }
+        var log = logger;
+        DataReceivedEventHandler forward = (_, e) =>
+        {
+            // BIRD logs only warnings and worse here, except its own orderly end, which it calls FATAL.
+            if (!string.IsNullOrWhiteSpace(e.Data))
+                log.Log(e.Data.EndsWith("Shutdown completed", StringComparison.Ordinal) ? LogLevel.Information : LogLevel.Warning,
+                    DaemonOutput, "BGP: BIRD says: {Line}", e.Data);
+        };
+        process.OutputDataReceived += forward;
+        process.ErrorDataReceived += forward;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var self = Self;
+        process.EnableRaisingEvents = true;
+        process.Exited += (_, _) => self.Tell(new BirdExited(process, process.ExitCode));
+        bird = process;
+        Apply();
+    }
+
+    // A BIRD left by an earlier run that was killed (its socket and pid file are ours): it would keep announcing.
+    private void StopStaleDaemon()
+    {
+        try
+        {
+            if (!File.Exists(pidFile) || !int.TryParse(File.ReadAllText(pidFile).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+                return;
+            var cmdline = File.ReadAllText($"/proc/{pid}/cmdline");
+            if (!cmdline.Contains(socketPath, StringComparison.Ordinal))
+                return;
+            using var stale = Process.GetProcessById(pid);
+            stale.Kill();
+            stale.WaitForExit(3000);
+            logger.LogWarning(DaemonProblem, "BGP: stopped BIRD pid {Pid} left by an earlier run", pid);
+        }
+        catch (Exception e) when (e is IOException or ArgumentException or InvalidOperationException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
+        {
+            // No such process (any more): nothing to stop.
+        }
+    }
+
+    private string NeighborList() => string.Join(", ", bgp.Neighbors.Select(n => n.Address));
+
+    private static IEnumerable<IPAddress> Sorted(IEnumerable<IPAddress> vips) =>
+        vips.OrderBy(a => a.AddressFamily).ThenBy(a => a.ToString(), StringComparer.Ordinal);
+
+    private static IEnumerable<string> Prefixes(ImmutableHashSet<IPAddress> vips) => Sorted(vips).Select(BgpAnnouncements.Prefix);
+
+    /// <summary>Puts each VIP on `lo` unless it is there already; returns those it added (removed again at stop).</summary>
+    private static async Task<LoopbackReady> PutOnLoopbackAsync(IAddressManager addresses, ImmutableHashSet<IPAddress> vips, ILogger logger)
+    {
+        var added = ImmutableHashSet.CreateBuilder<IPAddress>();
+        try
+        {
+            var lo = await addresses.GetLinkAsync("lo").ConfigureAwait(false) ?? throw new IOException("no interface lo");
+            foreach (var vip in vips)
+            {
+                try
+                {
+                    await addresses.AddAddressAsync(LoopbackAddress(lo.Index, vip)).ConfigureAwait(false);
+                    added.Add(vip);
+                }
+                catch (NetlinkException e) when (e.Errno == 17)
+                {
+                    // EEXIST: the operator put it there; it stays when the director stops.
+                }
+            }
+        }
+        catch (Exception e) when (e is NetlinkException or IOException)
+        {
+            logger.LogError(Loopback, "BGP: cannot put the announced VIPs on lo ({Reason}): IPVS sees their packets only if the operator does", e.Message);
+        }
+        return new LoopbackReady(added.ToImmutable());
+    }
+
+    private static async Task RemoveFromLoopbackAsync(IAddressManager addresses, ImmutableHashSet<IPAddress> vips, ILogger logger)
+    {
+        try
+        {
+            var lo = await addresses.GetLinkAsync("lo").ConfigureAwait(false) ?? throw new IOException("no interface lo");
+            foreach (var vip in vips)
+                await addresses.DeleteAddressAsync(LoopbackAddress(lo.Index, vip)).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is NetlinkException or IOException)
+        {
+            logger.LogWarning(Loopback, "BGP: removing the VIPs from lo failed: {Reason}", e.Message);
+        }
+    }
+
+    private static InterfaceAddress LoopbackAddress(int index, IPAddress vip) =>
+        new(index, vip, vip.AddressFamily == AddressFamily.InterNetworkV6 ? 128 : 32, Scope: AddressScope.Host);
+
+    private sealed record Applied(ImmutableHashSet<IPAddress> Target, Exception? Error);
+
+    private sealed record LoopbackReady(ImmutableHashSet<IPAddress> Added);
+
+    private sealed record BirdExited(Process Process, int Code);
+
+    private sealed record Retry
+    {
+        public static readonly Retry Instance = new();
+    }
+
+    private sealed record StartBird
+    {
+        public static readonly StartBird Instance = new();
+    }
+}
