@@ -35,7 +35,7 @@ install -D -m 0644 "$root/deploy/modprobe.d/lvsha-ip_vs.conf" "$pkg/usr/lib/modp
 # Every director needs these (ip_vs at boot, non-local bind, IPVS expiry); NAT's forwarding and the real servers'
 # ARP settings depend on the setup and stay in the documentation folder to copy.
 install -D -m 0644 "$root/deploy/sysctl/90-lvsha-director.conf" "$pkg/usr/lib/sysctl.d/90-lvsha-director.conf"
-for f in 91-lvsha-nat.conf real-server-dr.conf real-server-tun.conf; do
+for f in 91-lvsha-nat.conf 92-lvsha-bgp.conf real-server-dr.conf real-server-tun.conf; do
     install -D -m 0644 "$root/deploy/sysctl/$f" "$pkg/usr/share/doc/lvsha/sysctl/$f"
 done
 install -D -m 0644 "$root/README.md" "$pkg/usr/share/doc/lvsha/README.md"
@@ -55,6 +55,7 @@ Maintainer: LvsHa developers <lvsha@localhost>
 Installed-Size: $size
 Depends: libc6, libgcc-s1, libstdc++6, zlib1g, libssl3, libicu72 | libicu-dev, util-linux, iproute2
 Recommends: ipvsadm
+Suggests: bird2
 Section: net
 Priority: optional
 Homepage: https://localhost/lvsha

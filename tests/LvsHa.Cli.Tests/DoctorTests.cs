@@ -107,6 +107,24 @@ public sealed class DoctorTests
     }
 
     [Fact]
+    public void Judge_AnnounceBgp_ArpSettingsJudgedOnlyThen()
+    {
+        const string Bgp = "bgp {\n local_as 65010\n neighbor 10.0.0.254 remote_as 65000\n}\n"
+            + "virtual_server 10.0.0.60 80 {\n announce bgp\n lb_algo wlc\n lb_kind DR\n real_server 10.0.1.1 80 {\n }\n}\n";
+        var machine = FakeMachine.Tuned();
+        machine.Values["net.ipv4.conf.all.arp_ignore"] = "0";
+        machine.Values["net.ipv4.conf.all.arp_announce"] = "2";
+
+        var findings = DoctorRules.Judge(Config(Bgp), machine);
+
+        var ignore = Of(findings, "net.ipv4.conf.all.arp_ignore");
+        Assert.Equal(Verdict.Warn, ignore.Verdict);
+        Assert.Equal("sysctl -w net.ipv4.conf.all.arp_ignore=1, and copy /usr/share/doc/lvsha/sysctl/92-lvsha-bgp.conf to /etc/sysctl.d/ to keep it", ignore.Fix);
+        Assert.Equal(Verdict.Ok, Of(findings, "net.ipv4.conf.all.arp_announce").Verdict);
+        Assert.DoesNotContain(DoctorRules.Judge(Config(Nat), machine), f => f.Subject == "net.ipv4.conf.all.arp_ignore");
+    }
+
+    [Fact]
     public void Judge_DrOnly_ForwardingNotJudged()
     {
         var machine = FakeMachine.Tuned();

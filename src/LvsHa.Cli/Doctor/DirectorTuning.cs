@@ -21,6 +21,9 @@ public static partial class DirectorTuning
     /// <summary>Where the package puts the NAT sysctls for the operator to copy.</summary>
     public const string NatSysctlFile = "/usr/share/doc/lvsha/sysctl/91-lvsha-nat.conf";
 
+    /// <summary>Where the package puts the BGP directors' sysctls for the operator to copy.</summary>
+    public const string BgpSysctlFile = "/usr/share/doc/lvsha/sysctl/92-lvsha-bgp.conf";
+
     /// <summary>Where the package installs the ip_vs module options.</summary>
     public const string ModprobeFile = "/usr/lib/modprobe.d/lvsha-ip_vs.conf";
 
@@ -29,6 +32,9 @@ public static partial class DirectorTuning
 
     /// <summary>What NAT directors need on top (91-lvsha-nat.conf).</summary>
     public static IReadOnlyList<TunedSetting> Nat { get; } = Sysctls(Embedded("91-lvsha-nat.conf"), NatSysctlFile);
+
+    /// <summary>What directors that announce VIPs by BGP need on top (92-lvsha-bgp.conf).</summary>
+    public static IReadOnlyList<TunedSetting> Bgp { get; } = Sysctls(Embedded("92-lvsha-bgp.conf"), BgpSysctlFile);
 
     /// <summary>The ip_vs module options (lvsha-ip_vs.conf), keyed "ip_vs PARAMETER".</summary>
     public static IReadOnlyList<TunedSetting> Module { get; } = ModuleOptions(Embedded("lvsha-ip_vs.conf"), ModprobeFile);

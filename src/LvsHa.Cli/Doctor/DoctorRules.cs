@@ -74,6 +74,7 @@ public static class DoctorRules
             findings.Add(Compare(setting, machine.Read(setting.Key), Verdict.Warn, $"sysctl -w {setting.Key}={setting.Value} (kept across boots by {setting.File}, which the package installs)"));
         }
         Nat(config, machine, findings);
+        Bgp(config, machine, findings);
         Interfaces(config, machine, findings);
         Cluster(config, machine, findings);
         return findings;
@@ -129,6 +130,16 @@ public static class DoctorRules
             findings.Add(Compare(setting, machine.Read(setting.Key), family is null ? Verdict.Warn : Verdict.Fail,
                 $"sysctl -w {setting.Key}={setting.Value}, and copy {setting.File} to /etc/sysctl.d/ to keep it"));
         }
+    }
+
+    // The announced VIPs sit on lo of every director at once: answering ARP for them would draw traffic past the routers.
+    private static void Bgp(LvsHaConfig config, IMachine machine, List<Finding> findings)
+    {
+        if (!config.VirtualServers.Any(v => v.AnnounceBgp))
+            return;
+        foreach (var setting in DirectorTuning.Bgp)
+            findings.Add(Compare(setting, machine.Read(setting.Key), Verdict.Warn,
+                $"sysctl -w {setting.Key}={setting.Value}, and copy {setting.File} to /etc/sysctl.d/ to keep it"));
     }
 
     private static void Interfaces(LvsHaConfig config, IMachine machine, List<Finding> findings)
