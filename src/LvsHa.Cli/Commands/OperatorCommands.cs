@@ -31,7 +31,15 @@ public static class OperatorCommands
     public static Command CreateDrain()
     {
         var socket = SocketOption();
-        var realServer = new Argument<string>("REALSERVER") { Description = "ADDRESS or ADDRESS:PORT ([V6]:PORT) of the real server." };
+        var realServer = new Argument<string?>("REALSERVER")
+        {
+            Description = "ADDRESS or ADDRESS:PORT ([V6]:PORT) of the real server.",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var director = new Option<bool>("--director")
+        {
+            Description = "Drain the whole director instead: withdraw its BGP routes (announce bgp), so the routers send its flows to the other directors.",
+        };
         var virtualServer = new Option<string>("--virtual-server")
         {
             Description = "Only in this virtual service, as `lvsha status` names it (e.g. 10.0.0.1:80); default: every one.",
@@ -45,27 +53,37 @@ public static class OperatorCommands
         };
         var command = new Command("drain",
             "Set a real server's weight to 0 in the kernel: no new connections, established ones finish. Health changes and " +
-            "reloads keep the drain until `--undo` or a daemon restart.\n" +
+            "reloads keep the drain until `--undo` or a daemon restart. With --director, the director's BGP routes instead.\n" +
             "Exit codes: 0 drained (and, with --wait, its connections reached zero), 1 not found, timed out or no director.")
         {
             realServer,
+            director,
             virtualServer,
             undo,
             wait,
             socket,
         };
+        command.Validators.Add(result =>
+        {
+            var whole = result.GetValue(director);
+            if (whole == (result.GetValue(realServer) is not null))
+                result.AddError(whole ? "give a REALSERVER or --director, not both" : "give the REALSERVER to drain, or --director");
+            else if (whole && (result.GetValue(virtualServer) is not null || result.GetValue(wait) != 0))
+                result.AddError("--virtual-server and --wait apply to a real server, not to --director");
+        });
         command.SetAction(parse =>
         {
             var path = SocketPath(parse, socket);
             var request = new ControlRequest("drain")
             {
                 RealServer = parse.GetValue(realServer),
+                Director = parse.GetValue(director),
                 VirtualService = parse.GetValue(virtualServer),
                 Undo = parse.GetValue(undo),
             };
             var code = Send(path, request, parse);
             var seconds = parse.GetValue(wait);
-            return code != ExitCodes.Ok || request.Undo || seconds <= 0
+            return code != ExitCodes.Ok || request.Undo || request.Director || seconds <= 0
                 ? code
                 : WaitForZero(path, request, TimeSpan.FromSeconds(seconds), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
         });

@@ -110,7 +110,7 @@ public static class StatusCommand
         if (report.Bgp is { } bgp)
         {
             var announced = bgp.Announced.IsEmpty ? "nothing" : string.Join(' ', bgp.Announced);
-            var why = bgp.Minority ? " (everything withdrawn: NO MAJORITY)" : "";
+            var why = bgp.Drained ? " (everything withdrawn: DRAINED, lvsha drain --director)" : bgp.Minority ? " (everything withdrawn: NO MAJORITY)" : "";
             var forwardable = bgp.Forwardable.IsEmpty ? "none" : string.Join(' ', bgp.Forwardable);
             text.AppendLine(inv, $"BGP: announcing {announced}{why}; IPVS can forward {forwardable}");
             text.Append(Table(["NEIGHBOR", "SESSION"], bgp.Sessions.Select(s => new[] { s.Neighbor, s.State })));

@@ -38,7 +38,8 @@ public sealed class BgpAnnouncerActor : ReceiveActor, IWithTimers
     private readonly IActorRef? majority;
     private readonly BgpAnnouncerOptions options;
     private readonly ILogger logger;
-    private readonly List<IActorRef> withdrawWaiters = [];
+    // Who waits for BIRD to take the current state: a stop (RoutesWithdrawn) or a drain (its status).
+    private readonly List<(IActorRef To, bool Stop)> waiters = [];
     private readonly string configFile;
     private readonly string socketPath;
     private readonly string pidFile;
@@ -46,6 +47,7 @@ public sealed class BgpAnnouncerActor : ReceiveActor, IWithTimers
     private ImmutableHashSet<IPAddress>? taken;
     private ImmutableHashSet<IPAddress> onLoopback = [];
     private bool minority;
+    private bool drained;
     private bool stopping;
     private bool applying;
     private bool pending;
@@ -79,7 +81,13 @@ public sealed class BgpAnnouncerActor : ReceiveActor, IWithTimers
         Receive<WithdrawRoutes>(_ =>
         {
             stopping = true;
-            withdrawWaiters.Add(Sender);
+            waiters.Add((Sender, true));
+            Apply();
+        });
+        Receive<DrainDirector>(m =>
+        {
+            drained = m.Drain;
+            waiters.Add((Sender, false));
             Apply();
         });
         Receive<Applied>(HandleApplied);
@@ -134,7 +142,13 @@ public sealed class BgpAnnouncerActor : ReceiveActor, IWithTimers
     // The sessions come from BIRD, off the actor's thread; the answer says what the actor knew when asked.
     private void ReportStatus()
     {
-        var (announced, forwardableNow, minorityNow, socket, settings) = (Prefixes(taken ?? []).ToImmutableArray(), Prefixes(forwardable).ToImmutableArray(), minority, socketPath, bgp);
+        ReportStatus(Sender);
+    }
+
+    private void ReportStatus(IActorRef to)
+    {
+        var (announced, forwardableNow, drainedNow, minorityNow, socket, settings) =
+            (Prefixes(taken ?? []).ToImmutableArray(), Prefixes(forwardable).ToImmutableArray(), drained, minority, socketPath, bgp);
         var running = bird is { HasExited: false };
         Task.Run(async () =>
         {
@@ -151,8 +165,8 @@ public sealed class BgpAnnouncerActor : ReceiveActor, IWithTimers
                     // Reported as no sessions: BIRD is (re)starting.
                 }
             }
-            return new BgpStatus(announced, forwardableNow, minorityNow, sessions);
-        }).PipeTo(Sender);
+            return new BgpStatus(announced, forwardableNow, drainedNow, minorityNow, sessions);
+        }).PipeTo(to);
     }
 
     private void Apply()
@@ -162,14 +176,19 @@ public sealed class BgpAnnouncerActor : ReceiveActor, IWithTimers
             pending = true;
             return;
         }
-        var target = stopping ? [] : BgpAnnouncements.Announced(forwardable, drained: false, minority);
+        var target = stopping ? [] : BgpAnnouncements.Announced(forwardable, drained, minority);
         if (taken is not null && taken.SetEquals(target))
         {
-            AnswerWithdrawn();
+            AnswerWaiters();
             return;
         }
         if (bird is null or { HasExited: true })
+        {
+            // Nothing is announced without BIRD; a drain is answered once it runs again and took the state.
+            if (stopping)
+                AnswerWaiters();
             return;
+        }
         applying = true;
         var text = BirdConfig.Render(bgp, target);
         var (file, socket) = (configFile, socketPath);
@@ -215,22 +234,27 @@ public sealed class BgpAnnouncerActor : ReceiveActor, IWithTimers
         }
         else
         {
-            AnswerWithdrawn();
+            AnswerWaiters();
         }
     }
 
     private string WithdrawalReason(IPAddress vip) =>
         stopping ? "the director is stopping"
+        : drained ? "the director is drained: lvsha drain --director"
         : minority ? "this director lost the majority of the cluster"
         : forwardable.Contains(vip) ? "no longer wanted" : "no real server can take its traffic";
 
-    private void AnswerWithdrawn()
+    // Called once BIRD holds the wanted state, or has died (a dead BIRD announces nothing: its sessions are gone).
+    private void AnswerWaiters()
     {
-        if (!stopping || taken is not { IsEmpty: true } && bird is { HasExited: false })
-            return;
-        foreach (var waiter in withdrawWaiters)
-            waiter.Tell(RoutesWithdrawn.Instance);
-        withdrawWaiters.Clear();
+        foreach (var (to, stop) in waiters)
+        {
+            if (stop)
+                to.Tell(RoutesWithdrawn.Instance);
+            else
+                ReportStatus(to);
+        }
+        waiters.Clear();
     }
 
     private void HandleBirdExited(BirdExited exited)
@@ -240,9 +264,11 @@ public sealed class BgpAnnouncerActor : ReceiveActor, IWithTimers
         taken = null;
         bird.Dispose();
         bird = null;
-        AnswerWithdrawn();
         if (stopping)
+        {
+            AnswerWaiters();
             return;
+        }
         logger.LogError(DaemonProblem, "BGP: BIRD exited with code {Code}; its sessions are down and the routers withdraw this director's routes; restarting it in {Delay}",
             exited.Code, options.RetryDelay);
         Timers.StartSingleTimer("start", StartBird.Instance, options.RetryDelay);

@@ -21,6 +21,10 @@ public sealed record RoutesWithdrawn
     public static readonly RoutesWithdrawn Instance = new();
 }
 
+/// <summary>Drain (withdraw every route and keep them withdrawn) or undrain the director (`lvsha drain --director`);
+/// answered with <see cref="BgpStatus"/> once BIRD has taken the change.</summary>
+public sealed record DrainDirector(bool Drain);
+
 /// <summary>Ask the announcer what it announces (for status and metrics).</summary>
 public sealed record GetBgpStatus
 {
@@ -31,9 +35,10 @@ public sealed record GetBgpStatus
 /// <summary>Answer to <see cref="GetBgpStatus"/> (also the `bgp` part of `lvsha status`).</summary>
 /// <param name="Announced">The routes BIRD was last told to announce (and took), e.g. "10.98.100.1/32".</param>
 /// <param name="Forwardable">The routes of the VIPs the IPVS table can forward.</param>
+/// <param name="Drained">Everything withdrawn by `lvsha drain --director`.</param>
 /// <param name="Minority">Everything withdrawn because this director lost the majority (split_brain_guard majority).</param>
 /// <param name="Sessions">Each neighbor's BGP session as BIRD reports it; empty when BIRD does not answer.</param>
-public sealed record BgpStatus(ImmutableArray<string> Announced, ImmutableArray<string> Forwardable, bool Minority, ImmutableArray<BgpSessionStatus> Sessions);
+public sealed record BgpStatus(ImmutableArray<string> Announced, ImmutableArray<string> Forwardable, bool Drained, bool Minority, ImmutableArray<BgpSessionStatus> Sessions);
 
 /// <summary>One neighbor's session.</summary>
 /// <param name="Neighbor">Its address.</param>

@@ -12,6 +12,9 @@ public sealed record ControlRequest(string Command)
     /// <summary>drain: the real server, "ADDRESS" or "ADDRESS:PORT" ("[V6]:PORT").</summary>
     public string? RealServer { get; init; }
 
+    /// <summary>drain: the whole director (its BGP routes) instead of one real server.</summary>
+    public bool Director { get; init; }
+
     /// <summary>failover: the vrrp_instance.</summary>
     public string? Instance { get; init; }
 

@@ -184,6 +184,8 @@ public sealed partial class ControlServer : BackgroundService
             case "reload":
                 var (applied, messages) = await commands.ReloadAsync(cancellationToken).ConfigureAwait(false);
                 return new ControlResponse(applied, applied ? null : "the configuration is invalid; the running one is unchanged", null) { Messages = messages };
+            case "drain" when request.Director:
+                return new ControlResponse(true, null, null) { Messages = [await commands.DrainDirectorAsync(!request.Undo, cancellationToken).ConfigureAwait(false)] };
             case "drain":
                 var (address, port) = ParseRealServer(request.RealServer);
                 var matched = await commands.DrainAsync(request.VirtualService, address, port, !request.Undo, cancellationToken).ConfigureAwait(false);

@@ -29,6 +29,18 @@ public sealed class DirectorCommands(DirectorRuntime runtime, DirectorReloader r
     }
 
     /// <inheritdoc />
+    public async Task<string> DrainDirectorAsync(bool drain, CancellationToken cancellationToken)
+    {
+        var announcer = Started().Lvs?.Announcer
+            ?? throw new ArgumentException("this director announces nothing by BGP (no bgp block); `lvsha failover INSTANCE` hands a vrrp_instance's VIPs to another director");
+        var status = await announcer.Ask<Bgp.BgpStatus>(new Bgp.DrainDirector(drain), AskTimeout, cancellationToken).ConfigureAwait(false);
+        var announced = status.Announced.IsEmpty ? "nothing" : string.Join(' ', status.Announced);
+        return drain
+            ? "director drained: every BGP route withdrawn; established connections move to the other directors. It stays drained until `lvsha drain --director --undo` or a restart"
+            : $"director undrained: announcing {announced}";
+    }
+
+    /// <inheritdoc />
     public async Task<string> FailoverAsync(string instance, bool release, CancellationToken cancellationToken)
     {
         if (!Started().Instances.TryGetValue(instance, out var actor))

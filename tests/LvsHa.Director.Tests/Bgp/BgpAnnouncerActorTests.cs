@@ -74,6 +74,16 @@ public sealed class BgpAnnouncerActorTests : TestKit
         announcer.Tell(new QuorumChanged(true, 2, 3));
         await AwaitRouteAsync(present: true);
 
+        // lvsha drain --director: answered once BIRD took it, and kept until undone.
+        var drained = await announcer.Ask<BgpStatus>(new DrainDirector(true), TimeSpan.FromSeconds(10));
+        Assert.True(drained.Drained);
+        Assert.Empty(drained.Announced);
+        Assert.DoesNotContain("10.98.100.1/32", await RoutesAsync(), StringComparison.Ordinal);
+        Assert.True(Logged("(the director is drained: lvsha drain --director)"));
+        announcer.Tell(new ForwardableVips(Vip));
+        Assert.False((await announcer.Ask<BgpStatus>(new DrainDirector(false), TimeSpan.FromSeconds(10))).Drained);
+        await AwaitRouteAsync(present: true);
+
         var status = await announcer.Ask<BgpStatus>(GetBgpStatus.Instance, TimeSpan.FromSeconds(5));
         Assert.Equal("10.98.100.1/32", Assert.Single(status.Announced));
         Assert.Equal("127.0.0.2", Assert.Single(status.Sessions).Neighbor);
