@@ -15,6 +15,7 @@ public sealed class LvshaDaemon : IDisposable
 
     private readonly Process _process;
     private readonly StringBuilder _log = new();
+    private bool _disposed;
 
     private LvshaDaemon(Process process)
     {
@@ -43,10 +44,13 @@ public sealed class LvshaDaemon : IDisposable
 
     /// <summary>Starts `lvsha run -f <paramref name="configFile"/>` with the control socket and node name given, and
     /// waits until it has adopted the IPVS table (<paramref name="readyLine"/>; null: do not wait).</summary>
-    public static LvshaDaemon Start(string configFile, string controlSocket, string nodeName, string? readyLine = "IPVS table adopted", params string[] extra)
+    /// <param name="netns">The network namespace to run it in (`ip netns exec`, which execs: the pid is lvsha's), or null.</param>
+    public static LvshaDaemon Start(string configFile, string controlSocket, string nodeName, string? readyLine = "IPVS table adopted", string? netns = null, params string[] extra)
     {
-        var daemon = new LvshaDaemon(LabProcess.Start("dotnet",
-            [Assembly, "run", "-f", configFile, "--control-socket", controlSocket, "--node-name", nodeName, .. extra]));
+        string[] command = ["dotnet", Assembly, "run", "-f", configFile, "--control-socket", controlSocket, "--node-name", nodeName, .. extra];
+        var daemon = new LvshaDaemon(netns is null
+            ? LabProcess.Start(command[0], command[1..])
+            : LabProcess.Start("ip", ["netns", "exec", netns, .. command]));
         if (readyLine is not null)
         {
             var clock = Stopwatch.StartNew();
@@ -78,6 +82,10 @@ public sealed class LvshaDaemon : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        // Idempotent: a lab may end a director early (a death) and again when it is disposed.
+        if (_disposed)
+            return;
+        _disposed = true;
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
