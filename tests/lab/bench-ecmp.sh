@@ -21,6 +21,6 @@ if [[ -e /proc/net/ip_vs ]] || modprobe ip_vs 2>/dev/null; then
 else
     tests/lab/vm/run-in-vm.sh --timeout $((600 * trials)) --share "$out" -- bash -c "$run" >"$out/log" 2>&1 || true
 fi
-# Each figure line once per trial: the live copy xunit prints with its "[xUnit.net TIME]" prefix.
-grep -E '^\[xUnit\.net [^]]*\] +(300 connections|director [12] (killed|drained|stopped))' "$out/log" | sed -E 's/^\[xUnit\.net [^]]*\] +/  /'
+# Each figure line once per trial: the copy in the result's "Standard Output Messages" (one space of indent).
+grep -E '^ (300 connections|director [12] (killed|drained|stopped))' "$out/log" | sed -E 's/^ /  /'
 grep -E '(Passed|Failed): ' "$out/log" | sed -E 's/^ */  /'

@@ -70,7 +70,8 @@ public sealed class BgpAnnouncerActor : ReceiveActor, IWithTimers
 
         Receive<ForwardableVips>(m =>
         {
-            forwardable = m.Vips;
+            // Only what was announceable at start is on lo (a reload that adds one says it takes a restart).
+            forwardable = m.Vips.Intersect(announceable);
             Apply();
         });
         Receive<QuorumChanged>(m =>

@@ -201,6 +201,7 @@ public sealed partial class DirectorReloader : IDisposable
             VrrpScripts = scripts,
             TrackFiles = files,
             Cluster = _current.Cluster,
+            Bgp = _current.Bgp,
         };
         var summary = changes.Summary + (globalApplied.Count > 0 ? $"; global_defs {string.Join(", ", globalApplied)} applied" : "");
         LogReloaded(_path, summary);
@@ -528,6 +529,11 @@ public sealed class ConfigChanges
         var syncGroups = SyncGroupChanges(before.VrrpSyncGroups, after.VrrpSyncGroups);
         if (VirtualServerFingerprint.OfBlock(before.Cluster) != VirtualServerFingerprint.OfBlock(after.Cluster))
             restart.Add("changed cluster block");
+        // BIRD's sessions and the VIPs on lo are set up at start; an address no longer announced is withdrawn now.
+        if (VirtualServerFingerprint.OfBlock(before.Bgp) != VirtualServerFingerprint.OfBlock(after.Bgp))
+            restart.Add("changed bgp block");
+        foreach (var vip in Bgp.BgpAnnouncements.Announceable(after).Except(Bgp.BgpAnnouncements.Announceable(before)))
+            restart.Add($"announce bgp of {vip}");
 
         var summary = $"{newNames.Count} virtual services ({servicesAdded} added, {servicesRemoved} removed, {changed} changed, {unchanged.Count} unchanged)"
             + Instances(reloaded.Keys, "reloaded in place") + Instances(added, "added") + Instances(removed, "removed")

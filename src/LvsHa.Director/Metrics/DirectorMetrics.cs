@@ -37,6 +37,8 @@ public sealed class DirectorMetrics
     private readonly Gauge realServerWeight;
     private readonly Gauge realServerInPool;
     private readonly Gauge quorumUp;
+    private readonly Gauge bgpRouteAnnounced;
+    private readonly Gauge bgpSessionEstablished;
     private readonly Histogram checkDuration;
     private readonly Counter checks;
     private readonly Counter ipvsOperations;
@@ -67,6 +69,8 @@ public sealed class DirectorMetrics
         vrrpAdvertsSent = factory.CreateCounter("lvsha_vrrp_adverts_sent_total", "Adverts the vrrp instance sent.", "vrrp_instance");
         vrrpAdvertsAccepted = factory.CreateCounter("lvsha_vrrp_adverts_accepted_total", "Authenticated adverts the vrrp instance received.", "vrrp_instance");
         vrrpAdvertsRejected = factory.CreateCounter("lvsha_vrrp_adverts_rejected_total", "Adverts dropped (bad HMAC, replay, clock skew, wrong router).", "vrrp_instance");
+        bgpRouteAnnounced = factory.CreateGauge("lvsha_bgp_route_announced", "1 while this director announces the route of an announce bgp VIP, 0 while it withdraws it (no usable real server, drained, no majority).", "route");
+        bgpSessionEstablished = factory.CreateGauge("lvsha_bgp_session_established", "1 while the BGP session with the neighbor is Established.", "neighbor");
         clusterMajority = factory.CreateGauge("lvsha_cluster_has_majority", "1 while this director sees a majority of the directors.");
         clusterReachable = factory.CreateGauge("lvsha_cluster_reachable_directors", "Voting directors this director can reach, itself included.");
         clusterDirectors = factory.CreateGauge("lvsha_cluster_directors", "Voting directors the majority is counted against.");
@@ -184,6 +188,19 @@ public sealed class DirectorMetrics
                 current.Count("vrrp", vrrpAdvertsSent, [instance.Name], instance.AdvertsSent);
                 current.Count("vrrp", vrrpAdvertsAccepted, [instance.Name], instance.AdvertsAccepted);
                 current.Count("vrrp", vrrpAdvertsRejected, [instance.Name], instance.AdvertsRejected);
+            }
+
+            if (director.Bgp is { } bgp)
+            {
+                foreach (var route in bgp.Forwardable.Union(bgp.Announced))
+                {
+                    current.Set("vrrp", bgpRouteAnnounced, [route], bgp.Announced.Contains(route) ? 1 : 0);
+                }
+
+                foreach (var session in bgp.Sessions)
+                {
+                    current.Set("vrrp", bgpSessionEstablished, [session.Neighbor], session.State.EndsWith("Established", StringComparison.Ordinal) ? 1 : 0);
+                }
             }
 
             current.End("vrrp");

@@ -204,6 +204,28 @@ public sealed class DirectorMetricsTests : TestKit
     }
 
     [Fact]
+    public async Task Apply_BgpStatus_RoutesAndSessions()
+    {
+        var metrics = new DirectorMetrics();
+        var quorum = new QuorumReport(true, 1, 1, "none (no cluster block)");
+        StatusReport Report(string[] announced, string[] forwardable, string session) => new("d1", null, quorum, [], [])
+        {
+            Bgp = new LvsHa.Director.Bgp.BgpStatus([.. announced], [.. forwardable], false, false, [new("10.99.0.254", session)]),
+        };
+
+        metrics.Apply(new MetricsSnapshot(Report(["10.98.100.1/32"], ["10.98.100.1/32", "10.98.100.2/32"], "up Established"), null, null));
+        var text = await ExportAsync(metrics.Registry);
+        Assert.Equal(1, Value(text, "lvsha_bgp_route_announced", ("route", "10.98.100.1/32")));
+        Assert.Equal(0, Value(text, "lvsha_bgp_route_announced", ("route", "10.98.100.2/32")));
+        Assert.Equal(1, Value(text, "lvsha_bgp_session_established", ("neighbor", "10.99.0.254")));
+
+        metrics.Apply(new MetricsSnapshot(Report([], [], "start Active"), null, null));
+        text = await ExportAsync(metrics.Registry);
+        Assert.Null(Value(text, "lvsha_bgp_route_announced", ("route", "10.98.100.1/32")));
+        Assert.Equal(0, Value(text, "lvsha_bgp_session_established", ("neighbor", "10.99.0.254")));
+    }
+
+    [Fact]
     public async Task Reloads_CountedByResult_LastOneSaysWhetherTheFileOnDiskRuns()
     {
         var metrics = new DirectorMetrics();

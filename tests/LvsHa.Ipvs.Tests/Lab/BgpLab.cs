@@ -75,7 +75,9 @@ internal sealed partial class BgpLab : IDisposable
             Running[n] = LvshaDaemon.Start(config, Path.Combine(Folder, $"d{n}", "lvsha.sock"), $"d{n}", readyLine: null, netns: Ns($"d{n}"));
     }
 
-    private string Config(int node)
+    /// <summary>Writes director <paramref name="node"/>'s configuration (with <paramref name="bgpExtra"/> lines in its
+    /// bgp block) and returns its path.</summary>
+    public string Config(int node, string bgpExtra = "")
     {
         var folder = Directory.CreateDirectory(Path.Combine(Folder, $"d{node}")).FullName;
         var realServers = string.Concat(Enumerable.Range(1, RealServerCount).Select(k => $$"""
@@ -93,6 +95,7 @@ internal sealed partial class BgpLab : IDisposable
             bgp {
                 local_as 65010
                 neighbor {{RouterSide(node)}} remote_as 65000
+            {{bgpExtra}}
             }
             virtual_server {{Vip}} {{Port}} {
                 announce bgp
