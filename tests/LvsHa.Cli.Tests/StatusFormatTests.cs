@@ -33,6 +33,18 @@ public class StatusFormatTests
     }
 
     [Fact]
+    public void Format_Bgp_RoutesWhyWithdrawnAndSessions()
+    {
+        var bgp = new LvsHa.Director.Bgp.BgpStatus(["10.98.100.1/32"], ["10.98.100.1/32", "10.98.100.2/32"], false, false,
+            [new("10.99.0.254", "up Established")]);
+        var text = StatusCommand.Format(Report(null) with { Bgp = bgp }).ReplaceLineEndings("\n");
+        Assert.Matches(@"BGP: announcing 10\.98\.100\.1/32; IPVS can forward 10\.98\.100\.1/32 10\.98\.100\.2/32\n\s+NEIGHBOR\s+SESSION\n\s+10\.99\.0\.254\s+up Established", text);
+        var drained = StatusCommand.Format(Report(null) with { Bgp = bgp with { Announced = [], Drained = true } });
+        Assert.Contains("BGP: announcing nothing (everything withdrawn: DRAINED, lvsha drain --director)", drained, StringComparison.Ordinal);
+        Assert.DoesNotContain("BGP:", StatusCommand.Format(Report(null)), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Format_NoTrackers_NoTrackerTable() =>
         Assert.DoesNotContain("Trackers:", StatusCommand.Format(Report(null)), StringComparison.Ordinal);
 
