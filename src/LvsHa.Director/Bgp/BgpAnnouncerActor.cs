@@ -48,6 +48,9 @@ public sealed class BgpAnnouncerActor : ReceiveActor, IWithTimers
     private ImmutableHashSet<IPAddress> onLoopback = [];
     private bool minority;
     private bool drained;
+
+    // A route is announced only once its VIP is on lo: before that the kernel would not hand its packets to IPVS.
+    private bool loopbackReady;
     private bool stopping;
     private bool applying;
     private bool pending;
@@ -61,6 +64,7 @@ public sealed class BgpAnnouncerActor : ReceiveActor, IWithTimers
         bgp = config.Bgp ?? throw new ArgumentException("the configuration has no bgp block", nameof(config));
         announceable = BgpAnnouncements.Announceable(config);
         this.addresses = addresses;
+        loopbackReady = addresses is null;
         this.majority = majority;
         this.options = options ?? throw new ArgumentNullException(nameof(options));
         this.logger = logger ?? NullLogger.Instance;
@@ -92,7 +96,12 @@ public sealed class BgpAnnouncerActor : ReceiveActor, IWithTimers
             Apply();
         });
         Receive<Applied>(HandleApplied);
-        Receive<LoopbackReady>(m => onLoopback = m.Added);
+        Receive<LoopbackReady>(m =>
+        {
+            onLoopback = m.Added;
+            loopbackReady = true;
+            Apply();
+        });
         Receive<BirdExited>(HandleBirdExited);
         Receive<Retry>(_ => Apply());
         Receive<StartBird>(_ => StartDaemon());
@@ -177,7 +186,7 @@ public sealed class BgpAnnouncerActor : ReceiveActor, IWithTimers
             pending = true;
             return;
         }
-        var target = stopping ? [] : BgpAnnouncements.Announced(forwardable, drained, minority);
+        var target = stopping || !loopbackReady ? [] : BgpAnnouncements.Announced(forwardable, drained, minority);
         if (taken is not null && taken.SetEquals(target))
         {
             AnswerWaiters();
@@ -358,8 +367,9 @@ public sealed class BgpAnnouncerActor : ReceiveActor, IWithTimers
                 }
             }
         }
-        catch (Exception e) when (e is NetlinkException or IOException)
+        catch (Exception e)
         {
+            // Any failure is reported and the announcer goes on: routes are announced, the VIPs are the operator's.
             logger.LogError(Loopback, "BGP: cannot put the announced VIPs on lo ({Reason}): IPVS sees their packets only if the operator does", e.Message);
         }
         return new LoopbackReady(added.ToImmutable());

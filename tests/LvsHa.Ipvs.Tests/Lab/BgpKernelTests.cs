@@ -37,23 +37,47 @@ public sealed class BgpKernelTests(Xunit.Abstractions.ITestOutputHelper output)
         var back = lab.WaitForNextHops([1, 2], HealthBound, "the route back once the real server answers again");
         output.WriteLine($"real server killed: route gone after {withdrawn.TotalSeconds:0.0} s; restarted: both next hops back after {back.TotalSeconds:0.0} s");
         foreach (var (node, director) in lab.Running)
-            Assert.True(director.Logged($"BGP: withdrew {BgpLab.Vip}/32 from {BgpLab.RouterSide(node)} (no real server can take its traffic)"), director.Log);
+            Assert.True(director.Logged($"BGP: withdrew {BgpLab.Vip}/32 from {lab.RouterSide(node)} (no real server can take its traffic)"), director.Log);
 
         // A reload cannot change BIRD's sessions: a changed bgp block is reported as taking a restart, nothing moves.
         lab.Config(2, bgpExtra: "hold_time 30");
         Assert.Contains("changed bgp block: takes effect at the next restart", lab.Lvsha(2, "reload"), StringComparison.Ordinal);
-        Assert.Equal([BgpLab.Uplink(1), BgpLab.Uplink(2)], lab.NextHops());
+        Assert.Equal([lab.Uplink(1), lab.Uplink(2)], lab.NextHops());
 
         // A director stopped as systemd does withdraws its route, and the other keeps the VIP reachable.
         var stop = Stopwatch.StartNew();
         lab.Running[1].Stop();
         output.WriteLine($"director 1 stopped (SIGTERM to exit: {stop.Elapsed.TotalSeconds:0.0} s)");
         lab.WaitForNextHops([2], TimeSpan.FromSeconds(5), "only director 2's route after director 1 stopped");
-        Assert.True(lab.Running[1].Logged($"BGP: withdrew {BgpLab.Vip}/32 from {BgpLab.RouterSide(1)} (the director is stopping)"), lab.Running[1].Log);
+        Assert.True(lab.Running[1].Logged($"BGP: withdrew {BgpLab.Vip}/32 from {lab.RouterSide(1)} (the director is stopping)"), lab.Running[1].Log);
         Assert.Contains("lvsha-bgp-real-server", Get(lab), StringComparison.Ordinal);
         Assert.False(lab.Running[2].HasExited, lab.Running[2].Log);
         // No BGP trouble on the director that stayed (the reload's restart notice is its only warning).
         Assert.DoesNotContain("WRN d2 LvsHa.Bgp", lab.Running[2].Log, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Directors on the router's own segment (no point-to-point link whose loss the router would see): a dead
+    /// director (link down + SIGKILL; its BIRD stays, cut off) leaves the router's route within about a second with
+    /// `bfd on` on both sides, and only after the hold time (9 s) without.
+    /// </summary>
+    [Theory]
+    [InlineData(true, 4)]
+    [InlineData(false, 15)]
+    public void AnnounceBgp_SharedSegment_DeadDirectorLeavesWithBfdAtOnceElseAfterTheHoldTime(bool bfd, int boundSeconds)
+    {
+        using var lab = new BgpLab(directors: 2, realServers: 1, output, sharedSegment: true, bfd: bfd);
+        lab.StartHttpd(1);
+        lab.StartDirectors();
+        lab.WaitForNextHops([1, 2], LvshaDaemon.StartLimit, "both directors' routes in the router's kernel (ECMP)");
+        output.WriteLine($"BIRD of director 2: {lab.BirdResidentMegabytes(2):0.0} MB resident");
+
+        var clock = Stopwatch.StartNew();
+        lab.KillDirector(1);
+        var killed = clock.Elapsed;
+        var gone = lab.WaitForNextHops([2], TimeSpan.FromSeconds(boundSeconds), $"director 1's route gone (bfd {(bfd ? "on" : "off")})");
+        output.WriteLine($"director 1 killed on a shared segment, bfd {(bfd ? "on" : "off")} ({killed.TotalSeconds:0.00} s to kill): its route left the router {(killed + gone).TotalSeconds:0.00} s after the link went down");
+        Assert.Contains("lvsha-bgp-real-server", Get(lab), StringComparison.Ordinal);
     }
 
     /// <summary>
@@ -110,7 +134,7 @@ public sealed class BgpKernelTests(Xunit.Abstractions.ITestOutputHelper output)
         var afterStop = client.Probe();
         output.WriteLine($"director 2 stopped (SIGTERM): {afterStop} of {survived} connections survive");
         Assert.Equal(survived, afterStop);
-        Assert.True(lab.Running[2].Logged($"BGP: withdrew {BgpLab.Vip}/32 from {BgpLab.RouterSide(2)} (the director is drained: lvsha drain --director)"), lab.Running[2].Log);
+        Assert.True(lab.Running[2].Logged($"BGP: withdrew {BgpLab.Vip}/32 from {lab.RouterSide(2)} (the director is drained: lvsha drain --director)"), lab.Running[2].Log);
     }
 
     /// <summary>An HTTP request to the VIP from the client (bash's /dev/tcp: busybox's static wget crashes in the VM).</summary>

@@ -17,6 +17,7 @@ namespace LvsHa.Ipvs.Tests.Lab;
 /// the client).</item>
 /// <item>client: 10.97.0.2, default route via the router.</item>
 /// </list>
+/// With sharedSegment the directors have no uplink: they peer with the router over br0 (10.99.0.N - 10.99.0.254).
 /// Dispose ends every process it started (and the BIRD of a director killed without its stop, by its pid file) and
 /// deletes the namespaces, also when a test fails.
 /// </summary>
@@ -32,12 +33,17 @@ internal sealed partial class BgpLab : IDisposable
     private readonly Dictionary<int, Process> _realServers = [];
     private readonly Xunit.Abstractions.ITestOutputHelper _output;
 
-    public BgpLab(int directors, int realServers, Xunit.Abstractions.ITestOutputHelper output)
+    /// <param name="sharedSegment">The directors reach the router over the real servers' LAN (br0) instead of
+    /// point-to-point links: a dead director's link going down is then invisible to the router.</param>
+    /// <param name="bfd">`bfd on` in every director's bgp block and in the router's sessions.</param>
+    public BgpLab(int directors, int realServers, Xunit.Abstractions.ITestOutputHelper output, bool sharedSegment = false, bool bfd = false)
     {
         KernelLab.RequireIpvs();
         _output = output;
         Directors = directors;
         RealServerCount = realServers;
+        SharedSegment = sharedSegment;
+        Bfd = bfd;
         try
         {
             BuildNetwork();
@@ -54,15 +60,23 @@ internal sealed partial class BgpLab : IDisposable
 
     public int RealServerCount { get; }
 
+    public bool SharedSegment { get; }
+
+    public bool Bfd { get; }
+
     public Dictionary<int, LvshaDaemon> Running { get; } = [];
 
     public string Folder => _folder.FullName;
 
     public string Ns(string name) => $"{_prefix}-{name}";
 
-    public static string Uplink(int director) => $"10.96.{director}.2";
+    /// <summary>Director <paramref name="director"/>'s address towards the router: its BGP source and next hop.</summary>
+    public string Uplink(int director) => SharedSegment ? Lan(director) : $"10.96.{director}.2";
 
-    public static string RouterSide(int director) => $"10.96.{director}.1";
+    /// <summary>The router's address towards director <paramref name="director"/> (its BGP neighbor).</summary>
+    public string RouterSide(int director) => SharedSegment ? "10.99.0.254" : $"10.96.{director}.1";
+
+    private static string Lan(int director) => $"10.99.0.{director}";
 
     public static string RealServer(int k) => $"10.99.0.{10 + k}";
 
@@ -95,6 +109,7 @@ internal sealed partial class BgpLab : IDisposable
             bgp {
                 local_as 65010
                 neighbor {{RouterSide(node)}} remote_as 65000
+                {{(Bfd ? "bfd on" : "")}}
             {{bgpExtra}}
             }
             virtual_server {{Vip}} {{Port}} {
@@ -168,7 +183,8 @@ internal sealed partial class BgpLab : IDisposable
     /// <summary>A director's death: both its links down, then SIGKILL (its BIRD stays, cut off, as after a crash).</summary>
     public void KillDirector(int node)
     {
-        Ip(Ns($"d{node}"), "link", "set", "eth0", "down");
+        if (!SharedSegment)
+            Ip(Ns($"d{node}"), "link", "set", "eth0", "down");
         Ip(Ns($"d{node}"), "link", "set", "eth1", "down");
         Running[node].Dispose();
     }
@@ -177,6 +193,14 @@ internal sealed partial class BgpLab : IDisposable
     public string Lvsha(int node, params string[] args) =>
         LabProcess.Run("dotnet", [LvshaDaemon.Assembly, .. args, "--control-socket", Path.Combine(Folder, $"d{node}", "lvsha.sock")], TimeSpan.FromSeconds(120))
             .EnsureSuccess().StandardOutput;
+
+    /// <summary>Resident memory of director <paramref name="node"/>'s BIRD, in MB (from its pid file and /proc).</summary>
+    public double BirdResidentMegabytes(int node)
+    {
+        var pid = File.ReadAllText(Path.Combine(Folder, $"d{node}", "bird", "bird.pid")).Trim();
+        var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
+    }
 
     public string Logs() => string.Join('\n', Running.Select(d => $"--- director {d.Key} ---\n{d.Value.Log}"));
 
@@ -225,11 +249,14 @@ internal sealed partial class BgpLab : IDisposable
         {
             var d = Ns($"d{n}");
             AddNamespace(d);
-            Link(d, "eth0", router, $"u{n}");
-            Ip(router, "addr", "add", $"{RouterSide(n)}/24", "dev", $"u{n}");
-            Ip(d, "addr", "add", $"{Uplink(n)}/24", "dev", "eth0");
+            if (!SharedSegment)
+            {
+                Link(d, "eth0", router, $"u{n}");
+                Ip(router, "addr", "add", $"{RouterSide(n)}/24", "dev", $"u{n}");
+                Ip(d, "addr", "add", $"{Uplink(n)}/24", "dev", "eth0");
+            }
             Link(d, "eth1", router, $"l{n}", bridge: true);
-            Ip(d, "addr", "add", $"10.99.0.{n}/24", "dev", "eth1");
+            Ip(d, "addr", "add", $"{Lan(n)}/24", "dev", "eth1");
             // deploy/sysctl: 90-lvsha-director.conf (a flow arriving mid-connection is scheduled) and 92-lvsha-bgp.conf.
             Sysctl(d, "net.ipv4.vs.sloppy_tcp=1", "net.ipv4.conf.all.arp_ignore=1", "net.ipv4.conf.all.arp_announce=2");
         }
@@ -251,11 +278,12 @@ internal sealed partial class BgpLab : IDisposable
     {
         var config = Path.Combine(Folder, "router.conf");
         var peers = string.Concat(Enumerable.Range(1, Directors).Select(n =>
-            $"protocol bgp d{n} {{ local {RouterSide(n)} as 65000; neighbor {Uplink(n)} as 65010; ipv4 {{ import all; export none; }}; }}\n"));
+            $"protocol bgp d{n} {{ local {RouterSide(n)} as 65000; neighbor {Uplink(n)} as 65010; {(Bfd ? "bfd on; " : "")}ipv4 {{ import all; export none; }}; }}\n"));
         File.WriteAllText(config, $$"""
             router id 10.99.0.254;
             protocol device { }
             protocol kernel { ipv4 { import none; export all; }; merge paths on; }
+            {{(Bfd ? "protocol bfd { }" : "")}}
             {{peers}}
             """);
         _processes.Add(LabProcess.Start("ip", ["netns", "exec", Ns("router"), "bird", "-f", "-c", config, "-s", Path.Combine(Folder, "router.ctl")]));
