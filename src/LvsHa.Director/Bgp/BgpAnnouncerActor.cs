@@ -55,6 +55,7 @@ public sealed class BgpAnnouncerActor : ReceiveActor, IWithTimers
     private bool applying;
     private bool pending;
     private int failures;
+    private int startFailures;
     private Process? bird;
 
     /// <summary>Creates the actor; see <see cref="Props"/>.</summary>
@@ -118,9 +119,18 @@ public sealed class BgpAnnouncerActor : ReceiveActor, IWithTimers
     /// <inheritdoc/>
     protected override void PreStart()
     {
-        Directory.CreateDirectory(options.RunDirectory);
-        StopStaleDaemon();
-        File.WriteAllText(configFile, BirdConfig.Render(bgp, []));
+        // A failure here must not stop the actor (status and the stop ask it): BIRD's start then fails, is logged
+        // and retried.
+        try
+        {
+            Directory.CreateDirectory(options.RunDirectory);
+            StopStaleDaemon();
+            File.WriteAllText(configFile, BirdConfig.Render(bgp, []));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            logger.LogError(DaemonProblem, "BGP: cannot write BIRD's configuration in {Folder}: {Reason}", options.RunDirectory, e.Message);
+        }
         StartDaemon();
         if (addresses is not null)
             PutOnLoopbackAsync(addresses, announceable, logger).PipeTo(Self);
@@ -296,10 +306,14 @@ public sealed class BgpAnnouncerActor : ReceiveActor, IWithTimers
         }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
         {
-            logger.LogError(DaemonProblem, "BGP: cannot start BIRD ({Bird}): {Reason}; retrying in {Delay}", options.BirdPath, e.Message, options.RetryDelay);
+            // Once, then about every minute while it lasts.
+            if (startFailures++ % 60 == 0)
+                logger.LogError(DaemonProblem, "BGP: cannot start BIRD ({Bird}): {Reason}; retrying every {Delay} ({Failures} attempts)",
+                    options.BirdPath, e.Message, options.RetryDelay, startFailures);
             Timers.StartSingleTimer("start", StartBird.Instance, options.RetryDelay);
             return;
         }
+        startFailures = 0;
         var log = logger;
         DataReceivedEventHandler forward = (_, e) =>
         {

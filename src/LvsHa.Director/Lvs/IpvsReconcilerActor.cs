@@ -44,7 +44,6 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
     private readonly ILogger logger;
     private readonly Queue<HealthDecision> decisions = new();
     private readonly IActorRef? announcer;
-    private ImmutableHashSet<IPAddress>? forwardableTold;
     private LvsHaConfig config;
     private LiveServiceHealth health;
     private IpvsTable kernel = IpvsTable.Empty;
@@ -462,17 +461,9 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
     }
 
     // After each write the kernel acknowledged: a VIP is announced only once the kernel forwards it, and withdrawn
-    // as soon as it no longer can.
-    private void TellForwardable()
-    {
-        if (announcer is null)
-            return;
-        var now = Bgp.BgpAnnouncements.Forwardable(config, kernel);
-        if (forwardableTold is not null && forwardableTold.SetEquals(now))
-            return;
-        forwardableTold = now;
-        announcer.Tell(new Bgp.ForwardableVips(now));
-    }
+    // as soon as it no longer can. Told every time (the announcer ignores what is no news), so an announcer that was
+    // restarted hears the state again at the next drift repair at the latest.
+    private void TellForwardable() => announcer?.Tell(new Bgp.ForwardableVips(Bgp.BgpAnnouncements.Forwardable(config, kernel)));
 
     private static async Task<BatchCompleted> ExecuteAsync(IIpvs ipvs, string? cause, ImmutableArray<IpvsOperation> plan)
     {

@@ -134,6 +134,22 @@ public sealed class BgpAnnouncerActorTests : TestKit
         }, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(100));
     }
 
+    [Fact]
+    public async Task Announcer_NoFolderNoBird_ReportsOnceAndStillAnswers()
+    {
+        // An unusable folder and a missing BIRD are reported, retried, and never stop the actor (status asks it).
+        var options = new BgpAnnouncerOptions { RunDirectory = "/proc/lvsha-no-such-folder", BirdPath = "/nonexistent/bird", RetryDelay = TimeSpan.FromMilliseconds(50) };
+        var announcer = Sys.ActorOf(BgpAnnouncerActor.Props(TestConfigs.Load(Config), addresses: null, majority: null, options, _log));
+        announcer.Tell(new ForwardableVips(Vip));
+        await AwaitLoggedAsync("BGP: cannot write BIRD's configuration in /proc/lvsha-no-such-folder");
+        await AwaitLoggedAsync("BGP: cannot start BIRD (/nonexistent/bird)");
+        await Task.Delay(500);
+        var status = await announcer.Ask<BgpStatus>(GetBgpStatus.Instance, TimeSpan.FromSeconds(5));
+        Assert.Empty(status.Announced);
+        Assert.Empty(status.Sessions);
+        Assert.Single(_log.Entries, e => e.Message.StartsWith("BGP: cannot start BIRD", StringComparison.Ordinal));
+    }
+
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
