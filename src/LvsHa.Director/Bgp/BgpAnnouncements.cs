@@ -37,6 +37,17 @@ public static class BgpAnnouncements
     public static ImmutableHashSet<IPAddress> Announced(ImmutableHashSet<IPAddress> forwardable, bool drained, bool minority) =>
         drained || minority ? [] : forwardable;
 
+    /// <summary>The one order of VIPs in BIRD's file, logs and status: IPv4 before IPv6, then by address.</summary>
+    public static IEnumerable<IPAddress> InRouteOrder(IEnumerable<IPAddress> vips) =>
+        vips.OrderBy(a => a.AddressFamily).ThenBy(a => a.GetAddressBytes(), ByteOrder.Instance);
+
     /// <summary>The route prefix of <paramref name="vip"/>: /32, or /128 for IPv6.</summary>
     public static string Prefix(IPAddress vip) => vip.AddressFamily == AddressFamily.InterNetworkV6 ? $"{vip}/128" : $"{vip}/32";
+
+    private sealed class ByteOrder : IComparer<byte[]>
+    {
+        public static readonly ByteOrder Instance = new();
+
+        public int Compare(byte[]? x, byte[]? y) => x.AsSpan().SequenceCompareTo(y);
+    }
 }

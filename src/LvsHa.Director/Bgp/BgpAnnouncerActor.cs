@@ -44,6 +44,8 @@ public sealed class BgpAnnouncerActor : ReceiveActor, IWithTimers
     private readonly string socketPath;
     private readonly string pidFile;
     private ImmutableHashSet<IPAddress> forwardable = [];
+    // The running configuration's `announce bgp` addresses (a reload can drop one); only for the withdrawal's reason.
+    private ImmutableHashSet<IPAddress> stillAnnounced = [];
     private ImmutableHashSet<IPAddress>? taken;
     private ImmutableHashSet<IPAddress> onLoopback = [];
     private bool minority;
@@ -77,6 +79,7 @@ public sealed class BgpAnnouncerActor : ReceiveActor, IWithTimers
         {
             // Only what was announceable at start is on lo (a reload that adds one says it takes a restart).
             forwardable = m.Vips.Intersect(announceable);
+            stillAnnounced = m.Announceable;
             Apply();
         });
         Receive<QuorumChanged>(m =>
@@ -106,7 +109,7 @@ public sealed class BgpAnnouncerActor : ReceiveActor, IWithTimers
         Receive<BirdExited>(HandleBirdExited);
         Receive<Retry>(_ => Apply());
         Receive<StartBird>(_ => StartDaemon());
-        Receive<GetBgpStatus>(_ => ReportStatus());
+        Receive<GetBgpStatus>(_ => ReportStatus(Sender));
     }
 
     /// <inheritdoc/>
@@ -160,11 +163,6 @@ public sealed class BgpAnnouncerActor : ReceiveActor, IWithTimers
     }
 
     // The sessions come from BIRD, off the actor's thread; the answer says what the actor knew when asked.
-    private void ReportStatus()
-    {
-        ReportStatus(Sender);
-    }
-
     private void ReportStatus(IActorRef to)
     {
         var (announced, forwardableNow, drainedNow, minorityNow, socket, settings) =
@@ -243,9 +241,9 @@ public sealed class BgpAnnouncerActor : ReceiveActor, IWithTimers
         failures = 0;
         var before = taken ?? [];
         taken = applied.Target;
-        foreach (var vip in Sorted(applied.Target.Except(before)))
+        foreach (var vip in BgpAnnouncements.InRouteOrder(applied.Target.Except(before)))
             logger.LogInformation(Announced, "BGP: announcing {Route} to {Neighbors} (IPVS can forward it)", BgpAnnouncements.Prefix(vip), NeighborList());
-        foreach (var vip in Sorted(before.Except(applied.Target)))
+        foreach (var vip in BgpAnnouncements.InRouteOrder(before.Except(applied.Target)))
             logger.LogInformation(Withdrawn, "BGP: withdrew {Route} from {Neighbors} ({Reason})", BgpAnnouncements.Prefix(vip), NeighborList(), WithdrawalReason(vip));
         if (pending)
         {
@@ -262,7 +260,8 @@ public sealed class BgpAnnouncerActor : ReceiveActor, IWithTimers
         stopping ? "the director is stopping"
         : drained ? "the director is drained: lvsha drain --director"
         : minority ? "this director lost the majority of the cluster"
-        : forwardable.Contains(vip) ? "no longer wanted" : "no real server can take its traffic";
+        : !stillAnnounced.Contains(vip) ? "its virtual server no longer says announce bgp"
+        : "no real server can take its traffic";
 
     // Called once BIRD holds the wanted state, or has died (a dead BIRD announces nothing: its sessions are gone).
     private void AnswerWaiters()
@@ -356,10 +355,7 @@ public sealed class BgpAnnouncerActor : ReceiveActor, IWithTimers
 
     private string NeighborList() => string.Join(", ", bgp.Neighbors.Select(n => n.Address));
 
-    private static IEnumerable<IPAddress> Sorted(IEnumerable<IPAddress> vips) =>
-        vips.OrderBy(a => a.AddressFamily).ThenBy(a => a.ToString(), StringComparer.Ordinal);
-
-    private static IEnumerable<string> Prefixes(ImmutableHashSet<IPAddress> vips) => Sorted(vips).Select(BgpAnnouncements.Prefix);
+    private static IEnumerable<string> Prefixes(ImmutableHashSet<IPAddress> vips) => BgpAnnouncements.InRouteOrder(vips).Select(BgpAnnouncements.Prefix);
 
     /// <summary>Puts each VIP on `lo` unless it is there already; returns those it added (removed again at stop).</summary>
     private static async Task<LoopbackReady> PutOnLoopbackAsync(IAddressManager addresses, ImmutableHashSet<IPAddress> vips, ILogger logger)

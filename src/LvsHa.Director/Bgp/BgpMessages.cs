@@ -4,7 +4,10 @@ using System.Net;
 namespace LvsHa.Director.Bgp;
 
 /// <summary>The `announce bgp` VIPs the kernel's IPVS table can forward now (reconciler -> announcer, on each change).</summary>
-public sealed record ForwardableVips(ImmutableHashSet<IPAddress> Vips);
+/// <param name="Vips">Those the table can forward.</param>
+/// <param name="Announceable">Every `announce bgp` address of the running configuration, forwardable or not (after a
+/// reload, one missing here is withdrawn because it is no longer announced, not because it cannot forward).</param>
+public sealed record ForwardableVips(ImmutableHashSet<IPAddress> Vips, ImmutableHashSet<IPAddress> Announceable);
 
 /// <summary>Withdraw every route and keep them withdrawn (the director stops); answered with <see cref="RoutesWithdrawn"/>
 /// once BIRD has taken the change.</summary>

@@ -52,7 +52,7 @@ public static class BirdConfig
     {
         ArgumentNullException.ThrowIfNull(bgp);
         ArgumentNullException.ThrowIfNull(announced);
-        var routes = announced.OrderBy(a => a.AddressFamily).ThenBy(a => a.GetAddressBytes(), ByteOrder.Instance).ToList();
+        var routes = BgpAnnouncements.InRouteOrder(announced).ToList();
         var text = new StringBuilder();
         text.Append("# Written by lvsha from the bgp block of its configuration; rewritten at each change.\n");
         if (bgp.RouterId is { } id)
@@ -89,12 +89,5 @@ public static class BirdConfig
         foreach (var vip in routes)
             text.Append(CultureInfo.InvariantCulture, $"    route {BgpAnnouncements.Prefix(vip)} blackhole;\n");
         text.Append("}\n");
-    }
-
-    private sealed class ByteOrder : IComparer<byte[]>
-    {
-        public static readonly ByteOrder Instance = new();
-
-        public int Compare(byte[]? x, byte[]? y) => x.AsSpan().SequenceCompareTo(y);
     }
 }

@@ -463,7 +463,8 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
     // After each write the kernel acknowledged: a VIP is announced only once the kernel forwards it, and withdrawn
     // as soon as it no longer can. Told every time (the announcer ignores what is no news), so an announcer that was
     // restarted hears the state again at the next drift repair at the latest.
-    private void TellForwardable() => announcer?.Tell(new Bgp.ForwardableVips(Bgp.BgpAnnouncements.Forwardable(config, kernel)));
+    private void TellForwardable() =>
+        announcer?.Tell(new Bgp.ForwardableVips(Bgp.BgpAnnouncements.Forwardable(config, kernel), Bgp.BgpAnnouncements.Announceable(config)));
 
     private static async Task<BatchCompleted> ExecuteAsync(IIpvs ipvs, string? cause, ImmutableArray<IpvsOperation> plan)
     {

@@ -63,15 +63,22 @@ public sealed class BgpAnnouncerActorTests : TestKit
     public async Task Announcer_FollowsForwardableMajorityAndStop_SurvivesBirdsDeath()
     {
         var announcer = Start();
-        announcer.Tell(new ForwardableVips(Vip));
+        announcer.Tell(new ForwardableVips(Vip, Vip));
         await AwaitRouteAsync(present: true);
         await AwaitLoggedAsync("BGP: announcing 10.98.100.1/32 to 127.0.0.2 (IPVS can forward it)");
 
-        announcer.Tell(new ForwardableVips([]));
+        announcer.Tell(new ForwardableVips([], Vip));
         await AwaitRouteAsync(present: false);
         await AwaitLoggedAsync("BGP: withdrew 10.98.100.1/32 from 127.0.0.2 (no real server can take its traffic)");
 
-        announcer.Tell(new ForwardableVips(Vip));
+        // A reload that drops `announce bgp` withdraws the route and says why.
+        announcer.Tell(new ForwardableVips(Vip, Vip));
+        await AwaitRouteAsync(present: true);
+        announcer.Tell(new ForwardableVips([], []));
+        await AwaitRouteAsync(present: false);
+        await AwaitLoggedAsync("BGP: withdrew 10.98.100.1/32 from 127.0.0.2 (its virtual server no longer says announce bgp)");
+
+        announcer.Tell(new ForwardableVips(Vip, Vip));
         announcer.Tell(new QuorumChanged(false, 1, 3));
         await AwaitAssertAsync(() => Assert.True(Logged("(this director lost the majority of the cluster)")), TimeSpan.FromSeconds(10));
         await AwaitRouteAsync(present: false);
@@ -84,7 +91,7 @@ public sealed class BgpAnnouncerActorTests : TestKit
         Assert.Empty(drained.Announced);
         Assert.DoesNotContain("10.98.100.1/32", await RoutesAsync(), StringComparison.Ordinal);
         Assert.True(Logged("(the director is drained: lvsha drain --director)"));
-        announcer.Tell(new ForwardableVips(Vip));
+        announcer.Tell(new ForwardableVips(Vip, Vip));
         Assert.False((await announcer.Ask<BgpStatus>(new DrainDirector(false), TimeSpan.FromSeconds(10))).Drained);
         await AwaitRouteAsync(present: true);
 
@@ -140,7 +147,7 @@ public sealed class BgpAnnouncerActorTests : TestKit
         // An unusable folder and a missing BIRD are reported, retried, and never stop the actor (status asks it).
         var options = new BgpAnnouncerOptions { RunDirectory = "/proc/lvsha-no-such-folder", BirdPath = "/nonexistent/bird", RetryDelay = TimeSpan.FromMilliseconds(50) };
         var announcer = Sys.ActorOf(BgpAnnouncerActor.Props(TestConfigs.Load(Config), addresses: null, majority: null, options, _log));
-        announcer.Tell(new ForwardableVips(Vip));
+        announcer.Tell(new ForwardableVips(Vip, Vip));
         await AwaitLoggedAsync("BGP: cannot write BIRD's configuration in /proc/lvsha-no-such-folder");
         await AwaitLoggedAsync("BGP: cannot start BIRD (/nonexistent/bird)");
         await Task.Delay(500);
