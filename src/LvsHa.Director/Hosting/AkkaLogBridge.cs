@@ -127,7 +127,7 @@ public sealed partial class AkkaLogPolicy
         return new AkkaLogLine(source, level, template, [.. arguments], null);
     }
 
-    // A peer's message refused by JsonRefusingSerializer, as Akka's EndpointReader reports it ("Deserialization failed
+    // A peer's message refused by JsonRefusingSerializer or its siblings, as Akka's EndpointReader reports it ("Deserialization failed
     // for message with serializer id [1]", no peer in the text): rewritten to name the peer (from the reader's actor
     // path, which names the remote address after ours) and the type, once per peer and type in the window.
     private AkkaLogLine? RefusedLine(LogEvent e, RefusedMessageException refused)
@@ -143,7 +143,7 @@ public sealed partial class AkkaLogPolicy
         return new AkkaLogLine(
             typeof(JsonRefusingSerializer).FullName!,
             LogEventLevel.Warning,
-            "Refused a cluster message from {Peer} naming the .NET type {Type}: directors take no JSON, only LvsHa's and Akka's own messages; dropped, the association stays"
+            "Refused a cluster message from {Peer} naming the .NET type {Type}: directors take only LvsHa's and Akka's own messages, without JSON, exceptions or remote deployment; dropped, the association stays"
                 + (suppressed > 0 ? " ({Suppressed} like it in the last {Window:l})" : string.Empty)
                 + " (at most once per {Window:l} per peer and type)",
             suppressed > 0 ? [peer, refused.TypeName, suppressed, WindowText, WindowText] : [peer, refused.TypeName, WindowText],

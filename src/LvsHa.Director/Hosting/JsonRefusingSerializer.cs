@@ -113,12 +113,13 @@ public sealed class JsonRefusingSerializer : SerializerWithStringManifest
     }
 }
 
-/// <summary>A peer's JSON message refused by <see cref="JsonRefusingSerializer"/>.</summary>
+/// <summary>A peer's message refused by <see cref="JsonRefusingSerializer"/>, <see cref="MiscMessageGuard"/> or
+/// <see cref="RemoteDeploymentRefusal"/>.</summary>
 public sealed class RefusedMessageException : SerializationException
 {
     /// <summary>Creates the exception for a message naming <paramref name="typeName"/>.</summary>
     public RefusedMessageException(string typeName)
-        : base($"refused a JSON message naming {typeName}: directors accept only LvsHa's and Akka's own messages")
+        : base($"refused a message naming {typeName}: directors accept only LvsHa's and Akka's own messages, without JSON, exceptions or remote deployment")
     {
         TypeName = typeName;
     }

@@ -1,0 +1,80 @@
+using System.Runtime.Serialization;
+using Akka.Actor;
+using Akka.Remote.Serialization;
+using Akka.Serialization;
+
+namespace LvsHa.Director.Hosting;
+
+/// <summary>
+/// Stands in for Akka.Remote's "akka-misc" serializer (id 16: Identify, ActorIdentity, remote watch heartbeats,
+/// PoisonPill, Status.Success, router and deployment settings): the same serializer, except for
+/// <see cref="Status.Failure"/>, which it refuses both ways. Akka writes a failure's exception with its .NET type name
+/// and the receiver resolves that name and builds the type without a constructor, so any peer past the TLS handshake
+/// could make this director load and instantiate a type of its choosing. Directors never send each other a failure
+/// (their asks answer with LvsHa's own messages), so refusing costs nothing: an ask answered by a remote failure times
+/// out at the asker instead.
+/// </summary>
+public sealed class MiscMessageGuard : SerializerWithStringManifest
+{
+    /// <summary>Akka.Remote's id for its "akka-misc" serializer.</summary>
+    public const int Id = 16;
+
+    // MiscMessageSerializer's manifest of Status.Failure.
+    private const string FailureManifest = "STF";
+
+    private readonly MiscMessageSerializer akka;
+
+    /// <summary>Created by Akka, as its "akka-misc" serializer (<see cref="DirectorMessageSerializer.Hocon"/>).</summary>
+    public MiscMessageGuard(ExtendedActorSystem system)
+        : base(system)
+    {
+        akka = new MiscMessageSerializer(system);
+    }
+
+    /// <inheritdoc />
+    public override int Identifier => Id;
+
+    /// <inheritdoc />
+    public override string Manifest(object o) => akka.Manifest(o);
+
+    /// <inheritdoc />
+    public override byte[] ToBinary(object obj) => obj is Status.Failure failure
+        ? throw new SerializationException($"a failure ({failure.Cause?.GetType().Name}) is not sent to other directors: they refuse exceptions")
+        : akka.ToBinary(obj);
+
+    /// <inheritdoc />
+    public override object FromBinary(byte[] bytes, string manifest) => manifest == FailureManifest
+        ? throw new RefusedMessageException(typeof(Status.Failure).FullName!)
+        : akka.FromBinary(bytes, manifest);
+}
+
+/// <summary>
+/// Stands in for Akka.Remote's "daemon-create" serializer (id 3): remote deployment, where a peer asks this director
+/// to create an actor of a .NET type it names, with arguments it chooses. LvsHa deploys nothing remotely, so both
+/// ways are refused.
+/// </summary>
+public sealed class RemoteDeploymentRefusal : Serializer
+{
+    /// <summary>Akka.Remote's id for its "daemon-create" serializer.</summary>
+    public const int Id = 3;
+
+    /// <summary>Created by Akka, as its "daemon-create" serializer (<see cref="DirectorMessageSerializer.Hocon"/>).</summary>
+    public RemoteDeploymentRefusal(ExtendedActorSystem system)
+        : base(system)
+    {
+    }
+
+    /// <inheritdoc />
+    public override int Identifier => Id;
+
+    /// <inheritdoc />
+    public override bool IncludeManifest => false;
+
+    /// <inheritdoc />
+    public override byte[] ToBinary(object obj) =>
+        throw new SerializationException("directors deploy no actors on each other");
+
+    /// <inheritdoc />
+    public override object FromBinary(byte[] bytes, Type type) =>
+        throw new RefusedMessageException("Akka.Remote.DaemonMsgCreate (remote deployment)");
+}
