@@ -9,8 +9,8 @@ namespace LvsHa.Director.Hosting;
 /// Stands in for Akka.Remote's "akka-misc" serializer (id 16: Identify, ActorIdentity, remote watch heartbeats,
 /// PoisonPill, Status.Success, router and deployment settings): the same serializer, except for
 /// <see cref="Status.Failure"/>, which it refuses both ways. Akka writes a failure's exception with its .NET type name
-/// and the receiver resolves that name and builds the type without a constructor, so any peer past the TLS handshake
-/// could make this director load and instantiate a type of its choosing. Directors never send each other a failure
+/// and the receiver resolves that name and builds the type through its serialization constructor, so any peer past
+/// the TLS handshake could make this director load a type of its choosing and run that constructor. Directors never send each other a failure
 /// (their asks answer with LvsHa's own messages), so refusing costs nothing: an ask answered by a remote failure times
 /// out at the asker instead.
 /// </summary>

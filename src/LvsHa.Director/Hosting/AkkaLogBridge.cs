@@ -127,8 +127,8 @@ public sealed partial class AkkaLogPolicy
         return new AkkaLogLine(source, level, template, [.. arguments], null);
     }
 
-    // A peer's message refused by JsonRefusingSerializer or its siblings, as Akka's EndpointReader reports it ("Deserialization failed
-    // for message with serializer id [1]", no peer in the text): rewritten to name the peer (from the reader's actor
+    // A peer's message refused by JsonRefusingSerializer or AkkaEnvelopeGuards, as Akka's EndpointReader reports it
+    // ("Deserialization failed for message with serializer id [1]", no peer in the text): rewritten to name the peer (from the reader's actor
     // path, which names the remote address after ours) and the type, once per peer and type in the window.
     private AkkaLogLine? RefusedLine(LogEvent e, RefusedMessageException refused)
     {
