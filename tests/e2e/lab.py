@@ -302,9 +302,23 @@ class Lab:
     def start_web(self, name):
         self._start(f"web-{name}", ["python3", os.path.join(HERE, "webserver.py"), name] + [str(p) for p in self.web_ports()],
                     self.ns(name))
-        port = self.web_ports()[0]
-        wait_for(lambda: self._listening(name, port), 30, f"{name}'s web server listens on {self.rs_address(name)}:{port}\n"
-                 + self.log_tail(f"web-{name}"))
+        return self._wait_listening(name, self.web_ports()[0], 30, f"web-{name}")
+
+    def _wait_listening(self, name, port, timeout, log):
+        """Waits until name listens on port; returns the monotonic time at which the last probe that did not see it
+        began: the socket opened after that (so a delay measured from it is never shorter than the real one). The
+        time before the start matters in the emulated VM, where a Python web server can take seconds to start."""
+        before = time.monotonic()
+
+        def probe():
+            nonlocal before
+            began = time.monotonic()
+            if self._listening(name, port):
+                return True
+            before = began
+            return False
+        wait_for(probe, timeout, f"{name} listens on {self.rs_address(name)}:{port}\n" + self.log_tail(log))
+        return before
 
     def stop_web(self, name):
         self._stop(f"web-{name}", signal.SIGKILL)
@@ -323,7 +337,7 @@ class Lab:
                   f"-o PidFile={self.dir}/{name}-sshd.pid -o StrictModes=no -o UsePAM=no -o PasswordAuthentication=no "
                   "-o KbdInteractiveAuthentication=no -o PermitRootLogin=prohibit-password -o MaxStartups=50")
         self._start(f"sshd-{name}", ["unshare", "-m", "--propagation", "private", "sh", "-c", script], self.ns(name))
-        wait_for(lambda: self._listening(name, 22), 20, f"{name}'s sshd listens\n" + self.log_tail(f"sshd-{name}"))
+        self._wait_listening(name, 22, 20, f"sshd-{name}")
 
     # ---- director configuration -------------------------------------------------------------------------------
     def config_text(self, n, priority=None, extra_global="", services=None):
