@@ -1,5 +1,6 @@
 using System.Runtime.Serialization;
 using Akka.Actor;
+using Akka.Dispatch.SysMsg;
 using Akka.Remote.Serialization;
 using Akka.Serialization;
 
@@ -77,4 +78,46 @@ public sealed class RemoteDeploymentRefusal : Serializer
     /// <inheritdoc />
     public override object FromBinary(byte[] bytes, Type type) =>
         throw new RefusedMessageException("Akka.Remote.DaemonMsgCreate (remote deployment)");
+}
+
+/// <summary>
+/// Stands in for Akka.Remote's "akka-system-msg" serializer (id 22): the same serializer for the system messages
+/// that remote death watch sends between directors (<see cref="Watch"/>, <see cref="Unwatch"/>,
+/// <see cref="DeathWatchNotification"/>), and a refusal both ways for the others. Those others (Failed, Create,
+/// Recreate, Resume, Supervise, Suspend, Terminate) only cross the wire to and from remotely deployed actors, which
+/// LvsHa has none of, and four of them carry an exception that the receiver builds from a .NET type name the peer
+/// writes, as <see cref="MiscMessageGuard"/> describes.
+/// </summary>
+public sealed class SystemMessageGuard : Serializer
+{
+    /// <summary>Akka.Remote's id for its "akka-system-msg" serializer.</summary>
+    public const int Id = 22;
+
+    private readonly SystemMessageSerializer akka;
+
+    /// <summary>Created by Akka, as its "akka-system-msg" serializer (<see cref="DirectorMessageSerializer.Hocon"/>).</summary>
+    public SystemMessageGuard(ExtendedActorSystem system)
+        : base(system)
+    {
+        akka = new SystemMessageSerializer(system);
+    }
+
+    /// <inheritdoc />
+    public override int Identifier => Id;
+
+    /// <inheritdoc />
+    public override bool IncludeManifest => akka.IncludeManifest;
+
+    /// <inheritdoc />
+    public override byte[] ToBinary(object obj) => IsDeathWatch(obj.GetType())
+        ? akka.ToBinary(obj)
+        : throw new SerializationException($"the system message {obj.GetType().Name} is not sent to other directors: they deploy no actors on each other");
+
+    /// <inheritdoc />
+    public override object FromBinary(byte[] bytes, Type type) => type is not null && IsDeathWatch(type)
+        ? akka.FromBinary(bytes, type)
+        : throw new RefusedMessageException(type?.FullName ?? "a system message without a type");
+
+    private static bool IsDeathWatch(Type type) =>
+        type == typeof(Watch) || type == typeof(Unwatch) || type == typeof(DeathWatchNotification);
 }

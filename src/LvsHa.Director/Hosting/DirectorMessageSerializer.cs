@@ -24,8 +24,9 @@ public sealed class DirectorMessageSerializer : SerializerWithStringManifest
     /// The serializer and its bindings, as HOCON for the director's ActorSystem; with <see cref="JsonRefusingSerializer"/>
     /// under Akka's name for its JSON serializer ("json", bound to System.Object), so Akka never creates its own and
     /// a type bound to neither this nor one of Akka's serializers is refused both ways; and with
-    /// <see cref="MiscMessageGuard"/> and <see cref="RemoteDeploymentRefusal"/> under the names of the two Akka.Remote
-    /// serializers that resolve .NET type names a peer writes (exceptions, remote deployment).
+    /// <see cref="MiscMessageGuard"/>, <see cref="SystemMessageGuard"/> and <see cref="RemoteDeploymentRefusal"/> under
+    /// the names of the three Akka.Remote serializers that resolve .NET type names a peer writes (exceptions, remote
+    /// deployment).
     /// </summary>
     public static string Hocon => $$"""
         akka.actor {
@@ -33,6 +34,7 @@ public sealed class DirectorMessageSerializer : SerializerWithStringManifest
           serializers.json = "{{AkkaConfigBuilder.TypeName(typeof(JsonRefusingSerializer))}}"
           serializers.akka-misc = "{{AkkaConfigBuilder.TypeName(typeof(MiscMessageGuard))}}"
           serializers.daemon-create = "{{AkkaConfigBuilder.TypeName(typeof(RemoteDeploymentRefusal))}}"
+          serializers.akka-system-msg = "{{AkkaConfigBuilder.TypeName(typeof(SystemMessageGuard))}}"
           serialization-bindings {
             "{{AkkaConfigBuilder.TypeName(typeof(VrrpAdvertEnvelope))}}" = lvsha
             "{{AkkaConfigBuilder.TypeName(typeof(SeedProbe))}}" = lvsha

@@ -1,12 +1,14 @@
 using System.Runtime.Serialization;
 using Akka.Actor;
 using Akka.Configuration;
+using Akka.Dispatch.SysMsg;
 using Akka.Remote.Serialization;
+using Akka.Util;
 using LvsHa.Director.Hosting;
 
 namespace LvsHa.Director.Tests.Unit;
 
-/// <summary>The director's replacements of Akka.Remote's "akka-misc" and "daemon-create" serializers, in an
+/// <summary>The director's replacements of Akka.Remote's "akka-misc", "akka-system-msg" and "daemon-create" serializers, in an
 /// ActorSystem with the remote provider (whose reference configuration binds Akka's messages to them) and the
 /// director's serialization HOCON on top.</summary>
 public sealed class AkkaEnvelopeGuardsTests : IDisposable
@@ -48,6 +50,36 @@ public sealed class AkkaEnvelopeGuardsTests : IDisposable
 
         Assert.Equal(42, ((Identify)_system.Serialization.Deserialize(
             _system.Serialization.FindSerializerFor(new Identify(42)).ToBinary(new Identify(42)), MiscMessageGuard.Id, "ID")).MessageId);
+    }
+
+    [Fact]
+    public void FailedSystemMessage_TheStockSerializerBuildsThePeersType_TheGuardRefusesItBothWays()
+    {
+        var child = _system.DeadLetters;
+        var failed = new Failed(child, new PeerChosenException("chosen by the peer"), 7);
+
+        using var plain = ActorSystem.Create("plain", Remote);
+        var stock = new SystemMessageSerializer((ExtendedActorSystem)plain);
+        var bytes = stock.ToBinary(failed);
+        Assert.IsType<PeerChosenException>(((Failed)stock.FromBinary(bytes, typeof(Failed))).Cause);
+
+        var refused = Assert.Throws<RefusedMessageException>(() => _system.Serialization.Deserialize(bytes, SystemMessageGuard.Id, typeof(Failed).TypeQualifiedName()));
+        Assert.Equal(typeof(Failed).FullName, refused.TypeName);
+        var serializer = _system.Serialization.FindSerializerFor(failed);
+        Assert.IsType<SystemMessageGuard>(serializer);
+        Assert.Throws<SerializationException>(() => serializer.ToBinary(failed));
+    }
+
+    [Fact]
+    public void DeathWatchNotification_RoundTripsAsUnderAkka()
+    {
+        var notification = new DeathWatchNotification(_system.DeadLetters, existenceConfirmed: true, addressTerminated: false);
+        var serializer = _system.Serialization.FindSerializerFor(notification);
+        Assert.IsType<SystemMessageGuard>(serializer);
+
+        var back = (DeathWatchNotification)_system.Serialization.Deserialize(serializer.ToBinary(notification), SystemMessageGuard.Id, typeof(DeathWatchNotification).TypeQualifiedName());
+        Assert.True(back.ExistenceConfirmed);
+        Assert.False(back.AddressTerminated);
     }
 
     [Fact]
