@@ -5,6 +5,7 @@ using System.Net;
 using System.Net.Sockets;
 using Akka.Actor;
 using LvsHa.Config;
+using LvsHa.Director.Lvs;
 using LvsHa.Director.Membership;
 using LvsHa.Netlink;
 using LvsHa.Netlink.Route;
@@ -19,7 +20,8 @@ namespace LvsHa.Director.Bgp;
 /// majority guard, while this director has the majority; everything is withdrawn when it stops. The VIPs sit on `lo`
 /// so the kernel takes their packets and IPVS sees them. BIRD runs as a child in the foreground; if it exits it is
 /// restarted and reads the current routes from its file. Commands go over BIRD's control socket, off the actor's
-/// thread; one at a time, the latest state wins.
+/// thread; one at a time, the latest state wins. A reload (<see cref="ReloadBgp"/>) changes BIRD's sessions and the
+/// announced addresses in place: BIRD re-reads its file, restarting only the sessions whose settings changed.
 /// </summary>
 public sealed class BgpAnnouncerActor : ReceiveActor, IWithTimers
 {
@@ -32,8 +34,11 @@ public sealed class BgpAnnouncerActor : ReceiveActor, IWithTimers
     // Failed attempts to reach a BIRD that is starting are expected; say so only when it keeps failing.
     private const int QuietFailures = 5;
 
-    private readonly BgpSettings bgp;
-    private readonly ImmutableHashSet<IPAddress> announceable;
+    private static readonly EventId Reloaded = new(4805, "BgpReloaded");
+
+    private BgpSettings bgp;
+    // The running configuration's `announce bgp` addresses.
+    private ImmutableHashSet<IPAddress> announceable;
     private readonly IAddressManager? addresses;
     private readonly IActorRef? majority;
     private readonly BgpAnnouncerOptions options;
@@ -44,21 +49,23 @@ public sealed class BgpAnnouncerActor : ReceiveActor, IWithTimers
     private readonly string socketPath;
     private readonly string pidFile;
     private ImmutableHashSet<IPAddress> forwardable = [];
-    // The running configuration's `announce bgp` addresses (a reload can drop one); only for the withdrawal's reason.
-    private ImmutableHashSet<IPAddress> stillAnnounced = [];
+    // What BIRD last took: the routes and the settings its file was rendered with.
     private ImmutableHashSet<IPAddress>? taken;
+    private BgpSettings? takenWith;
+    // A route is announced only once its VIP is on lo (before that the kernel would not hand its packets to IPVS):
+    // `ready` are the VIPs whose step on lo is done, `onLoopback` those the announcer put there (removed again).
+    private ImmutableHashSet<IPAddress> ready = [];
     private ImmutableHashSet<IPAddress> onLoopback = [];
     private bool minority;
     private bool drained;
-
-    // A route is announced only once its VIP is on lo: before that the kernel would not hand its packets to IPVS.
-    private bool loopbackReady;
     private bool stopping;
     private bool applying;
     private bool pending;
     private int failures;
     private int startFailures;
     private Process? bird;
+    // Changes to lo run off the actor's thread, one after another (they share one netlink socket).
+    private Task loopbackWork = Task.CompletedTask;
 
     /// <summary>Creates the actor; see <see cref="Props"/>.</summary>
     public BgpAnnouncerActor(LvsHaConfig config, IAddressManager? addresses, IActorRef? majority, BgpAnnouncerOptions options, ILogger? logger)
@@ -67,7 +74,6 @@ public sealed class BgpAnnouncerActor : ReceiveActor, IWithTimers
         bgp = config.Bgp ?? throw new ArgumentException("the configuration has no bgp block", nameof(config));
         announceable = BgpAnnouncements.Announceable(config);
         this.addresses = addresses;
-        loopbackReady = addresses is null;
         this.majority = majority;
         this.options = options ?? throw new ArgumentNullException(nameof(options));
         this.logger = logger ?? NullLogger.Instance;
@@ -77,11 +83,10 @@ public sealed class BgpAnnouncerActor : ReceiveActor, IWithTimers
 
         Receive<ForwardableVips>(m =>
         {
-            // Only what was announceable at start is on lo (a reload that adds one says it takes a restart).
-            forwardable = m.Vips.Intersect(announceable);
-            stillAnnounced = m.Announceable;
+            forwardable = m.Vips;
             Apply();
         });
+        Receive<ReloadBgp>(HandleReload);
         Receive<QuorumChanged>(m =>
         {
             minority = !m.HasMajority;
@@ -102,8 +107,9 @@ public sealed class BgpAnnouncerActor : ReceiveActor, IWithTimers
         Receive<Applied>(HandleApplied);
         Receive<LoopbackReady>(m =>
         {
-            onLoopback = m.Added;
-            loopbackReady = true;
+            // A VIP the reload dropped meanwhile comes off again once its route is gone (ReleaseDropped).
+            ready = ready.Union(m.Tried);
+            onLoopback = onLoopback.Union(m.Added);
             Apply();
         });
         Receive<BirdExited>(HandleBirdExited);
@@ -135,8 +141,7 @@ public sealed class BgpAnnouncerActor : ReceiveActor, IWithTimers
             logger.LogError(DaemonProblem, "BGP: cannot write BIRD's configuration in {Folder}: {Reason}", options.RunDirectory, e.Message);
         }
         StartDaemon();
-        if (addresses is not null)
-            PutOnLoopbackAsync(addresses, announceable, logger).PipeTo(Self);
+        PlaceOnLoopback(announceable);
         majority?.Tell(new SubscribeQuorum(Self));
     }
 
@@ -159,14 +164,14 @@ public sealed class BgpAnnouncerActor : ReceiveActor, IWithTimers
             running.Dispose();
         }
         if (addresses is not null && !onLoopback.IsEmpty)
-            RemoveFromLoopbackAsync(addresses, onLoopback, logger).Wait(TimeSpan.FromSeconds(3));
+            InTurn(addresses, onLoopback, RemoveFromLoopbackAsync).Wait(TimeSpan.FromSeconds(3));
     }
 
     // The sessions come from BIRD, off the actor's thread; the answer says what the actor knew when asked.
     private void ReportStatus(IActorRef to)
     {
         var (announced, forwardableNow, drainedNow, minorityNow, socket, settings) =
-            (Prefixes(taken ?? []).ToImmutableArray(), Prefixes(forwardable).ToImmutableArray(), drained, minority, socketPath, bgp);
+            (Prefixes(taken ?? []).ToImmutableArray(), Prefixes(forwardable.Intersect(announceable)).ToImmutableArray(), drained, minority, socketPath, bgp);
         var running = bird is { HasExited: false };
         Task.Run(async () =>
         {
@@ -194,9 +199,10 @@ public sealed class BgpAnnouncerActor : ReceiveActor, IWithTimers
             pending = true;
             return;
         }
-        var target = stopping || !loopbackReady ? [] : BgpAnnouncements.Announced(forwardable, drained, minority);
-        if (taken is not null && taken.SetEquals(target))
+        var target = stopping ? [] : BgpAnnouncements.Announced(forwardable.Intersect(announceable).Intersect(ready), drained, minority);
+        if (taken is not null && taken.SetEquals(target) && ReferenceEquals(takenWith, bgp))
         {
+            ReleaseDropped();
             AnswerWaiters();
             return;
         }
@@ -208,7 +214,8 @@ public sealed class BgpAnnouncerActor : ReceiveActor, IWithTimers
             return;
         }
         applying = true;
-        var text = BirdConfig.Render(bgp, target);
+        var settings = bgp;
+        var text = BirdConfig.Render(settings, target);
         var (file, socket) = (configFile, socketPath);
         Task.Run(async () =>
         {
@@ -217,11 +224,11 @@ public sealed class BgpAnnouncerActor : ReceiveActor, IWithTimers
                 await File.WriteAllTextAsync(file, text).ConfigureAwait(false);
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
                 await BirdControl.ConfigureAsync(socket, file, timeout.Token).ConfigureAwait(false);
-                return new Applied(target, null);
+                return new Applied(target, settings, null);
             }
             catch (Exception e) when (e is SocketException or IOException or BirdException or OperationCanceledException or UnauthorizedAccessException)
             {
-                return new Applied(target, e);
+                return new Applied(target, settings, e);
             }
         }).PipeTo(Self);
     }
@@ -241,6 +248,8 @@ public sealed class BgpAnnouncerActor : ReceiveActor, IWithTimers
         failures = 0;
         var before = taken ?? [];
         taken = applied.Target;
+        takenWith = applied.Settings;
+        ReleaseDropped();
         foreach (var vip in BgpAnnouncements.InRouteOrder(applied.Target.Except(before)))
             logger.LogInformation(Announced, "BGP: announcing {Route} to {Neighbors} (IPVS can forward it)", BgpAnnouncements.Prefix(vip), NeighborList());
         foreach (var vip in BgpAnnouncements.InRouteOrder(before.Except(applied.Target)))
@@ -260,7 +269,7 @@ public sealed class BgpAnnouncerActor : ReceiveActor, IWithTimers
         stopping ? "the director is stopping"
         : drained ? "the director is drained: lvsha drain --director"
         : minority ? "this director lost the majority of the cluster"
-        : !stillAnnounced.Contains(vip) ? "its virtual server no longer says announce bgp"
+        : !announceable.Contains(vip) ? "its virtual server no longer says announce bgp"
         : "no real server can take its traffic";
 
     // Called once BIRD holds the wanted state, or has died (a dead BIRD announces nothing: its sessions are gone).
@@ -281,6 +290,7 @@ public sealed class BgpAnnouncerActor : ReceiveActor, IWithTimers
         if (!ReferenceEquals(exited.Process, bird))
             return;
         taken = null;
+        takenWith = null;
         bird.Dispose();
         bird = null;
         if (stopping)
@@ -291,6 +301,53 @@ public sealed class BgpAnnouncerActor : ReceiveActor, IWithTimers
         logger.LogError(DaemonProblem, "BGP: BIRD exited with code {Code}; its sessions are down and the routers withdraw this director's routes; restarting it in {Delay}",
             exited.Code, options.RetryDelay);
         Timers.StartSingleTimer("start", StartBird.Instance, options.RetryDelay);
+    }
+
+    // The reloaded configuration: new settings are rendered into BIRD's file at once (BIRD restarts only the sessions
+    // they change), a newly announced VIP goes on lo first, a dropped one is withdrawn and then comes off lo.
+    private void HandleReload(ReloadBgp reload)
+    {
+        if (VirtualServerFingerprint.OfBlock(reload.Bgp) != VirtualServerFingerprint.OfBlock(bgp))
+        {
+            logger.LogInformation(Reloaded, "BGP: bgp block reloaded: BIRD re-reads it, restarting the sessions whose settings changed (neighbors now {Neighbors})",
+                string.Join(", ", reload.Bgp.Neighbors.Select(n => n.Address)));
+            bgp = reload.Bgp;
+        }
+        var added = reload.Announceable.Except(announceable);
+        announceable = reload.Announceable;
+        ready = ready.Intersect(announceable);
+        PlaceOnLoopback(added);
+        Apply();
+    }
+
+    private void PlaceOnLoopback(ImmutableHashSet<IPAddress> vips)
+    {
+        if (vips.IsEmpty)
+            return;
+        if (addresses is null)
+            ready = ready.Union(vips);
+        else
+            InTurn(addresses, vips, PutOnLoopbackAsync).PipeTo(Self);
+    }
+
+    // The VIPs this announcer put on lo that the running configuration no longer announces, once BIRD holds no route
+    // for them.
+    private void ReleaseDropped()
+    {
+        var dropped = onLoopback.Except(announceable).Except(taken ?? []);
+        if (dropped.IsEmpty || addresses is null)
+            return;
+        onLoopback = onLoopback.Except(dropped);
+        logger.LogInformation(Loopback, "BGP: taking {Vips} off lo (no longer announced)", string.Join(", ", BgpAnnouncements.InRouteOrder(dropped)));
+        _ = InTurn(addresses, dropped, RemoveFromLoopbackAsync);
+    }
+
+    private Task<T> InTurn<T>(IAddressManager on, ImmutableHashSet<IPAddress> vips, Func<IAddressManager, ImmutableHashSet<IPAddress>, ILogger, Task<T>> work)
+    {
+        var log = logger;
+        var next = loopbackWork.ContinueWith(_ => work(on, vips, log), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap();
+        loopbackWork = next;
+        return next;
     }
 
     private void StartDaemon()
@@ -382,29 +439,33 @@ public sealed class BgpAnnouncerActor : ReceiveActor, IWithTimers
             // Any failure is reported and the announcer goes on: routes are announced, the VIPs are the operator's.
             logger.LogError(Loopback, "BGP: cannot put the announced VIPs on lo ({Reason}): IPVS sees their packets only if the operator does", e.Message);
         }
-        return new LoopbackReady(added.ToImmutable());
+        return new LoopbackReady(vips, added.ToImmutable());
     }
 
-    private static async Task RemoveFromLoopbackAsync(IAddressManager addresses, ImmutableHashSet<IPAddress> vips, ILogger logger)
+    // True when every VIP came off.
+    private static async Task<bool> RemoveFromLoopbackAsync(IAddressManager addresses, ImmutableHashSet<IPAddress> vips, ILogger logger)
     {
         try
         {
             var lo = await addresses.GetLinkAsync("lo").ConfigureAwait(false) ?? throw new IOException("no interface lo");
             foreach (var vip in vips)
                 await addresses.DeleteAddressAsync(LoopbackAddress(lo.Index, vip)).ConfigureAwait(false);
+            return true;
         }
         catch (Exception e) when (e is NetlinkException or IOException)
         {
-            logger.LogWarning(Loopback, "BGP: removing the VIPs from lo failed: {Reason}", e.Message);
+            logger.LogWarning(Loopback, "BGP: removing {Vips} from lo failed: {Reason}", string.Join(", ", BgpAnnouncements.InRouteOrder(vips)), e.Message);
+            return false;
         }
     }
 
     private static InterfaceAddress LoopbackAddress(int index, IPAddress vip) =>
         new(index, vip, vip.AddressFamily == AddressFamily.InterNetworkV6 ? 128 : 32, Scope: AddressScope.Host);
 
-    private sealed record Applied(ImmutableHashSet<IPAddress> Target, Exception? Error);
+    private sealed record Applied(ImmutableHashSet<IPAddress> Target, BgpSettings Settings, Exception? Error);
 
-    private sealed record LoopbackReady(ImmutableHashSet<IPAddress> Added);
+    // Tried: the VIPs whose step on lo is done (put there, found there, or failed and reported); Added: those put there.
+    private sealed record LoopbackReady(ImmutableHashSet<IPAddress> Tried, ImmutableHashSet<IPAddress> Added);
 
     private sealed record BirdExited(Process Process, int Code);
 

@@ -5,9 +5,14 @@ namespace LvsHa.Director.Bgp;
 
 /// <summary>The `announce bgp` VIPs the kernel's IPVS table can forward now (reconciler -> announcer, on each change).</summary>
 /// <param name="Vips">Those the table can forward.</param>
-/// <param name="Announceable">Every `announce bgp` address of the running configuration, forwardable or not (after a
-/// reload, one missing here is withdrawn because it is no longer announced, not because it cannot forward).</param>
-public sealed record ForwardableVips(ImmutableHashSet<IPAddress> Vips, ImmutableHashSet<IPAddress> Announceable);
+public sealed record ForwardableVips(ImmutableHashSet<IPAddress> Vips);
+
+/// <summary>A reload's bgp block and `announce bgp` addresses (reloader -> announcer, before the virtual servers
+/// change): BIRD takes new settings at once, a new address goes on lo and is announced once IPVS can forward it, a
+/// dropped one is withdrawn.</summary>
+/// <param name="Bgp">The reloaded bgp block.</param>
+/// <param name="Announceable">Every `announce bgp` address of the reloaded configuration.</param>
+public sealed record ReloadBgp(LvsHa.Config.BgpSettings Bgp, ImmutableHashSet<IPAddress> Announceable);
 
 /// <summary>Withdraw every route and keep them withdrawn (the director stops); answered with <see cref="RoutesWithdrawn"/>
 /// once BIRD has taken the change.</summary>

@@ -169,6 +169,9 @@ public sealed partial class DirectorReloader : IDisposable
         {
             // The health actor restarts only the checks of changed blocks and forwards the new configuration to
             // the reconciler, which applies the minimal difference to the kernel (lvs_timeouts included).
+            // The announcer first: it then knows why a route the new table no longer forwards is withdrawn.
+            if (next.Bgp is { } bgp)
+                lvs.Announcer?.Tell(new Bgp.ReloadBgp(bgp, Bgp.BgpAnnouncements.Announceable(next)));
             lvs.Health.Tell(new ReloadConfig(next));
         }
         else
@@ -201,7 +204,8 @@ public sealed partial class DirectorReloader : IDisposable
             VrrpScripts = scripts,
             TrackFiles = files,
             Cluster = _current.Cluster,
-            Bgp = _current.Bgp,
+            // A changed block runs at once (the announcer took it); one added or removed waits for the restart.
+            Bgp = _current.Bgp is null || next.Bgp is null ? _current.Bgp : next.Bgp,
         };
         var summary = changes.Summary + (globalApplied.Count > 0 ? $"; global_defs {string.Join(", ", globalApplied)} applied" : "");
         LogReloaded(_path, summary);
@@ -529,15 +533,16 @@ public sealed class ConfigChanges
         var syncGroups = SyncGroupChanges(before.VrrpSyncGroups, after.VrrpSyncGroups);
         if (VirtualServerFingerprint.OfBlock(before.Cluster) != VirtualServerFingerprint.OfBlock(after.Cluster))
             restart.Add("changed cluster block");
-        // BIRD's sessions and the VIPs on lo are set up at start; an address no longer announced is withdrawn now.
-        if (VirtualServerFingerprint.OfBlock(before.Bgp) != VirtualServerFingerprint.OfBlock(after.Bgp))
-            restart.Add("changed bgp block");
-        foreach (var vip in Bgp.BgpAnnouncements.Announceable(after).Except(Bgp.BgpAnnouncements.Announceable(before)))
-            restart.Add($"announce bgp of {vip}");
+        // The announcer (and its BIRD) starts with the daemon when there is a bgp block; a changed block and the
+        // `announce bgp` addresses are reloaded in place (BgpAnnouncerActor).
+        var bgpChanged = VirtualServerFingerprint.OfBlock(before.Bgp) != VirtualServerFingerprint.OfBlock(after.Bgp);
+        if (bgpChanged && (before.Bgp is null || after.Bgp is null))
+            restart.Add(before.Bgp is null ? "added bgp block" : "removed bgp block");
 
         var summary = $"{newNames.Count} virtual services ({servicesAdded} added, {servicesRemoved} removed, {changed} changed, {unchanged.Count} unchanged)"
             + Instances(reloaded.Keys, "reloaded in place") + Instances(added, "added") + Instances(removed, "removed")
-            + (syncGroups.Count > 0 ? $"; {string.Join("; ", syncGroups)}" : "");
+            + (syncGroups.Count > 0 ? $"; {string.Join("; ", syncGroups)}" : "")
+            + (bgpChanged && before.Bgp is not null && after.Bgp is not null ? "; bgp block reloaded" : "");
         return new ConfigChanges(summary, restart, reloaded, trackers, added, removed, syncGroups, global, globalApplied);
     }
 

@@ -464,7 +464,7 @@ public sealed class IpvsReconcilerActor : ReceiveActor, IWithUnboundedStash, IWi
     // as soon as it no longer can. Told every time (the announcer ignores what is no news), so an announcer that was
     // restarted hears the state again at the next drift repair at the latest.
     private void TellForwardable() =>
-        announcer?.Tell(new Bgp.ForwardableVips(Bgp.BgpAnnouncements.Forwardable(config, kernel), Bgp.BgpAnnouncements.Announceable(config)));
+        announcer?.Tell(new Bgp.ForwardableVips(Bgp.BgpAnnouncements.Forwardable(config, kernel)));
 
     private static async Task<BatchCompleted> ExecuteAsync(IIpvs ipvs, string? cause, ImmutableArray<IpvsOperation> plan)
     {

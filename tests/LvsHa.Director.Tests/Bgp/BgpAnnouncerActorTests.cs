@@ -63,22 +63,23 @@ public sealed class BgpAnnouncerActorTests : TestKit
     public async Task Announcer_FollowsForwardableMajorityAndStop_SurvivesBirdsDeath()
     {
         var announcer = Start();
-        announcer.Tell(new ForwardableVips(Vip, Vip));
+        announcer.Tell(new ForwardableVips(Vip));
         await AwaitRouteAsync(present: true);
         await AwaitLoggedAsync("BGP: announcing 10.98.100.1/32 to 127.0.0.2 (IPVS can forward it)");
 
-        announcer.Tell(new ForwardableVips([], Vip));
+        announcer.Tell(new ForwardableVips([]));
         await AwaitRouteAsync(present: false);
         await AwaitLoggedAsync("BGP: withdrew 10.98.100.1/32 from 127.0.0.2 (no real server can take its traffic)");
 
-        // A reload that drops `announce bgp` withdraws the route and says why.
-        announcer.Tell(new ForwardableVips(Vip, Vip));
+        // A reload that drops `announce bgp` withdraws the route and says why, before the IPVS table changes.
+        announcer.Tell(new ForwardableVips(Vip));
         await AwaitRouteAsync(present: true);
-        announcer.Tell(new ForwardableVips([], []));
+        announcer.Tell(new ReloadBgp(TestConfigs.Load(Config).Bgp!, []));
         await AwaitRouteAsync(present: false);
         await AwaitLoggedAsync("BGP: withdrew 10.98.100.1/32 from 127.0.0.2 (its virtual server no longer says announce bgp)");
+        announcer.Tell(new ReloadBgp(TestConfigs.Load(Config).Bgp!, Vip));
 
-        announcer.Tell(new ForwardableVips(Vip, Vip));
+        announcer.Tell(new ForwardableVips(Vip));
         announcer.Tell(new QuorumChanged(false, 1, 3));
         await AwaitAssertAsync(() => Assert.True(Logged("(this director lost the majority of the cluster)")), TimeSpan.FromSeconds(10));
         await AwaitRouteAsync(present: false);
@@ -91,7 +92,7 @@ public sealed class BgpAnnouncerActorTests : TestKit
         Assert.Empty(drained.Announced);
         Assert.DoesNotContain("10.98.100.1/32", await RoutesAsync(), StringComparison.Ordinal);
         Assert.True(Logged("(the director is drained: lvsha drain --director)"));
-        announcer.Tell(new ForwardableVips(Vip, Vip));
+        announcer.Tell(new ForwardableVips(Vip));
         Assert.False((await announcer.Ask<BgpStatus>(new DrainDirector(false), TimeSpan.FromSeconds(10))).Drained);
         await AwaitRouteAsync(present: true);
 
@@ -116,6 +117,36 @@ public sealed class BgpAnnouncerActorTests : TestKit
         var last = int.Parse(File.ReadAllText(PidFile).Trim(), CultureInfo.InvariantCulture);
         await announcer.GracefulStop(TimeSpan.FromSeconds(10));
         await AwaitAssertAsync(() => Assert.False(Directory.Exists($"/proc/{last}")), TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task Announcer_Reload_BirdTakesNewSettingsAndANewAddressInPlace()
+    {
+        var announcer = Start();
+        announcer.Tell(new ForwardableVips(Vip));
+        await AwaitRouteAsync(present: true);
+        var pid = File.ReadAllText(PidFile).Trim();
+
+        // A second neighbor and a second announced VIP, as `lvsha reload` sends them.
+        var reloaded = TestConfigs.Load(Config.Replace("neighbor 127.0.0.2 remote_as 65000", "neighbor 127.0.0.2 remote_as 65000\n    neighbor 127.0.0.3 remote_as 65001", StringComparison.Ordinal));
+        ImmutableHashSet<IPAddress> both = [.. Vip, IPAddress.Parse("10.98.100.2")];
+        announcer.Tell(new ReloadBgp(reloaded.Bgp!, both));
+        await AwaitLoggedAsync("BGP: bgp block reloaded: BIRD re-reads it, restarting the sessions whose settings changed (neighbors now 127.0.0.2, 127.0.0.3)");
+        await AwaitAssertAsync(async () =>
+        {
+            var status = await announcer.Ask<BgpStatus>(GetBgpStatus.Instance, TimeSpan.FromSeconds(5));
+            Assert.Equal(["127.0.0.2", "127.0.0.3"], status.Sessions.Select(x => x.Neighbor));
+        }, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(100));
+        Assert.Contains("10.98.100.1/32", await RoutesAsync(), StringComparison.Ordinal);
+
+        // The new VIP is announced once IPVS can forward it, by the same BIRD.
+        Assert.DoesNotContain("10.98.100.2/32", await RoutesAsync(), StringComparison.Ordinal);
+        announcer.Tell(new ForwardableVips(both));
+        await AwaitAssertAsync(async () => Assert.Contains("10.98.100.2/32", await RoutesAsync(), StringComparison.Ordinal),
+            TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(50));
+        await AwaitLoggedAsync("BGP: announcing 10.98.100.2/32 to 127.0.0.2, 127.0.0.3 (IPVS can forward it)");
+        Assert.Equal(pid, File.ReadAllText(PidFile).Trim());
+        await announcer.GracefulStop(TimeSpan.FromSeconds(10));
     }
 
     [Fact]
@@ -147,7 +178,7 @@ public sealed class BgpAnnouncerActorTests : TestKit
         // An unusable folder and a missing BIRD are reported, retried, and never stop the actor (status asks it).
         var options = new BgpAnnouncerOptions { RunDirectory = "/proc/lvsha-no-such-folder", BirdPath = "/nonexistent/bird", RetryDelay = TimeSpan.FromMilliseconds(50) };
         var announcer = Sys.ActorOf(BgpAnnouncerActor.Props(TestConfigs.Load(Config), addresses: null, majority: null, options, _log));
-        announcer.Tell(new ForwardableVips(Vip, Vip));
+        announcer.Tell(new ForwardableVips(Vip));
         await AwaitLoggedAsync("BGP: cannot write BIRD's configuration in /proc/lvsha-no-such-folder");
         await AwaitLoggedAsync("BGP: cannot start BIRD (/nonexistent/bird)");
         await Task.Delay(500);

@@ -74,6 +74,20 @@ public class ReloadAndDrainUnitTests
     }
 
     [Fact]
+    public void ConfigChanges_BgpBlockChanged_ReloadedInPlace_AddedOrRemoved_TakesARestart()
+    {
+        const string Bgp = "bgp {\n    local_as 65010\n    neighbor 10.0.0.254 remote_as 65000\n}\n";
+        var before = TestConfigs.Load(Bgp + Base);
+
+        var changed = ConfigChanges.Between(before, TestConfigs.Load(Bgp.Replace("65000", "65001", StringComparison.Ordinal) + Base));
+        Assert.Empty(changed.RestartNeeded);
+        Assert.EndsWith("; bgp block reloaded", changed.Summary, StringComparison.Ordinal);
+
+        Assert.Equal(["removed bgp block"], ConfigChanges.Between(before, TestConfigs.Load(Base)).RestartNeeded);
+        Assert.Equal(["added bgp block"], ConfigChanges.Between(TestConfigs.Load(Base), before).RestartNeeded);
+    }
+
+    [Fact]
     public void ConfigChanges_VipsPriorityAndAdvertOfAnInstance_ReloadedInPlaceNotARestart()
     {
         var before = TestConfigs.Load(Base);

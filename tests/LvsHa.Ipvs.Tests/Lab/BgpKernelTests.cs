@@ -39,10 +39,27 @@ public sealed class BgpKernelTests(Xunit.Abstractions.ITestOutputHelper output)
         foreach (var (node, director) in lab.Running)
             Assert.True(director.Logged($"BGP: withdrew {BgpLab.Vip}/32 from {lab.RouterSide(node)} (no real server can take its traffic)"), director.Log);
 
-        // A reload cannot change BIRD's sessions: a changed bgp block is reported as taking a restart, nothing moves.
+        // A reload takes a changed bgp block in place: the same BIRD re-reads its file and restarts the changed session.
+        var bird = File.ReadAllText(Path.Combine(lab.Folder, "d2", "bird", "bird.pid"));
         lab.Config(2, bgpExtra: "hold_time 30");
-        Assert.Contains("changed bgp block: takes effect at the next restart", lab.Lvsha(2, "reload"), StringComparison.Ordinal);
-        Assert.Equal([lab.Uplink(1), lab.Uplink(2)], lab.NextHops());
+        Assert.Contains("bgp block reloaded", lab.Lvsha(2, "reload"), StringComparison.Ordinal);
+        Assert.True(lab.Running[2].Logged("BGP: bgp block reloaded"), lab.Running[2].Log);
+        Assert.Contains("hold time 30;", lab.BirdConfig(2), StringComparison.Ordinal);
+        var resumed = lab.WaitForNextHops([1, 2], LvshaDaemon.StartLimit, "both directors' routes after director 2's BIRD took the new hold time");
+        Assert.Equal(bird, File.ReadAllText(Path.Combine(lab.Folder, "d2", "bird", "bird.pid")));
+
+        // A reload that drops `announce bgp` withdraws director 2's route and takes the VIP off its lo; one that
+        // brings it back puts it on lo and announces it again.
+        lab.Config(2, bgpExtra: "hold_time 30", announce: false);
+        lab.Lvsha(2, "reload");
+        var dropped = lab.WaitForNextHops([1], HealthBound, "only director 1's route once director 2 no longer announces the VIP");
+        Assert.True(lab.Running[2].Logged($"BGP: withdrew {BgpLab.Vip}/32 from {lab.RouterSide(2)} (its virtual server no longer says announce bgp)"), lab.Running[2].Log);
+        WaitUntil(() => !lab.VipOnLoopback(2), "the VIP off director 2's lo", lab);
+        lab.Config(2, bgpExtra: "hold_time 30");
+        lab.Lvsha(2, "reload");
+        var returned = lab.WaitForNextHops([1, 2], HealthBound, "both directors' routes once director 2 announces the VIP again");
+        Assert.True(lab.VipOnLoopback(2), lab.Running[2].Log);
+        output.WriteLine($"reloads on director 2: new hold time, both routes after {resumed.TotalSeconds:0.0} s; announce bgp dropped, route gone after {dropped.TotalSeconds:0.0} s; back after {returned.TotalSeconds:0.0} s");
 
         // A director stopped as systemd does withdraws its route, and the other keeps the VIP reachable.
         var stop = Stopwatch.StartNew();
@@ -52,8 +69,19 @@ public sealed class BgpKernelTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.True(lab.Running[1].Logged($"BGP: withdrew {BgpLab.Vip}/32 from {lab.RouterSide(1)} (the director is stopping)"), lab.Running[1].Log);
         Assert.Contains("lvsha-bgp-real-server", Get(lab), StringComparison.Ordinal);
         Assert.False(lab.Running[2].HasExited, lab.Running[2].Log);
-        // No BGP trouble on the director that stayed (the reload's restart notice is its only warning).
+        // No BGP trouble on the director that stayed, reloads included.
         Assert.DoesNotContain("WRN d2 LvsHa.Bgp", lab.Running[2].Log, StringComparison.Ordinal);
+    }
+
+    private static void WaitUntil(Func<bool> condition, string what, BgpLab lab)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (clock.Elapsed > TimeSpan.FromSeconds(10))
+                Assert.Fail($"waited 10 s for {what}\n{lab.Logs()}");
+            Thread.Sleep(100);
+        }
     }
 
     /// <summary>

@@ -91,7 +91,7 @@ internal sealed partial class BgpLab : IDisposable
 
     /// <summary>Writes director <paramref name="node"/>'s configuration (with <paramref name="bgpExtra"/> lines in its
     /// bgp block) and returns its path.</summary>
-    public string Config(int node, string bgpExtra = "")
+    public string Config(int node, string bgpExtra = "", bool announce = true)
     {
         var folder = Directory.CreateDirectory(Path.Combine(Folder, $"d{node}")).FullName;
         var realServers = string.Concat(Enumerable.Range(1, RealServerCount).Select(k => $$"""
@@ -113,7 +113,7 @@ internal sealed partial class BgpLab : IDisposable
             {{bgpExtra}}
             }
             virtual_server {{Vip}} {{Port}} {
-                announce bgp
+                {{(announce ? "announce bgp" : "")}}
                 lb_algo mh
                 mh-port
                 lb_kind DR
@@ -188,6 +188,13 @@ internal sealed partial class BgpLab : IDisposable
         Ip(Ns($"d{node}"), "link", "set", "eth1", "down");
         Running[node].Dispose();
     }
+
+    /// <summary>Whether the VIP is on director <paramref name="node"/>'s lo.</summary>
+    public bool VipOnLoopback(int node) =>
+        Exec(Ns($"d{node}"), "ip", "-o", "addr", "show", "dev", "lo").StandardOutput.Contains($" {Vip}/32 ", StringComparison.Ordinal);
+
+    /// <summary>The BIRD configuration director <paramref name="node"/>'s announcer wrote.</summary>
+    public string BirdConfig(int node) => File.ReadAllText(Path.Combine(Folder, $"d{node}", "bird", "bird.conf"));
 
     /// <summary>Runs an lvsha command against director <paramref name="node"/>'s control socket; fails unless it exits with 0.</summary>
     public string Lvsha(int node, params string[] args) =>
