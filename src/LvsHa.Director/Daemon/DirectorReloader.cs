@@ -169,9 +169,10 @@ public sealed partial class DirectorReloader : IDisposable
         {
             // The health actor restarts only the checks of changed blocks and forwards the new configuration to
             // the reconciler, which applies the minimal difference to the kernel (lvs_timeouts included).
-            // The announcer first: it then knows why a route the new table no longer forwards is withdrawn.
-            if (next.Bgp is { } bgp)
-                lvs.Announcer?.Tell(new Bgp.ReloadBgp(bgp, Bgp.BgpAnnouncements.Announceable(next)));
+            // The announcer first: it then knows why a route the new table no longer forwards is withdrawn. A
+            // removed block announces nothing from now on (its BIRD runs on, without routes, until the restart).
+            if (lvs.Announcer is { } announcer && (next.Bgp ?? _current.Bgp) is { } bgp)
+                announcer.Tell(new Bgp.ReloadBgp(bgp, Bgp.BgpAnnouncements.Announceable(next)));
             lvs.Health.Tell(new ReloadConfig(next));
         }
         else
@@ -537,7 +538,7 @@ public sealed class ConfigChanges
         // `announce bgp` addresses are reloaded in place (BgpAnnouncerActor).
         var bgpChanged = VirtualServerFingerprint.OfBlock(before.Bgp) != VirtualServerFingerprint.OfBlock(after.Bgp);
         if (bgpChanged && (before.Bgp is null || after.Bgp is null))
-            restart.Add(before.Bgp is null ? "added bgp block" : "removed bgp block");
+            restart.Add(before.Bgp is null ? "added bgp block" : "stopping BIRD for the removed bgp block (its routes are withdrawn now)");
 
         var summary = $"{newNames.Count} virtual services ({servicesAdded} added, {servicesRemoved} removed, {changed} changed, {unchanged.Count} unchanged)"
             + Instances(reloaded.Keys, "reloaded in place") + Instances(added, "added") + Instances(removed, "removed")

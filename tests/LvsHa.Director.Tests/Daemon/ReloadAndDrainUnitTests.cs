@@ -83,7 +83,7 @@ public class ReloadAndDrainUnitTests
         Assert.Empty(changed.RestartNeeded);
         Assert.EndsWith("; bgp block reloaded", changed.Summary, StringComparison.Ordinal);
 
-        Assert.Equal(["removed bgp block"], ConfigChanges.Between(before, TestConfigs.Load(Base)).RestartNeeded);
+        Assert.Equal(["stopping BIRD for the removed bgp block (its routes are withdrawn now)"], ConfigChanges.Between(before, TestConfigs.Load(Base)).RestartNeeded);
         Assert.Equal(["added bgp block"], ConfigChanges.Between(TestConfigs.Load(Base), before).RestartNeeded);
     }
 
