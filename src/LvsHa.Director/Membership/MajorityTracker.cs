@@ -54,8 +54,15 @@ public sealed class MajorityTracker : ReceiveActor, IWithTimers
             : _membership.View(_self, _expectedDirectors);
 
         Receive<SubscribeQuorum>(HandleSubscribe);
-        Receive<UnsubscribeQuorum>(m => _subscribers.Remove(m.Subscriber));
-        Receive<Terminated>(m => _subscribers.Remove(m.ActorRef));
+        // Statement lambdas: an expression lambda returning bool binds to Receive's predicate overload, and the
+        // Terminated of a subscriber already gone would be unhandled, a DeathPactException that restarted the tracker
+        // with no subscribers (every vrrp_instance a reload removed did that).
+        Receive<UnsubscribeQuorum>(m =>
+        {
+            _subscribers.Remove(m.Subscriber);
+            Context.Unwatch(m.Subscriber);
+        });
+        Receive<Terminated>(m => { _subscribers.Remove(m.ActorRef); });
         Receive<GetQuorum>(_ => Sender.Tell(_current));
         Receive<Recheck>(_ => Update(() => { }));
 

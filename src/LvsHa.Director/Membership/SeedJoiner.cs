@@ -95,8 +95,10 @@ public sealed class SeedJoiner : ReceiveActor, IWithTimers
             }
         });
         Receive<Tick>(_ => OnTick());
-        Receive<AssociatedEvent>(e => _connected.Add(e.RemoteAddress));
-        Receive<DisassociatedEvent>(e => _connected.Remove(e.RemoteAddress));
+        // Statement lambdas: an expression lambda returning bool binds to Receive's predicate overload, and a second
+        // AssociatedEvent for a connected seed (inbound and outbound) then counted as unhandled.
+        Receive<AssociatedEvent>(e => { _connected.Add(e.RemoteAddress); });
+        Receive<DisassociatedEvent>(e => { _connected.Remove(e.RemoteAddress); });
         Receive<ThisActorSystemQuarantinedEvent>(e => OnRemovedByPeer(e.RemoteAddress));
         Receive<Metrics.VrrpStateTransition>(t =>
         {

@@ -38,6 +38,30 @@ public sealed class MajorityTrackerTests : TestKit
     }
 
     [Fact]
+    public void SubscriberUnsubscribesAndStops_OthersStillSubscribed()
+    {
+        // As a vrrp_instance a reload removes does: UnsubscribeQuorum in PostStop, then the watch's Terminated. An
+        // unhandled Terminated is a DeathPactException: the tracker restarted and forgot every other subscriber.
+        var tracker = Tracker();
+        tracker.Tell(Up(D1));
+        tracker.Tell(Up(D2));
+        tracker.Tell(Up(D3));
+        tracker.Tell(new SubscribeQuorum(TestActor));
+        ExpectMsg(new QuorumChanged(true, 3, 3));
+        var leaving = CreateTestProbe();
+        tracker.Tell(new SubscribeQuorum(leaving.Ref));
+        leaving.ExpectMsg(new QuorumChanged(true, 3, 3));
+        tracker.Tell(new UnsubscribeQuorum(leaving.Ref));
+        Sys.Stop(leaving.Ref);
+        ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+
+        tracker.Tell(new MemberReachabilityChanged(D2, false));
+        tracker.Tell(new MemberReachabilityChanged(D3, false));
+        ExpectMsg(new QuorumChanged(true, 2, 3));
+        ExpectMsg(new QuorumChanged(false, 1, 3));
+    }
+
+    [Fact]
     public void Reachability_PeersLostAndBack_PublishesEachChangeOnce()
     {
         var tracker = Tracker();
