@@ -107,6 +107,20 @@ public static class AkkaConfigBuilder
                 threshold = {{fd.Threshold.ToString(CultureInfo.InvariantCulture)}}
                 min-std-deviation = {{Ms(fd.MinStdDeviation)}}
               }
+              # A peer that vanished without closing its connection (link down, power lost, SIGKILL behind a dead
+              # link) leaves this side's TCP connection open until a retransmission reaches the peer's kernel, and
+              # those back off to minutes; Akka's default pause (120 s) kept the association that long, and the
+              # peer's restarted incarnation went unanswered meanwhile. connect_timeout is the silence a live peer is
+              # allowed (TLS and Akka handshakes on a busy host); cluster heartbeats cross a live association at
+              # least once a second.
+              transport-failure-detector.acceptable-heartbeat-pause = {{Ms(cluster.ConnectTimeout)}}
+              # Each director writes on a connection it opened. With passive connections (Akka's default) a
+              # director also wrote on the peer's connection and read over its own peer's; when the peer's
+              # connection then died in its handshake, the director had handed its reading to it and never took it
+              # back: the association stayed up but deaf (akka/akka-core#24393, apache/pekko#3206). A reconnect
+              # crossing a link's return did that to a restarted director in the lab. Without passive connections
+              # a writer whose connection died reconnects, and the reader follows its new connection.
+              use-passive-connections = off
               retry-gate-closed-for = 500ms
             }
             akka.cluster {

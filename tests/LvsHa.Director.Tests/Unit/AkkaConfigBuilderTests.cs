@@ -81,6 +81,18 @@ public sealed class AkkaConfigBuilderTests
         Assert.Equal(TimeSpan.FromSeconds(15), config.GetTimeSpan("akka.remote.dot-netty.tcp.connection-timeout"));
     }
 
+    [Fact]
+    public void Build_Associations_OwnConnectionsAndASilentOneEndsAfterTheConnectTimeout()
+    {
+        // Akka's 120 s kept a vanished peer's connection, and its restarted incarnation went unanswered meanwhile;
+        // passive connections let a dying handshake leave an association deaf (AkkaConfigBuilder says how).
+        var config = Parse(new DirectorOptions { Cluster = Cluster() });
+        Assert.Equal(TimeSpan.FromSeconds(15), config.GetTimeSpan("akka.remote.transport-failure-detector.acceptable-heartbeat-pause"));
+        Assert.False(config.GetBoolean("akka.remote.use-passive-connections"));
+        var slow = Parse(new DirectorOptions { Cluster = Cluster() with { ConnectTimeout = TimeSpan.FromSeconds(40) } });
+        Assert.Equal(TimeSpan.FromSeconds(40), slow.GetTimeSpan("akka.remote.transport-failure-detector.acceptable-heartbeat-pause"));
+    }
+
     [Theory]
     [InlineData(SplitBrainGuard.Majority, 2)]
     [InlineData(SplitBrainGuard.Off, 3)]
