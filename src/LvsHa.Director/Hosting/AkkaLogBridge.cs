@@ -91,6 +91,11 @@ public sealed partial class AkkaLogPolicy
         var text = e.Message?.ToString() ?? string.Empty;
         var newline = text.IndexOf('\n', StringComparison.Ordinal);
         text = (newline < 0 ? text : text[..newline]).TrimEnd();
+        if (RestatesAssociationFailure(e, text))
+        {
+            return new AkkaLogLine(source, LogEventLevel.Debug, "{AkkaMessage:l}", [text], null);
+        }
+
         var peers = string.Join(",", Addresses().Matches(text).Select(m => m.Value).Distinct().Order(StringComparer.Ordinal));
         if (!Admit($"{source}|{(peers.Length == 0 ? text : peers)}", out var suppressed))
         {
@@ -210,6 +215,23 @@ public sealed partial class AkkaLogPolicy
     }
 
     private const string GatedAfterFailure = "Tried to associate with unreachable remote address";
+
+    // Akka's ProtocolStateActor: the transport failure detector gave up on an open association, or a connection
+    // this director opened did not complete its handshake in connect_timeout (a peer that is down or cut off).
+    private static readonly string[] TimeoutsEchoed =
+    [
+        "No response from remote. Handshake timed out or transport failure detector triggered.",
+        "No response from remote for outbound association.",
+    ];
+
+    // A failed association is reported, naming the peer, by Akka's ReliableDeliverySupervisor ("Association with
+    // remote system ... has failed; address is now gated") or EndpointWriter ("AssociationError [...] -> peer").
+    // Errors that come with it name no peer and add nothing: the ProtocolStateActor's timeouts, and the supervisor
+    // strategy logging the same failure as "Disassociated". Debug, so that a peer that vanished gives its warning
+    // once, not errors besides.
+    private static bool RestatesAssociationFailure(LogEvent e, string text) =>
+        TimeoutsEchoed.Any(t => text.StartsWith(t, StringComparison.Ordinal))
+        || e.Cause?.GetType().FullName == "Akka.Remote.EndpointDisassociatedException";
 
     private static bool IsConnectionRefused(string text) => text.Contains("Connection refused", StringComparison.OrdinalIgnoreCase);
 

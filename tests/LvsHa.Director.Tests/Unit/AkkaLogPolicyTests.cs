@@ -68,6 +68,26 @@ public sealed class AkkaLogPolicyTests
     }
 
     [Fact]
+    public void Decide_EchoesOfAFailedAssociation_DebugItsWarningStays()
+    {
+        // As Akka.Remote logs a peer that vanished without closing its connection: the detector's timeout and the
+        // supervisor strategy's "Disassociated" name no peer; the supervisor's warning does and is the one line.
+        var policy = Policy();
+        var timeout = policy.Decide(new Error(null, "akka://lvsha/system/transports/akkaprotocolmanager.tcp.0/akkaProtocol-tcp%3A%2F%2Flvsha%4010.0.0.2%3A2552-3", typeof(Akka.Remote.RemoteSettings),
+            "No response from remote. Handshake timed out or transport failure detector triggered. (internal state was Open)"));
+        Assert.Equal(LogEventLevel.Debug, timeout?.Level);
+        var handshake = policy.Decide(new Error(null, "akka://lvsha/system/transports/akkaprotocolmanager.tcp.0/akkaProtocol-tcp%3A%2F%2Flvsha%4010.0.0.2%3A2552-4", typeof(Akka.Remote.RemoteSettings),
+            "No response from remote for outbound association. Handshake timed out after [15000] ms"));
+        Assert.Equal(LogEventLevel.Debug, handshake?.Level);
+        var thrown = (Exception)Activator.CreateInstance(typeof(Akka.Remote.RemoteSettings).Assembly.GetType("Akka.Remote.EndpointDisassociatedException", throwOnError: true)!, "Disassociated")!;
+        var disassociated = policy.Decide(new Error(thrown, "akka://lvsha/system/endpointManager/reliableEndpointWriter-1/endpointWriter", typeof(Akka.Actor.OneForOneStrategy), "Disassociated"));
+        Assert.Equal(LogEventLevel.Debug, disassociated?.Level);
+        var failed = policy.Decide(new Warning("akka://lvsha/system/endpointManager/reliableEndpointWriter-1", typeof(Akka.Remote.RemoteSettings),
+            "Association with remote system akka.ssl.tcp://lvsha@10.0.0.2:2552 has failed; address is now gated for 500 ms. Reason is: [Akka.Remote.EndpointDisassociatedException: Disassociated"));
+        Assert.Equal(LogEventLevel.Warning, failed?.Level);
+    }
+
+    [Fact]
     public void Decide_SamePeerAgainWithinWindow_OneLineThenASummaryAfterTheWindow()
     {
         var policy = Policy();
