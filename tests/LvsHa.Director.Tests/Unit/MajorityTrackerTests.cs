@@ -14,6 +14,18 @@ public sealed class MajorityTrackerTests : TestKit
 
     private static MemberStatusChanged Up(Address a) => new(new DirectorMember(a, "Up", true));
 
+    // A tracker that has seen D1-D3 up, with the test actor subscribed and its first QuorumChanged taken.
+    private IActorRef ThreeUpSubscribed()
+    {
+        var tracker = Tracker();
+        tracker.Tell(Up(D1));
+        tracker.Tell(Up(D2));
+        tracker.Tell(Up(D3));
+        tracker.Tell(new SubscribeQuorum(TestActor));
+        ExpectMsg(new QuorumChanged(true, 3, 3));
+        return tracker;
+    }
+
     [Fact]
     public void Subscribe_NoMembersYet_ReceivesNoMajorityAtOnce()
     {
@@ -42,12 +54,7 @@ public sealed class MajorityTrackerTests : TestKit
     {
         // As a vrrp_instance a reload removes does: UnsubscribeQuorum in PostStop, then the watch's Terminated. An
         // unhandled Terminated is a DeathPactException: the tracker restarted and forgot every other subscriber.
-        var tracker = Tracker();
-        tracker.Tell(Up(D1));
-        tracker.Tell(Up(D2));
-        tracker.Tell(Up(D3));
-        tracker.Tell(new SubscribeQuorum(TestActor));
-        ExpectMsg(new QuorumChanged(true, 3, 3));
+        var tracker = ThreeUpSubscribed();
         var leaving = CreateTestProbe();
         tracker.Tell(new SubscribeQuorum(leaving.Ref));
         leaving.ExpectMsg(new QuorumChanged(true, 3, 3));
@@ -64,12 +71,7 @@ public sealed class MajorityTrackerTests : TestKit
     [Fact]
     public void Reachability_PeersLostAndBack_PublishesEachChangeOnce()
     {
-        var tracker = Tracker();
-        tracker.Tell(Up(D1));
-        tracker.Tell(Up(D2));
-        tracker.Tell(Up(D3));
-        tracker.Tell(new SubscribeQuorum(TestActor));
-        ExpectMsg(new QuorumChanged(true, 3, 3));
+        var tracker = ThreeUpSubscribed();
 
         tracker.Tell(new MemberReachabilityChanged(D2, false));
         ExpectMsg(new QuorumChanged(true, 2, 3));
