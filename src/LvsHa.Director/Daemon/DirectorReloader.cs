@@ -167,12 +167,12 @@ public sealed partial class DirectorReloader : IDisposable
         var globalApplied = changes.GlobalApplied.ToList();
         if (_runtime.Lvs is { } lvs)
         {
-            // The health actor restarts only the checks of changed blocks and forwards the new configuration to
-            // the reconciler, which applies the minimal difference to the kernel (lvs_timeouts included).
             // The announcer first: it then knows why a route the new table no longer forwards is withdrawn. A
             // removed block announces nothing from now on (its BIRD runs on, without routes, until the restart).
-            if (lvs.Announcer is { } announcer && (next.Bgp ?? _current.Bgp) is { } bgp)
+            if (lvs.Announcer is { } announcer && changes.Bgp is { } bgp)
                 announcer.Tell(new Bgp.ReloadBgp(bgp, Bgp.BgpAnnouncements.Announceable(next)));
+            // The health actor restarts only the checks of changed blocks and forwards the new configuration to
+            // the reconciler, which applies the minimal difference to the kernel (lvs_timeouts included).
             lvs.Health.Tell(new ReloadConfig(next));
         }
         else
@@ -205,8 +205,7 @@ public sealed partial class DirectorReloader : IDisposable
             VrrpScripts = scripts,
             TrackFiles = files,
             Cluster = _current.Cluster,
-            // A changed block runs at once (the announcer took it); one added or removed waits for the restart.
-            Bgp = _current.Bgp is null || next.Bgp is null ? _current.Bgp : next.Bgp,
+            Bgp = changes.Bgp,
         };
         var summary = changes.Summary + (globalApplied.Count > 0 ? $"; global_defs {string.Join(", ", globalApplied)} applied" : "");
         LogReloaded(_path, summary);
@@ -430,8 +429,10 @@ public sealed class ConfigChanges
 {
     private ConfigChanges(
         string summary, List<string> restartNeeded, IReadOnlyDictionary<string, string> reloaded, IReadOnlyDictionary<string, string> trackers,
-        IReadOnlyList<string> added, IReadOnlyList<string> removed, IReadOnlyList<string> syncGroups, GlobalDefs global, IReadOnlyList<string> globalApplied)
+        IReadOnlyList<string> added, IReadOnlyList<string> removed, IReadOnlyList<string> syncGroups, GlobalDefs global, IReadOnlyList<string> globalApplied,
+        BgpSettings? bgp)
     {
+        Bgp = bgp;
         Global = global;
         GlobalApplied = globalApplied;
         Summary = summary;
@@ -479,6 +480,12 @@ public sealed class ConfigChanges
     /// settings that apply at run time, the running ones of the others (listed in <see cref="RestartNeeded"/>).
     /// </summary>
     public GlobalDefs Global { get; }
+
+    /// <summary>
+    /// The bgp block the director runs after the reload: a changed block at once (the announcer takes it in place),
+    /// while one added or removed waits for the restart (<see cref="RestartNeeded"/>) and the running one stays.
+    /// </summary>
+    public BgpSettings? Bgp { get; }
 
     /// <summary>The global_defs settings changed that the director itself applies (<see cref="GlobalDefsReload.Applied"/>), by keepalived's keywords.</summary>
     public IReadOnlyList<string> GlobalApplied { get; }
@@ -537,14 +544,16 @@ public sealed class ConfigChanges
         // The announcer (and its BIRD) starts with the daemon when there is a bgp block; a changed block and the
         // `announce bgp` addresses are reloaded in place (BgpAnnouncerActor).
         var bgpChanged = VirtualServerFingerprint.OfBlock(before.Bgp) != VirtualServerFingerprint.OfBlock(after.Bgp);
-        if (bgpChanged && (before.Bgp is null || after.Bgp is null))
+        var bgpInPlace = before.Bgp is not null && after.Bgp is not null;
+        if (bgpChanged && !bgpInPlace)
             restart.Add(before.Bgp is null ? "added bgp block" : "stopping BIRD for the removed bgp block (its routes are withdrawn now)");
 
         var summary = $"{newNames.Count} virtual services ({servicesAdded} added, {servicesRemoved} removed, {changed} changed, {unchanged.Count} unchanged)"
             + Instances(reloaded.Keys, "reloaded in place") + Instances(added, "added") + Instances(removed, "removed")
             + (syncGroups.Count > 0 ? $"; {string.Join("; ", syncGroups)}" : "")
-            + (bgpChanged && before.Bgp is not null && after.Bgp is not null ? "; bgp block reloaded" : "");
-        return new ConfigChanges(summary, restart, reloaded, trackers, added, removed, syncGroups, global, globalApplied);
+            + (bgpChanged && bgpInPlace ? "; bgp block reloaded" : "");
+        return new ConfigChanges(summary, restart, reloaded, trackers, added, removed, syncGroups, global, globalApplied,
+            bgpInPlace ? after.Bgp : before.Bgp);
     }
 
     // Members joined or left, groups added or removed, and the rest of the block (notify scripts, smtp_alert). Their

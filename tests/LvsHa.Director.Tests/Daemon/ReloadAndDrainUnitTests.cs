@@ -82,9 +82,15 @@ public class ReloadAndDrainUnitTests
         var changed = ConfigChanges.Between(before, TestConfigs.Load(Bgp.Replace("65000", "65001", StringComparison.Ordinal) + Base));
         Assert.Empty(changed.RestartNeeded);
         Assert.EndsWith("; bgp block reloaded", changed.Summary, StringComparison.Ordinal);
+        Assert.Equal(65001u, changed.Bgp!.Neighbors.Single().RemoteAs);
 
-        Assert.Equal(["stopping BIRD for the removed bgp block (its routes are withdrawn now)"], ConfigChanges.Between(before, TestConfigs.Load(Base)).RestartNeeded);
-        Assert.Equal(["added bgp block"], ConfigChanges.Between(TestConfigs.Load(Base), before).RestartNeeded);
+        // Removed or added, the running block (or none) stays until the restart.
+        var removed = ConfigChanges.Between(before, TestConfigs.Load(Base));
+        Assert.Equal(["stopping BIRD for the removed bgp block (its routes are withdrawn now)"], removed.RestartNeeded);
+        Assert.Same(before.Bgp, removed.Bgp);
+        var added = ConfigChanges.Between(TestConfigs.Load(Base), before);
+        Assert.Equal(["added bgp block"], added.RestartNeeded);
+        Assert.Null(added.Bgp);
     }
 
     [Fact]
