@@ -88,10 +88,17 @@ internal sealed partial class ModelBuilder
                 vs.Method = Method(s) ?? vs.Method;
                 break;
             case "persistence_timeout":
-                // keepalived: the bare keyword means 6 minutes.
-                vs.PersistenceTimeout = s.ArgumentCount == 0 ? 360 : _read.Int(s, 0, 0, int.MaxValue, "persistence_timeout") ?? vs.PersistenceTimeout;
-                if (vs.PersistenceTimeout == 0)
+                // keepalived: the bare keyword means 6 minutes; a value is 1..31 days (check_parser.c). A 0 it reports
+                // as invalid and ignores, leaving the service without persistence: the same effect, so a warning here.
+                if (s.ArgumentCount > 0 && s.Argument(0).Text == "0")
+                {
+                    _diagnostics.Warning(s.Argument(0).Location, "persistence_timeout 0: no persistence (keepalived reports 0 as invalid, its range starts at 1, and ignores the line)");
                     vs.PersistenceTimeout = null;
+                }
+                else
+                {
+                    vs.PersistenceTimeout = s.ArgumentCount == 0 ? 360 : _read.Int(s, 0, 1, 2_678_400, "persistence_timeout") ?? vs.PersistenceTimeout;
+                }
                 break;
             case "persistence_granularity":
                 Granularity(vs, s);

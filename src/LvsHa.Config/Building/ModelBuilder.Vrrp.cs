@@ -183,6 +183,9 @@ internal sealed partial class ModelBuilder
             _diagnostics.Error(block.Location, $"vrrp_instance {name.Text}: vrrp_strict does not allow unicast_peer (as keepalived)");
         if (global.VrrpStrict && auth is not null && version == 2)
             _diagnostics.Error(auth.Location, $"vrrp_instance {name.Text}: vrrp_strict does not allow authentication (as keepalived)");
+        else if (auth is { Password: "" } && version == 2)
+            // keepalived reports it and then sends adverts without authentication: refused rather than guessed.
+            _diagnostics.Error(auth.Location, $"vrrp_instance {name.Text}: authentication without auth_pass (keepalived reports it and runs the instance without authentication); write auth_pass on its own line");
 
         if (iface is null || vrid is null)
             return;
@@ -369,6 +372,8 @@ internal sealed partial class ModelBuilder
             switch (k.Keyword)
             {
                 case "auth_type":
+                    // keepalived reads one keyword per line: `auth_type PASS auth_pass x` sets no password.
+                    _read.NoMoreThan(k, 1);
                     if (_read.Arg(k, 0, "PASS or AH") is { } t)
                     {
                         if (t.Text.Equals("PASS", StringComparison.OrdinalIgnoreCase))

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using LvsHa.Config.Syntax;
 
@@ -180,6 +181,21 @@ internal sealed partial class ModelBuilder
         return false;
     }
 
+    /// <summary>
+    /// vrrp_garp_interval / vrrp_gna_interval: keepalived reads 0.000001..4294.967295 s (global_parser.c). A 0, common
+    /// in configs copied from distribution samples, it reports as invalid and keeps its default, which is no delay:
+    /// the same effect, so a warning here.
+    /// </summary>
+    private TimeSpan? GarpInterval(SyntaxStatement s)
+    {
+        if (s.ArgumentCount > 0 && decimal.TryParse(s.Argument(0).Text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var v) && v == 0)
+        {
+            _diagnostics.Warning(s.Argument(0).Location, $"{s.Keyword} 0: no delay, the default (keepalived reports 0 as invalid, its range starts at 0.000001, and keeps the default)");
+            return TimeSpan.Zero;
+        }
+        return _read.Seconds(s, 0, 0.000001, 4294.967295, s.Keyword);
+    }
+
     private void NoBlock(SyntaxStatement s)
     {
         if (s.Block is not null)
@@ -252,8 +268,11 @@ internal sealed partial class ModelBuilder
                         g = g with { LvsSyncDaemon = daemon };
                     break;
                 case "notification_email":
-                    if (RequireBlock(s))
-                        g = g with { Mail = g.Mail with { Recipients = [.. g.Mail.Recipients, .. s.Block!.Select(r => r.Keyword)] } };
+                    if (!RequireBlock(s))
+                        break;
+                    if (s.Block!.Count == 0)
+                        _diagnostics.Warning(s.Location, "empty notification_email block: no recipients (keepalived reports it as an error and goes on)");
+                    g = g with { Mail = g.Mail with { Recipients = [.. g.Mail.Recipients, .. s.Block!.Select(r => r.Keyword)] } };
                     break;
                 case "notification_email_from":
                     if (_read.Arg(s, 0, "an address") is { } from)
@@ -331,10 +350,10 @@ internal sealed partial class ModelBuilder
                     g = g with { VrrpGarp = g.VrrpGarp with { MasterRefreshRepeat = _read.Int(s, 0, 1, 10000, s.Keyword) ?? g.VrrpGarp.MasterRefreshRepeat } };
                     break;
                 case "vrrp_garp_interval":
-                    g = g with { VrrpGarp = g.VrrpGarp with { Interval = _read.Seconds(s, 0, 0, 1, s.Keyword) ?? g.VrrpGarp.Interval } };
+                    g = g with { VrrpGarp = g.VrrpGarp with { Interval = GarpInterval(s) ?? g.VrrpGarp.Interval } };
                     break;
                 case "vrrp_gna_interval":
-                    g = g with { VrrpGarp = g.VrrpGarp with { NaInterval = _read.Seconds(s, 0, 0, 1, s.Keyword) ?? g.VrrpGarp.NaInterval } };
+                    g = g with { VrrpGarp = g.VrrpGarp with { NaInterval = GarpInterval(s) ?? g.VrrpGarp.NaInterval } };
                     break;
                 case "vrrp_garp_lower_prio_repeat":
                     g = g with { VrrpGarp = g.VrrpGarp with { LowerPriorityRepeat = _read.Int(s, 0, 0, 10000, s.Keyword) ?? g.VrrpGarp.LowerPriorityRepeat } };

@@ -56,6 +56,57 @@ public class StrictValuesTests
         var e = SingleError(r, "write it in capitals");
         Assert.Equal(new SourceLocation("test.conf", lineNo, col), e.Location);
     }
+
+    [Theory]
+    [InlineData("auth_type PASS auth_pass secret12")]
+    [InlineData("auth_type PASS ; auth_pass secret12")]
+    [InlineData("auth_type PASS")]
+    public void Load_AuthTypeWithoutAuthPass_IsErrorNotAnEmptyPassword(string line)
+    {
+        var r = Load(Instance.Replace(" interface eth0\n", $" interface eth0\n authentication {{ {line} }}\n", StringComparison.Ordinal));
+        Assert.Equal(new SourceLocation("test.conf", 3, 2), SingleError(r, "authentication without auth_pass").Location);
+    }
+
+    [Fact]
+    public void Load_AuthTypeAndAuthPassOnTheirOwnLines_IsAccepted()
+    {
+        var c = LoadValid(Instance.Replace(" interface eth0\n", " interface eth0\n authentication {\n  auth_type PASS\n  auth_pass secret12\n }\n", StringComparison.Ordinal));
+        Assert.Equal("secret12", c.VrrpInstances[0].Authentication!.Password);
+    }
+
+    [Theory]
+    [InlineData("vrrp_garp_interval")]
+    [InlineData("vrrp_gna_interval")]
+    public void Load_GarpIntervalZero_WarnsAndMeansNoDelay_AboveOneSecondAccepted(string keyword)
+    {
+        var r = Load($"global_defs {{\n {keyword} 0\n}}\n" + Instance);
+        Assert.True(r.Success);
+        Assert.Equal(new SourceLocation("test.conf", 2, keyword.Length + 3), SingleWarning(r, $"{keyword} 0: no delay").Location);
+        Assert.Equal(TimeSpan.Zero, r.Config!.VrrpInstances[0].GarpInterval + r.Config.VrrpInstances[0].GnaInterval);
+
+        var slow = LoadValid($"global_defs {{\n {keyword} 2.5\n}}\n" + Instance).VrrpInstances[0];
+        Assert.Equal(TimeSpan.FromSeconds(2.5), slow.GarpInterval + slow.GnaInterval);
+        Assert.False(Load($"global_defs {{\n {keyword} 4295\n}}\n" + Instance).Success);
+    }
+
+    [Fact]
+    public void Load_PersistenceTimeoutZero_WarnsAndMeansNoPersistence_AboveThirtyOneDaysRefused()
+    {
+        var r = Load(Vs("10.0.0.1 80", "protocol TCP\npersistence_timeout 0\nreal_server 10.0.1.1 80 {\n}"));
+        Assert.True(r.Success);
+        SingleWarning(r, "persistence_timeout 0: no persistence");
+        Assert.Null(r.Config!.VirtualServers[0].PersistenceTimeout);
+        Assert.False(Load(Vs("10.0.0.1 80", "protocol TCP\npersistence_timeout 2678401\nreal_server 10.0.1.1 80 {\n}")).Success);
+    }
+
+    [Fact]
+    public void Load_EmptyNotificationEmail_WarnsNoRecipients()
+    {
+        var r = Load("global_defs {\n notification_email {\n }\n}\n" + Instance);
+        Assert.True(r.Success);
+        SingleWarning(r, "empty notification_email block");
+        Assert.Empty(r.Config!.Global.Mail.Recipients);
+    }
 }
 
 /// <summary>Repeated keywords: keepalived keeps the first of a few (and reports an error), the last of the rest.</summary>
