@@ -31,6 +31,7 @@ internal sealed partial class ModelBuilder
                     break;
                 case ("HTTP_GET" or "SSL_GET", "nb_get_retry"):
                     // keepalived's old name for retry, read only by the HTTP checkers.
+                    _diagnostics.Warning(k.Location, "nb_get_retry is deprecated: read as retry (keepalived reports it as an error and reads it the same); write retry");
                     c.Timing.Retry = _read.Int(k, 0, 0, int.MaxValue, "nb_get_retry") ?? c.Timing.Retry;
                     break;
                 case ("HTTP_GET" or "SSL_GET", "virtualhost"):

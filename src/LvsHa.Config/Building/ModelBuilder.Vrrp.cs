@@ -499,6 +499,8 @@ internal sealed partial class ModelBuilder
                     break;
             }
         }
+        if (instances.Distinct(StringComparer.Ordinal).Count() == 1)
+            _diagnostics.Warning(groupList!.Value, $"vrrp_sync_group {name.Text} has one member: it runs as {instances[0]} alone would, with the group's tracking and notify scripts (keepalived reports it as an error: \"this probably isn't what you want\")");
         _syncGroups.Add(new VrrpSyncGroup
         {
             Name = name.Text,

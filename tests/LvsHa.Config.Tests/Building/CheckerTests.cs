@@ -190,8 +190,10 @@ public class CheckerTests
     [Fact]
     public void Load_NbGetRetryInHttpGet_IsRetry()
     {
-        var c = LoadValid(Vs("10.0.0.1 80", "protocol TCP\nreal_server 10.0.1.1 80 {\nHTTP_GET {\n nb_get_retry 7\n url {\n path /\n }\n}\n}"));
-        Assert.Equal(7, c.VirtualServers[0].RealServers[0].Checkers[0].Retry);
+        // keepalived -t: "nb_get_retry is deprecated - please use 'retry'" (exit 5), and it reads the value.
+        var r = Load(Vs("10.0.0.1 80", "protocol TCP\nreal_server 10.0.1.1 80 {\nHTTP_GET {\n nb_get_retry 7\n url {\n path /\n }\n}\n}"));
+        Assert.Equal(7, r.Config!.VirtualServers[0].RealServers[0].Checkers[0].Retry);
+        Assert.Equal(new SourceLocation("test.conf", 5, 2), SingleWarning(r, "nb_get_retry is deprecated: read as retry").Location);
     }
 
     [Fact]

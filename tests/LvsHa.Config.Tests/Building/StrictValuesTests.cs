@@ -100,6 +100,14 @@ public class StrictValuesTests
     }
 
     [Fact]
+    public void Load_SyncGroupOfOneInstance_WarnsAsKeepalivedReportsIt()
+    {
+        var r = Load("vrrp_sync_group G {\n group {\n  VI_1\n }\n}\n" + Instance);
+        Assert.True(r.Success);
+        Assert.Equal(new SourceLocation("test.conf", 2, 2), SingleWarning(r, "vrrp_sync_group G has one member").Location);
+    }
+
+    [Fact]
     public void Load_EmptyNotificationEmail_WarnsNoRecipients()
     {
         var r = Load("global_defs {\n notification_email {\n }\n}\n" + Instance);

@@ -31,6 +31,21 @@ public sealed class ScriptPolicyTests
         }
         """);
 
+    [Theory]
+    [InlineData("\"/nonexistent/lvsha-check.sh\"", "script /nonexistent/lvsha-check.sh not found")]
+    [InlineData("\"[[ -f /etc/keepalived/down ]] && exit 1 || exit 0\"", "script [[ not found")]
+    [InlineData("\"/etc/passwd\"", "script /etc/passwd is not executable")]
+    public void Preflight_VrrpScriptThatCannotRun_IsRefusedAsKeepalivedDisablesIt(string line, string problem)
+    {
+        // keepalived -t: "Disabling track script chk since not found/accessible" (exit 5); it then runs without it.
+        var loaded = Config("script_user root");
+        var config = loaded with { VrrpScripts = [loaded.VrrpScripts[0] with { Script = line.Trim('"') }] };
+        var error = Assert.Single(LvsHa.Director.Daemon.DirectorPreflight.Check(config), d => d.Message.StartsWith("vrrp_script", StringComparison.Ordinal));
+        Assert.Equal(DiagnosticSeverity.Error, error.Severity);
+        Assert.Equal($"vrrp_script chk: {problem} (keepalived reports it and runs the instances without this script)", error.Message);
+        Assert.DoesNotContain(LvsHa.Director.Daemon.DirectorPreflight.Check(Config("script_user root")), d => d.Message.StartsWith("vrrp_script", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Check_UnbalancedQuote_ErrorAtTheScriptLine()
     {
