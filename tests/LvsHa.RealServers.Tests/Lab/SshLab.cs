@@ -172,8 +172,10 @@ internal sealed class SshLab : IDisposable
     {
         string binds = $"mount --bind {Dir}/passwd /etc/passwd && mount --bind {Dir}/group /etc/group && mount --bind {Dir}/shadow /etc/shadow"
             + (File.Exists("/etc/sudoers") ? $" && mount --bind {Dir}/sudoers /etc/sudoers" : string.Empty);
+        // root's home is a fresh tmpfs, as on a real server: this machine's /root/.bashrc (pyenv init), which bash runs
+        // for every SSH command, is not the real server's and costs seconds per command under the VM's emulation.
         string script =
-            "mount -t tmpfs tmpfs /etc/sysctl.d && mount -t tmpfs tmpfs /etc/systemd/system && " + binds +
+            "mount -t tmpfs tmpfs /etc/sysctl.d && mount -t tmpfs tmpfs /etc/systemd/system && mount -t tmpfs -o mode=700 tmpfs /root && " + binds +
             $" && exec /usr/sbin/sshd -D -e -f /dev/null -o ListenAddress={rs.Address}:{rs.Port} -o HostKey={rs.HostKeyEd25519} -o HostKey={rs.HostKeyEcdsa}" +
             $" -o AuthorizedKeysFile={Dir}/authorized_keys -o PidFile={Dir}/{rs.Namespace}.pid -o StrictModes=no -o UsePAM=no" +
             " -o PasswordAuthentication=no -o KbdInteractiveAuthentication=no -o PermitRootLogin=prohibit-password -o MaxStartups=50";
