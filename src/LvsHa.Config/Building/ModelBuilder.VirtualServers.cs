@@ -90,7 +90,7 @@ internal sealed partial class ModelBuilder
             case "persistence_timeout":
                 // keepalived: the bare keyword means 6 minutes; a value is 1..31 days (check_parser.c). A 0 it reports
                 // as invalid and ignores, leaving the service without persistence: the same effect, so a warning here.
-                if (s.ArgumentCount > 0 && s.Argument(0).Text == "0")
+                if (FirstArgumentIsZero(s))
                 {
                     _diagnostics.Warning(s.Argument(0).Location, "persistence_timeout 0: no persistence (keepalived reports 0 as invalid, its range starts at 1, and ignores the line)");
                     vs.PersistenceTimeout = null;

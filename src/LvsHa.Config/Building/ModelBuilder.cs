@@ -188,13 +188,18 @@ internal sealed partial class ModelBuilder
     /// </summary>
     private TimeSpan? GarpInterval(SyntaxStatement s)
     {
-        if (s.ArgumentCount > 0 && decimal.TryParse(s.Argument(0).Text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var v) && v == 0)
+        if (FirstArgumentIsZero(s))
         {
             _diagnostics.Warning(s.Argument(0).Location, $"{s.Keyword} 0: no delay, the default (keepalived reports 0 as invalid, its range starts at 0.000001, and keeps the default)");
             return TimeSpan.Zero;
         }
         return _read.Seconds(s, 0, 0.000001, 4294.967295, s.Keyword);
     }
+
+    // A 0 where keepalived's range starts above it: keepalived reports the line and ignores it, and for the keys that
+    // ask this (persistence_timeout, the garp intervals) what is left is what 0 would mean, so those warn.
+    private static bool FirstArgumentIsZero(SyntaxStatement s) =>
+        s.ArgumentCount > 0 && decimal.TryParse(s.Argument(0).Text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var v) && v == 0;
 
     private void NoBlock(SyntaxStatement s)
     {

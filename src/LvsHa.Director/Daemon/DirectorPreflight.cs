@@ -1,7 +1,5 @@
 using LvsHa.Config;
 using LvsHa.Director.Security;
-using LvsHa.Health.Checkers;
-using LvsHa.Health.Model;
 using LvsHa.Director.Vrrp;
 
 namespace LvsHa.Director.Daemon;
@@ -18,34 +16,9 @@ public static class DirectorPreflight
     public static IReadOnlyList<ConfigDiagnostic> Check(LvsHaConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        return [.. ScriptPolicy.Check(config).Concat(VrrpScriptPrograms(config)).Concat(InterfacePresence.Check(config))
+        return [.. ScriptPolicy.Check(config).Concat(InterfacePresence.Check(config))
             .Concat(TrackFileDirectories(config)).Concat(BgpDaemon(config))
             .OrderBy(d => d.Location.File, StringComparer.Ordinal).ThenBy(d => d.Location.Line).ThenBy(d => d.Location.Column)];
-    }
-
-    // keepalived disables a vrrp_script whose program it cannot find or run ("Disabling track script ... since not
-    // found/accessible", an error to `keepalived -t`) and its instances run as if it were not tracked; run, it would
-    // fail every time here and take its weight or the instance down. Refused rather than guessed. A line that does
-    // not parse is ScriptPolicy's error.
-    private static IEnumerable<ConfigDiagnostic> VrrpScriptPrograms(LvsHaConfig config)
-    {
-        if (config.VrrpInstances.Count == 0)
-            yield break;
-        foreach (var script in config.VrrpScripts)
-        {
-            ScriptCommand command;
-            try
-            {
-                command = ScriptCommand.Parse(script.Script);
-            }
-            catch (FormatException)
-            {
-                continue;
-            }
-            if (ScriptRunner.Problem(command, out _) is { } problem)
-                yield return new ConfigDiagnostic(DiagnosticSeverity.Error,
-                    $"vrrp_script {script.Name}: {problem} (keepalived reports it and runs the instances without this script)", script.Location);
-        }
     }
 
     // The bgp block announces through BIRD 2: without it nothing would ever be announced.

@@ -16,6 +16,7 @@ namespace LvsHa.Director.Security;
 /// With `enable_script_security` an unsafe script is an error; without it, a warning (keepalived runs it and
 /// reports a security violation).</item>
 /// <item>A script line that cannot be split (an unbalanced quote) is an error at its line.</item>
+/// <item>A vrrp_script whose program is missing or not executable is an error (keepalived -t reports it).</item>
 /// </list>
 /// </summary>
 public sealed class ScriptPolicy
@@ -86,7 +87,17 @@ public sealed class ScriptPolicy
             return e.Diagnostics;
         }
 
-        return [.. Scripts(config).SelectMany(s => policy.Judge(s.Line, s.User, s.Where).Problems)];
+        var problems = new List<ConfigDiagnostic>();
+        foreach (var script in Scripts(config))
+        {
+            var (command, found) = policy.Judge(script.Line, script.User, script.Where);
+            problems.AddRange(found);
+            if (command is not null && script.TrackScript is { } name && ScriptRunner.Problem(command, out _) is { } problem)
+                problems.Add(new ConfigDiagnostic(DiagnosticSeverity.Error,
+                    $"vrrp_script {name}: {problem} (keepalived reports it and runs the instances without this script)", script.Where));
+        }
+
+        return problems;
     }
 
     /// <summary>Throws the errors among <paramref name="diagnostics"/>, if any.</summary>
@@ -98,19 +109,22 @@ public sealed class ScriptPolicy
             throw new ConfigException(errors);
     }
 
-    private static IEnumerable<(string Line, string? User, SourceLocation Where)> Scripts(LvsHaConfig config)
+    // TrackScript names a vrrp_script whose program must exist and be executable: keepalived -t reports one that is
+    // not and keepalived then runs the instances without it, where LvsHa would fail it on every run. Only with vrrp
+    // instances (nothing runs it otherwise). A missing notify or MISC_CHECK program passes keepalived -t: not judged.
+    private static IEnumerable<(string Line, string? User, SourceLocation Where, string? TrackScript)> Scripts(LvsHaConfig config)
     {
         foreach (var script in config.VrrpScripts)
-            yield return (script.Script, script.User, script.Location);
+            yield return (script.Script, script.User, script.Location, config.VrrpInstances.Count > 0 ? script.Name : null);
         var notifies = config.VrrpInstances
             .SelectMany(i => new[] { i.NotifyMaster, i.NotifyBackup, i.NotifyFault, i.NotifyStop, i.Notify })
             .Concat(config.VrrpSyncGroups.SelectMany(g => new[] { g.NotifyMaster, g.NotifyBackup, g.NotifyFault, g.NotifyStop, g.Notify }))
             .Concat(config.VirtualServers.SelectMany(v => new[] { v.QuorumUp, v.QuorumDown }))
             .Concat(config.VirtualServers.SelectMany(v => v.RealServers).SelectMany(r => new[] { r.NotifyUp, r.NotifyDown }));
         foreach (var notify in notifies.OfType<NotifyScript>())
-            yield return (notify.Command, notify.User, notify.Location);
+            yield return (notify.Command, notify.User, notify.Location, null);
         foreach (var misc in config.VirtualServers.SelectMany(v => v.RealServers).SelectMany(r => r.Checkers).OfType<MiscChecker>())
-            yield return (misc.Path, misc.User, misc.Location);
+            yield return (misc.Path, misc.User, misc.Location, null);
     }
 
     private (ScriptCommand? Command, List<ConfigDiagnostic> Problems) Judge(string line, string? userText, SourceLocation where)
