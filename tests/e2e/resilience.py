@@ -9,6 +9,7 @@ expected table once the scenario settled), and is one result in the .trx.
   resilience.py RESULTS_DIR [--short]                   (the suite alone)
 """
 import os
+import shutil
 import re
 import signal
 import sys
@@ -54,7 +55,7 @@ def scenario(runner, lab, name, body, up=None, bound=240):
         settle(lab)
         watch = VipWatch(lab)
         lab.start_load(SERVICE, rate=10, duration=bound, name=f"res-{name}")
-        start = time.monotonic()
+        start, started_at = time.monotonic(), time.time()
         try:
             extra = body() or {}
         finally:
@@ -70,7 +71,8 @@ def scenario(runner, lab, name, body, up=None, bound=240):
             except L.LabError:
                 pass
             table = lab.ipvs(master[0])
-        figures = {"seconds": round(time.monotonic() - start, 1), "requests": load["sent"], "lost": load["failed"],
+        figures = {"startedAtUtc": time.strftime("%H:%M:%S", time.gmtime(started_at)),  # to find the window in the kept logs
+                   "seconds": round(time.monotonic() - start, 1), "requests": load["sent"], "lost": load["failed"],
                    "longestGap": load["longestGap"],
                    # Where the longest gap began (seconds after the scenario's start, the same VM clock as the load's)
                    # and why requests failed: enough to tell a slow takeover from a slow hand-back afterwards.
@@ -361,6 +363,12 @@ def run(runner, short):
         scenario(runner, lab, "RepeatedMasterDeaths", lambda: master_deaths(lab, 1 if short else 5), bound=900)
         scenario(runner, lab, "PartitionOfThree", lambda: partition(lab))
     finally:
+        # The directors' whole logs go with the results: a gap or a slow hand-back can be placed afterwards.
+        kept = os.path.join(runner.out_dir, "resilience-logs")
+        os.makedirs(kept, exist_ok=True)
+        for name, path in lab.logs.items():
+            if re.fullmatch(r"d\d+", name):
+                shutil.copy(path, os.path.join(kept, f"{name}.log"))
         lab.close()
 
 
