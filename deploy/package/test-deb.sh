@@ -4,7 +4,7 @@
 # runs without a .NET runtime on PATH, the shipped /etc/lvsha/lvsha.conf passes `lvsha check`, the unit's paths
 # exist, lvsha(8) renders; `apt-get install -s` resolves its dependencies from Debian), runs the installed daemon in a network namespace of its own (it becomes master of a
 # VRRP instance, holds the VIP, answers `lvsha status`, and releases the VIP on SIGTERM with exit code 0), then
-# purges it and checks nothing is left. Writes RESULTS_DIR/package.trx.
+# purges it and checks nothing is left. Writes RESULTS_DIR/package.trx and keeps the tarball there.
 #
 #   deploy/package/test-deb.sh RESULTS_DIR
 set -uo pipefail
@@ -15,7 +15,7 @@ results=$(cd "$1" && pwd)
 work=$(mktemp -d /tmp/lvsha-debtest.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 python3 - "$here" "$root" "$work" "$results" <<'PY'
-import json, os, signal, subprocess, sys, time
+import json, os, shutil, signal, subprocess, sys, time
 here, root, work, results = sys.argv[1:5]
 sys.path.insert(0, os.path.join(root, "tests", "e2e"))
 import trx
@@ -47,8 +47,11 @@ def build():
     for field in ("Package: lvsha", "Version: 0.0.1", "Architecture: amd64", "Depends:"):
         if field not in info:
             raise AssertionError(f"control lacks {field}:\n{info}")
-    if not os.path.exists(os.path.join(work, "out", "lvsha_0.0.1_linux-x64.tar.gz")):
+    tarball = os.path.join(work, "out", "lvsha_0.0.1_linux-x64.tar.gz")
+    if not os.path.exists(tarball):
         raise AssertionError("no tarball beside the .deb")
+    # Kept in the results: ./test.sh runs the e2e lab with this executable, so that CI publishes native AOT once.
+    shutil.copy(tarball, results)
     return info
 
 def apt_resolves():

@@ -27,11 +27,12 @@ export LVSHA_VM_ENV="${LVSHA_VM_ENV:-} LVSHA_LAB_HEARTBEAT_PAUSE"
 if [[ -z ${LVSHA:-} ]]; then
     aot=$root/artifacts/lvsha-aot
     if dotnet publish "$root/src/LvsHa.Cli" -c Release -r linux-x64 -o "$aot" -nologo -v quiet > "$out/publish.log" 2>&1; then
-        export LVSHA=$aot/lvsha LVSHA_VM_ENV="$LVSHA_VM_ENV LVSHA"
+        export LVSHA=$aot/lvsha
     else
         fail "the native AOT publish failed (log: $out/publish.log); the lab ran the JIT build" PublishFailed
     fi
 fi
+[[ -n ${LVSHA:-} ]] && export LVSHA_VM_ENV="$LVSHA_VM_ENV LVSHA"
 if [[ -e /proc/net/ip_vs ]] || modprobe ip_vs 2>/dev/null; then
     python3 "$here/e2e.py" "$out" "$@" 2>&1 | tee "$log"
     rc=${PIPESTATUS[0]}
