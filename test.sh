@@ -28,17 +28,17 @@ fi
 # The package: the .deb built, installed into an empty root with dpkg (this machine untouched), run, purged.
 deploy/package/test-deb.sh "$results/package"
 
-# Kernel run.
-tests/lab/run-kernel-tests.sh "$results/kernel"
-
-# The e2e lab runs the package's own executable: native AOT is published once in a run (~5 min). When the package
-# build failed, run-e2e.sh publishes it itself.
+# The kernel and e2e labs run the package's own executable, what operators run (and native AOT is published once in
+# a run, ~5 min). When the package build failed, the kernel labs run the JIT build and run-e2e.sh publishes itself.
 aot=$root/artifacts/lvsha-aot
 rm -rf "$aot"
 if mkdir -p "$aot" && tar -xzf "$results/package/lvsha_0.0.1_linux-x64.tar.gz" -C "$aot" --strip-components=4 \
         ./usr/lib/lvsha 2>/dev/null && [[ -x $aot/lvsha ]]; then
     export LVSHA=$aot/lvsha
 fi
+
+# Kernel run.
+tests/lab/run-kernel-tests.sh "$results/kernel"
 
 # End to end in one VM boot, ~23 min with the native AOT publish (1389 s in the CI run of 34adc96, whose whole run
 # took 57 min): the quickstart demo (two directors + witness, master killed under load), the data path behind one

@@ -5,7 +5,8 @@
 # land in the folder given as $1; when the run itself fails (no VM, time limit, crashed test host) a .trx with one
 # failed test says why, so the summary counts a failure instead of staying silent.
 #
-#   tests/lab/run-kernel-tests.sh RESULTS_DIR        (LVSHA_KERNEL_TEST_TIMEOUT: seconds, default 2700)
+#   tests/lab/run-kernel-tests.sh RESULTS_DIR        (LVSHA_KERNEL_TEST_TIMEOUT: seconds, default 2700; LVSHA: the
+#   lvsha the labs run, e.g. the package's native AOT executable, instead of the Release build's lvsha.dll)
 set -uo pipefail
 lab=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$lab/../.." && pwd)
@@ -38,6 +39,7 @@ echo "kernel tests from: ${dlls[*]#"$root/"}"
 cmd=(dotnet vstest "${dlls[@]}" --TestCaseFilter:Category=Kernel --logger:trx "--ResultsDirectory:$out")
 
 started=$SECONDS
+[[ -n ${LVSHA:-} ]] && export LVSHA LVSHA_VM_ENV="${LVSHA_VM_ENV:-} LVSHA" && echo "kernel tests: the labs run $LVSHA"
 if [[ -e /proc/net/ip_vs ]] || modprobe ip_vs 2>/dev/null; then
     echo "kernel tests: this machine's kernel has ip_vs; running in a fresh network namespace"
     unshare --net -- sh -c 'sh "$1" && shift && exec "$@"' sh "$lab/lab-net.sh" "${cmd[@]}" 2>&1 | tee "$log"

@@ -198,8 +198,7 @@ internal sealed partial class BgpLab : IDisposable
 
     /// <summary>Runs an lvsha command against director <paramref name="node"/>'s control socket; fails unless it exits with 0.</summary>
     public string Lvsha(int node, params string[] args) =>
-        LabProcess.Run("dotnet", [LvshaDaemon.Assembly, .. args, "--control-socket", Path.Combine(Folder, $"d{node}", "lvsha.sock")], TimeSpan.FromSeconds(120))
-            .EnsureSuccess().StandardOutput;
+        LvshaDaemon.Run([.. args, "--control-socket", Path.Combine(Folder, $"d{node}", "lvsha.sock")]).StandardOutput;
 
     /// <summary>Resident memory of director <paramref name="node"/>'s BIRD, in MB (from its pid file and /proc).</summary>
     public double BirdResidentMegabytes(int node)

@@ -133,7 +133,7 @@ public sealed class DaemonKernelTests : IDisposable
         _output.WriteLine($"ha_suspend: resumed {resumed.TotalMilliseconds:0} ms after the address was added, suspended {suspended.TotalMilliseconds:0} ms after it was removed");
 
         // Status (JSON) agrees with the kernel.
-        var status = LabProcess.Run("dotnet", [LvshaDaemon.Assembly, "status", "--json", "--control-socket", Socket], TimeSpan.FromSeconds(120)).EnsureSuccess();
+        var status = LvshaDaemon.Run("status", "--json", "--control-socket", Socket);
         using (var json = JsonDocument.Parse(status.StandardOutput))
         {
             var service = json.RootElement.GetProperty("virtualServices")[0];

@@ -5,8 +5,9 @@ using System.Text;
 namespace LvsHa.Ipvs.Tests.Lab;
 
 /// <summary>
-/// One `lvsha run` process started as an operator would (`dotnet lvsha.dll run -f FILE ...`) for the kernel tests:
-/// its log is kept, it is stopped with SIGTERM, and killed (with its children) on Dispose if still running.
+/// One `lvsha run` process started as an operator would (`lvsha run -f FILE ...`, see <see cref="Command"/>) for the
+/// kernel tests: its log is kept, it is stopped with SIGTERM, and killed (with its children) on Dispose if still
+/// running.
 /// </summary>
 public sealed class LvshaDaemon : IDisposable
 {
@@ -29,6 +30,28 @@ public sealed class LvshaDaemon : IDisposable
     /// <summary>The lvsha entry assembly next to the test assembly (the test project references LvsHa.Cli).</summary>
     public static string Assembly => Path.Combine(AppContext.BaseDirectory, "lvsha.dll");
 
+    /// <summary>
+    /// The command line of `lvsha ARGS`: $LVSHA when set (a published executable, or a lvsha.dll), otherwise the
+    /// Release build next to the tests under `dotnet`. ./test.sh sets LVSHA to the package's native AOT executable:
+    /// the labs then run what operators run, which also starts in milliseconds where the JIT build takes tens of
+    /// seconds of the emulated VM's CPU per process (three JIT directors starting together there took longer than
+    /// their 15 s connect timeout to complete TLS handshakes, and each founded a cluster of its own).
+    /// </summary>
+    public static string[] Command(params string[] args)
+    {
+        var lvsha = Environment.GetEnvironmentVariable("LVSHA");
+        if (string.IsNullOrEmpty(lvsha))
+            return ["dotnet", Assembly, .. args];
+        return lvsha.EndsWith(".dll", StringComparison.Ordinal) ? ["dotnet", lvsha, .. args] : [lvsha, .. args];
+    }
+
+    /// <summary>Runs `lvsha ARGS` to its end (at most two minutes) and fails unless it exits with 0.</summary>
+    public static ProcessResult Run(params string[] args)
+    {
+        var command = Command(args);
+        return LabProcess.Run(command[0], command[1..], TimeSpan.FromSeconds(120)).EnsureSuccess();
+    }
+
     /// <summary>Everything the daemon printed so far.</summary>
     public string Log
     {
@@ -47,7 +70,7 @@ public sealed class LvshaDaemon : IDisposable
     /// <param name="netns">The network namespace to run it in (`ip netns exec`, which execs: the pid is lvsha's), or null.</param>
     public static LvshaDaemon Start(string configFile, string controlSocket, string nodeName, string? readyLine = "IPVS table adopted", string? netns = null, params string[] extra)
     {
-        string[] command = ["dotnet", Assembly, "run", "-f", configFile, "--control-socket", controlSocket, "--node-name", nodeName, .. extra];
+        string[] command = Command(["run", "-f", configFile, "--control-socket", controlSocket, "--node-name", nodeName, .. extra]);
         var daemon = new LvshaDaemon(netns is null
             ? LabProcess.Start(command[0], command[1..])
             : LabProcess.Start("ip", ["netns", "exec", netns, .. command]));
