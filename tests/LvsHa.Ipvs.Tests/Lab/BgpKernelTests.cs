@@ -109,6 +109,30 @@ public sealed class BgpKernelTests(Xunit.Abstractions.ITestOutputHelper output)
     }
 
     /// <summary>
+    /// Three directors in a cluster at its defaults (split_brain_guard majority), started together: each announces
+    /// the VIP once it is in the majority. Director 3 cut off from the others' cluster traffic (nftables; its BGP
+    /// session and health checks go on) loses the majority and withdraws its route, so that a director whose view of
+    /// the cluster may be stale takes no traffic; the connected two keep theirs and the VIP stays reachable.
+    /// </summary>
+    [Fact]
+    public void AnnounceBgp_ClusterOfThree_CutOffDirectorWithdrawsOnMajorityLoss()
+    {
+        using var lab = new BgpLab(directors: 3, realServers: 1, output, cluster: true);
+        lab.StartHttpd(1);
+        lab.StartDirectors();
+        var formed = lab.WaitForNextHops([1, 2, 3], LvshaDaemon.StartLimit, "all three directors' routes (each in the majority)");
+        output.WriteLine($"cluster of three started together: all three routes {formed.TotalSeconds:0.0} s after the start");
+
+        lab.CutClusterTraffic(3);
+        var withdrawn = lab.WaitForNextHops([1, 2], TimeSpan.FromSeconds(30), "director 3's route withdrawn once it lost the majority");
+        output.WriteLine($"director 3 cut off from the cluster: its route left the router {withdrawn.TotalSeconds:0.0} s after the cut");
+        Assert.True(lab.Running[3].Logged($"BGP: withdrew {BgpLab.Vip}/32 from {lab.RouterSide(3)} (this director lost the majority of the cluster)"), lab.Logs());
+        Assert.Contains("lvsha-bgp-real-server", Get(lab), StringComparison.Ordinal);
+        foreach (var (node, director) in lab.Running)
+            Assert.False(director.HasExited, $"director {node} exited during the cut\n{lab.Logs()}");
+    }
+
+    /// <summary>
     /// The acceptance lab: three directors, three DR real servers (echo servers), a client holding 300
     /// connections. They spread over all directors; a director's death (links down + SIGKILL) loses at most 3 and
     /// new connections fail for at most 2 s; a graceful stop (SIGTERM: routes withdrawn before the table goes)

@@ -18,6 +18,7 @@ namespace LvsHa.Ipvs.Tests.Lab;
 /// <item>client: 10.97.0.2, default route via the router.</item>
 /// </list>
 /// With sharedSegment the directors have no uplink: they peer with the router over br0 (10.99.0.N - 10.99.0.254).
+/// With cluster they form an LvsHa cluster over br0 (10.99.0.N:4053).
 /// Dispose ends every process it started (and the BIRD of a director killed without its stop, by its pid file) and
 /// deletes the namespaces, also when a test fails.
 /// </summary>
@@ -36,7 +37,9 @@ internal sealed partial class BgpLab : IDisposable
     /// <param name="sharedSegment">The directors reach the router over the real servers' LAN (br0) instead of
     /// point-to-point links: a dead director's link going down is then invisible to the router.</param>
     /// <param name="bfd">`bfd on` in every director's bgp block and in the router's sessions.</param>
-    public BgpLab(int directors, int realServers, Xunit.Abstractions.ITestOutputHelper output, bool sharedSegment = false, bool bfd = false)
+    /// <param name="cluster">A cluster block in every director's configuration, at its defaults (every director a
+    /// seed, over the LAN, split_brain_guard majority), with a secret of `lvsha secret generate`.</param>
+    public BgpLab(int directors, int realServers, Xunit.Abstractions.ITestOutputHelper output, bool sharedSegment = false, bool bfd = false, bool cluster = false)
     {
         KernelLab.RequireIpvs();
         _output = output;
@@ -44,10 +47,13 @@ internal sealed partial class BgpLab : IDisposable
         RealServerCount = realServers;
         SharedSegment = sharedSegment;
         Bfd = bfd;
+        Cluster = cluster;
         try
         {
             BuildNetwork();
             StartRouter();
+            if (cluster)
+                LvshaDaemon.Run("secret", "generate", SecretFile);
         }
         catch
         {
@@ -63,6 +69,13 @@ internal sealed partial class BgpLab : IDisposable
     public bool SharedSegment { get; }
 
     public bool Bfd { get; }
+
+    public bool Cluster { get; }
+
+    /// <summary>The directors' cluster port (on their LAN addresses).</summary>
+    public const int ClusterPort = 4053;
+
+    private string SecretFile => Path.Combine(Folder, "cluster.secret");
 
     public Dictionary<int, LvshaDaemon> Running { get; } = [];
 
@@ -104,8 +117,19 @@ internal sealed partial class BgpLab : IDisposable
                 }
 
             """));
+        var seeds = string.Concat(Enumerable.Range(1, Directors).Select(n => $"    seed {Lan(n)} {ClusterPort}\n"));
+        var cluster = Cluster
+            ? $$"""
+                cluster {
+                    node_name d{{node}}
+                    listen {{Lan(node)}} {{ClusterPort}}
+                {{seeds}}    secret_file {{SecretFile}}
+                }
+
+                """
+            : "";
         var path = Path.Combine(folder, "lvsha.conf");
-        File.WriteAllText(path, $$"""
+        File.WriteAllText(path, cluster + $$"""
             bgp {
                 local_as 65010
                 neighbor {{RouterSide(node)}} remote_as 65000
@@ -187,6 +211,28 @@ internal sealed partial class BgpLab : IDisposable
             Ip(Ns($"d{node}"), "link", "set", "eth0", "down");
         Ip(Ns($"d{node}"), "link", "set", "eth1", "down");
         Running[node].Dispose();
+    }
+
+    /// <summary>
+    /// Cuts director <paramref name="node"/>'s cluster traffic (nftables in its namespace drops TCP to and from the
+    /// cluster port) or heals it; its BGP session and health checks go on.
+    /// </summary>
+    public void CutClusterTraffic(int node, bool cut = true)
+    {
+        if (cut)
+        {
+            LabProcess.Run("ip", ["netns", "exec", Ns($"d{node}"), "nft", "-f", "-"], standardInput: $$"""
+                table inet lvsha_lab_cut {
+                    chain input { type filter hook input priority -10; tcp dport {{ClusterPort}} drop; tcp sport {{ClusterPort}} drop; }
+                    chain output { type filter hook output priority -10; tcp dport {{ClusterPort}} drop; tcp sport {{ClusterPort}} drop; }
+                }
+
+                """).EnsureSuccess();
+        }
+        else
+        {
+            Exec(Ns($"d{node}"), "nft", "delete", "table", "inet", "lvsha_lab_cut");
+        }
     }
 
     /// <summary>Whether the VIP is on director <paramref name="node"/>'s lo.</summary>
