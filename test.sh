@@ -40,8 +40,8 @@ fi
 # Kernel run.
 tests/lab/run-kernel-tests.sh "$results/kernel"
 
-# End to end in one VM boot, ~23 min with the native AOT publish (1389 s in the CI run of 34adc96, whose whole run
-# took 57 min): the quickstart demo (two directors + witness, master killed under load), the data path behind one
+# End to end in one VM boot, ~15 min (897 s in the CI run of 8d16935, whose whole run took 44.5 min; the kernel run
+# 659 s): the quickstart demo (two directors + witness, master killed under load), the data path behind one
 # director (lvsha prepare over SSH, DR/TUN/NAT with rr/wrr/wlc/sh, the health bound), then the two directors at the
 # defaults, started together (tests/e2e/defaults.py: a cluster of two forms, master death, the plain keepalived.conf
 # beside keepalived), then the resilience suite's short run (three directors under load: flapping real server,
