@@ -33,8 +33,10 @@ deploy/package/test-deb.sh "$results/package"
 aot=$root/artifacts/lvsha-aot
 rm -rf "$aot"
 if mkdir -p "$aot" && tar -xzf "$results/package/lvsha_0.0.1_linux-x64.tar.gz" -C "$aot" --strip-components=4 \
-        ./usr/lib/lvsha 2>/dev/null && [[ -x $aot/lvsha ]]; then
+        ./usr/lib/lvsha && [[ -x $aot/lvsha ]]; then
     export LVSHA=$aot/lvsha
+else
+    echo "no package executable to run the labs with (the package test failed?): kernel labs on the JIT build"
 fi
 
 # Kernel run.

@@ -50,7 +50,7 @@ def build():
     tarball = os.path.join(work, "out", "lvsha_0.0.1_linux-x64.tar.gz")
     if not os.path.exists(tarball):
         raise AssertionError("no tarball beside the .deb")
-    # Kept in the results: ./test.sh runs the e2e lab with this executable, so that CI publishes native AOT once.
+    # Kept in the results: ./test.sh runs the kernel and e2e labs with this executable (native AOT published once).
     shutil.copy(tarball, results)
     return info
 

@@ -215,25 +215,16 @@ internal sealed partial class BgpLab : IDisposable
 
     /// <summary>
     /// Cuts director <paramref name="node"/>'s cluster traffic (nftables in its namespace drops TCP to and from the
-    /// cluster port) or heals it; its BGP session and health checks go on.
+    /// cluster port) until the lab ends; its BGP session and health checks go on.
     /// </summary>
-    public void CutClusterTraffic(int node, bool cut = true)
-    {
-        if (cut)
-        {
-            LabProcess.Run("ip", ["netns", "exec", Ns($"d{node}"), "nft", "-f", "-"], standardInput: $$"""
-                table inet lvsha_lab_cut {
-                    chain input { type filter hook input priority -10; tcp dport {{ClusterPort}} drop; tcp sport {{ClusterPort}} drop; }
-                    chain output { type filter hook output priority -10; tcp dport {{ClusterPort}} drop; tcp sport {{ClusterPort}} drop; }
-                }
+    public void CutClusterTraffic(int node) =>
+        LabProcess.Run("ip", ["netns", "exec", Ns($"d{node}"), "nft", "-f", "-"], standardInput: $$"""
+            table inet lvsha_lab_cut {
+                chain input { type filter hook input priority -10; tcp dport {{ClusterPort}} drop; tcp sport {{ClusterPort}} drop; }
+                chain output { type filter hook output priority -10; tcp dport {{ClusterPort}} drop; tcp sport {{ClusterPort}} drop; }
+            }
 
-                """).EnsureSuccess();
-        }
-        else
-        {
-            Exec(Ns($"d{node}"), "nft", "delete", "table", "inet", "lvsha_lab_cut");
-        }
-    }
+            """).EnsureSuccess();
 
     /// <summary>Whether the VIP is on director <paramref name="node"/>'s lo.</summary>
     public bool VipOnLoopback(int node) =>
