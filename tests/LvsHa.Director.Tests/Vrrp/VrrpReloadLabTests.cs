@@ -205,37 +205,48 @@ public sealed class VrrpReloadLabTests(Xunit.Abstractions.ITestOutputHelper outp
     }
 
     /// <summary>
-    /// vrrp_sync_group membership reloaded into a running pair of LvsHa directors (keepalived's defaults, director 1 at
-    /// priority 150 masters VI_1, VI_2 and VI_3, director 2 at 100 backs them up), both reloaded at once. VI_3 joins
-    /// G (VI_1, VI_2), then leaves it: no instance changes state at either reload (each group's members already share
-    /// a state, so keepalived moves none either). Between the two the group acts as one: VI_3's weight-0 track_file
-    /// failing on director 1 takes all three to FAULT there and director 2 takes all three VIPs; after VI_3 left, the
-    /// same fault moves only VI_3's VIP. A new instance joining G in FAULT then takes the group to FAULT.
+    /// vrrp_sync_group membership reloaded into a running pair (keepalived's defaults, director 1 an LvsHa director at
+    /// priority 150 masters VI_1, VI_2 and VI_3, director 2 at 100 backs them up), both reloaded at once. Director 2 is
+    /// an LvsHa director, or keepalived 2.2.7 reloaded by SIGHUP with the same file (an operator migrating one director
+    /// at a time). VI_3 joins G (VI_1, VI_2), then leaves it: no instance changes state at either reload (each group's
+    /// members already share a state, so keepalived moves none either). Between the two the group acts as one: VI_3's
+    /// weight-0 track_file failing on director 1 takes all three to FAULT there and director 2 takes all three VIPs;
+    /// after VI_3 left, the same fault moves only VI_3's VIP (a keepalived peer whose file still had VI_3 in G never
+    /// took VI_3's VIP alone: this wait timed out, tried once). A new instance joining G in FAULT then takes the group
+    /// to FAULT.
     /// </summary>
-    [Fact]
-    public async Task Reload_InstanceJoinsAndLeavesASyncGroup_NoTransition_TheGroupFailsOverAsOne()
+    [Theory]
+    [InlineData(Peer.Lvsha)]
+    [InlineData(Peer.Keepalived)]
+    public async Task Reload_InstanceJoinsAndLeavesASyncGroup_NoTransition_TheGroupFailsOverAsOne(Peer peer)
     {
         using var lab = new VrrpLab(2, output);
         var (a, b, c) = (lab.Address(50), lab.Address(51), lab.Address(52));
         var down = new[] { 1, 2 }.ToDictionary(n => n, n => lab.WriteFile($"down{n}", "0\n"));
+        var keepalived = peer == Peer.Keepalived;
         string Conf(int node, string[] members) =>
-            $"track_file down {{\n    file {down[node]}\n    weight 0\n}}\n"
+            (keepalived && node == 2 ? "global_defs {\n    router_id lab\n}\n" : "")
+            + $"track_file down {{\n    file {down[node]}\n    weight 0\n}}\n"
             + $"vrrp_sync_group G {{\n    group {{\n{string.Concat(members.Select(m => $"        {m}\n"))}    }}\n}}\n"
             + Instance("VI_1", 51, node == 1 ? 150 : 100, [a]) + Instance("VI_2", 52, node == 1 ? 150 : 100, [b])
             + InstanceTracking("VI_3", 53, node == 1 ? 150 : 100, [c], "    track_file {\n        down\n    }\n");
         var configs = new[] { 1, 2 }.ToDictionary(n => n, n => lab.WriteFile($"d{n}.conf", Conf(n, ["VI_1", "VI_2"])));
         lab.Start(1, configs[1]);
-        lab.Start(2, configs[2]);
+        if (keepalived)
+            lab.StartKeepalived(2, configs[2]);
+        else
+            lab.Start(2, configs[2]);
         await WaitForAsync(lab, 1, [a, b, c], []);
-        await lab.WaitForStateAsync(2, "BACKUP", Startup);
+        if (!keepalived)
+            await lab.WaitForStateAsync(2, "BACKUP", Startup);
 
         // VI_3 joins: every member is master on director 1 and backup on director 2, nobody moves.
-        var before = await SinceAsync(lab);
-        var replies = Reload(lab, configs, node => Conf(node, ["VI_1", "VI_2", "VI_3"]));
+        var before = await TransitionsAsync(lab, peer);
+        var replies = Reload(lab, configs, peer, node => Conf(node, ["VI_1", "VI_2", "VI_3"]));
         Assert.All(replies, r => Assert.Contains("vrrp_sync_group G: VI_3 joined", r, StringComparison.Ordinal));
         Assert.Contains("Reload: vrrp_sync_group G: VI_3 joined applied", lab.Log(1), StringComparison.Ordinal);
         await Task.Delay(TimeSpan.FromSeconds(2));
-        Assert.Equal(before, await SinceAsync(lab));
+        Assert.Equal(before, await TransitionsAsync(lab, peer));
 
         // The group acts as one: VI_3's fault takes VI_1 and VI_2 along, director 2 takes all three VIPs.
         File.WriteAllText(down[1], "1\n");
@@ -246,11 +257,11 @@ public sealed class VrrpReloadLabTests(Xunit.Abstractions.ITestOutputHelper outp
         await WaitForAsync(lab, 1, [a, b, c], []);
 
         // VI_3 leaves: again nobody moves; its fault is its own now.
-        before = await SinceAsync(lab);
-        replies = Reload(lab, configs, node => Conf(node, ["VI_1", "VI_2"]));
+        before = await TransitionsAsync(lab, peer);
+        replies = Reload(lab, configs, peer, node => Conf(node, ["VI_1", "VI_2"]));
         Assert.All(replies, r => Assert.Contains("vrrp_sync_group G: VI_3 left", r, StringComparison.Ordinal));
         await Task.Delay(TimeSpan.FromSeconds(2));
-        Assert.Equal(before, await SinceAsync(lab));
+        Assert.Equal(before, await TransitionsAsync(lab, peer));
         var kept = (await lab.Client(1).GetStatusAsync()).Instances.Where(i => i.Name != "VI_3").Select(i => (i.Name, i.State, i.Since)).ToList();
         File.WriteAllText(down[1], "1\n");
         await LabCluster.WaitForAsync(
@@ -267,6 +278,16 @@ public sealed class VrrpReloadLabTests(Xunit.Abstractions.ITestOutputHelper outp
         await WaitForAsync(lab, 2, [a, b, c], [d]);
         Assert.All((await lab.Client(1).GetStatusAsync()).Instances, i => Assert.Equal("FAULT", i.State));
         Assert.False(await lab.HoldsAsync(1, d), $"VI_4 in FAULT holds {d}");
+    }
+
+    /// <summary>What runs as director 2 of a reload lab.</summary>
+    public enum Peer
+    {
+        /// <summary>An LvsHa director.</summary>
+        Lvsha,
+
+        /// <summary>keepalived 2.2.7 with the same configuration, reloaded by SIGHUP.</summary>
+        Keepalived,
     }
 
     private static string ReloadWith(VrrpLab lab, string config, string text)
@@ -297,14 +318,28 @@ public sealed class VrrpReloadLabTests(Xunit.Abstractions.ITestOutputHelper outp
     private static void Reload(VrrpLab lab, Dictionary<int, string> configs, string text) =>
         Reload(lab, configs, node => text.Replace("priority 0", $"priority {(node == 1 ? 150 : 100)}", StringComparison.Ordinal));
 
-    // As above with each director's own text; returns their replies.
-    private static List<string> Reload(VrrpLab lab, Dictionary<int, string> configs, Func<int, string> text)
+    // As above with each director's own text; returns the LvsHa directors' replies. A keepalived peer is reloaded by
+    // SIGHUP at the same moment, and waited for until it logs the reload's end.
+    private static List<string> Reload(VrrpLab lab, Dictionary<int, string> configs, Func<int, string> text) =>
+        Reload(lab, configs, Peer.Lvsha, text);
+
+    private static List<string> Reload(VrrpLab lab, Dictionary<int, string> configs, Peer peer, Func<int, string> text)
     {
         int[] nodes = [1, 2];
         foreach (var node in nodes)
             File.WriteAllText(configs[node], text(node));
-        var replies = nodes.AsParallel().AsOrdered().WithDegreeOfParallelism(nodes.Length)
+        var lvshaNodes = peer == Peer.Keepalived ? [1] : nodes;
+        var keepalivedReloads = KeepalivedReloads(lab);
+        if (peer == Peer.Keepalived)
+            lab.Signal(2, 1); // SIGHUP
+        var replies = lvshaNodes.AsParallel().AsOrdered().WithDegreeOfParallelism(nodes.Length)
             .Select(node => VrrpLab.Lvsha("reload", "--control-socket", lab.SocketPath(node))).ToList();
+        if (peer == Peer.Keepalived)
+        {
+            LabCluster.WaitForAsync(() => Task.FromResult(KeepalivedReloads(lab) > keepalivedReloads), TimeSpan.FromSeconds(10),
+                $"keepalived reloaded\n{lab.Log(2)}").GetAwaiter().GetResult();
+        }
+
         foreach (var (code, reply) in replies)
         {
             Assert.True(code == 0, reply);
@@ -330,6 +365,24 @@ public sealed class VrrpReloadLabTests(Xunit.Abstractions.ITestOutputHelper outp
 
     private static async Task<InstanceStatus> Instance(VrrpLab lab, int node, string name) =>
         (await lab.Client(node).GetStatusAsync()).Instances.Single(i => i.Name == name);
+
+    /// <summary>
+    /// The state transitions so far: each LvsHa director's instances with the time they entered their state, and for a
+    /// keepalived peer the number of times it logged entering MASTER or FAULT (a backup that stays backup logs neither).
+    /// </summary>
+    private static async Task<string> TransitionsAsync(VrrpLab lab, Peer peer)
+    {
+        if (peer == Peer.Lvsha)
+            return await SinceAsync(lab);
+        var states = (await lab.Client(1).GetStatusAsync()).Instances.Select(i => $"d1 {i.Name} {i.State} {i.Since:O}");
+        var keepalived = lab.Log(2).Split('\n').Count(l => l.Contains("Entering MASTER STATE", StringComparison.Ordinal)
+            || l.Contains("Entering FAULT STATE", StringComparison.Ordinal));
+        return string.Join("\n", states.Append($"keepalived entered MASTER or FAULT {keepalived} times"));
+    }
+
+    // keepalived's VRRP process logs this line when it has applied a SIGHUP.
+    private static int KeepalivedReloads(VrrpLab lab) =>
+        lab.Log(2).Split('\n').Count(l => l.Contains("Reload complete", StringComparison.Ordinal));
 
     private static async Task<string> SinceAsync(VrrpLab lab)
     {
