@@ -102,6 +102,7 @@ public static class AkkaConfigBuilder
               }
               # Peer death watch must not lag the cluster's own detector.
               watch-failure-detector {
+                implementation-class = "{{(fd.Deadline ? DeadlineDetector : PhiAccrualDetector)}}"
                 heartbeat-interval = {{Ms(fd.HeartbeatInterval)}}
                 acceptable-heartbeat-pause = {{Ms(fd.AcceptableHeartbeatPause)}}
                 threshold = {{fd.Threshold.ToString(CultureInfo.InvariantCulture)}}
@@ -139,6 +140,7 @@ public static class AkkaConfigBuilder
               unreachable-nodes-reaper-interval = {{Ms(fd.ReaperInterval)}}
               periodic-tasks-initial-delay = 200ms
               failure-detector {
+                implementation-class = "{{(fd.Deadline ? DeadlineDetector : PhiAccrualDetector)}}"
                 heartbeat-interval = {{Ms(fd.HeartbeatInterval)}}
                 acceptable-heartbeat-pause = {{Ms(fd.AcceptableHeartbeatPause)}}
                 threshold = {{fd.Threshold.ToString(CultureInfo.InvariantCulture)}}
@@ -162,6 +164,10 @@ public static class AkkaConfigBuilder
         }
     }
 
+
+    // Akka.Remote's failure detectors, as HOCON names them (FailureDetectorOptions.Deadline chooses).
+    private const string DeadlineDetector = "Akka.Remote.DeadlineFailureDetector, Akka.Remote";
+    private const string PhiAccrualDetector = "Akka.Remote.PhiAccrualFailureDetector, Akka.Remote";
 
     /// <summary>
     /// How long a stop may wait for the cluster: at most <see cref="LeaveBudget"/> in all. The VIPs are released

@@ -57,8 +57,8 @@ public sealed record ClusterOptions
     public TimeSpan? HeartbeatPause { get; init; }
 
     /// <summary>
-    /// Failure detector timing. With the guard holding mastership back, heartbeats every 200 ms give the minority
-    /// bound of 2.3 s the guard promises. Without it (two directors, or split_brain_guard off) VRRP alone decides and
+    /// Failure detector timing. With the guard holding mastership back, heartbeats every 200 ms and a deadline give
+    /// the minority bound of 2.2 s the guard promises. Without it (two directors, or split_brain_guard off) VRRP alone decides and
     /// a peer's reachability is only reported, so Akka's own default rate serves: a heartbeat a second instead of
     /// five, and with it a scheduler tick of 250 ms instead of 50 (<see cref="FailureDetectorOptions.SchedulerTick"/>);
     /// the two together were most of an idle director's CPU in a cluster of two.
@@ -105,15 +105,26 @@ public sealed record ClusterOptions
         ExpectedDirectors ?? Seeds.Append($"{ListenAddress}:{ListenPort}").Distinct(StringComparer.OrdinalIgnoreCase).Count();
 }
 
-/// <summary>Phi-accrual failure detector settings for heartbeats between directors.</summary>
+/// <summary>Failure detector settings for heartbeats between directors.</summary>
 public sealed record FailureDetectorOptions
 {
-    /// <summary>Where the majority guard acts on reachability: fast enough for its minority bound.</summary>
-    public static readonly FailureDetectorOptions Guarding = new();
+    /// <summary>
+    /// Where the majority guard acts on reachability: a deadline, so that a cut-off master gives its VIPs up within
+    /// <see cref="UnreachableBound"/> whatever the heartbeats did before. Akka's phi-accrual detector learns the
+    /// jitter of the last 1,000 heartbeats and waits longer the more it saw: in the loaded emulated VM heartbeats
+    /// sent every 471 ms instead of 200 stretched its reaction to a cut from 1.7 s to 4.4 and 6.2 s, past
+    /// keepalived's Master_Down_Interval (3.6 s at advert_int 1), so the cut-off master and the new one both held
+    /// the VIP. The pause (1.5 s, a deadline of 1.7 s) is the silence phi tolerated with steady heartbeats.
+    /// </summary>
+    public static readonly FailureDetectorOptions Guarding = new()
+    {
+        Deadline = true,
+        AcceptableHeartbeatPause = TimeSpan.FromMilliseconds(1500),
+    };
 
     /// <summary>
-    /// Where reachability is only reported (no guard): Akka's defaults, a fifth of the heartbeats, and a pause that
-    /// rides out the stalls of a busy or emulated host without an "unreachable" line.
+    /// Where reachability is only reported (no guard): Akka's defaults (phi accrual), a fifth of the heartbeats, and
+    /// a pause that rides out the stalls of a busy or emulated host without an "unreachable" line.
     /// </summary>
     public static readonly FailureDetectorOptions Reporting = new()
     {
@@ -121,10 +132,16 @@ public sealed record FailureDetectorOptions
         AcceptableHeartbeatPause = TimeSpan.FromSeconds(3),
     };
 
+    /// <summary>
+    /// True: a peer is unreachable once nothing came from it for <see cref="AcceptableHeartbeatPause"/> plus one
+    /// <see cref="HeartbeatInterval"/> (Akka.Remote's DeadlineFailureDetector). False: Akka's phi-accrual detector.
+    /// </summary>
+    public bool Deadline { get; init; }
+
     /// <summary>How often each director heartbeats its peers.</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>Heartbeat silence tolerated before phi starts to climb (GC pauses, scheduling on busy hosts).</summary>
+    /// <summary>Heartbeat silence tolerated (GC pauses, scheduling on busy hosts): the deadline less one interval, or where phi starts to climb.</summary>
     public TimeSpan AcceptableHeartbeatPause { get; init; } = TimeSpan.FromMilliseconds(1000);
 
     /// <summary>
@@ -135,21 +152,21 @@ public sealed record FailureDetectorOptions
     /// </summary>
     public TimeSpan SchedulerTick => HeartbeatInterval / 4;
 
-    /// <summary>Phi threshold above which a peer is unreachable.</summary>
+    /// <summary>Phi threshold above which a peer is unreachable (phi accrual only).</summary>
     public double Threshold { get; init; } = 8.0;
 
-    /// <summary>Floor of the heartbeat interval deviation used by phi.</summary>
+    /// <summary>Floor of the heartbeat interval deviation used by phi (phi accrual only).</summary>
     public TimeSpan MinStdDeviation { get; init; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>
-    /// Worst-case time from the last heartbeat a director received to it marking the peer unreachable:
-    /// pause + mean interval + the deviation margin phi needs to pass the threshold, plus one reaper tick and one
-    /// heartbeat interval of jitter, and two of Akka's scheduler ticks (the last heartbeat's send and the reaper each
-    /// run on a tick). The partition lab test checks it.
+    /// Worst-case time from the last heartbeat a director received to it marking the peer unreachable: the
+    /// detector's own silence (the deadline, or for phi pause + mean interval + the deviation margin phi needs to pass
+    /// the threshold), plus one reaper tick and one heartbeat interval of jitter, and two of Akka's scheduler ticks
+    /// (the last heartbeat's send and the reaper each run on a tick). The partition lab tests check it.
     /// </summary>
     public TimeSpan UnreachableBound =>
-        AcceptableHeartbeatPause + HeartbeatInterval + (MinStdDeviation * PhiSigmas(Threshold)) + ReaperInterval + HeartbeatInterval
-        + (SchedulerTick * 2);
+        AcceptableHeartbeatPause + HeartbeatInterval + (Deadline ? TimeSpan.Zero : MinStdDeviation * PhiSigmas(Threshold))
+        + ReaperInterval + HeartbeatInterval + (SchedulerTick * 2);
 
     /// <summary>How often unreachable observations are folded into the local membership view.</summary>
     public TimeSpan ReaperInterval => HeartbeatInterval;

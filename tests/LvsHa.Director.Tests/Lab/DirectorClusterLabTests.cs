@@ -14,7 +14,7 @@ public sealed class DirectorClusterLabTests
 {
     private static readonly TimeSpan FormationTimeout = TimeSpan.FromSeconds(40);
 
-    // The bound each director's options state (FailureDetectorOptions.UnreachableBound, 2.3 s), plus 1 s: that
+    // The bound each director's options state (FailureDetectorOptions.UnreachableBound, 2.2 s), plus 1 s: that
     // bound assumes heartbeats as regular as min-std-deviation, and the figure measured here also holds the status
     // polls of both survivors, one after the other, through their control sockets. Three directors with the test host
     // on a loaded two-core CI machine lag beyond it (seen: 2.62-2.69 s, and 3.00 s once in a full CI run of

@@ -16,7 +16,7 @@ public sealed class VipPartitionLabTests(ITestOutputHelper output)
     private static readonly TimeSpan Startup = TimeSpan.FromSeconds(60);
 
     // The stated bound (src/LvsHa.Director/README.md): a director cut off in a minority drops its VIPs within
-    // FailureDetectorOptions.UnreachableBound (2.3 s) of the cut plus 0.5 s for the VIP removal, the 25 ms sampling and
+    // FailureDetectorOptions.UnreachableBound (2.2 s) of the cut plus 0.5 s for the VIP removal, the 25 ms sampling and
     // heartbeat jitter on a loaded two-core host (DirectorClusterLabTests.MinorityBound says why); below the 3 s a
     // backup at advert_int 1 needs at least to become master.
     private static readonly TimeSpan VipDropBound = FailureDetectorOptions.Guarding.UnreachableBound + TimeSpan.FromMilliseconds(500);

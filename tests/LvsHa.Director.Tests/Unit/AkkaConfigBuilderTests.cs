@@ -73,11 +73,13 @@ public sealed class AkkaConfigBuilderTests
         Assert.True(options.GuardsMastership);
         var config = Parse(new DirectorOptions { Cluster = options });
         Assert.Equal(TimeSpan.FromMilliseconds(200), config.GetTimeSpan("akka.cluster.failure-detector.heartbeat-interval"));
-        Assert.Equal(TimeSpan.FromSeconds(1), config.GetTimeSpan("akka.cluster.failure-detector.acceptable-heartbeat-pause"));
-        Assert.Equal(8.0, config.GetDouble("akka.cluster.failure-detector.threshold"));
+        Assert.Equal(TimeSpan.FromMilliseconds(1500), config.GetTimeSpan("akka.cluster.failure-detector.acceptable-heartbeat-pause"));
+        // A deadline, not phi accrual: a history of late heartbeats must not stretch the guard's reaction to a cut.
+        Assert.Equal("Akka.Remote.DeadlineFailureDetector, Akka.Remote", config.GetString("akka.cluster.failure-detector.implementation-class"));
+        Assert.Equal("Akka.Remote.DeadlineFailureDetector, Akka.Remote", config.GetString("akka.remote.watch-failure-detector.implementation-class"));
         Assert.Equal(TimeSpan.FromMilliseconds(200), config.GetTimeSpan("akka.cluster.unreachable-nodes-reaper-interval"));
         Assert.Equal(TimeSpan.FromMilliseconds(50), config.GetTimeSpan("akka.scheduler.tick-duration"));
-        Assert.Equal(TimeSpan.FromMilliseconds(2300), options.FailureDetector.UnreachableBound);
+        Assert.Equal(TimeSpan.FromMilliseconds(2200), options.FailureDetector.UnreachableBound);
         Assert.Equal(TimeSpan.FromSeconds(15), config.GetTimeSpan("akka.remote.dot-netty.tcp.connection-timeout"));
     }
 
@@ -106,6 +108,7 @@ public sealed class AkkaConfigBuilderTests
         Assert.Equal(TimeSpan.FromSeconds(3), config.GetTimeSpan("akka.cluster.failure-detector.acceptable-heartbeat-pause"));
         Assert.Equal(TimeSpan.FromSeconds(1), config.GetTimeSpan("akka.remote.watch-failure-detector.heartbeat-interval"));
         Assert.Equal(TimeSpan.FromMilliseconds(250), config.GetTimeSpan("akka.scheduler.tick-duration"));
+        Assert.Equal("Akka.Remote.PhiAccrualFailureDetector, Akka.Remote", config.GetString("akka.cluster.failure-detector.implementation-class"));
         var paused = Parse(new DirectorOptions { Cluster = options with { HeartbeatPause = TimeSpan.FromSeconds(5) } });
         Assert.Equal(TimeSpan.FromSeconds(5), paused.GetTimeSpan("akka.cluster.failure-detector.acceptable-heartbeat-pause"));
     }

@@ -89,7 +89,7 @@ public sealed class DirectorOptionsMapperTests
         var cluster = DirectorOptionsMapper.Map(Load(slow + Instance), null, null, Eth0).Cluster!;
 
         Assert.Equal(TimeSpan.FromSeconds(3), cluster.FailureDetector.AcceptableHeartbeatPause);
-        Assert.Equal(TimeSpan.FromMilliseconds(4300), cluster.FailureDetector.UnreachableBound);
+        Assert.Equal(TimeSpan.FromMilliseconds(3700), cluster.FailureDetector.UnreachableBound);
         Assert.Equal(TimeSpan.FromSeconds(40), cluster.ConnectTimeout);
         Assert.Equal(TimeSpan.FromSeconds(40), cluster.FoundingDelay);  // silent seeds may still be connecting
         var hocon = Akka.Configuration.ConfigurationFactory.ParseString(AkkaConfigBuilder.Build(new DirectorOptions { Cluster = cluster }));
