@@ -425,8 +425,8 @@ virtual_server {service.vip} {service.port} {{
 
     def two_masters_bound(self):
         """How long a cut-off master may keep the VIP while a connected director already holds it: the bound the
-        partition lab test states (2.5 s at the default heartbeat_pause of 1 s), growing with heartbeat_pause."""
-        return float(self.heartbeat_pause or 1) + 1.5
+        partition lab test states (2.5 s at the default heartbeat_pause of 1.5 s), growing with heartbeat_pause."""
+        return float(self.heartbeat_pause or 1.5) + 1.0
 
     def priority(self, n):
         return 150 - 50 * (n - 1) if n <= self.vip_directors else None

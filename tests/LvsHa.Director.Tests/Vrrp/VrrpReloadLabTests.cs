@@ -329,7 +329,7 @@ public sealed class VrrpReloadLabTests(Xunit.Abstractions.ITestOutputHelper outp
         foreach (var node in nodes)
             File.WriteAllText(configs[node], text(node));
         var lvshaNodes = peer == Peer.Keepalived ? [1] : nodes;
-        var keepalivedReloads = KeepalivedReloads(lab);
+        var keepalivedReloads = peer == Peer.Keepalived ? KeepalivedReloads(lab) : 0;
         if (peer == Peer.Keepalived)
             lab.Signal(2, 1); // SIGHUP
         var replies = lvshaNodes.AsParallel().AsOrdered().WithDegreeOfParallelism(nodes.Length)
