@@ -13,7 +13,7 @@ namespace LvsHa.Director.Membership;
 /// and its VIP: it marks the witness unreachable while the others mark it. A real partition is seen by the cut-off
 /// side's own detector within the same bound, and the majority side's own detector loses the cut-off director.
 /// While a mark is not confirmed here, the tracker looks again every scheduler tick (Akka publishes no event when
-/// only its own detector changes its mind about a member already marked). A tick, not a reaper interval: phi is
+/// only its own detector changes its mind about a member already marked). A tick, not a reaper interval: availability is
 /// computed when asked, so a coarser look can add its whole interval to the time a real partition takes to count (with
 /// a 200 ms recheck a survivor counted a killed director lost after 2.96 s on a loaded CI host, over the lab's 2.8 s
 /// bound). The timer runs only while a mark waits.
