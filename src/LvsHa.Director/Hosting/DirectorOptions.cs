@@ -60,7 +60,7 @@ public sealed record ClusterOptions
     /// Failure detector timing. With the guard holding mastership back, heartbeats every 200 ms and a deadline give
     /// the minority bound of 2.2 s the guard promises. Without it (two directors, or split_brain_guard off) VRRP alone decides and
     /// a peer's reachability is only reported, so Akka's own default rate serves: a heartbeat a second instead of
-    /// five, and with it a scheduler tick of 250 ms instead of 50 (<see cref="FailureDetectorOptions.SchedulerTick"/>);
+    /// five, and with it a scheduler tick of 500 ms instead of 50 (<see cref="FailureDetectorOptions.SchedulerTick"/>);
     /// the two together were most of an idle director's CPU in a cluster of two.
     /// </summary>
     public FailureDetectorOptions FailureDetector
@@ -145,12 +145,14 @@ public sealed record FailureDetectorOptions
     public TimeSpan AcceptableHeartbeatPause { get; init; } = TimeSpan.FromMilliseconds(1000);
 
     /// <summary>
-    /// Akka's scheduler tick: a quarter of the heartbeat interval. Its cost is more than the wake-ups: periodic tasks
-    /// due within one tick (heartbeats, gossip, reaper, probes) run together, so their messages share the threads'
-    /// wake-ups. An idle pair with 1 s heartbeats: 1.67-1.73 % of a core at a 100 ms tick, 0.97-1.20 % at 250 ms
-    /// (per-thread CPU from /proc over 30 s after 40 s, two directors in namespaces, interleaved runs).
+    /// Akka's scheduler tick: a quarter of the heartbeat interval where the guard acts (its bound counts two ticks),
+    /// half where reachability is only reported. Its cost is more than the wake-ups: periodic tasks due within one
+    /// tick (heartbeats, gossip, reaper, probes) run together, so their messages share the threads' wake-ups. An idle
+    /// pair with 1 s heartbeats: 1.67-1.73 % of a core at a 100 ms tick, 0.97-1.20 % at 250 ms (per-thread CPU from
+    /// /proc over 30 s after 40 s, two directors in namespaces, interleaved runs); 0.80-0.83 % at 250 ms and
+    /// 0.42-0.52 % at 500 ms (tests/lab/bench-idle.py 20 --settle 30, native build, interleaved, 2026-12-07).
     /// </summary>
-    public TimeSpan SchedulerTick => HeartbeatInterval / 4;
+    public TimeSpan SchedulerTick => Deadline ? HeartbeatInterval / 4 : HeartbeatInterval / 2;
 
     /// <summary>Phi threshold above which a peer is unreachable (phi accrual only).</summary>
     public double Threshold { get; init; } = 8.0;

@@ -107,7 +107,7 @@ public sealed class AkkaConfigBuilderTests
         Assert.Equal(TimeSpan.FromSeconds(1), config.GetTimeSpan("akka.cluster.failure-detector.heartbeat-interval"));
         Assert.Equal(TimeSpan.FromSeconds(3), config.GetTimeSpan("akka.cluster.failure-detector.acceptable-heartbeat-pause"));
         Assert.Equal(TimeSpan.FromSeconds(1), config.GetTimeSpan("akka.remote.watch-failure-detector.heartbeat-interval"));
-        Assert.Equal(TimeSpan.FromMilliseconds(250), config.GetTimeSpan("akka.scheduler.tick-duration"));
+        Assert.Equal(TimeSpan.FromMilliseconds(500), config.GetTimeSpan("akka.scheduler.tick-duration"));
         Assert.Equal("Akka.Remote.PhiAccrualFailureDetector, Akka.Remote", config.GetString("akka.cluster.failure-detector.implementation-class"));
         var paused = Parse(new DirectorOptions { Cluster = options with { HeartbeatPause = TimeSpan.FromSeconds(5) } });
         Assert.Equal(TimeSpan.FromSeconds(5), paused.GetTimeSpan("akka.cluster.failure-detector.acceptable-heartbeat-pause"));
