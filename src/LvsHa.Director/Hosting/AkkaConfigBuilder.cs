@@ -36,8 +36,12 @@ public static class AkkaConfigBuilder
     {
         ArgumentNullException.ThrowIfNull(options);
         var hocon = new StringBuilder();
-        hocon.AppendLine("""
+        // Akka logs through AkkaLogBridge only: info for the director's own actors; the bridge keeps Akka's internals
+        // at warning and above.
+        hocon.AppendLine($$"""
             akka {
+              loglevel = INFO
+              loggers = ["{{TypeName(typeof(AkkaLogBridge))}}"]
               stdout-loglevel = OFF
               log-dead-letters = 0
               log-dead-letters-during-shutdown = off
@@ -83,6 +87,14 @@ public static class AkkaConfigBuilder
             """;
 
         hocon.AppendLine(DirectorMessageSerializer.Hocon);
+        // The cluster's failure detector and the remote death watch's are the same detector with the same settings.
+        var detector = string.Create(CultureInfo.InvariantCulture, $$"""
+            implementation-class = "{{(fd.Deadline ? DeadlineDetector : PhiAccrualDetector)}}"
+            heartbeat-interval = {{Ms(fd.HeartbeatInterval)}}
+            acceptable-heartbeat-pause = {{Ms(fd.AcceptableHeartbeatPause)}}
+            threshold = {{fd.Threshold.ToString(CultureInfo.InvariantCulture)}}
+            min-std-deviation = {{Ms(fd.MinStdDeviation)}}
+            """);
         hocon.AppendLine(CultureInfo.InvariantCulture, $$"""
             akka.actor.provider = cluster
             akka.remote {
@@ -102,11 +114,7 @@ public static class AkkaConfigBuilder
               }
               # Peer death watch must not lag the cluster's own detector.
               watch-failure-detector {
-                implementation-class = "{{(fd.Deadline ? DeadlineDetector : PhiAccrualDetector)}}"
-                heartbeat-interval = {{Ms(fd.HeartbeatInterval)}}
-                acceptable-heartbeat-pause = {{Ms(fd.AcceptableHeartbeatPause)}}
-                threshold = {{fd.Threshold.ToString(CultureInfo.InvariantCulture)}}
-                min-std-deviation = {{Ms(fd.MinStdDeviation)}}
+                {{detector}}
               }
               # A peer that vanished without closing its connection (link down, power lost, SIGKILL behind a dead
               # link) leaves this side's TCP connection open until a retransmission reaches the peer's kernel, and
@@ -140,11 +148,7 @@ public static class AkkaConfigBuilder
               unreachable-nodes-reaper-interval = {{Ms(fd.ReaperInterval)}}
               periodic-tasks-initial-delay = 200ms
               failure-detector {
-                implementation-class = "{{(fd.Deadline ? DeadlineDetector : PhiAccrualDetector)}}"
-                heartbeat-interval = {{Ms(fd.HeartbeatInterval)}}
-                acceptable-heartbeat-pause = {{Ms(fd.AcceptableHeartbeatPause)}}
-                threshold = {{fd.Threshold.ToString(CultureInfo.InvariantCulture)}}
-                min-std-deviation = {{Ms(fd.MinStdDeviation)}}
+                {{detector}}
                 expected-response-after = {{Ms(fd.HeartbeatInterval * 2)}}
                 # Every director watches every other (clusters are small): each sees reachability first hand.
                 monitored-by-nr-of-members = 16

@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using Akka.Actor;
-using Akka.Configuration;
-using Akka.Hosting;
 using Akka.Remote.Transport.DotNetty;
 using LvsHa.Director.Adverts;
 using LvsHa.Director.Bgp;
@@ -91,31 +89,25 @@ public static class DirectorHost
         }
 
         AkkaConfigBuilder.UseUnpooledTransportBuffers();
-        builder.Services.AddAkka(AkkaConfigBuilder.SystemName, (akka, services) =>
+        builder.Services.AddHostedService(services =>
         {
-            akka.AddHocon(ConfigurationFactory.ParseString(AkkaConfigBuilder.Build(options)), HoconAddMode.Prepend);
-            akka.ConfigureLoggers(loggers =>
+            var starters = new List<Action<ActorSystem>>
             {
-                // Info for the director's own actors; AkkaLogBridge keeps Akka's internals at warning and above.
-                loggers.ClearLoggers();
-                loggers.AddLogger<AkkaLogBridge>();
-                loggers.LogLevel = Akka.Event.LogLevel.InfoLevel;
-            });
-            if (secret is not null)
-            {
-                akka.AddSetup(TlsSetup(secret, logger));
-            }
-
-            akka.WithActors((system, _) => InstallPeerFailureGate(system, options, services));
-            akka.WithActors((system, _) => DirectorMetricsHosting.Subscribe(system, services));
-            akka.WithActors((system, _) => StartActors(system, runtime, secret, services));
+                system => InstallPeerFailureGate(system, options, services),
+                system => DirectorMetricsHosting.Subscribe(system, services),
+                system => StartActors(system, runtime, secret, services),
+            };
             if (options.Cluster is { } joining)
             {
                 // After the instances exist, so adverts from peers find them as soon as this director is a member.
-                akka.WithActors((system, _) => system.ActorOf(
+                starters.Add(system => system.ActorOf(
                     SeedJoiner.PropsFor(AkkaConfigBuilder.SeedAddresses(joining), joining.FoundingDelay, joining.EffectiveExpectedDirectors),
                     SeedJoiner.Name));
             }
+
+            Akka.Actor.Setup.Setup[] setups = secret is null ? [] : [TlsSetup(secret, logger)];
+            return new ActorSystemService(
+                AkkaConfigBuilder.Build(options), setups, starters, services.GetRequiredService<IHostApplicationLifetime>());
         });
 
         configureServices?.Invoke(builder.Services);
@@ -141,7 +133,7 @@ public static class DirectorHost
             return SecretExitCode;
         }
 
-        // Akka.Hosting prints a failed start (the cluster port in use) with the whole exception tree on stdout
+        // A failed bind (the cluster port in use) makes Akka.Remote and the host log their exception trees
         // before it throws: find the operator's error first and say it in one line, as for metrics_listen.
         if (options.Cluster is { } listening && ProbeListen(listening) is { } cannotListen)
         {
@@ -250,9 +242,6 @@ public static class DirectorHost
         var configuration = new LoggerConfiguration()
             .MinimumLevel.Is(level)
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
-            // Akka.Hosting logs a failed start with the whole exception tree; RunAsync logs it in one line.
-            .Filter.ByExcluding(e => e.Exception is not null && e.Properties.TryGetValue("SourceContext", out var source)
-                && source.ToString() == "\"Akka.Hosting.AkkaHostedService\"")
             .Enrich.WithProperty("Node", options.NodeName);
         configuration = options.LogFormat == LogFormat.Compact
             ? configuration.WriteTo.Console(new CompactJsonFormatter())
@@ -314,10 +303,8 @@ public static class DirectorHost
             });
         }
 
-        // A director downed by the cluster, or stopped by Akka for a failed TLS handshake (a peer with
-        // another secret), must not linger as a process without cluster: stop the host with a failure exit code so
-        // systemd restarts it and it rejoins.
-        var lifetime = services.GetRequiredService<IHostApplicationLifetime>();
+        // A director downed by the cluster must not linger as a process without cluster: ActorSystemService stops
+        // the host, and the failure exit code makes systemd restart it so that it rejoins.
         system.WhenTerminated.ContinueWith(
             _ =>
             {
@@ -326,7 +313,6 @@ public static class DirectorHost
                     Log.Error(
                         "The ActorSystem of director {Node} terminated ({Reason}); stopping with exit code {ExitCode}",
                         options.NodeName, shutdown.ShutdownReason?.GetType().Name, runtime.ExitCode);
-                    lifetime.StopApplication();
                 }
             },
             TaskScheduler.Default);

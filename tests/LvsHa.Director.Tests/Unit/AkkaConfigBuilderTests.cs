@@ -26,6 +26,15 @@ public sealed class AkkaConfigBuilderTests
     }
 
     [Fact]
+    public void Build_AnyDirector_AkkaLogsThroughTheBridgeOnly()
+    {
+        var config = Parse(new DirectorOptions());
+        Assert.Equal([AkkaConfigBuilder.TypeName(typeof(AkkaLogBridge))], config.GetStringList("akka.loggers"));
+        Assert.Equal("INFO", config.GetString("akka.loglevel"));
+        Assert.Equal(typeof(AkkaLogBridge), Type.GetType(config.GetStringList("akka.loggers")[0]));
+    }
+
+    [Fact]
     public void Build_Cluster_ListensWithTlsAndSeedsOverTls()
     {
         var config = Parse(new DirectorOptions { Cluster = Cluster() });
