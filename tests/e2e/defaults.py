@@ -41,18 +41,8 @@ def run(runner):
 
 
 def started_together(lab):
-    for n in (1, 2):
-        lab.write_config(n)
-    start = time.monotonic()
-    for n in (1, 2):
-        lab.start_director(n)
-
-    def formed():
-        if not all(lab.director_running(n) for n in (1, 2)):
-            raise AssertionError("a director exited during the start:\n" + lab.director_logs(30))
-        return all(lab._members_up(n) == 2 for n in (1, 2)) and lab.vip_holders() == [1]
     try:
-        _, took = L.wait_for(formed, 180, "one cluster of two with d1 holding the VIP")
+        took = lab.start_directors()
     except BaseException:
         print("\n".join(f"--- d{n} log\n{lab.log_tail(f'd{n}', 300)}" for n in (1, 2)), flush=True)
         raise

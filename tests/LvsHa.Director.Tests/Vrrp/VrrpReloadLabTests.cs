@@ -316,25 +316,23 @@ public sealed class VrrpReloadLabTests(Xunit.Abstractions.ITestOutputHelper outp
     /// their time on a busy host, and take over (the advert's addresses no longer match its own).
     /// </summary>
     private static void Reload(VrrpLab lab, Dictionary<int, string> configs, string text) =>
-        Reload(lab, configs, node => text.Replace("priority 0", $"priority {(node == 1 ? 150 : 100)}", StringComparison.Ordinal));
+        Reload(lab, configs, Peer.Lvsha, node => text.Replace("priority 0", $"priority {(node == 1 ? 150 : 100)}", StringComparison.Ordinal));
 
     // As above with each director's own text; returns the LvsHa directors' replies. A keepalived peer is reloaded by
     // SIGHUP at the same moment, and waited for until it logs the reload's end.
-    private static List<string> Reload(VrrpLab lab, Dictionary<int, string> configs, Func<int, string> text) =>
-        Reload(lab, configs, Peer.Lvsha, text);
-
     private static List<string> Reload(VrrpLab lab, Dictionary<int, string> configs, Peer peer, Func<int, string> text)
     {
         int[] nodes = [1, 2];
         foreach (var node in nodes)
             File.WriteAllText(configs[node], text(node));
-        var lvshaNodes = peer == Peer.Keepalived ? [1] : nodes;
-        var keepalivedReloads = peer == Peer.Keepalived ? KeepalivedReloads(lab) : 0;
-        if (peer == Peer.Keepalived)
+        var keepalived = peer == Peer.Keepalived;
+        var lvshaNodes = keepalived ? [1] : nodes;
+        var keepalivedReloads = keepalived ? KeepalivedReloads(lab) : 0;
+        if (keepalived)
             lab.Signal(2, 1); // SIGHUP
         var replies = lvshaNodes.AsParallel().AsOrdered().WithDegreeOfParallelism(nodes.Length)
             .Select(node => VrrpLab.Lvsha("reload", "--control-socket", lab.SocketPath(node))).ToList();
-        if (peer == Peer.Keepalived)
+        if (keepalived)
         {
             LabCluster.WaitForAsync(() => Task.FromResult(KeepalivedReloads(lab) > keepalivedReloads), TimeSpan.FromSeconds(10),
                 $"keepalived reloaded\n{lab.Log(2)}").GetAwaiter().GetResult();
