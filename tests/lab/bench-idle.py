@@ -7,9 +7,11 @@ Two network namespaces lvsha-idle-<pid>-{1,2} joined by a veth pair; each runs a
 (VmRSS summed over the process tree) are read for each director. Kinds: keepalived 2.2.7, LvsHa on the same
 keepalived.conf, LvsHa with a cluster block of the two directors (defaults).
 
-    tests/lab/bench-idle.py [SECONDS=30] [--settle 15] [--no-build] [--lvsha PATH]
+    tests/lab/bench-idle.py [SECONDS=30] [--settle 15] [--no-build] [--lvsha PATH] [--smaps]
 
 --lvsha runs that executable (a published build, e.g. the package's) instead of the Release build's lvsha.dll.
+--smaps also prints where each director's resident memory is (/proc/PID/smaps): the executable's own file pages,
+other files (libraries), and anonymous memory (the native executable's rehydrated data, the GC heap, stacks).
 
 Needs root, iproute2, keepalived and the .NET SDK. Everything it creates is removed at the end, also on failure.
 """
@@ -114,7 +116,23 @@ def rss_mb(pids):
     return total / 1024
 
 
-def measure(kind, folder, seconds, settle):
+def smaps_mb(pid):
+    """Resident MB of pid by kind of mapping: its executable's file, other files, anonymous."""
+    exe = os.path.realpath(f"/proc/{pid}/exe")
+    totals = {"executable": 0, "other files": 0, "anonymous": 0}
+    kind = "anonymous"
+    with open(f"/proc/{pid}/smaps") as f:
+        for line in f:
+            fields = line.split()
+            if "-" in fields[0] and len(fields) >= 5:
+                path = fields[5] if len(fields) > 5 else ""
+                kind = "executable" if path == exe else "other files" if path.startswith("/") else "anonymous"
+            elif fields[0] == "Rss:":
+                totals[kind] += int(fields[1])
+    return {k: v / 1024 for k, v in totals.items()}
+
+
+def measure(kind, folder, seconds, settle, smaps=False):
     processes = [subprocess.Popen(["ip", "netns", "exec", f"{PREFIX}-{n}", *command(kind, folder, n)],
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
                  for n in (1, 2)]
@@ -126,6 +144,10 @@ def measure(kind, folder, seconds, settle):
         trees = [tree(p.pid) for p in processes]
         after = [cpu_seconds(t) for t in trees]
         rss = [rss_mb(t) for t in trees]
+        if smaps and kind != "keepalived":
+            for n, t in zip((1, 2), trees):
+                parts = smaps_mb(t[0])  # `ip netns exec` runs the director in its own process
+                print(f"  {kind} d{n} resident: " + ", ".join(f"{k} {v:.1f} MB" for k, v in parts.items()), flush=True)
         dead = [p.pid for p in processes if p.poll() is not None]
         if dead:
             raise RuntimeError(f"{kind}: a director exited during the measurement")
@@ -145,6 +167,7 @@ def main():
     parser.add_argument("--settle", type=float, default=15)
     parser.add_argument("--no-build", action="store_true")
     parser.add_argument("--lvsha", help="an lvsha executable to run instead of the Release build's lvsha.dll")
+    parser.add_argument("--smaps", action="store_true", help="print each director's resident memory by kind of mapping")
     args = parser.parse_args()
     if args.lvsha:
         LVSHA[:] = [os.path.abspath(args.lvsha)]
@@ -170,7 +193,7 @@ def main():
                   f"one instance at advert_int 1 (namespaces {PREFIX}-*)", flush=True)
             results = {}
             for kind in ("keepalived", "lvsha", "lvsha, cluster of two"):
-                results[kind] = measure(kind, folder, args.seconds, args.settle)
+                results[kind] = measure(kind, folder, args.seconds, args.settle, args.smaps)
                 for node, (cpu, rss) in zip((1, 2), results[kind]):
                     print(f"  {kind} d{node}: {cpu:.2f} CPU-s ({100 * cpu / args.seconds:.2f} % of a core), {rss:.1f} MB RSS",
                           flush=True)
