@@ -41,15 +41,16 @@ def run(runner):
 
 
 def started_together(lab):
+    start = time.monotonic()
     try:
-        took = lab.start_directors()
+        lab.start_directors()
     except BaseException:
         print("\n".join(f"--- d{n} log\n{lab.log_tail(f'd{n}', 300)}" for n in (1, 2)), flush=True)
         raise
     holders = sample_holders(lab, 5)
     if any(h != [1] for h in holders):
         raise AssertionError(f"VIP holders after the start were not d1 alone: {holders}")
-    return {"clusterAndMasterAfter": round(took, 1)}
+    return {"clusterAndMasterAfter": round(time.monotonic() - start, 1)}
 
 
 def master_dies(lab):

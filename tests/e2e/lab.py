@@ -450,14 +450,15 @@ virtual_server {service.vip} {service.port} {{
 
     def start_directors(self, timeout=180, attempts=4):
         """Starts every director and waits for one master, every director Up in the cluster.
-        A defaults lab (which returns how long that took) starts them all at the same moment, as an operator's machines boot, and a director that exits
+        A defaults lab starts them all at the same moment, as an operator's machines boot, and a director that exits
         fails the start. Otherwise (the data-path lab, tuned for the JIT build under emulation) one at a time, witness
         first, each niced until it is Up, and a director that exits during this start-up is logged and started again
         (at most `attempts` times in all)."""
         if self.defaults:
             for n in range(1, self.total_directors + 1):
                 self.start_director(n)
-            return self.wait_cluster(timeout)
+            self.wait_cluster(timeout)
+            return
         started = {}
         for _ in range(attempts):
             for n in range(self.total_directors, 0, -1):
@@ -503,7 +504,6 @@ virtual_server {service.vip} {service.port} {{
         except LabError as e:
             raise LabError(f"{e}\n{self.director_logs()}") from None
         self.log(f"lab: directors up, cluster formed, d1 holds the VIPs ({took:.1f} s)")
-        return took
 
     def renice(self, n):
         """Director n back to normal priority (every thread: renice -p touches only the main one)."""
