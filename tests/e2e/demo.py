@@ -26,7 +26,8 @@ def spread(lab, who):
 
 def main():
     started = time.monotonic()
-    with L.Lab([SERVICE], directors=2, witness=True, log=show) as lab:
+    # What an operator runs: the defaults (advert_int 1, no connect_timeout raised), every director started at once.
+    with L.Lab([SERVICE], directors=2, witness=True, advert_int="1", defaults=True, log=show) as lab:
         show("demo: starting d1 (priority 150), d2 (priority 100) and the witness d3: `lvsha run -f dN.conf`")
         show("demo: d1's configuration:\n" + "\n".join("    " + line for line in open(lab.write_config(1)).read().splitlines()))
         lab.write_config(2)
