@@ -169,7 +169,15 @@ public static class DirectorHost
                 return StartFailureExitCode;
             }
 
+            // A director downed by the cluster must not linger as a process without cluster: ActorSystemService
+            // stopped the host, and the failure exit code makes systemd restart it so that it rejoins.
             exitCode = runtime.ExitCode;
+            if (exitCode != 0)
+            {
+                Log.Error(
+                    "The ActorSystem of director {Node} terminated ({Reason}); stopping with exit code {ExitCode}",
+                    options.NodeName, runtime.StopReason?.GetType().Name, exitCode);
+            }
 
             // The host also stops when one of its background services fails (BackgroundServiceExceptionBehavior
             // StopHost): that is a failure too, or systemd's Restart=on-failure would leave the director down.
@@ -302,20 +310,6 @@ public static class DirectorHost
                 return Akka.Done.Instance;
             });
         }
-
-        // A director downed by the cluster must not linger as a process without cluster: ActorSystemService stops
-        // the host, and the failure exit code makes systemd restart it so that it rejoins.
-        system.WhenTerminated.ContinueWith(
-            _ =>
-            {
-                if (runtime.ExitCode != 0)
-                {
-                    Log.Error(
-                        "The ActorSystem of director {Node} terminated ({Reason}); stopping with exit code {ExitCode}",
-                        options.NodeName, shutdown.ShutdownReason?.GetType().Name, runtime.ExitCode);
-                }
-            },
-            TaskScheduler.Default);
     }
 
     // Before anything can contact a peer: a failed handshake must find the gate in place (see PeerFailureGate).

@@ -36,7 +36,10 @@ public sealed class DirectorRuntime
     /// ActorSystem terminated), so that systemd's Restart=on-failure restarts the director. A peer's failed TLS
     /// handshake stops nothing (<see cref="PeerFailureGate"/>).
     /// </summary>
-    public int ExitCode => ExitCodeFor(_state?.Gate.EffectiveReason);
+    public int ExitCode => ExitCodeFor(StopReason);
+
+    /// <summary>Why the ActorSystem stopped (null while it runs, or when it never started).</summary>
+    public CoordinatedShutdown.Reason? StopReason => _state?.Gate.EffectiveReason;
 
     /// <summary>The exit code for a CoordinatedShutdown reason (null: the ActorSystem never stopped).</summary>
     public static int ExitCodeFor(CoordinatedShutdown.Reason? reason) => reason switch
