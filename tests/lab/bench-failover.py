@@ -9,8 +9,13 @@ answers with its name. A trial: the client has the VIP resolved to d1 (answered 
 its process group gets SIGKILL; the client opens a new connection to VIP:8080 every 10 ms; the figure is the time
 until one is answered by "d2". Then d1 is restarted (it preempts back) for the next trial. Prints per-trial figures,
 both medians and the ratio.
+With --start the figure is a cold start instead: both directors of a pair are started at the same moment (as two
+machines booting) and the figure is the time from their start to the first connection to the VIP answered by d1, the
+whole process as the operator sees it (for LvsHa: process start, configuration, the cluster secret, VRRP's
+Master_Down_Interval, the gratuitous ARP). Use it with the operator's default --advert-int 1.
 
-    tests/lab/bench-failover.py [TRIALS=7] [--guard majority|off|both|none] [--no-build] [--only PAIR]...
+    tests/lab/bench-failover.py [TRIALS=7] [--start] [--advert-int S] [--lvsha EXECUTABLE] [--guard majority|off|both|none]
+                                [--no-build] [--only PAIR]...
 
 Needs root, iproute2, keepalived (tests/lab/install-deps.sh) and the .NET SDK. Everything it creates (namespaces,
 processes by pid, a temp folder) is removed at the end, also on failure or Ctrl-C.
@@ -35,7 +40,8 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 LVSHA_DLL = os.path.join(ROOT, "src", "LvsHa.Cli", "bin", "Release", "net10.0", "lvsha.dll")
 SUBNET = "10.233.77"
 VIP = f"{SUBNET}.50"
-ADVERT_INT = 0.1
+ADVERT_INT = 0.1   # --advert-int
+LVSHA = ["dotnet", LVSHA_DLL]   # --lvsha: the published executable instead
 PORT = 8080
 CLIENT = 100
 PREFIX = f"lvsha-fobench-{os.getpid()}"
@@ -166,17 +172,20 @@ def ask_vip(timeout=0.3):
     return out.stdout.strip() or None
 
 
-# Runs inside the client namespace: brings the master's link down, SIGKILLs its process group, then opens a new
-# connection to the VIP every 10 ms until the expected director answers; prints the seconds from t0.
+# Runs inside the client namespace: brings the master's link down and SIGKILLs its process group (unless master_ns is
+# "-"), then opens a new connection to the VIP every 10 ms until the expected director answers; prints the seconds
+# from t0 and the answer's CLOCK_MONOTONIC time (the same clock in every process).
 PROBE = r"""
 import os, select, signal, socket, subprocess, sys, time
 master_ns, pgid, vip, port, expected = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4]), sys.argv[5].encode()
+limit = float(sys.argv[6])
 pending = {}
 t0 = time.monotonic()
-subprocess.run(["ip", "-n", master_ns, "link", "set", "eth0", "down"], check=True)
-os.killpg(pgid, signal.SIGKILL)
+if master_ns != "-":
+    subprocess.run(["ip", "-n", master_ns, "link", "set", "eth0", "down"], check=True)
+    os.killpg(pgid, signal.SIGKILL)
 next_try = time.monotonic()
-while time.monotonic() - t0 < 20:
+while time.monotonic() - t0 < limit:
     now = time.monotonic()
     if now >= next_try:
         s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -196,7 +205,7 @@ while time.monotonic() - t0 < 20:
             except OSError:
                 answer = b""
             if answer == expected:
-                print(f"{time.monotonic() - t0:.4f}")
+                print(f"{time.monotonic() - t0:.4f} {time.monotonic():.4f}")
                 sys.exit(0)
         s.close(); del pending[s]
 print("timeout")
@@ -204,13 +213,30 @@ sys.exit(1)
 """
 
 
-def measure(lab, master, backup):
+def probe(expected, master="-", pgid=0, limit=20.0):
+    """PROBE's (seconds from its start, CLOCK_MONOTONIC of the answer), or None at its limit."""
     out = run("ip", "netns", "exec", ns(CLIENT), sys.executable, "-c", PROBE,
-              ns(master), str(lab.processes[master].pid), VIP, str(PORT), f"d{backup}", check=False).strip()
+              master, str(pgid), VIP, str(PORT), expected, str(limit), check=False).strip()
+    return None if out == "timeout" or not out else tuple(float(x) for x in out.split())
+
+
+def measure(lab, master, backup):
+    answered = probe(f"d{backup}", ns(master), lab.processes[master].pid)
     lab.processes.pop(master).wait(10)
-    if out == "timeout" or not out:
+    if answered is None:
         raise RuntimeError(f"the VIP was not answered by d{backup} within 20 s\n--- d{backup}\n{lab.log_tail(backup)}")
-    return float(out)
+    return answered[0]
+
+
+def measure_start(lab, name, command):
+    """Both directors started at one moment; seconds until d1 answers on the VIP."""
+    started = time.monotonic()
+    lab.start(2, command(2, 100))
+    lab.start(1, command(1, 150))
+    answered = probe("d1", limit=120.0)
+    if answered is None:
+        raise RuntimeError(f"{name}: the VIP was not answered by d1 within 120 s of the start\n--- d1\n{lab.log_tail(1)}")
+    return answered[1] - started
 
 
 def wait_for(what, probe, lab, nodes, timeout=STEADY_TIMEOUT):
@@ -272,7 +298,7 @@ def lvsha_steady(lab, folder):
 
 def bench_lvsha(lab, folder, trials, guard):
     def command(node, priority):
-        return ["dotnet", LVSHA_DLL, "run", "-f", lvsha_config(folder, node, priority, guard),
+        return [*LVSHA, "run", "-f", lvsha_config(folder, node, priority, guard),
                 "--control-socket", os.path.join(folder, f"lvsha-d{node}.sock")]
 
     lab.start(3, command(3, None))
@@ -374,8 +400,26 @@ def bench_pair(lab, folder, trials, name, command):
     return figures
 
 
+def bench_start(lab, folder, trials, name, command):
+    """Cold starts of one pair: every trial stops both, removes the VIP and starts both at one moment."""
+    figures = []
+    try:
+        for trial in range(trials):
+            lab.stop_all()
+            for node in (1, 2):
+                lab.drop_vip(node)
+            time.sleep(1.0)
+            figures.append(measure_start(lab, name, command))
+            print(f"  {name} start {trial + 1}: {figures[-1] * 1000:.0f} ms", flush=True)
+    finally:
+        lab.stop_all()
+        for node in (1, 2):
+            lab.drop_vip(node)
+    return figures
+
+
 def lvsha_run(folder, node, config):
-    return ["dotnet", LVSHA_DLL, "run", "-f", config, "--control-socket", os.path.join(folder, f"lvsha-d{node}.sock")]
+    return [*LVSHA, "run", "-f", config, "--control-socket", os.path.join(folder, f"lvsha-d{node}.sock")]
 
 
 def plain_lvsha(folder, node, priority):
@@ -414,19 +458,29 @@ def summary(name, figures):
 
 
 def main():
+    global ADVERT_INT, LVSHA
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("trials", nargs="?", type=int, default=7)
     parser.add_argument("--guard", choices=["majority", "off", "both", "none"], default="none",
                         help="also run LvsHa with a cluster block and a VIP-less witness, with this split_brain_guard")
     parser.add_argument("--only", choices=list(PAIRS), action="append",
                         help="run only these pairs (repeatable; default: every pair)")
+    parser.add_argument("--start", action="store_true",
+                        help="measure a cold start of each pair (start to d1 answering on the VIP) instead of failover")
+    parser.add_argument("--advert-int", type=float, default=ADVERT_INT, help="advert_int of every pair (default 0.1)")
+    parser.add_argument("--lvsha", help="an lvsha executable (the native AOT publish) instead of the Release build's lvsha.dll")
     parser.add_argument("--no-build", action="store_true")
     args = parser.parse_args()
+    if args.start and args.guard != "none":
+        parser.error("--start measures the pairs only (no --guard)")
+    ADVERT_INT = args.advert_int
+    if args.lvsha:
+        LVSHA = [os.path.abspath(args.lvsha)]
     if os.geteuid() != 0:
         sys.exit("bench-failover needs root (network namespaces)")
     if subprocess.run(["which", "keepalived"], capture_output=True).returncode != 0:
         sys.exit("keepalived is not installed (tests/lab/install-deps.sh)")
-    if not args.no_build:
+    if not args.no_build and not args.lvsha:
         run("dotnet", "build", os.path.join(ROOT, "src", "LvsHa.Cli"), "-c", "Release", "-nologo", "-v", "quiet")
 
     guards = {"both": ["majority", "off"], "none": []}.get(args.guard, [args.guard])
@@ -440,10 +494,12 @@ def main():
         lab = Lab(folder)
         try:
             lab.create([1, 2, 3])
-            print(f"failover at advert_int {ADVERT_INT}, VRRPv3, priorities 150/100, link down + SIGKILL of the master, "
-                  f"{args.trials} trials each (namespaces {PREFIX}-*)", flush=True)
+            what = "cold start of both directors to d1 answering on the VIP" if args.start else "link down + SIGKILL of the master"
+            print(f"{what}, advert_int {ADVERT_INT}, VRRPv3, priorities 150/100, {args.trials} trials each "
+                  f"(namespaces {PREFIX}-*)", flush=True)
+            bench = bench_start if args.start else bench_pair
             for name in pairs:
-                medians[name] = bench_pair(lab, folder, args.trials, name, lambda node, priority, n=name: PAIRS[n](folder, node, priority))
+                medians[name] = bench(lab, folder, args.trials, name, lambda node, priority, n=name: PAIRS[n](folder, node, priority))
             for guard in guards:
                 medians[f"lvsha with witness (split_brain_guard {guard})"] = bench_lvsha(lab, folder, args.trials, guard)
         finally:
