@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Text.RegularExpressions;
 using Akka.Actor;
 using Akka.Dispatch;
@@ -97,6 +98,14 @@ public sealed partial class AkkaLogPolicy
         }
 
         var peers = string.Join(",", Addresses().Matches(text).Select(m => m.Value).Distinct().Order(StringComparer.Ordinal));
+        if (JoinRetry().Match(text) is { Success: true } retry
+            && int.TryParse(retry.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var attempts)
+            && attempts < JoinAttemptsBeforeWarning)
+        {
+            // Its own key: the warning of a join that goes on is not held back by this line.
+            return Admit($"{source}|join-retry|{peers}", out _) ? new AkkaLogLine(source, LogEventLevel.Information, "{AkkaMessage:l}", [text], null) : null;
+        }
+
         if (!Admit($"{source}|{(peers.Length == 0 ? text : peers)}", out var suppressed))
         {
             return null;
@@ -216,6 +225,14 @@ public sealed partial class AkkaLogPolicy
 
     private const string GatedAfterFailure = "Tried to associate with unreachable remote address";
 
+    /// <summary>
+    /// Akka's join-seed-node process warns "Couldn't join seed nodes after [N] attempts" from its second attempt on,
+    /// one attempt per seed-node-timeout (5 s): at every cold start in the emulated VM, while the seeds' TLS
+    /// associations are still being set up and before Membership.SeedJoiner's founder has formed the cluster. That is
+    /// information; a join still retrying after this many attempts (a minute) is a warning.
+    /// </summary>
+    public const int JoinAttemptsBeforeWarning = 12;
+
     // Akka's ProtocolStateActor: the transport failure detector gave up on an open association, or a connection
     // this director opened did not complete its handshake in connect_timeout (a peer that is down or cut off).
     private static readonly string[] TimeoutsEchoed =
@@ -251,6 +268,9 @@ public sealed partial class AkkaLogPolicy
     // reconnecting peer uses a new source port each time).
     [GeneratedRegex(@"\b(?:\d{1,3}\.){3}\d{1,3}\b|\[[0-9A-Fa-f:]*:[0-9A-Fa-f:]*\](?=[:\]/])", RegexOptions.CultureInvariant)]
     private static partial Regex Addresses();
+
+    [GeneratedRegex(@"^Couldn't join seed nodes after \[(\d+)\] attempts", RegexOptions.CultureInvariant)]
+    private static partial Regex JoinRetry();
 
     // An Akka address up to its port (an actor name built from it goes on with "-N").
     [GeneratedRegex(@"akka(?:\.ssl)?\.tcp://[^/@\s]+@(?:\[[0-9A-Fa-f:.]+\]|[^/:\s\[]+):\d+", RegexOptions.CultureInvariant)]

@@ -68,6 +68,23 @@ public sealed class AkkaLogPolicyTests
     }
 
     [Fact]
+    public void Decide_JoinRetriedAtAColdStart_InformationAJoinRetriedForAMinuteAWarning()
+    {
+        // As Akka.Cluster's JoinSeedNodeProcess logs each attempt from the second on, one per seed-node-timeout (5 s).
+        var policy = Policy();
+        const string Source = "akka://lvsha/system/cluster/core/daemon/joinSeedNodeProcess-1";
+        Warning Retry(int attempts) => new(Source, typeof(Akka.Cluster.Cluster),
+            $"Couldn't join seed nodes after [{attempts}] attempts, will try again. seed-nodes=[akka.ssl.tcp://lvsha@10.0.0.2:2552]");
+        Assert.Equal(LogEventLevel.Information, policy.Decide(Retry(2))?.Level);
+        _time.Advance(TimeSpan.FromSeconds(5));
+        Assert.Null(policy.Decide(Retry(3)));
+        _time.Advance(TimeSpan.FromSeconds(45));
+        var stillJoining = policy.Decide(Retry(AkkaLogPolicy.JoinAttemptsBeforeWarning));
+        Assert.Equal(LogEventLevel.Warning, stillJoining?.Level);
+        Assert.Equal(typeof(Akka.Cluster.Cluster).FullName, stillJoining?.Source);
+    }
+
+    [Fact]
     public void Decide_EchoesOfAFailedAssociation_DebugItsWarningStays()
     {
         // As Akka.Remote logs a peer that vanished without closing its connection: the detector's timeout and the
