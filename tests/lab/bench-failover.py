@@ -298,8 +298,7 @@ def lvsha_steady(lab, folder):
 
 def bench_lvsha(lab, folder, trials, guard):
     def command(node, priority):
-        return [*LVSHA, "run", "-f", lvsha_config(folder, node, priority, guard),
-                "--control-socket", os.path.join(folder, f"lvsha-d{node}.sock")]
+        return lvsha_run(folder, node, lvsha_config(folder, node, priority, guard))
 
     lab.start(3, command(3, None))
     lab.start(2, command(2, 100))
@@ -327,9 +326,7 @@ def bench_lvsha(lab, folder, trials, guard):
             if trial + 1 < trials:
                 lab.start(1, command(1, 150))
     finally:
-        lab.stop_all()
-        for node in (1, 2):
-            lab.drop_vip(node)
+        clear_pair(lab)
     return figures
 
 
@@ -394,10 +391,15 @@ def bench_pair(lab, folder, trials, name, command):
             if trial + 1 < trials:
                 lab.start(1, command(1, 150))
     finally:
-        lab.stop_all()
-        for node in (1, 2):
-            lab.drop_vip(node)
+        clear_pair(lab)
     return figures
+
+
+def clear_pair(lab):
+    """Every director stopped and the VIP gone from d1 and d2: the state each pair (and each cold start) begins in."""
+    lab.stop_all()
+    for node in (1, 2):
+        lab.drop_vip(node)
 
 
 def bench_start(lab, folder, trials, name, command):
@@ -405,16 +407,12 @@ def bench_start(lab, folder, trials, name, command):
     figures = []
     try:
         for trial in range(trials):
-            lab.stop_all()
-            for node in (1, 2):
-                lab.drop_vip(node)
+            clear_pair(lab)
             time.sleep(1.0)
             figures.append(measure_start(lab, name, command))
             print(f"  {name} start {trial + 1}: {figures[-1] * 1000:.0f} ms", flush=True)
     finally:
-        lab.stop_all()
-        for node in (1, 2):
-            lab.drop_vip(node)
+        clear_pair(lab)
     return figures
 
 
