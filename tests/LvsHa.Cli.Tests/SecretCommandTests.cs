@@ -25,7 +25,7 @@ public sealed class SecretCommandTests : IDisposable
         Assert.True(code == ExitCodes.Ok, error);
         Assert.Contains("fingerprint", output, StringComparison.Ordinal);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(secret));
-        Assert.Equal(32, Convert.FromBase64String(File.ReadAllText(secret).Trim()).Length);
+        Assert.Matches("^lvsha-key:[A-Za-z0-9+/]{43}=\n$", File.ReadAllText(secret));
 
         var check = CheckCommandTests.Run("check", "-f", Config(secret));
         Assert.True(check.Code == ExitCodes.Ok, check.Err);

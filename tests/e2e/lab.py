@@ -235,11 +235,20 @@ class Lab:
                  f"{self.vip_directors} directors{' + witness' if self.witness else ''}, {len(self.all_rs())} real servers")
 
     def _secret(self):
+        self.write_secret(chosen=False)
+
+    def write_secret(self, chosen):
+        """The cluster secret, as the README tells operators to make it (`lvsha secret generate`), or with chosen=True
+        one the operator made otherwise (`openssl rand -base64 32`), which lvsha stretches at every start."""
         path = os.path.join(self.dir, "cluster.secret")
-        with open(path, "w") as f:
-            # 32 random bytes, as `lvsha secret generate` writes: run refuses weak secrets.
-            f.write(base64.b64encode(os.urandom(32)).decode("ascii") + "\n")
-        os.chmod(path, 0o600)
+        if os.path.exists(path):
+            os.remove(path)
+        if chosen:
+            with open(path, "w") as f:
+                f.write(base64.b64encode(os.urandom(32)).decode("ascii") + "\n")
+            os.chmod(path, 0o600)
+        else:
+            run(*self.lvsha, "secret", "generate", path)
 
     def _ssh_keys(self):
         os.makedirs("/run/sshd", exist_ok=True)

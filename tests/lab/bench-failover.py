@@ -3,7 +3,8 @@
 
 Network namespaces lvsha-fobench-<pid>-* on a bridge: directors d1 (priority 150) and d2 (priority 100), VRRPv3,
 advert_int 0.1, a client. Pairs: two keepalived, two LvsHa on the same keepalived.conf, the mixed pair both ways, two
-LvsHa with a cluster block at its defaults (no witness); with --guard, also LvsHa with a VIP-less witness d3 and
+LvsHa with a cluster block at its defaults (no witness), with a secret from `lvsha secret generate` and with one the
+operator chose (stretched at start); with --guard, also LvsHa with a VIP-less witness d3 and
 that split_brain_guard. Every director namespace runs a TCP listener on port 8080 that
 answers with its name. A trial: the client has the VIP resolved to d1 (answered by "d1"); t0; d1's link goes down and
 its process group gets SIGKILL; the client opens a new connection to VIP:8080 every 10 ms; the figure is the time
@@ -425,14 +426,14 @@ def plain_lvsha(folder, node, priority):
     return lvsha_run(folder, node, keepalived_config(folder, node, priority))
 
 
-def two_director_cluster(folder, node, priority):
+def two_director_cluster(folder, node, priority, secret="secret"):
     """LvsHa with a cluster block of the two directors and every cluster setting at its default (no witness)."""
     path = os.path.join(folder, f"lvsha-2c-d{node}.conf")
     with open(keepalived_config(folder, node, priority), encoding="utf-8") as f:
         text = f.read()
     seeds = "".join(f"    seed {addr(n)} 2552\n" for n in (1, 2))
     with open(path, "w", encoding="utf-8") as f:
-        f.write(f"cluster {{\n    node_name d{node}\n    listen {addr(node)} 2552\n{seeds}    secret_file {folder}/secret\n}}\n" + text)
+        f.write(f"cluster {{\n    node_name d{node}\n    listen {addr(node)} 2552\n{seeds}    secret_file {folder}/{secret}\n}}\n" + text)
     return lvsha_run(folder, node, path)
 
 
@@ -444,6 +445,9 @@ PAIRS = {
     "keepalived master, lvsha backup": lambda folder, node, priority: (
         keepalived_command if node == 1 else plain_lvsha)(folder, node, priority),
     "lvsha, two-director cluster, defaults": two_director_cluster,
+    # A secret the operator wrote (here as `openssl rand -base64 32` would), which lvsha stretches at every start.
+    "lvsha, two-director cluster, defaults, chosen secret": lambda folder, node, priority: two_director_cluster(
+        folder, node, priority, secret="chosen-secret"),
 }
 
 
@@ -485,10 +489,11 @@ def main():
     pairs = args.only or list(PAIRS)
     medians = {}
     with tempfile.TemporaryDirectory(prefix="lvsha-fobench-") as folder:
-        secret = os.path.join(folder, "secret")
-        with open(secret, "w", encoding="utf-8") as f:
+        run(*LVSHA, "secret", "generate", os.path.join(folder, "secret"))
+        chosen = os.path.join(folder, "chosen-secret")
+        with open(chosen, "w", encoding="utf-8") as f:
             f.write(base64.b64encode(os.urandom(32)).decode("ascii") + "\n")
-        os.chmod(secret, 0o600)
+        os.chmod(chosen, 0o600)
         lab = Lab(folder)
         try:
             lab.create([1, 2, 3])

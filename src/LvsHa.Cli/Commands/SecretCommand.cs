@@ -11,7 +11,8 @@ public static class SecretCommand
     {
         var file = new Argument<string>("FILE") { Description = "Where to write the secret (refused when it exists)." };
         var generate = new Command("generate",
-            $"Write a new cluster secret: {ClusterSecret.GeneratedBytes} random bytes, base64, mode 0600. Never overwrites a file. " +
+            $"Write a new cluster secret: \"{ClusterSecret.GeneratedPrefix}\" and {ClusterSecret.GeneratedBytes} random bytes in base64, mode 0600. " +
+            "A generated secret is used as it is; one written otherwise is stretched at every start (PBKDF2, 600,000 rounds). Never overwrites a file. " +
             "Copy the same file to every director (secret_file in the cluster block), owned by root.\n" + ExitCodes.Help)
         {
             file,

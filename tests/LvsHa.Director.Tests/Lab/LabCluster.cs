@@ -31,7 +31,9 @@ internal sealed class LabCluster : IDisposable
         LabCommand.RequireLab();
         Directory = System.IO.Directory.CreateTempSubdirectory("lvsha-dir-lab-").FullName;
         Directors = directors;
-        WriteSecret("secret", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+        // The lab's secret is generated, as `lvsha secret generate` writes it; the wrong one is chosen (stretched at
+        // start), so the wrong-secret labs also run a director through the stretching.
+        WriteSecret("secret", LvsHa.Director.Security.ClusterSecret.Generate().TrimEnd());
         WriteSecret("wrong-secret", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
         try
         {

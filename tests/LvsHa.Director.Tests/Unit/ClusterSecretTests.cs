@@ -79,11 +79,33 @@ public sealed class ClusterSecretTests : IDisposable
         ClusterSecret.WriteNew(path);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
         var first = File.ReadAllText(path);
-        Assert.Equal(32, Convert.FromBase64String(first.Trim()).Length);
+        Assert.StartsWith(ClusterSecret.GeneratedPrefix, first, StringComparison.Ordinal);
+        Assert.Equal(32, Convert.FromBase64String(first.Trim()[ClusterSecret.GeneratedPrefix.Length..]).Length);
         _ = ClusterSecret.Load(path);
 
         Assert.Throws<ClusterSecretException>(() => ClusterSecret.WriteNew(path));
         Assert.Equal(first, File.ReadAllText(path));
+    }
+
+    // Known answers computed apart from this code (Python's hashlib and hmac): directors of different builds must
+    // derive the same keys from the same file. Generated: HMAC-SHA256 keyed "lvsha cluster key v1" over the 32 bytes
+    // 00..1f; chosen: PBKDF2-HMAC-SHA256, 600,000 rounds, salt "lvsha cluster secret v2"; then the fingerprint's HKDF.
+    [Theory]
+    [InlineData("lvsha-key:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=\n", "cdc07957")]
+    [InlineData("a long enough cluster secret", "4afe0705")]
+    public void Fingerprint_GeneratedKeyAndChosenSecret_KnownAnswers(string secret, string fingerprint) =>
+        Assert.Equal(fingerprint, ClusterSecret.FromString(secret).Fingerprint);
+
+    [Theory]
+    [InlineData("lvsha-key:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxw")]
+    [InlineData("lvsha-key:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gIQ==")]
+    [InlineData("lvsha-key:not base64 at all, but long enough to pass as a chosen secret")]
+    public void Load_GeneratedPrefixWithoutA32ByteKey_RefusedAsDamaged_NeverStretchedInstead(string damaged)
+    {
+        var path = WriteFile(damaged, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var error = Assert.Throws<ClusterSecretException>(() => ClusterSecret.Load(path));
+        Assert.Contains($"secret_file {path}: the secret starts with \"lvsha-key:\" but the rest is not the base64 of 32 bytes", error.Message, StringComparison.Ordinal);
+        Assert.Throws<ClusterSecretException>(() => ClusterSecret.FromString(damaged));
     }
 
     [Fact]

@@ -35,7 +35,7 @@ internal sealed partial class VrrpLab : IDisposable
         Directors = directors;
         Directory = System.IO.Directory.CreateTempSubdirectory("lvsha-vd-lab-").FullName;
         var secret = Path.Combine(Directory, "secret");
-        File.WriteAllText(secret, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) + "\n");
+        File.WriteAllText(secret, LvsHa.Director.Security.ClusterSecret.Generate());
         File.SetUnixFileMode(secret, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         try
         {
