@@ -25,7 +25,7 @@ public sealed class MailAlertLabTests(Xunit.Abstractions.ITestOutputHelper outpu
     {
         using var lab = new VrrpLab(2, output);
         var mailDir = Path.Combine(lab.Directory, "mail");
-        lab.Start(VrrpLab.ClientNode, ["python3", SinkScript(), lab.Address(VrrpLab.ClientNode), "2525", mailDir]);
+        lab.Start(VrrpLab.ClientNode, ["python3", MailSink.Script(), lab.Address(VrrpLab.ClientNode), "2525", mailDir]);
         await LabCluster.WaitForAsync(
             () => Task.FromResult(lab.Log(VrrpLab.ClientNode).Contains("listening", StringComparison.Ordinal)), TimeSpan.FromSeconds(20), "the SMTP sink listens");
         var config = lab.WriteFile("keepalived.conf", Config(lab, $"router_id lab\nnotification_email {{\nops@example.test\noncall@example.test\n}}\nsmtp_server {lab.Address(VrrpLab.ClientNode)} 2525"));
@@ -75,7 +75,7 @@ public sealed class MailAlertLabTests(Xunit.Abstractions.ITestOutputHelper outpu
             }
         }
 
-        using var sink = Process.Start(new ProcessStartInfo("python3", [SinkScript(), "127.0.0.1", smtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture), mailDir])
+        using var sink = Process.Start(new ProcessStartInfo("python3", [MailSink.Script(), "127.0.0.1", smtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture), mailDir])
         {
             RedirectStandardOutput = true,
         })!;
@@ -135,8 +135,8 @@ public sealed class MailAlertLabTests(Xunit.Abstractions.ITestOutputHelper outpu
             await MailsAsync(mailDir, 9);
             await Task.Delay(1000);
 
-            var mails = Mails(mailDir).Select(File.ReadAllText).ToList();
-            output.WriteLine(string.Join('\n', mails.Select(Summary)));
+            var mails = MailSink.Files(mailDir).Select(File.ReadAllText).ToList();
+            output.WriteLine(string.Join('\n', mails.Select(MailSink.Summary)));
             const string Rs = "Subject: [lab] Realserver [127.0.0.31]:tcp:8080 of virtual server [10.0.0.1]:tcp:80";
             const string Vs = "Subject: [lab] Virtualserver [10.0.0.1]:tcp:80";
             Assert.Equal(
@@ -151,7 +151,7 @@ public sealed class MailAlertLabTests(Xunit.Abstractions.ITestOutputHelper outpu
                     $"{Rs} - DOWN | => Shutting down <=",
                     $"{Vs} - DOWN | => Shutting down <=",
                 ],
-                mails.Select(Summary));
+                mails.Select(MailSink.Summary));
             Assert.All(mails, m => Assert.Matches(@"(?mi)^To: .*ops@example\.test", m));
         }
         finally
@@ -173,7 +173,7 @@ public sealed class MailAlertLabTests(Xunit.Abstractions.ITestOutputHelper outpu
         }
 
         static Task MailsAsync(string dir, int count) => LabCluster.WaitForAsync(
-            () => Task.FromResult(Mails(dir).Count >= count), TimeSpan.FromSeconds(15), $"{count} mails");
+            () => Task.FromResult(MailSink.Files(dir).Count >= count), TimeSpan.FromSeconds(15), $"{count} mails");
     }
 
     /// <summary>
@@ -187,8 +187,8 @@ public sealed class MailAlertLabTests(Xunit.Abstractions.ITestOutputHelper outpu
     {
         using var lab = new VrrpLab(2, output);
         var (oldDir, newDir) = (Path.Combine(lab.Directory, "mail-old"), Path.Combine(lab.Directory, "mail-new"));
-        lab.Start(VrrpLab.ClientNode, ["python3", SinkScript(), lab.Address(VrrpLab.ClientNode), "2525", oldDir]);
-        lab.Start(2, ["python3", SinkScript(), lab.Address(2), "2526", newDir]);
+        lab.Start(VrrpLab.ClientNode, ["python3", MailSink.Script(), lab.Address(VrrpLab.ClientNode), "2525", oldDir]);
+        lab.Start(2, ["python3", MailSink.Script(), lab.Address(2), "2526", newDir]);
         await LabCluster.WaitForAsync(
             () => Task.FromResult(lab.Log(VrrpLab.ClientNode).Contains("listening", StringComparison.Ordinal) && lab.Log(2).Contains("listening", StringComparison.Ordinal)),
             TimeSpan.FromSeconds(20), "both SMTP sinks listen");
@@ -196,7 +196,7 @@ public sealed class MailAlertLabTests(Xunit.Abstractions.ITestOutputHelper outpu
         lab.Start(1, config);
         await lab.WaitForSoleHolderAsync(1, [], Startup);
         await LabCluster.WaitForAsync(
-            () => Task.FromResult(Mails(oldDir).Any(m => File.ReadAllText(m).Contains("Entering MASTER state", StringComparison.Ordinal))),
+            () => Task.FromResult(MailSink.Files(oldDir).Any(m => File.ReadAllText(m).Contains("Entering MASTER state", StringComparison.Ordinal))),
             TimeSpan.FromSeconds(20), $"the MASTER mail at the first server\n{lab.Log(1)}");
 
         File.WriteAllText(config, Config(lab, $"router_id lab2\nnotification_email {{\noncall@example.test\n}}\nsmtp_server {lab.Address(2)} 2526\nmetrics_listen 127.0.0.1 9591"));
@@ -209,16 +209,16 @@ public sealed class MailAlertLabTests(Xunit.Abstractions.ITestOutputHelper outpu
             Assert.Equal(reload == 1, reply.Contains("global_defs router_id, notification_email / smtp_server / smtp_* mail settings applied", StringComparison.Ordinal));
         }
 
-        var oldCount = Mails(oldDir).Count;
+        var oldCount = MailSink.Files(oldDir).Count;
         lab.Signal(1, Tmds.Linux.LibC.SIGTERM);
         Assert.True(lab.HasExited(1, TimeSpan.FromSeconds(20)), "director 1 stops");
         await LabCluster.WaitForAsync(
-            () => Task.FromResult(Mails(newDir).Count > 0), TimeSpan.FromSeconds(5), $"the Stopping mail at the new server\n{lab.Log(1)}");
-        var mails = Mails(newDir).Select(File.ReadAllText).ToList();
-        Assert.Equal(["Subject: [lab2] VRRP Instance VI_1 - Stopping | => VRRP Instance stopping <="], mails.Select(Summary));
+            () => Task.FromResult(MailSink.Files(newDir).Count > 0), TimeSpan.FromSeconds(5), $"the Stopping mail at the new server\n{lab.Log(1)}");
+        var mails = MailSink.Files(newDir).Select(File.ReadAllText).ToList();
+        Assert.Equal(["Subject: [lab2] VRRP Instance VI_1 - Stopping | => VRRP Instance stopping <="], mails.Select(MailSink.Summary));
         Assert.Matches(@"(?mi)^To: .*oncall@example\.test", mails[0]);
         Assert.DoesNotContain("ops@example.test", mails[0], StringComparison.Ordinal);
-        Assert.Equal(oldCount, Mails(oldDir).Count);
+        Assert.Equal(oldCount, MailSink.Files(oldDir).Count);
     }
 
     // keepalived.conf of the mail labs: global smtp_alert, sender and timeout, the mail settings
@@ -247,45 +247,22 @@ public sealed class MailAlertLabTests(Xunit.Abstractions.ITestOutputHelper outpu
     // new mail as "Subject: ... | body", after checking sender and recipients.
     private static async Task<List<string>> RunAndStopAsync(VrrpLab lab, int node, string mailDir, Action start)
     {
-        var before = Mails(mailDir).Count;
+        var before = MailSink.Files(mailDir).Count;
         start();
         await lab.WaitForSoleHolderAsync(node, [], Startup);
         await LabCluster.WaitForAsync(
-            () => Task.FromResult(Mails(mailDir).Skip(before).Any(m => File.ReadAllText(m).Contains("MASTER", StringComparison.Ordinal))),
+            () => Task.FromResult(MailSink.Files(mailDir).Skip(before).Any(m => File.ReadAllText(m).Contains("MASTER", StringComparison.Ordinal))),
             TimeSpan.FromSeconds(20), $"director {node}'s MASTER mail\n{lab.Log(node)}");
         lab.Signal(node, Tmds.Linux.LibC.SIGTERM);
         Assert.True(lab.HasExited(node, TimeSpan.FromSeconds(20)), $"director {node} stops");
         await Task.Delay(2000);
-        var mails = Mails(mailDir).Skip(before).Select(File.ReadAllText).ToList();
+        var mails = MailSink.Files(mailDir).Skip(before).Select(File.ReadAllText).ToList();
         foreach (var mail in mails)
         {
             Assert.Matches(@"(?mi)^From: .*lb@example\.test", mail);
             Assert.Matches(@"(?mi)^To: .*ops@example\.test.*oncall@example\.test", mail);
         }
 
-        return [.. mails.Select(Summary)];
-    }
-
-    private static List<string> Mails(string dir) =>
-        Directory.Exists(dir) ? [.. Directory.GetFiles(dir, "*.eml").Order(StringComparer.Ordinal)] : [];
-
-    private static string Summary(string mail)
-    {
-        var lines = mail.ReplaceLineEndings("\n").Split('\n');
-        // A long subject is folded (RFC 5322): its continuation lines start with white space.
-        var at = Array.FindIndex(lines, l => l.StartsWith("Subject:", StringComparison.OrdinalIgnoreCase));
-        var subject = string.Concat(lines.Skip(at).TakeWhile((l, i) => i == 0 || l.StartsWith(' ') || l.StartsWith('\t'))).Trim();
-        var blank = Array.IndexOf(lines, "");
-        var body = string.Join(' ', lines.Skip(blank + 1).Where(l => l.Trim().Length > 0)).Trim();
-        return $"{subject} | {body}";
-    }
-
-    private static string SinkScript()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "tests", "lab", "smtp-sink.py")))
-            dir = dir.Parent;
-        Assert.True(dir is not null, "tests/lab/smtp-sink.py not found above " + AppContext.BaseDirectory);
-        return Path.Combine(dir!.FullName, "tests", "lab", "smtp-sink.py");
+        return [.. mails.Select(MailSink.Summary)];
     }
 }

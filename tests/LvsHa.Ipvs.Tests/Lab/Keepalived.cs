@@ -36,20 +36,12 @@ public static class Keepalived
     {
         KernelLab.RequireIpvs();
         Ipvsadm.Clear();
-        // Own pid files: a stale or shared one makes keepalived refuse to start.
         var pids = Directory.CreateTempSubdirectory("lvsha-keepalived-pids-");
         var log = new StringBuilder();
         Process? keepalived = null;
         try
         {
-            keepalived = LabProcess.Start("keepalived",
-            [
-                "-C", "-n", "-l", "-D", "-f", configFile,
-                "-p", Path.Combine(pids.FullName, "keepalived.pid"),
-                "-r", Path.Combine(pids.FullName, "vrrp.pid"),
-                "-c", Path.Combine(pids.FullName, "checkers.pid"),
-            ]);
-            Collect(keepalived, log);
+            keepalived = StartCheckers(configFile, pids.FullName, log);
             return WaitForSettledTable(keepalived, log, settle ?? DefaultSettle, timeout ?? DefaultTimeout);
         }
         finally
@@ -63,6 +55,24 @@ public static class Keepalived
             Ipvsadm.Clear();
             pids.Delete(recursive: true);
         }
+    }
+
+    /// <summary>
+    /// Starts keepalived's checker process alone (`-C`) on <paramref name="configFile"/>, with its pid files in
+    /// <paramref name="pidFolder"/> (a stale or shared one makes keepalived refuse to start) and everything it logs
+    /// appended to <paramref name="log"/>. The caller ends it with <see cref="Stop"/>.
+    /// </summary>
+    public static Process StartCheckers(string configFile, string pidFolder, StringBuilder log)
+    {
+        var keepalived = LabProcess.Start("keepalived",
+        [
+            "-C", "-n", "-l", "-D", "-f", configFile,
+            "-p", Path.Combine(pidFolder, "keepalived.pid"),
+            "-r", Path.Combine(pidFolder, "vrrp.pid"),
+            "-c", Path.Combine(pidFolder, "checkers.pid"),
+        ]);
+        Collect(keepalived, log);
+        return keepalived;
     }
 
     private static void Collect(Process process, StringBuilder log)
@@ -129,8 +139,8 @@ public static class Keepalived
         return [];
     }
 
-    // SIGTERM, not SIGKILL: keepalived then stops its checker child too (a killed parent would leave it running).
-    private static void Stop(Process keepalived)
+    /// <summary>SIGTERM, not SIGKILL: keepalived then stops its checker child too (a killed parent would leave it running).</summary>
+    public static void Stop(Process keepalived)
     {
         if (keepalived.HasExited)
         {
