@@ -296,11 +296,12 @@ class Lab:
             proc.wait(5)
 
     def log_tail(self, name, lines=30):
+        """The last `lines` lines of what process `name` printed (None: all of it)."""
         path = self.logs.get(name)
         if not path or not os.path.exists(path):
             return ""
         with open(path, errors="replace") as f:
-            return "".join(f.readlines()[-lines:])
+            return "".join(f.readlines()[-lines:] if lines else f.readlines())
 
     def web_ports(self):
         return sorted({s.port for s in self.services})
