@@ -134,7 +134,7 @@ public sealed class BgpAnnouncerActor : ReceiveActor, IWithTimers
         {
             Directory.CreateDirectory(options.RunDirectory);
             StopStaleDaemon();
-            File.WriteAllText(configFile, BirdConfig.Render(bgp, []));
+            WriteConfig(configFile, BirdConfig.Render(bgp, []));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -221,7 +221,7 @@ public sealed class BgpAnnouncerActor : ReceiveActor, IWithTimers
         {
             try
             {
-                await File.WriteAllTextAsync(file, text).ConfigureAwait(false);
+                WriteConfig(file, text);
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
                 await BirdControl.ConfigureAsync(socket, file, timeout.Token).ConfigureAwait(false);
                 return new Applied(target, settings, null);
@@ -231,6 +231,16 @@ public sealed class BgpAnnouncerActor : ReceiveActor, IWithTimers
                 return new Applied(target, settings, e);
             }
         }).PipeTo(Self);
+    }
+
+    // BIRD's configuration is written whole, to a new file renamed over the old one: the first announcement rewrites
+    // it while a BIRD started a moment before may still be reading it, and a BIRD that read it truncated exited with
+    // "No protocol is specified in the config file" (a CI round in the VM).
+    private static void WriteConfig(string file, string text)
+    {
+        var next = file + ".next";
+        File.WriteAllText(next, text);
+        File.Move(next, file, overwrite: true);
     }
 
     private void HandleApplied(Applied applied)
