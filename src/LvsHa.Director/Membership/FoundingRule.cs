@@ -14,8 +14,14 @@ namespace LvsHa.Director.Membership;
 /// <item>every other seed answered (a cold start of the whole set), or <paramref name="waitedLongEnough"/> and no
 /// silent seed is connected (a seed that never answers is dead or cut off; one that completed a TLS handshake with
 /// this director is alive, and its answers are lost on the way back: a stale association, not a reason to found),</item>
+/// <item>it and the seeds that answered are a majority of the seeds (<see cref="IsSeedMajority"/>),</item>
 /// <item>and it has the lowest address of itself and the seeds that answered (one founder, whatever the list order).</item>
 /// </list>
+/// The majority keeps a lone director from founding an island: of two groups of seeds that cannot hear each other,
+/// only one can be a majority. Before it, a seed whose peers stayed silent for the founding delay formed a cluster alone; three directors started
+/// together in the emulated VM, whose TLS handshakes took 45 s, each did so, and two had to give way (exit 3), which
+/// without systemd's restart left them down. A director outside any cluster loses nothing a cluster of one would give
+/// it: VRRP runs on the wire, and under the guard one director of three is no majority either way.
 /// </summary>
 public static class FoundingRule
 {
@@ -44,15 +50,23 @@ public static class FoundingRule
             return false;
         }
 
+        if (!IsSeedMajority(otherSeeds.Count(answers.ContainsKey), otherSeeds.Count))
+        {
+            return false;
+        }
+
         return answers.Keys.All(other => Compare(self, other) < 0);
     }
 
+    /// <summary>Whether a seed and <paramref name="answered"/> of its <paramref name="otherSeeds"/> other seeds are more than half of all seeds.</summary>
+    public static bool IsSeedMajority(int answered, int otherSeeds) => (1 + answered) * 2 > 1 + otherSeeds;
+
     /// <summary>
     /// How long <paramref name="self"/> waits for silent seeds before it may found: <paramref name="baseDelay"/> for
-    /// the lowest seed, one more <paramref name="baseDelay"/> for each seed with a lower address. Directors started
-    /// together on a slow machine (the emulated VM: TLS associations took longer than the 15 s connect timeout)
-    /// otherwise all founded at the same moment, each an island, and all but one had to give way (exit 3). Now the
-    /// lowest founds first and the others find its cluster; a dead lowest seed only delays the others' founding.
+    /// the lowest seed, one more <paramref name="baseDelay"/> for each seed with a lower address. When a majority but
+    /// not every seed answers, two seeds that each heard a different majority (answers lost one way) would otherwise
+    /// found at the same moment; staggered, the lowest founds first and the others find its cluster. A dead lowest
+    /// seed only delays the others' founding.
     /// </summary>
     public static TimeSpan Delay(Address self, IEnumerable<Address> otherSeeds, TimeSpan baseDelay)
     {

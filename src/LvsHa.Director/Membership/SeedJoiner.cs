@@ -13,8 +13,9 @@ namespace LvsHa.Director.Membership;
 /// when <see cref="FoundingRule"/> says so does it join itself and form a new cluster. A restarted director thus
 /// rejoins the running cluster whatever its place in the seed lines. The joiner also answers other directors'
 /// probes for as long as it runs.
-/// A seed that was cut off for longer than the founding delay forms a cluster of its own; Akka never merges two
-/// clusters. So a member whose cluster has at most half the expected directors keeps probing the seeds outside it
+/// Only a majority of the seeds founds a cluster (<see cref="FoundingRule"/>), so a start forms no island. A cluster
+/// of at most half the directors can still exist (seed lists that differ between directors, answers lost one way),
+/// and Akka never merges two clusters. So a member whose cluster has at most half the expected directors keeps probing the seeds outside it
 /// (every <see cref="MemberProbeInterval"/>): when a seed answers
 /// <see cref="IslandRule.Yields"/> times in a row from a disjoint cluster that wins, this director downs itself
 /// (exit code 3; systemd restarts it and it joins the winner).
@@ -61,6 +62,7 @@ public sealed class SeedJoiner : ReceiveActor, IWithTimers
     // never stopped for a stuck join, since VRRP on the wire does not need the cluster and a restart drops the VIPs.
     private readonly HashSet<string> _masterOf = new(StringComparer.Ordinal);
     private bool _stuckReported;
+    private bool _waitReported;
     private bool _founded;
 
     // Not before the founding delay (at least one connect timeout): answers still on their way over a connection
@@ -168,6 +170,14 @@ public sealed class SeedJoiner : ReceiveActor, IWithTimers
                     StuckJoinAfter, string.Join(", ", silent));
                 Hosting.PeerFailureGate.Get(Context.System).Stop(StuckJoinReason.Instance);
                 return;
+            }
+            else if (now - _started >= _foundingDelay && !_waitReported && _selfIsSeed
+                && !FoundingRule.IsSeedMajority(_otherSeeds.Count(fresh.ContainsKey), _otherSeeds.Count))
+            {
+                _waitReported = true;
+                _log.Warning(
+                    "Not forming a directors' cluster without a majority of the seeds: {0} of {1} other seeds answer after {2}; waiting for them (VRRP runs on the wire meanwhile)",
+                    _otherSeeds.Count(fresh.ContainsKey), _otherSeeds.Count, _foundingDelay);
             }
         }
 

@@ -35,9 +35,31 @@ public sealed class FoundingRuleTests
         Assert.False(FoundingRule.ShouldFound(D2, true, [D1, D10], Answers((D10, false)), waitedLongEnough: false, new HashSet<Address>()));
         Assert.True(FoundingRule.ShouldFound(D2, true, [D1, D10], Answers((D10, false)), waitedLongEnough: true, new HashSet<Address>()));
         Assert.False(FoundingRule.ShouldFound(D10, true, [D1, D2], Answers((D2, false)), waitedLongEnough: true, new HashSet<Address>()));
-        // Nobody answers at all: after the delay the seed forms a cluster alone.
-        Assert.True(FoundingRule.ShouldFound(D10, true, [D1, D2], Answers(), waitedLongEnough: true, new HashSet<Address>()));
+        // Nobody answers at all: however long it waits, one seed of three is no majority and forms no cluster alone.
+        Assert.False(FoundingRule.ShouldFound(D10, true, [D1, D2], Answers(), waitedLongEnough: true, new HashSet<Address>()));
+        Assert.False(FoundingRule.ShouldFound(D1, true, [D2, D10], Answers(), waitedLongEnough: true, new HashSet<Address>()));
     }
+
+    [Fact]
+    public void ShouldFound_PairWithOneSilent_NeitherFoundsAloneBothFoundTogether()
+    {
+        // Two seeds (the default pair): the survivor of a dead peer, or a director whose TLS handshakes are still
+        // slow, waits rather than forming an island that would have to give way once the peer answers.
+        Assert.False(FoundingRule.ShouldFound(D1, true, [D2], Answers(), waitedLongEnough: true, new HashSet<Address>()));
+        Assert.True(FoundingRule.ShouldFound(D1, true, [D2], Answers((D2, false)), waitedLongEnough: false, new HashSet<Address>()));
+    }
+
+    [Theory]
+    [InlineData(0, 1, false)]
+    [InlineData(1, 1, true)]
+    [InlineData(0, 2, false)]
+    [InlineData(1, 2, true)]
+    [InlineData(1, 3, false)]
+    [InlineData(2, 3, true)]
+    [InlineData(2, 4, true)]
+    [InlineData(0, 0, true)]
+    public void IsSeedMajority_MoreThanHalfOfAllSeedsCountingItself(int answered, int otherSeeds, bool majority) =>
+        Assert.Equal(majority, FoundingRule.IsSeedMajority(answered, otherSeeds));
 
     [Fact]
     public void ShouldFound_SilentSeedThatIsConnected_NeverFoundsOnTheDelay()
