@@ -256,7 +256,7 @@ virtual_server {SERVICE.vip} 90 {{
 
 def reloads_applied(lab):
     """Reloads each VIP director has logged as applied (or refused) so far."""
-    return [sum(1 for line in lab.log_tail(f"d{n}", 1000000).splitlines() if "DirectorReloader: Reloaded " in line
+    return [sum(1 for line in lab.log_tail(f"d{n}", None).splitlines() if "DirectorReloader: Reloaded " in line
                 or "DirectorReloader: Reload refused" in line) for n in range(1, lab.vip_directors + 1)]
 
 
@@ -303,7 +303,7 @@ TRANSITION = re.compile(r"vrrp_instance VI_1: (Initialize|Backup|Master|Fault|St
 
 def transitions(lab):
     """VRRP state changes each VIP director has logged so far."""
-    return [sum(1 for line in lab.log_tail(f"d{n}", 1000000).splitlines() if TRANSITION.search(line))
+    return [sum(1 for line in lab.log_tail(f"d{n}", None).splitlines() if TRANSITION.search(line))
             for n in range(1, lab.vip_directors + 1)]
 
 
@@ -323,7 +323,7 @@ def vip_reloads(lab, rounds):
                 if f" {extra}/" in L.run("ip", "-n", lab.ns(f"d{n}"), "-o", "addr", "show", "dev", "eth0", check=False)]
 
     before_reloads, before = reloads_applied(lab), transitions(lab)
-    log_sizes = [len(lab.log_tail(f"d{n}", 1000000)) for n in range(1, lab.vip_directors + 1)]
+    log_sizes = [len(lab.log_tail(f"d{n}", None)) for n in range(1, lab.vip_directors + 1)]
     try:
         for _ in range(rounds):
             reload_all(lab, [text.replace(marker, f"{marker}        {extra}/32 dev eth0\n", 1) for text in originals])
@@ -338,7 +338,7 @@ def vip_reloads(lab, rounds):
     if any(changed):
         raise AssertionError(f"VRRP transitions during VIP reloads: {changed} per director")
     # Only what the directors logged during these reloads: the earlier scenarios' reloads are not this one's.
-    logged = [lab.log_tail(f"d{n}", 1000000)[size:] for n, size in zip(range(1, lab.vip_directors + 1), log_sizes)]
+    logged = [lab.log_tail(f"d{n}", None)[size:] for n, size in zip(range(1, lab.vip_directors + 1), log_sizes)]
     if any("next restart" in text for text in logged):
         raise AssertionError("a VIP change was reported as needing a restart:\n"
                              + "".join(line + "\n" for text in logged for line in text.splitlines() if "next restart" in line))
