@@ -38,12 +38,17 @@ public sealed class SeedJoiner : ReceiveActor, IWithTimers
     public static readonly TimeSpan AnswerLifetime = TimeSpan.FromSeconds(2);
 
     /// <summary>
-    /// How long a director may fail to join while a seed it is connected to stays silent before it stops (exit 3) so
+    /// How long a seed may stay silent after this director connected to it before the director stops (exit 3) so
     /// that systemd restarts it: Akka classic remoting can keep a stale association towards a restarted address, and
     /// a new incarnation gets a fresh one. A director that is MASTER of an instance does not stop: a seed that died
-    /// after connecting looks the same, and the VIPs matter more than the cluster.
+    /// after connecting looks the same, and the VIPs matter more than the cluster. Two handshake timeouts at the
+    /// default connect_timeout (and never less than two of the configured one), counted from the connection: the
+    /// answers come back over the seed's own connection to this director (no passive connections), whose handshake
+    /// can time out once on a slow host and succeed on the retry. At 15 s from the joiner's start, a director of
+    /// three started together in the emulated VM stopped while its peers' connections to it were still in their
+    /// handshakes.
     /// </summary>
-    public static readonly TimeSpan StuckJoinLimit = TimeSpan.FromSeconds(15);
+    public static readonly TimeSpan StuckJoinLimit = TimeSpan.FromSeconds(30);
 
     private const string TickKey = "probe";
     private readonly Cluster _cluster;
@@ -51,12 +56,14 @@ public sealed class SeedJoiner : ReceiveActor, IWithTimers
     private readonly bool _selfIsSeed;
     private readonly IReadOnlyList<Address> _otherSeeds;
     private readonly TimeSpan _foundingDelay;
+    private readonly TimeSpan _stuckJoinAfter;
     private readonly int _expectedDirectors;
     private readonly Dictionary<Address, (bool IsMember, DateTime At)> _answers = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly DateTime _started = DateTime.UtcNow;
     private readonly Dictionary<Address, int> _foreignAnswers = [];
-    private readonly HashSet<Address> _connected = [];
+    // Seeds with a remoting association (either way), since when.
+    private readonly Dictionary<Address, DateTime> _connected = [];
 
     // Instances of this director that are MASTER now (from their state transitions): a director holding VIPs is
     // never stopped for a stuck join, since VRRP on the wire does not need the cluster and a restart drops the VIPs.
@@ -65,9 +72,6 @@ public sealed class SeedJoiner : ReceiveActor, IWithTimers
     private bool _waitReported;
     private bool _founded;
 
-    // Not before the founding delay (at least one connect timeout): answers still on their way over a connection
-    // being set up do not make a join stuck.
-    private TimeSpan StuckJoinAfter => _foundingDelay > StuckJoinLimit ? _foundingDelay : StuckJoinLimit;
     private bool _member;
     private bool _yielding;
 
@@ -85,6 +89,7 @@ public sealed class SeedJoiner : ReceiveActor, IWithTimers
         _selfIsSeed = seeds.Contains(_self) || seeds.Count == 0;
         _otherSeeds = [.. seeds.Where(s => !s.Equals(_self)).Distinct()];
         _foundingDelay = FoundingRule.Delay(_self, _otherSeeds, foundingDelay);
+        _stuckJoinAfter = foundingDelay * 2 > StuckJoinLimit ? foundingDelay * 2 : StuckJoinLimit;
         _expectedDirectors = expectedDirectors;
 
         Receive<SeedProbe>(_ => Sender.Tell(new SeedProbeReply(IsMember(_cluster.SelfMember.Status), OurMembers())));
@@ -99,7 +104,7 @@ public sealed class SeedJoiner : ReceiveActor, IWithTimers
         Receive<Tick>(_ => OnTick());
         // Statement lambdas: an expression lambda returning bool binds to Receive's predicate overload, and a second
         // AssociatedEvent for a connected seed (inbound and outbound) then counted as unhandled.
-        Receive<AssociatedEvent>(e => { _connected.Add(e.RemoteAddress); });
+        Receive<AssociatedEvent>(e => { _connected.TryAdd(e.RemoteAddress, DateTime.UtcNow); });
         Receive<DisassociatedEvent>(e => { _connected.Remove(e.RemoteAddress); });
         Receive<ThisActorSystemQuarantinedEvent>(e => OnRemovedByPeer(e.RemoteAddress));
         Receive<Metrics.VrrpStateTransition>(t =>
@@ -155,19 +160,19 @@ public sealed class SeedJoiner : ReceiveActor, IWithTimers
         {
             var now = DateTime.UtcNow;
             var fresh = _answers.Where(a => now - a.Value.At <= AnswerLifetime).ToDictionary(a => a.Key, a => a.Value.IsMember);
-            if (FoundingRule.ShouldFound(_self, _selfIsSeed, _otherSeeds, fresh, now - _started >= _foundingDelay, _connected))
+            if (FoundingRule.ShouldFound(_self, _selfIsSeed, _otherSeeds, fresh, now - _started >= _foundingDelay, _connected.Keys.ToHashSet()))
             {
                 var answered = fresh.Count == 0 ? "none" : string.Join(", ", fresh.Keys);
                 Found($"no seed is a cluster member, this is the lowest address of the seeds that answered ({answered}), {_otherSeeds.Count - fresh.Count} of {_otherSeeds.Count} other seeds silent", _otherSeeds.Count - fresh.Count);
             }
-            else if (now - _started >= StuckJoinAfter && !_yielding
-                && FoundingRule.ConnectedButSilent(_otherSeeds, fresh, _connected).ToList() is { Count: > 0 } silent
+            else if (!_yielding
+                && FoundingRule.ConnectedButSilent(_otherSeeds, fresh, ConnectedFor(_stuckJoinAfter, now)).ToList() is { Count: > 0 } silent
                 && !KeepsVipsWhileStuck(silent))
             {
                 _yielding = true;
                 _log.Error(
-                    "Not in the directors' cluster after {0}: seeds {1} are connected but nothing they send arrives (stale association); stopping with exit code 3 so that a restart gets a fresh one",
-                    StuckJoinAfter, string.Join(", ", silent));
+                    "Not in the directors' cluster: seeds {0} have been connected for {1} but nothing they send arrives (stale association); stopping with exit code 3 so that a restart gets a fresh one",
+                    string.Join(", ", silent), _stuckJoinAfter);
                 Hosting.PeerFailureGate.Get(Context.System).Stop(StuckJoinReason.Instance);
                 return;
             }
@@ -209,8 +214,8 @@ public sealed class SeedJoiner : ReceiveActor, IWithTimers
         {
             _stuckReported = true;
             _log.Warning(
-                "Not in the directors' cluster after {0}: seeds {1} are connected but nothing they send arrives; this director is MASTER of {2}, so it keeps running and keeps trying (VRRP runs on the wire without the cluster)",
-                StuckJoinAfter, string.Join(", ", silent), string.Join(", ", _masterOf.Order(StringComparer.Ordinal)));
+                "Not in the directors' cluster: seeds {0} have been connected for {1} but nothing they send arrives; this director is MASTER of {2}, so it keeps running and keeps trying (VRRP runs on the wire without the cluster)",
+                string.Join(", ", silent), _stuckJoinAfter, string.Join(", ", _masterOf.Order(StringComparer.Ordinal)));
         }
 
         return true;
@@ -242,6 +247,9 @@ public sealed class SeedJoiner : ReceiveActor, IWithTimers
             peer);
         Hosting.PeerFailureGate.Get(Context.System).Stop(StuckJoinReason.Instance);
     }
+
+    private HashSet<Address> ConnectedFor(TimeSpan atLeast, DateTime now) =>
+        [.. _connected.Where(c => now - c.Value >= atLeast).Select(c => c.Key)];
 
     private string[] OurMembers() =>
         [.. _cluster.State.Members.Select(m => IslandRule.MemberId(m.UniqueAddress.Address, m.UniqueAddress.Uid))];
