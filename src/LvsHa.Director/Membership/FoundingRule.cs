@@ -18,9 +18,9 @@ namespace LvsHa.Director.Membership;
 /// <item>and it has the lowest address of itself and the seeds that answered (one founder, whatever the list order).</item>
 /// </list>
 /// The majority keeps a lone director from founding an island: of two groups of seeds that cannot hear each other,
-/// only one can be a majority. Before it, a seed whose peers stayed silent for the founding delay formed a cluster alone; three directors started
-/// together in the emulated VM, whose TLS handshakes took 45 s, each did so, and two had to give way (exit 3), which
-/// without systemd's restart left them down. A director outside any cluster loses nothing a cluster of one would give
+/// only one can be a majority. Before it, a seed whose peers stayed silent for the founding delay formed a cluster
+/// alone; three directors started together in the emulated VM, whose TLS handshakes took 45 s, each did so, and two
+/// had to give way (exit 3), which without systemd's restart left them down. A director outside any cluster loses nothing a cluster of one would give
 /// it: VRRP runs on the wire, and under the guard one director of three is no majority either way.
 /// </summary>
 public static class FoundingRule

@@ -15,8 +15,8 @@ namespace LvsHa.Director.Membership;
 /// probes for as long as it runs.
 /// Only a majority of the seeds founds a cluster (<see cref="FoundingRule"/>), so a start forms no island. A cluster
 /// of at most half the directors can still exist (seed lists that differ between directors, answers lost one way),
-/// and Akka never merges two clusters. So a member whose cluster has at most half the expected directors keeps probing the seeds outside it
-/// (every <see cref="MemberProbeInterval"/>): when a seed answers
+/// and Akka never merges two clusters. So a member whose cluster has at most half the expected directors keeps
+/// probing the seeds outside it (every <see cref="MemberProbeInterval"/>): when a seed answers
 /// <see cref="IslandRule.Yields"/> times in a row from a disjoint cluster that wins, this director downs itself
 /// (exit code 3; systemd restarts it and it joins the winner).
 /// A director the majority removed while it was cut off (Membership.DowningRule) learns it when the cut heals: the
