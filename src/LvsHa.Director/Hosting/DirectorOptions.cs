@@ -45,8 +45,8 @@ public sealed record ClusterOptions
 
     /// <summary>
     /// Number of directors the cluster is meant to have (voters, witness included). Null: the number of distinct
-    /// seeds plus this director. It is the floor of the majority denominator, so a director that restarts alone
-    /// and forms an island of one never believes it is a majority.
+    /// seeds plus this director. It is the floor of the majority denominator, so a director in a cluster of one (the
+    /// only seed it lists, or an island) never believes it is a majority.
     /// </summary>
     public int? ExpectedDirectors { get; init; }
 

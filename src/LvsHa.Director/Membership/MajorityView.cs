@@ -7,8 +7,8 @@ namespace LvsHa.Director.Membership;
 /// Voters are members with the director role in status Up or Leaving: Joining and WeaklyUp members are not yet
 /// agreed on by the whole cluster, Exiting/Down/Removed ones are on their way out. Total is the number of voters,
 /// unreachable ones included (they stay until a majority side downs them), but never less than the
-/// expected director count: a director that starts alone and forms an island of one must not count itself a
-/// majority. Reachable counts the voters not in the unreachable set (the tracker passes the members the
+/// expected director count: a director in a cluster of one (the only seed it lists, or an island) must not count
+/// itself a majority. Reachable counts the voters not in the unreachable set (the tracker passes the members the
 /// cluster marks unreachable and this director's own failure detector has lost too, see MajorityTracker), this
 /// director included only while it is a voter itself. A majority is Reachable * 2 &gt; Total.
 /// Two directors and a witness: expected 3; the witness is a third director process with no vrrp instances (or
